@@ -1,0 +1,249 @@
+//! Emission of one API module (`src/<tag>.rs`): a client method and a request builder per
+//! operation.
+//!
+//! `client.op(required…)` returns the builder; optional parameters are builder methods; the
+//! request goes out on `.send().await` or simply `.await` (the builder is `IntoFuture`).
+
+use super::{doc, ident, type_tokens};
+use crate::ir::{Api, ArrayStyle, Operation, Param, ParamLocation, SegmentPart, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn module(api: &Api, index: usize) -> TokenStream {
+    let m = &api.modules[index];
+    let module_doc = match &m.doc {
+        Some(d) => format!("{}: {}", m.tag, d),
+        None => format!("Operations tagged `{}`.", m.tag),
+    };
+    let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.module == index).collect();
+    let methods = ops.iter().map(|op| method(api, op));
+    let builders = ops.iter().map(|op| builder(api, op));
+    let module_doc = super::inner_doc(&module_doc);
+    quote! {
+        #module_doc
+        impl crate::Client {
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+fn op_doc(op: &Operation) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        parts.push(s.to_owned());
+    }
+    if let Some(d) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if parts.first().map(|s| s.trim_end_matches('.')) != Some(d.trim_end_matches('.')) {
+            parts.push(d.to_owned());
+        }
+    }
+    parts.push(format!("`{} {}`", op.method, op.path));
+    if op.deprecated {
+        parts.push("**Deprecated** by the API.".to_owned());
+    }
+    parts.join("\n\n")
+}
+
+/// Builder fields and method arguments: parameters, then the body.
+struct Input<'a> {
+    name: proc_macro2::Ident,
+    ty: TokenStream,
+    required: bool,
+    doc: Option<String>,
+    param: Option<&'a Param>,
+}
+
+fn inputs<'a>(api: &Api, op: &'a Operation) -> Vec<Input<'a>> {
+    let mut out: Vec<Input<'a>> = op
+        .params
+        .iter()
+        .map(|p| Input {
+            name: ident(&p.name),
+            ty: type_tokens(&p.ty, &api.types),
+            required: p.required,
+            doc: p.doc.clone(),
+            param: Some(p),
+        })
+        .collect();
+    if let Some(b) = &op.body {
+        let taken: Vec<String> = op.params.iter().map(|p| p.name.clone()).collect();
+        let name = ["body", "request_body", "body_"].into_iter().find(|n| !taken.iter().any(|t| t == n)).unwrap_or("body__");
+        out.push(Input {
+            name: ident(name),
+            ty: type_tokens(&b.ty, &api.types),
+            required: b.required,
+            doc: b.doc.clone().or_else(|| Some("The request body.".to_owned())),
+            param: None,
+        });
+    }
+    out
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let builder = ident(&op.builder);
+    let ins = inputs(api, op);
+    let mut text = op_doc(op);
+    let required: Vec<&Input> = ins.iter().filter(|i| i.required).collect();
+    if !required.is_empty() {
+        text.push_str("\n\nArguments:");
+        for i in &required {
+            let d = i.doc.as_deref().map(|d| d.trim().replace('\n', " ")).unwrap_or_default();
+            text.push_str(&format!("\n- `{}`: {d}", i.name.to_string().trim_start_matches("r#")));
+        }
+    }
+    if ins.iter().any(|i| !i.required) {
+        text.push_str(&format!("\n\nOptional parameters are set on the returned [`{}`].", op.builder));
+    }
+    let docs = doc(Some(&text));
+    let args = required.iter().map(|i| {
+        let (n, t) = (&i.name, &i.ty);
+        quote! { #n: impl ::std::convert::Into<#t> }
+    });
+    let inits = ins.iter().map(|i| {
+        let n = &i.name;
+        if i.required {
+            quote! { #n: #n.into() }
+        } else {
+            quote! { #n: ::std::option::Option::None }
+        }
+    });
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder<'_> {
+            #builder { client: self, #(#inits),* }
+        }
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let ins = inputs(api, op);
+    let sdoc = doc(Some(&format!("Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.", op.name.trim_start_matches("r#"), op.name.trim_start_matches("r#"), op.method, op.path)));
+    let fields = ins.iter().map(|i| {
+        let (n, t) = (&i.name, &i.ty);
+        if i.required {
+            quote! { #n: #t, }
+        } else {
+            quote! { #n: ::std::option::Option<#t>, }
+        }
+    });
+    let setters = ins.iter().filter(|i| !i.required).map(|i| {
+        let (n, t) = (&i.name, &i.ty);
+        let d = doc(i.doc.as_deref());
+        quote! {
+            #d
+            pub fn #n(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                self.#n = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let segments = op.segments.iter().map(|s| {
+        let parts: Vec<TokenStream> = s
+            .parts
+            .iter()
+            .map(|p| match p {
+                SegmentPart::Literal(l) => quote! { ::std::string::String::from(#l) },
+                SegmentPart::Param(i) => {
+                    let n = ident(&op.params[*i].name);
+                    quote! { crate::runtime::ParamValue::to_param(&self.#n) }
+                }
+            })
+            .collect();
+        if parts.len() == 1 {
+            quote! { #(#parts)* }
+        } else {
+            quote! { [#(#parts),*].concat() }
+        }
+    });
+    let method = format_ident!("{}", op.method);
+    let mut statements = Vec::new();
+    for i in &ins {
+        let n = &i.name;
+        let Some(p) = i.param else {
+            statements.push(if i.required {
+                quote! { request.json_body(&self.#n)?; }
+            } else {
+                quote! { if let ::std::option::Option::Some(body) = &self.#n { request.json_body(body)?; } }
+            });
+            continue;
+        };
+        let wire = &p.wire;
+        let call = match (p.location, &p.ty) {
+            (ParamLocation::Path, _) => continue,
+            (ParamLocation::Query, TypeRef::Vec(_)) => {
+                let style = style_tokens(p.style);
+                quote! { request.query_array(#wire, value, crate::runtime::ArrayStyle::#style); }
+            }
+            (ParamLocation::Query, _) => quote! { request.query(#wire, value); },
+            (ParamLocation::Header, _) => quote! { request.header(#wire, value); },
+        };
+        statements.push(if i.required {
+            quote! { { let value = &self.#n; #call } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#n { #call } }
+        });
+    }
+    let (ret, finish) = match &op.response.ty {
+        Some(t) => {
+            let t = type_tokens(t, &api.types);
+            (t.clone(), quote! { crate::runtime::json::<#t>(response).await })
+        }
+        None => (quote! { () }, quote! { crate::runtime::empty(response).await }),
+    };
+    let ret_doc = match &op.response.doc {
+        Some(d) => format!("Sends the request. On success ({}): {}", op.response.statuses.join(", "), d.trim()),
+        None => "Sends the request.".to_owned(),
+    };
+    let ret_doc = doc(Some(&ret_doc));
+    let mutability = (!statements.is_empty()).then(|| quote! { mut });
+    let allow_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    quote! {
+        #sdoc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+        }
+        #allow_deprecated
+        impl #builder<'_> {
+            #(#setters)*
+            #ret_doc
+            pub async fn send(self) -> ::std::result::Result<#ret, crate::Error> {
+                let #mutability request = crate::runtime::Request::new(
+                    self.client,
+                    ::reqwest::Method::#method,
+                    &[#(#segments),*],
+                )?;
+                #(#statements)*
+                let response = self.client.send(request).await?;
+                #finish
+            }
+        }
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = ::std::result::Result<#ret, crate::Error>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn style_tokens(s: ArrayStyle) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        match s {
+            ArrayStyle::Repeat => "Repeat",
+            ArrayStyle::Comma => "Comma",
+            ArrayStyle::Space => "Space",
+            ArrayStyle::Pipe => "Pipe",
+            ArrayStyle::Brackets => "Brackets",
+        }
+    )
+}

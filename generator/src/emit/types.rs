@@ -1,0 +1,198 @@
+//! Emission of `src/types.rs`: one Rust item per [`TypeDef`], in arena order.
+
+use super::{doc, ident, type_tokens};
+use crate::ir::{Api, TypeDef, TypeKind, TypeRef, Variant};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn types(api: &Api) -> TokenStream {
+    let items = api.types.defs.iter().map(|def| type_def(api, def));
+    let doc = format!("Types of {}: request and response bodies, enums.", api.title);
+    let doc = super::inner_doc(&doc);
+    quote! {
+        #doc
+        #(#items)*
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let origin = format!("Schema `#{}`.", def.origin);
+    let text = match &def.doc {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{origin}", d.trim()),
+        _ => origin,
+    };
+    let docs = doc(Some(&text));
+    match &def.kind {
+        TypeKind::Struct { fields } => {
+            let all_optional = fields.iter().all(|f| f.optional);
+            let derive_default = all_optional.then(|| quote! { Default, });
+            let fields = fields.iter().map(|f| {
+                let fname = ident(&f.name);
+                let mut ty = type_tokens(&f.ty, &api.types);
+                if f.boxed {
+                    ty = quote! { ::std::boxed::Box<#ty> };
+                }
+                let mut text = f.doc.clone().unwrap_or_default();
+                if f.deprecated {
+                    text = if text.is_empty() { "**Deprecated.**".into() } else { format!("**Deprecated.** {text}") };
+                }
+                let fdoc = doc(Some(&text));
+                let rename = (f.name != f.wire).then(|| {
+                    let wire = &f.wire;
+                    quote! { #[serde(rename = #wire)] }
+                });
+                if f.optional {
+                    quote! {
+                        #fdoc
+                        #rename
+                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                        pub #fname: ::std::option::Option<#ty>,
+                    }
+                } else {
+                    quote! { #fdoc #rename pub #fname: #ty, }
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::StringEnum { variants } => string_enum(&name, &docs, variants),
+        TypeKind::IntEnum { variants } => int_enum(&name, &docs, variants),
+        TypeKind::Alias { target } => {
+            let ty = match target {
+                TypeRef::Named(id) if api.types.get(*id).name == def.name => quote! { ::serde_json::Value },
+                t => type_tokens(t, &api.types),
+            };
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn variant_docs<T>(variants: &[Variant<T>], wire: impl Fn(&T) -> String) -> Vec<TokenStream> {
+    variants
+        .iter()
+        .map(|v| {
+            let text = match &v.doc {
+                Some(d) if !d.trim().is_empty() => format!("`{}`: {}", wire(&v.wire), d.trim()),
+                _ => format!("`{}`", wire(&v.wire)),
+            };
+            doc(Some(&text))
+        })
+        .collect()
+}
+
+fn string_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant<String>]) -> TokenStream {
+    let vdocs = variant_docs(variants, |w| w.clone());
+    let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+    quote! {
+        #docs
+        ///
+        /// Values this client does not know are kept in [`Self::Other`], so a new value on the
+        /// server never breaks decoding.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #vdocs #vnames, )*
+            /// A value not known when this client was generated.
+            Other(::std::string::String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#vnames => #wires, )*
+                    Self::Other(value) => value.as_str(),
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#vnames, )*
+                    other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> ::std::string::String {
+                ::std::borrow::ToOwned::to_owned(self.as_str())
+            }
+        }
+    }
+}
+
+fn int_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant<i64>]) -> TokenStream {
+    let vdocs = variant_docs(variants, |w| w.to_string());
+    let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<proc_macro2::Literal> = variants.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire)).collect();
+    quote! {
+        #docs
+        ///
+        /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #vdocs #vnames, )*
+            /// A value not known when this client was generated.
+            Other(i64),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #( Self::#vnames => #wires, )*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #wires => Self::#vnames, )*
+                    other => Self::Other(other),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(&self.value())
+            }
+        }
+    }
+}

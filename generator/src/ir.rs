@@ -1,0 +1,227 @@
+//! The intermediate representation: everything emission needs, every decision already made.
+//!
+//! In: built by [`crate::lower`]. Out: walked by [`crate::emit`], snapshotted by tests.
+//! Types refer to each other only through [`TypeId`]s into the [`TypeSpace`] arena (typify's
+//! model), operations keep spec order, and every Rust name sits beside the wire name it stands
+//! for (progenitor's `name` / `api_name`). Every node carries the JSON pointer it came from.
+
+use serde::Serialize;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server URL, if the spec has one: the client's default base URL.
+    pub default_base_url: Option<String>,
+    pub auth: Vec<AuthScheme>,
+    pub types: TypeSpace,
+    /// API modules (one per tag) in the order of the spec's `tags`, then first use.
+    pub modules: Vec<Module>,
+    pub operations: Vec<Operation>,
+}
+
+/// A group of operations emitted as one Rust module (one spec tag).
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    /// Rust module name (snake case).
+    pub name: String,
+    /// The tag as written in the spec.
+    pub tag: String,
+    pub doc: Option<String>,
+}
+
+/// How the client authenticates, as the spec's security schemes declare it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthScheme {
+    /// The scheme's key in `components.securitySchemes`.
+    pub key: String,
+    /// Rust name of the client method that sets it (`with_private_token`).
+    pub method: String,
+    pub doc: Option<String>,
+    pub kind: AuthKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum AuthKind {
+    /// An API key sent in a header of this (wire) name.
+    HeaderKey { header: String },
+    /// An API key sent as a query parameter of this (wire) name.
+    QueryKey { param: String },
+    /// `Authorization: Bearer …` (HTTP bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+}
+
+/// The arena of named types.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TypeSpace {
+    pub defs: Vec<TypeDef>,
+}
+
+/// Index of a [`TypeDef`] in the [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TypeId(pub usize);
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Rust name (UpperCamelCase, unique).
+    pub name: String,
+    /// Pointer (into the effective spec) of the schema it was made from.
+    pub origin: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// String enum; unknown wire values are kept in an `Other(String)` variant.
+    StringEnum { variants: Vec<Variant<String>> },
+    /// Integer enum; unknown wire values are kept in an `Other(i64)` variant.
+    IntEnum { variants: Vec<Variant<i64>> },
+    /// A named alias of another type (a component schema that is an array, a scalar, …).
+    Alias { target: TypeRef },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant<T> {
+    pub name: String,
+    pub wire: T,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    /// Absent from the JSON object allowed (`Option` unless required and not nullable).
+    pub optional: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// Boxed because the field's type contains the struct itself (recursion).
+    pub boxed: bool,
+}
+
+/// A type as used in a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I64,
+    F64,
+    Date,
+    DateTime,
+    /// Any JSON value.
+    Json,
+    /// A numeric id or a path (`42` or `group/project`); sent as one path segment.
+    IdOrPath,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Named(TypeId),
+}
+
+/// One API operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Rust method name on the client (snake case, unique).
+    pub name: String,
+    /// Rust name of the request builder struct (UpperCamelCase, unique).
+    pub builder: String,
+    /// `operationId` as written, if any.
+    pub operation_id: Option<String>,
+    /// Index into [`Api::modules`].
+    pub module: usize,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template as written (`/v4/projects/{id}/access_requests`).
+    pub path: String,
+    pub segments: Vec<Segment>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: Response,
+    /// Pointer of the operation in the effective spec.
+    pub origin: String,
+}
+
+/// One path segment: literal text and parameter values, concatenated and sent as one
+/// percent-encoded segment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    pub parts: Vec<SegmentPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum SegmentPart {
+    Literal(String),
+    /// Index into [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How an array query parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ArrayStyle {
+    /// `a=1&a=2` (OpenAPI's default: `style: form`, `explode: true`).
+    Repeat,
+    /// `a=1,2` (`style: form`, `explode: false`).
+    Comma,
+    /// `a=1 2` (`spaceDelimited`).
+    Space,
+    /// `a=1|2` (`pipeDelimited`).
+    Pipe,
+    /// `a[]=1&a[]=2` (Rails/Grape/PHP; a per-spec setting).
+    Brackets,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// For arrays in the query.
+    pub style: ArrayStyle,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    pub content_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// Status codes counted as success (`200`, `2XX`, …), as written.
+    pub statuses: Vec<String>,
+    /// The body type; `None` when the success responses declare no body.
+    pub ty: Option<TypeRef>,
+    pub doc: Option<String>,
+}

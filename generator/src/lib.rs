@@ -1,0 +1,149 @@
+//! OpenAPI to Rust client generator that works on the specs people really have.
+//!
+//! The pipeline, one direction, every stage a pure function over owned data:
+//!
+//! ```text
+//! spec files ─load/bundle─▶ Value ─normalize─▶ openapiv3::OpenAPI ─lower─▶ ir::Api ─emit─▶ files
+//! ```
+//!
+//! [`generate`] runs it all. Files are read through a [`load::FileSource`]; nothing here writes
+//! any. Every problem is a [`diag::Diagnostic`] with file, line:column and JSON pointer; warnings
+//! never stop generation, errors stop it at the end of the stage that found them.
+
+pub mod bundle;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod normalize;
+pub mod overlay;
+pub mod source;
+pub mod walk;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use emit::File;
+pub use load::{FileSource, MemoryFiles};
+pub use lower::Settings;
+
+/// What to generate from.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    /// The root file of the spec, as the [`FileSource`] names it.
+    pub spec: String,
+    /// An OpenAPI Overlay 1.0 document applied after bundling, if any.
+    pub overlay: Option<String>,
+    /// How the spec is named in the `@generated` header of the output.
+    pub display_name: String,
+    pub settings: Settings,
+}
+
+/// A successful generation.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The client's source files (`src/…`), formatted.
+    pub files: Vec<File>,
+    /// The effective spec: bundled into one file, overlay applied, quirks fixed (pretty JSON).
+    pub effective_spec: String,
+    pub api: ir::Api,
+    /// Warnings, located and sorted.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the whole pipeline. On error, returns every diagnostic found up to the failing stage.
+pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnostics> {
+    let mut sources = source::SourceMap::new();
+    let (bundled, mut diags) = bundle::bundle(&input.spec, fs);
+    let Some(bundled) = bundled else {
+        return Err(locate(diags, None, &sources, fs, &input.spec));
+    };
+    for (file, text) in &bundled.files {
+        sources.add(file.clone(), text.clone());
+    }
+    if diags.has_errors() {
+        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+    }
+    let overlay = match &input.overlay {
+        Some(file) => match fs.read(file) {
+            Ok(text) => {
+                sources.add(file.clone(), text.clone());
+                match overlay::parse(file, &text) {
+                    Ok(o) => Some((file.as_str(), o)),
+                    Err(d) => {
+                        diags.extend(d);
+                        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+                    }
+                }
+            }
+            Err(why) => {
+                diags.push(
+                    Diagnostic::error("file-not-found", diag::Origin::new(file.clone(), ""), format!("cannot read the overlay `{file}`: {why}"))
+                        .with_help("check the `overlay` path in the spec's codegen.toml"),
+                );
+                return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+            }
+        },
+        None => None,
+    };
+    let normalized = normalize::normalize(bundled.doc.clone(), overlay.as_ref().map(|(f, o)| (*f, o)), &mut diags);
+    let Some(normalized) = normalized else {
+        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+    };
+    let api = lower::lower(&normalized.model, &input.settings, &mut diags);
+    if diags.has_errors() {
+        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+    }
+    let files = match emit::emit(&api, &input.display_name) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("internal-emit", diag::Origin::new(input.spec.clone(), ""), e)
+                    .with_help("this is a bug in the generator: please report it with the spec"),
+            );
+            return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+        }
+    };
+    let mut effective_spec = serde_json::to_string_pretty(&normalized.doc).unwrap_or_default();
+    effective_spec.push('\n');
+    let diagnostics = locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec);
+    Ok(Generated { files, effective_spec, api, diagnostics })
+}
+
+/// Maps bundled pointers back to their files and adds line:column; sorts.
+fn locate(
+    diags: Diagnostics,
+    provenance: Option<&bundle::Provenance>,
+    sources: &source::SourceMap,
+    fs: &dyn FileSource,
+    root: &str,
+) -> Diagnostics {
+    let mut sources_extra = source::SourceMap::new();
+    let out = diags
+        .0
+        .into_iter()
+        .map(|mut d| {
+            if d.origin.file == normalize::BUNDLED {
+                d.origin = match provenance {
+                    Some(p) => p.origin(&d.origin.pointer),
+                    None => diag::Origin::new(root, d.origin.pointer.clone()),
+                };
+                if d.origin.file.is_empty() {
+                    d.origin.file = root.to_owned();
+                }
+            }
+            if d.line_col.is_none() {
+                d.line_col = sources.locate(&d.origin.file, &d.origin.pointer).or_else(|| {
+                    if sources_extra.text(&d.origin.file).is_none() {
+                        if let Ok(text) = fs.read(&d.origin.file) {
+                            sources_extra.add(d.origin.file.clone(), text);
+                        }
+                    }
+                    sources_extra.locate(&d.origin.file, &d.origin.pointer)
+                });
+            }
+            d
+        })
+        .collect();
+    Diagnostics(out).sorted()
+}

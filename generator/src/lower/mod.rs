@@ -1,0 +1,396 @@
+//! Lowering: `openapiv3::OpenAPI` → [`ir::Api`], every naming and shape decision made.
+//!
+//! In: the normalized model and the per-spec [`Settings`]. Out: the IR and diagnostics (pointers
+//! into the effective spec). Operations are lowered in spec order (paths in document order,
+//! methods in OpenAPI's fixed order); types are interned into the [`TypeSpace`] as operations
+//! reach them ([`types`]); names come from [`crate::naming`]. Nothing here knows about tokens.
+
+pub mod types;
+
+use crate::diag::{Diagnostic, Diagnostics, child};
+use crate::ir::{
+    Api, ArrayStyle, AuthKind, AuthScheme, Body, Module, Operation, Param, ParamLocation, Response,
+    Segment, SegmentPart, TypeRef,
+};
+use crate::naming::{self, Names};
+use crate::normalize::at;
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
+use types::Types;
+
+/// Per-spec choices that the spec itself cannot express.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Sends every array query parameter in this style, whatever the spec says (GitLab's
+    /// Rails/Grape server reads only `name[]=a&name[]=b`).
+    #[serde(default)]
+    pub query_array_style: Option<QueryArrayStyle>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueryArrayStyle {
+    Brackets,
+    Repeat,
+    Comma,
+}
+
+/// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
+/// a located warning naming why.
+pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> Api {
+    let mut types = Types::new(model);
+    types.lower_components(diags);
+    let mut modules: Vec<Module> = Vec::new();
+    let mut module_names = Names::new();
+    module_names.reserve(&["runtime", "types", "client", "error", "prelude"]);
+    for tag in &model.tags {
+        let name = module_names.unique(&naming::snake_name(&tag.name));
+        modules.push(Module { name, tag: tag.name.clone(), doc: tag.description.clone() });
+    }
+    let mut op_names = Names::new();
+    // Methods every client has (runtime.rs); an operation may not take their names.
+    op_names.reserve(&["new", "with_http_client", "with_bearer_token", "base_url", "http_client", "url", "execute"]);
+    let mut builder_names = Names::new();
+    let mut operations = Vec::new();
+    for (path, item) in &model.paths.paths {
+        let item_ptr = child("/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            diags.push(Diagnostic::warning("unresolved-path-item", at(&item_ptr), "the path item is still a `$ref` after bundling; skipped"));
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let op_ptr = child(&item_ptr, method);
+            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+            let module = match modules.iter().position(|m| m.tag == tag) {
+                Some(i) => i,
+                None => {
+                    let name = module_names.unique(&naming::snake_name(&tag));
+                    modules.push(Module { name, tag: tag.clone(), doc: None });
+                    modules.len() - 1
+                }
+            };
+            let raw_name = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{path}"));
+            let name = op_names.unique(&naming::snake_name(&raw_name));
+            let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
+            let ctx = naming::type_name(naming::bare(&name));
+            let mut lowered = Operation {
+                name,
+                builder,
+                operation_id: op.operation_id.clone(),
+                module,
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                segments: Vec::new(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                params: Vec::new(),
+                body: None,
+                response: Response { statuses: Vec::new(), ty: None, doc: None },
+                origin: op_ptr.clone(),
+            };
+            lower_params(model, &mut types, settings, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &ctx, &mut lowered, diags);
+            lower_segments(path, &op_ptr, &mut lowered, diags);
+            lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
+            lower_response(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
+            operations.push(lowered);
+        }
+    }
+    let auth = lower_auth(model);
+    let types = types.finish(diags);
+    Api {
+        title: model.info.title.clone(),
+        version: model.info.version.clone(),
+        description: model.info.description.clone(),
+        default_base_url: model.servers.first().map(|s| s.url.clone()),
+        auth,
+        types,
+        modules,
+        operations,
+    }
+}
+
+fn resolve_param<'m>(model: &'m OpenAPI, p: &'m ReferenceOr<Parameter>) -> Option<&'m Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match model.components.as_ref()?.parameters.get(name)? {
+                ReferenceOr::Item(p) => Some(p),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lower_params(
+    model: &OpenAPI,
+    types: &mut Types,
+    settings: &Settings,
+    item_params: &[ReferenceOr<Parameter>],
+    op_params: &[ReferenceOr<Parameter>],
+    item_ptr: &str,
+    op_ptr: &str,
+    ctx: &str,
+    op: &mut Operation,
+    diags: &mut Diagnostics,
+) {
+    // Path-level parameters apply unless the operation redefines the same name and location.
+    let mut all: Vec<(String, &Parameter)> = Vec::new();
+    let ptrs = item_params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (child(&child(item_ptr, "parameters"), i.to_string()), p))
+        .chain(op_params.iter().enumerate().map(|(i, p)| (child(&child(op_ptr, "parameters"), i.to_string()), p)));
+    for (ptr, p) in ptrs {
+        let Some(p) = resolve_param(model, p) else {
+            diags.push(Diagnostic::warning("unresolved-parameter", at(&ptr), "the parameter `$ref` does not name a parameter in `components/parameters`; it is left out"));
+            continue;
+        };
+        let key = |q: &Parameter| (std::mem::discriminant(q), q.parameter_data_ref().name.clone());
+        all.retain(|(_, q)| key(q) != key(p));
+        all.push((ptr, p));
+    }
+    let mut names = Names::new();
+    names.reserve(&["client", "send", "into_future"]);
+    for (ptr, p) in all {
+        let data = p.parameter_data_ref();
+        let (location, style) = match p {
+            Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Comma),
+            Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
+            Parameter::Query { style, .. } => {
+                let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                let s = match style {
+                    QueryStyle::Form if explode => ArrayStyle::Repeat,
+                    QueryStyle::Form => ArrayStyle::Comma,
+                    QueryStyle::SpaceDelimited => ArrayStyle::Space,
+                    QueryStyle::PipeDelimited => ArrayStyle::Pipe,
+                    QueryStyle::DeepObject => ArrayStyle::Repeat,
+                };
+                let s = match settings.query_array_style {
+                    Some(QueryArrayStyle::Brackets) => ArrayStyle::Brackets,
+                    Some(QueryArrayStyle::Repeat) => ArrayStyle::Repeat,
+                    Some(QueryArrayStyle::Comma) => ArrayStyle::Comma,
+                    None => s,
+                };
+                (ParamLocation::Query, s)
+            }
+            Parameter::Cookie { .. } => {
+                diags.push(Diagnostic::warning("cookie-parameter", at(&ptr), format!("cookie parameter `{}` is not supported; it is left out of the client", data.name)));
+                continue;
+            }
+        };
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let pctx = format!("{ctx}{}", naming::type_name(&data.name));
+                let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
+                if location == ParamLocation::Path && is_scalar_union(model, s) { TypeRef::IdOrPath } else { t }
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        let required = data.required || location == ParamLocation::Path;
+        op.params.push(crate::ir::Param {
+            name: names.unique(&naming::snake_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            style,
+        });
+    }
+}
+
+/// `anyOf`/`oneOf` of exactly an integer and a string: GitLab's "ID or URL-encoded path".
+fn is_scalar_union(_model: &OpenAPI, s: &ReferenceOr<openapiv3::Schema>) -> bool {
+    let ReferenceOr::Item(s) = s else { return false };
+    let branches = match &s.schema_kind {
+        openapiv3::SchemaKind::AnyOf { any_of } => any_of,
+        openapiv3::SchemaKind::OneOf { one_of } => one_of,
+        _ => return false,
+    };
+    let mut kinds: Vec<&str> = branches
+        .iter()
+        .filter_map(|b| match b {
+            ReferenceOr::Item(openapiv3::Schema { schema_kind: openapiv3::SchemaKind::Type(t), .. }) => match t {
+                openapiv3::Type::Integer(_) => Some("integer"),
+                openapiv3::Type::String(_) => Some("string"),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    kinds.sort_unstable();
+    branches.len() == 2 && kinds == ["integer", "string"]
+}
+
+fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diagnostics) {
+    for raw in path.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Vec::new();
+        let mut rest = raw;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            if open > 0 {
+                parts.push(SegmentPart::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            let idx = match op.params.iter().position(|p| p.location == ParamLocation::Path && p.wire == name) {
+                Some(i) => i,
+                None => {
+                    diags.push(
+                        Diagnostic::warning(
+                            "undeclared-path-parameter",
+                            at(op_ptr),
+                            format!("the path has `{{{name}}}`, which the operation does not declare as a parameter; it becomes a required string argument"),
+                        )
+                        .with_help(format!("declare `{name}` with `in: path` (in the spec or its overlay)")),
+                    );
+                    let mut taken = Names::new();
+                    taken.reserve(&["client", "send", "into_future"]);
+                    for p in &op.params {
+                        taken.reserve(&[p.name.as_str()]);
+                    }
+                    op.params.push(Param {
+                        name: taken.unique(&naming::snake_name(name)),
+                        wire: name.to_owned(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                        deprecated: false,
+                        style: ArrayStyle::Comma,
+                    });
+                    op.params.len() - 1
+                }
+            };
+            parts.push(SegmentPart::Param(idx));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(SegmentPart::Literal(rest.to_owned()));
+        }
+        op.segments.push(Segment { parts });
+    }
+    // Declared path parameters that the template does not use.
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        if !path.contains(&format!("{{{}}}", p.wire)) {
+            diags.push(Diagnostic::warning(
+                "unused-path-parameter",
+                at(op_ptr),
+                format!("path parameter `{}` does not appear in the path `{path}`; it is accepted but not sent", p.wire),
+            ));
+        }
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
+}
+
+fn lower_body(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation, op_ptr: &str, ctx: &str, out: &mut Operation, diags: &mut Diagnostics) {
+    let Some(body) = &op.request_body else { return };
+    let body_ptr = child(op_ptr, "requestBody");
+    let body = match body {
+        ReferenceOr::Item(b) => b,
+        ReferenceOr::Reference { reference } => {
+            match reference.strip_prefix("#/components/requestBodies/").and_then(|n| model.components.as_ref()?.request_bodies.get(n)) {
+                Some(ReferenceOr::Item(b)) => b,
+                _ => {
+                    diags.push(Diagnostic::warning("unresolved-request-body", at(&body_ptr), format!("`{reference}` does not name a request body; the operation is generated without one")));
+                    return;
+                }
+            }
+        }
+    };
+    let Some((media, mt)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+        let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        diags.push(Diagnostic::warning(
+            "unsupported-request-body",
+            at(&body_ptr),
+            format!("request bodies of type {} are not supported yet; the operation is generated without a body", kinds.join(", ")),
+        ));
+        return;
+    };
+    let ty = match &mt.schema {
+        Some(s) => types.lower(s, &format!("{ctx}Body"), &child(&child(&child(&body_ptr, "content"), media), "schema"), diags),
+        None => TypeRef::Json,
+    };
+    out.body = Some(Body { content_type: "application/json".to_owned(), ty, required: body.required, doc: body.description.clone() });
+}
+
+fn lower_response(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation, op_ptr: &str, ctx: &str, out: &mut Operation, diags: &mut Diagnostics) {
+    let resp_ptr = child(op_ptr, "responses");
+    let mut success: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .collect();
+    success.sort_by_key(|(c, _)| (*c).clone());
+    out.response.statuses = success.iter().map(|(c, _)| c.to_string()).collect();
+    for (code, r) in &success {
+        let ptr = child(&resp_ptr, code.to_string());
+        let r = match r {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => {
+                match reference.strip_prefix("#/components/responses/").and_then(|n| model.components.as_ref()?.responses.get(n)) {
+                    Some(ReferenceOr::Item(r)) => r,
+                    _ => {
+                        diags.push(Diagnostic::warning("unresolved-response", at(&ptr), format!("`{reference}` does not name a response; it is read as having no body")));
+                        continue;
+                    }
+                }
+            }
+        };
+        if out.response.doc.is_none() && !r.description.is_empty() {
+            out.response.doc = Some(r.description.clone());
+        }
+        let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) else { continue };
+        let ty = match &mt.schema {
+            Some(s) => types.lower(s, &format!("{ctx}Response"), &child(&child(&child(&ptr, "content"), media), "schema"), diags),
+            None => TypeRef::Json,
+        };
+        if out.response.ty.is_none() {
+            out.response.ty = Some(ty);
+        }
+    }
+}
+
+fn lower_auth(model: &OpenAPI) -> Vec<AuthScheme> {
+    let Some(components) = &model.components else { return Vec::new() };
+    let mut names = Names::new();
+    names.reserve(&["with_bearer_token", "with_http_client", "new"]);
+    let mut out = Vec::new();
+    for (key, scheme) in &components.security_schemes {
+        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let (kind, base, doc) = match scheme {
+            openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+                let kind = match location {
+                    openapiv3::APIKeyLocation::Header => AuthKind::HeaderKey { header: name.clone() },
+                    openapiv3::APIKeyLocation::Query => AuthKind::QueryKey { param: name.clone() },
+                    openapiv3::APIKeyLocation::Cookie => continue,
+                };
+                (kind, format!("with_{}", naming::bare(&naming::snake_name(name))), description.clone())
+            }
+            openapiv3::SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                (AuthKind::Basic, "with_basic_auth".to_owned(), description.clone())
+            }
+            openapiv3::SecurityScheme::HTTP { description, .. }
+            | openapiv3::SecurityScheme::OAuth2 { description, .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                (AuthKind::Bearer, "with_bearer_token".to_owned(), description.clone())
+            }
+        };
+        if matches!(kind, AuthKind::Bearer) {
+            // The runtime's `with_bearer_token` serves every bearer scheme.
+            out.push(AuthScheme { key: key.clone(), method: base, doc, kind });
+            continue;
+        }
+        let method = names.unique(&base);
+        out.push(AuthScheme { key: key.clone(), method, doc, kind });
+    }
+    out
+}

@@ -1,0 +1,424 @@
+//! Lowering schemas into the [`TypeSpace`].
+//!
+//! In: `openapiv3` schemas with a context name (`AccessTokensPostScopes`) and the pointer they
+//! sit at. Out: [`TypeRef`]s; named types interned in the arena. Component schemas are named by
+//! their key and lowered once; inline schemas are named by `title`, else by context, and two
+//! inline schemas with the same name and the same content are one type (so a schema copied to
+//! several places stays one Rust type). Fields whose type contains the struct itself are boxed.
+
+use crate::diag::{Diagnostic, Diagnostics, child};
+use crate::ir::{Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+use crate::naming::{self, Names};
+use crate::normalize::at;
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Types<'m> {
+    model: &'m OpenAPI,
+    space: TypeSpace,
+    names: Names,
+    /// component schema name → its lowered type.
+    components: BTreeMap<String, TypeRef>,
+    /// component schemas being lowered (for `$ref` chains that never reach a type).
+    resolving: BTreeSet<String>,
+    /// (name, canonical schema JSON) → interned inline type.
+    interned: BTreeMap<(String, String), TypeId>,
+}
+
+impl<'m> Types<'m> {
+    pub fn new(model: &'m OpenAPI) -> Self {
+        let mut names = Names::new();
+        // Names the generated crate's root and runtime use.
+        names.reserve(&["Client", "Error", "ApiError", "ErrorBody", "ErrorMessage", "IdOrPath", "Result"]);
+        Types {
+            model,
+            space: TypeSpace::default(),
+            names,
+            components: BTreeMap::new(),
+            resolving: BTreeSet::new(),
+            interned: BTreeMap::new(),
+        }
+    }
+
+    /// Lowers every component schema, in spec order, so each becomes a type even if unused.
+    pub fn lower_components(&mut self, diags: &mut Diagnostics) {
+        let Some(c) = &self.model.components else { return };
+        for name in c.schemas.keys() {
+            self.component(name, &child("/components/schemas", name), diags);
+        }
+    }
+
+    pub fn lower(&mut self, s: &ReferenceOr<Schema>, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+        match s {
+            ReferenceOr::Reference { reference } => self.reference(reference, ptr, diags),
+            ReferenceOr::Item(s) => self.schema(s, ctx, ptr, diags),
+        }
+    }
+
+    fn lower_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+        match s {
+            ReferenceOr::Reference { reference } => self.reference(reference, ptr, diags),
+            ReferenceOr::Item(s) => self.schema(s, ctx, ptr, diags),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) => {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                self.component(&name, ptr, diags)
+            }
+            None => {
+                diags.push(Diagnostic::warning(
+                    "unresolved-ref",
+                    at(ptr),
+                    format!("`$ref: {reference}` is not a component schema; read as any JSON value"),
+                ));
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn component(&mut self, name: &str, referrer: &str, diags: &mut Diagnostics) -> TypeRef {
+        if let Some(t) = self.components.get(name) {
+            return t.clone();
+        }
+        let Some(schema) = self.model.components.as_ref().and_then(|c| c.schemas.get(name)) else {
+            diags.push(Diagnostic::error("dangling-ref", at(referrer), format!("`#/components/schemas/{name}` does not exist")));
+            return TypeRef::Json;
+        };
+        let ptr = child("/components/schemas", name);
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                if !self.resolving.insert(name.to_owned()) {
+                    diags.push(
+                        Diagnostic::error("ref-cycle", at(&ptr), format!("`{name}` is a `$ref` that leads back to itself without reaching a schema"))
+                            .with_help("one schema in the chain must be a real schema"),
+                    );
+                    return TypeRef::Json;
+                }
+                let t = self.reference(reference, &ptr, diags);
+                self.resolving.remove(name);
+                self.components.insert(name.to_owned(), t.clone());
+                t
+            }
+            ReferenceOr::Item(s) => {
+                // Reserve the id first so recursive references resolve to it.
+                let id = TypeId(self.space.defs.len());
+                let rust = self.names.unique(&naming::type_name(name));
+                self.space.defs.push(TypeDef {
+                    name: rust.clone(),
+                    origin: ptr.clone(),
+                    doc: s.schema_data.description.clone(),
+                    kind: TypeKind::Alias { target: TypeRef::Json },
+                });
+                self.components.insert(name.to_owned(), TypeRef::Named(id));
+                let kind = self.kind_of(s, &rust, &ptr, diags);
+                self.space.defs[id.0].kind = match kind {
+                    Ok(kind) => kind,
+                    Err(TypeRef::Named(other)) if other == id => {
+                        diags.push(Diagnostic::error("ref-cycle", at(&ptr), format!("`{name}` is defined as itself")));
+                        TypeKind::Alias { target: TypeRef::Json }
+                    }
+                    Err(target) => TypeKind::Alias { target },
+                };
+                TypeRef::Named(id)
+            }
+        }
+    }
+
+    /// An inline schema: a plain type, or a named type interned by name and content.
+    fn schema(&mut self, s: &Schema, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+        let base = s.schema_data.title.as_deref().map(naming::type_name).unwrap_or_else(|| ctx.to_owned());
+        if !needs_name(s) {
+            return match self.kind_of(s, &base, ptr, diags) {
+                Ok(_) => unreachable_plain(),
+                Err(t) => t,
+            };
+        }
+        let canonical = serde_json::to_string(s).unwrap_or_default();
+        if let Some(id) = self.interned.get(&(base.clone(), canonical.clone())) {
+            return TypeRef::Named(*id);
+        }
+        let id = TypeId(self.space.defs.len());
+        let rust = self.names.unique(&base);
+        self.space.defs.push(TypeDef {
+            name: rust.clone(),
+            origin: ptr.to_owned(),
+            doc: s.schema_data.description.clone(),
+            kind: TypeKind::Alias { target: TypeRef::Json },
+        });
+        self.interned.insert((base, canonical), id);
+        self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {
+            Ok(k) => k,
+            Err(t) => TypeKind::Alias { target: t },
+        };
+        TypeRef::Named(id)
+    }
+
+    /// What a schema is: a named kind (`Ok`) or a plain type (`Err`).
+    fn kind_of(&mut self, s: &Schema, name: &str, ptr: &str, diags: &mut Diagnostics) -> Result<TypeKind, TypeRef> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                let values: Vec<&String> = st.enumeration.iter().flatten().collect();
+                if !values.is_empty() {
+                    return Ok(string_enum(&values, s));
+                }
+                Err(match &st.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
+                    _ => TypeRef::String,
+                })
+            }
+            SchemaKind::Type(Type::Integer(it)) => {
+                let values: Vec<i64> = it.enumeration.iter().flatten().copied().collect();
+                if !values.is_empty() {
+                    return Ok(int_enum(&values, s));
+                }
+                // Always 64-bit: ids declared `int32` exceed 2^31 on large instances.
+                Err(TypeRef::I64)
+            }
+            SchemaKind::Type(Type::Number(_)) => Err(TypeRef::F64),
+            SchemaKind::Type(Type::Boolean(_)) => Err(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(at_)) => Err(match &at_.items {
+                Some(items) => TypeRef::Vec(Box::new(self.lower_boxed(items, &format!("{name}Item"), &child(ptr, "items"), diags))),
+                None => TypeRef::Vec(Box::new(TypeRef::Json)),
+            }),
+            SchemaKind::Type(Type::Object(ot)) => {
+                if ot.properties.is_empty() {
+                    return Err(self.additional(ot.additional_properties.as_ref(), name, ptr, diags));
+                }
+                Ok(self.structure(&ot.properties, &ot.required, name, ptr, diags))
+            }
+            SchemaKind::AllOf { all_of } => {
+                if let [only] = all_of.as_slice() {
+                    return Err(self.lower(only, name, &child(&child(ptr, "allOf"), "0"), diags));
+                }
+                let mut props = indexmap::IndexMap::new();
+                let mut required = Vec::new();
+                self.collect_all_of(all_of, &mut props, &mut required, 0);
+                if props.is_empty() {
+                    return Err(TypeRef::Json);
+                }
+                Ok(self.structure(&props, &required, name, ptr, diags))
+            }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                if scalar_union(branches) {
+                    Err(TypeRef::IdOrPath)
+                } else {
+                    Err(TypeRef::Json)
+                }
+            }
+            SchemaKind::Not { .. } => Err(TypeRef::Json),
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() {
+                    return Ok(self.structure(&any.properties, &any.required, name, ptr, diags));
+                }
+                if let Some(items) = &any.items {
+                    return Err(TypeRef::Vec(Box::new(self.lower_boxed(items, &format!("{name}Item"), &child(ptr, "items"), diags))));
+                }
+                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                if !values.is_empty() && values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+                    let refs: Vec<&String> = values.iter().collect();
+                    return Ok(string_enum(&refs, s));
+                }
+                if any.additional_properties.is_some() {
+                    return Err(self.additional(any.additional_properties.as_ref(), name, ptr, diags));
+                }
+                Err(TypeRef::Json)
+            }
+        }
+    }
+
+    fn additional(&mut self, ap: Option<&AdditionalProperties>, name: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+        match ap {
+            Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.lower(s, &format!("{name}Value"), &child(ptr, "additionalProperties"), diags))),
+            Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn collect_all_of(
+        &self,
+        branches: &[ReferenceOr<Schema>],
+        props: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        for b in branches {
+            let s = match b {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/schemas/")
+                        .and_then(|n| self.model.components.as_ref()?.schemas.get(n));
+                    match found {
+                        Some(ReferenceOr::Item(s)) => s,
+                        _ => continue,
+                    }
+                }
+            };
+            match &s.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    props.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(o.required.iter().cloned());
+                }
+                SchemaKind::Any(a) => {
+                    props.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(a.required.iter().cloned());
+                }
+                SchemaKind::AllOf { all_of } => self.collect_all_of(all_of, props, required, depth + 1),
+                _ => {}
+            }
+        }
+    }
+
+    fn structure(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        name: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeKind {
+        let mut names = Names::new();
+        let mut fields = Vec::new();
+        for (wire, prop) in properties {
+            let fname = names.unique(&naming::snake_name(wire));
+            let pctx = format!("{name}{}", naming::type_name(wire));
+            let pptr = child(&child(ptr, "properties"), wire);
+            let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
+            let (doc, nullable, deprecated) = match prop {
+                ReferenceOr::Item(p) => (p.schema_data.description.clone(), p.schema_data.nullable, p.schema_data.deprecated),
+                ReferenceOr::Reference { .. } => (None, false, false),
+            };
+            fields.push(Field {
+                name: fname,
+                wire: wire.clone(),
+                ty,
+                optional: !required.contains(wire) || nullable,
+                doc,
+                deprecated,
+                boxed: false,
+            });
+        }
+        TypeKind::Struct { fields }
+    }
+
+    /// The arena, with recursive fields boxed.
+    pub fn finish(mut self, _diags: &mut Diagnostics) -> TypeSpace {
+        let n = self.space.defs.len();
+        for i in 0..n {
+            let TypeKind::Struct { fields } = &self.space.defs[i].kind else { continue };
+            let flags: Vec<bool> = fields.iter().map(|f| match &f.ty {
+                TypeRef::Named(t) => reaches(&self.space, *t, TypeId(i), &mut BTreeSet::new()),
+                _ => false,
+            }).collect();
+            if let TypeKind::Struct { fields } = &mut self.space.defs[i].kind {
+                for (f, b) in fields.iter_mut().zip(flags) {
+                    f.boxed = b;
+                }
+            }
+        }
+        self.space
+    }
+}
+
+/// Whether `from` contains `to` by value (not behind a `Vec` or map).
+fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+    if from == to {
+        return true;
+    }
+    if !seen.insert(from) {
+        return false;
+    }
+    match &space.get(from).kind {
+        TypeKind::Struct { fields } => fields.iter().any(|f| match &f.ty {
+            TypeRef::Named(t) => reaches(space, *t, to, seen),
+            _ => false,
+        }),
+        TypeKind::Alias { target: TypeRef::Named(t) } => reaches(space, *t, to, seen),
+        _ => false,
+    }
+}
+
+fn unreachable_plain() -> TypeRef {
+    // `needs_name` is false exactly when `kind_of` yields a plain type.
+    TypeRef::Json
+}
+
+/// Whether an inline schema becomes a named type (struct or enum) rather than a plain one.
+fn needs_name(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(a) => !a.properties.is_empty() || (a.items.is_none() && a.enumeration.iter().any(|v| v.is_string()) && a.enumeration.iter().all(|v| v.is_string() || v.is_null())),
+        _ => false,
+    }
+}
+
+fn scalar_union(branches: &[ReferenceOr<Schema>]) -> bool {
+    let mut kinds: Vec<&str> = branches
+        .iter()
+        .filter_map(|b| match b {
+            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Integer(_)), .. }) => Some("integer"),
+            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(_)), .. }) => Some("string"),
+            _ => None,
+        })
+        .collect();
+    kinds.sort_unstable();
+    branches.len() == 2 && kinds == ["integer", "string"]
+}
+
+fn string_enum(values: &[&String], s: &Schema) -> TypeKind {
+    let mut names = Names::new();
+    names.reserve(&["Other"]);
+    let docs = descriptions(s);
+    let variants = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Variant { name: names.unique(&naming::variant_name(v)), wire: (*v).clone(), doc: docs.get(i).cloned() })
+        .collect();
+    TypeKind::StringEnum { variants }
+}
+
+fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
+    let var_names: Vec<String> = s
+        .schema_data
+        .extensions
+        .get("x-enum-varnames")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+        .filter(|n: &Vec<String>| n.len() == values.len())
+        .unwrap_or_default();
+    let docs = descriptions(s);
+    let mut names = Names::new();
+    names.reserve(&["Other"]);
+    let variants = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let raw = var_names.get(i).cloned().unwrap_or_else(|| if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") });
+            Variant { name: names.unique(&naming::variant_name(&raw)), wire: *v, doc: docs.get(i).cloned() }
+        })
+        .collect();
+    TypeKind::IntEnum { variants }
+}
+
+/// `x-enum-descriptions`: one description per enum value (a common extension).
+fn descriptions(s: &Schema) -> Vec<String> {
+    s.schema_data
+        .extensions
+        .get("x-enum-descriptions")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().map(|d| d.as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}

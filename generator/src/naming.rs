@@ -1,0 +1,162 @@
+//! Naming: every Rust identifier the generator emits is made here.
+//!
+//! In: names as the spec writes them (`accessRequestsProjects_get`, `Private-Token`, `2fa`,
+//! `type`, `名前`). Out: valid, stable Rust identifiers — UpperCamelCase types and variants,
+//! snake_case functions, fields and modules — with keywords escaped (`r#type`, or a trailing `_`
+//! where a raw identifier is not allowed), leading digits guarded, and collisions resolved by
+//! [`Names`] with numeric suffixes in first-come order, so output is deterministic.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+const KEYWORDS: [&str; 51] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
+/// Also avoided as type names: they would shadow the prelude in the generated modules.
+const PRELUDE_TYPES: [&str; 12] = [
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Client",
+    "Error",
+];
+
+/// Keeps ASCII letters, digits and `_`; everything else separates words.
+fn words(raw: &str) -> String {
+    let mut s = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else {
+            s.push(' ');
+        }
+    }
+    s
+}
+
+/// A type or variant name: `UpperCamelCase`, never empty, never starting with a digit.
+pub fn type_name(raw: &str) -> String {
+    let mut n = words(raw).to_upper_camel_case();
+    if n.is_empty() {
+        n = "Unnamed".to_owned();
+    }
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, 'V');
+    }
+    if n == "Self" || PRELUDE_TYPES.contains(&n.as_str()) {
+        n.push('_');
+    }
+    n
+}
+
+/// A variant name (as [`type_name`], but `Self` is fine inside an enum only as `Self_`).
+pub fn variant_name(raw: &str) -> String {
+    let mut n = words(raw).to_upper_camel_case();
+    if n.is_empty() {
+        n = "Empty".to_owned();
+    }
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, 'V');
+    }
+    if n == "Self" {
+        n.push('_');
+    }
+    n
+}
+
+/// A function, field, parameter or module name: `snake_case`, keywords escaped.
+pub fn snake_name(raw: &str) -> String {
+    let mut n = words(raw).to_snake_case();
+    if n.is_empty() {
+        n = "value".to_owned();
+    }
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, '_');
+    }
+    escape(n)
+}
+
+fn escape(n: String) -> String {
+    if NOT_RAW.contains(&n.as_str()) {
+        format!("{n}_")
+    } else if KEYWORDS.contains(&n.as_str()) {
+        format!("r#{n}")
+    } else {
+        n
+    }
+}
+
+/// The identifier without a raw prefix (for building other names from it).
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// A set of names in one scope; [`Names::unique`] resolves collisions with numeric suffixes.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    taken: BTreeSet<String>,
+}
+
+impl Names {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves names that generated code uses itself in this scope.
+    pub fn reserve(&mut self, names: &[&str]) {
+        self.taken.extend(names.iter().map(|s| s.to_string()));
+    }
+
+    /// `base` if free, else `base2`, `base3`, … (`r#type` → `type2`).
+    pub fn unique(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let stem = bare(base);
+        let sep = if stem.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{stem}{sep}{n}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_rust() {
+        assert_eq!(snake_name("accessRequestsProjects_get"), "access_requests_projects_get");
+        assert_eq!(snake_name("Private-Token"), "private_token");
+        assert_eq!(snake_name("type"), "r#type");
+        assert_eq!(snake_name("self"), "self_");
+        assert_eq!(snake_name("2fa"), "_2fa");
+        assert_eq!(snake_name("名前"), "value");
+        assert_eq!(type_name("ProjectAccessResponse"), "ProjectAccessResponse");
+        assert_eq!(type_name("project-access.response"), "ProjectAccessResponse");
+        assert_eq!(type_name("Option"), "Option_");
+        assert_eq!(type_name("200"), "V200");
+        assert_eq!(variant_name("read_api"), "ReadApi");
+        assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn collisions_get_suffixes_in_order() {
+        let mut n = Names::new();
+        assert_eq!(n.unique("a"), "a");
+        assert_eq!(n.unique("a"), "a2");
+        assert_eq!(n.unique("a"), "a3");
+        assert_eq!(n.unique("r#type"), "r#type");
+        assert_eq!(n.unique("r#type"), "type2");
+        assert_eq!(n.unique("v2"), "v2");
+        assert_eq!(n.unique("v2"), "v2_2");
+    }
+}

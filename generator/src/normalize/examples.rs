@@ -1,0 +1,187 @@
+//! Example evidence: what the spec's examples say each schema's values look like.
+//!
+//! In: the document. Out: [`Evidence`] — for each schema pointer, the example values seen for it
+//! (walking media-type `example`/`examples` and schema `example`s down through properties, items
+//! and local `$ref`s), and for each media type whether its examples are arrays. Quirk fixes use
+//! it to decide what a defective schema meant (`type: date` holding date-times, arrays without
+//! `items`, lists declared as objects); the example/schema disagreement check reports keys the
+//! schema does not declare — the way typos like GitLab's `usename` are found.
+
+use crate::diag::{Diagnostic, Diagnostics, child, tokens};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::at;
+
+#[derive(Debug, Default)]
+pub struct Evidence {
+    /// schema pointer → example values observed for it.
+    pub values: BTreeMap<String, Vec<Value>>,
+    /// media type pointer → the media type's own examples (`example`, `examples/*/value`).
+    pub media: BTreeMap<String, Vec<Value>>,
+}
+
+impl Evidence {
+    pub fn for_schema(&self, pointer: &str) -> &[Value] {
+        self.values.get(pointer).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Follows local `$ref`s from `pointer` to the schema they name (at most 32 hops).
+pub fn resolve<'d>(doc: &'d Value, pointer: &str) -> Option<(String, &'d Value)> {
+    let mut ptr = pointer.to_owned();
+    for _ in 0..32 {
+        let node = doc.pointer(&ptr)?;
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with('#') => {
+                let frag = &r[1..];
+                ptr = tokens(frag).iter().fold(String::new(), |p, t| child(&p, t));
+            }
+            Some(_) => return None,
+            None => return Some((ptr, node)),
+        }
+    }
+    None
+}
+
+/// Media-type examples and schema examples, walked down to every schema they describe.
+pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> Evidence {
+    let mut ev = Evidence::default();
+    let mut reported = BTreeSet::new();
+    // Media types: every `…/content/<type>` whose value has a schema.
+    for sp in schema_ptrs {
+        let toks = tokens(sp);
+        let n = toks.len();
+        if n >= 3 && toks[n - 1] == "schema" && toks[n - 3] == "content" {
+            let media_ptr = &sp[..sp.len() - "/schema".len()];
+            let Some(media) = doc.pointer(media_ptr) else { continue };
+            let mut samples = Vec::new();
+            if let Some(e) = media.get("example") {
+                samples.push((child(media_ptr, "example"), e.clone()));
+            }
+            if let Some(Value::Object(exs)) = media.get("examples") {
+                for (name, ex) in exs {
+                    if let Some(v) = ex.get("value") {
+                        samples.push((child(&child(&child(media_ptr, "examples"), name), "value"), v.clone()));
+                    }
+                }
+            }
+            if samples.is_empty() {
+                continue;
+            }
+            ev.media.insert(media_ptr.to_owned(), samples.iter().map(|(_, v)| v.clone()).collect());
+            for (ex_ptr, v) in samples {
+                walk(doc, sp, &ex_ptr, &v, &mut ev, diags, &mut reported, 0);
+            }
+        } else if let Some(e) = doc.pointer(sp).and_then(|s| s.get("example")) {
+            let e = e.clone();
+            walk(doc, sp, &child(sp, "example"), &e, &mut ev, diags, &mut reported, 0);
+        }
+    }
+    ev
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    doc: &Value,
+    schema_ptr: &str,
+    example_ptr: &str,
+    example: &Value,
+    ev: &mut Evidence,
+    diags: &mut Diagnostics,
+    reported: &mut BTreeSet<(String, String)>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    let Some((sp, schema)) = resolve(doc, schema_ptr) else { return };
+    ev.values.entry(sp.clone()).or_default().push(example.clone());
+    let is_array_schema = schema.get("type").and_then(Value::as_str) == Some("array") || schema.get("items").is_some();
+    match example {
+        // An array example for a non-array schema: each element describes the schema (a list
+        // declared as one object; `list-declared-as-object` decides what to do about it).
+        Value::Array(items) if !is_array_schema => {
+            for (i, item) in items.iter().enumerate() {
+                walk(doc, &sp, &child(example_ptr, i.to_string()), item, ev, diags, reported, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            if schema.get("items").is_some_and(Value::is_object) {
+                let items_ptr = child(&sp, "items");
+                for (i, item) in items.iter().enumerate() {
+                    walk(doc, &items_ptr, &child(example_ptr, i.to_string()), item, ev, diags, reported, depth + 1);
+                }
+            }
+        }
+        Value::Object(fields) => {
+            if let Some(Value::Array(all)) = schema.get("allOf") {
+                for i in 0..all.len() {
+                    let branch = child(&child(&sp, "allOf"), i.to_string());
+                    walk(doc, &branch, example_ptr, example, ev, diags, reported, depth + 1);
+                }
+            }
+            let Some(Value::Object(props)) = schema.get("properties") else { return };
+            let open = schema.get("additionalProperties").is_some_and(|a| a != &Value::Bool(false))
+                || schema.get("allOf").is_some();
+            for (key, value) in fields {
+                if props.contains_key(key) {
+                    let prop_ptr = child(&child(&sp, "properties"), key);
+                    walk(doc, &prop_ptr, &child(example_ptr, key), value, ev, diags, reported, depth + 1);
+                } else if !open && reported.insert((sp.clone(), key.clone())) {
+                    let undeclared: Vec<&str> =
+                        props.keys().filter(|p| !fields.contains_key(*p)).map(String::as_str).collect();
+                    let mut d = Diagnostic::warning(
+                        "example-undeclared-property",
+                        at(&child(example_ptr, key)),
+                        format!("the example has the property `{key}`, which its schema (#{sp}) does not declare"),
+                    );
+                    d = match closest(key, &undeclared) {
+                        Some(near) => d.with_help(format!(
+                            "the schema declares `{near}`, which no example uses: if `{key}` is right, rename the property in the spec's overlay"
+                        )),
+                        None => d.with_help(format!("declare `{key}` in the schema (in the spec's overlay) if the API sends it")),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The candidate within edit distance 2 of `word`, if any (the nearest one).
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (levenshtein(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_finds_the_typo() {
+        assert_eq!(levenshtein("username", "usename"), 1);
+        assert_eq!(closest("username", &["usename", "name"]), Some("usename"));
+        assert_eq!(closest("username", &["state"]), None);
+    }
+}

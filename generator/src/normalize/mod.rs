@@ -1,0 +1,111 @@
+//! Normalization: the bundled document → a document `openapiv3` can model, defects mended.
+//!
+//! In: the bundled `serde_json::Value`, an optional overlay. Out: the effective spec (the same
+//! value after the overlay and every quirk fix, written next to the client for other tools) and
+//! the `openapiv3::OpenAPI` model of it, plus diagnostics whose pointers are into the bundled
+//! document.
+//!
+//! Order: version check → overlay (the spec owner's corrections come first, so heuristics only
+//! see what the overlay left) → quirk fixes, each a named function in [`quirks`] with a warning
+//! per node it changes → structural checks → `openapiv3` deserialization (a wrong field type is
+//! reported with the pointer of the field, via `serde_path_to_error`).
+
+pub mod examples;
+pub mod quirks;
+
+use crate::diag::{Diagnostic, Diagnostics, Origin};
+use crate::overlay::{self, Overlay};
+use serde_json::Value;
+
+/// The outcome of normalization.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The effective spec: bundled, overlay applied, quirks fixed.
+    pub doc: Value,
+    pub model: openapiv3::OpenAPI,
+}
+
+/// Diagnostics of this stage speak of the bundled document; `BUNDLED` marks their origin file
+/// until the pipeline maps them back through the bundle's provenance.
+pub const BUNDLED: &str = "";
+
+pub(crate) fn at(pointer: &str) -> Origin {
+    Origin::new(BUNDLED, pointer)
+}
+
+/// Normalizes `doc`. Returns `None` when an error makes a model impossible.
+pub fn normalize(mut doc: Value, overlay: Option<(&str, &Overlay)>, diags: &mut Diagnostics) -> Option<Normalized> {
+    if !check_version(&doc, diags) {
+        return None;
+    }
+    if let Some((file, ov)) = overlay {
+        diags.extend(overlay::apply(&mut doc, ov, file));
+    }
+    quirks::apply_all(&mut doc, diags);
+    if doc.get("paths").is_none() {
+        diags.push(
+            Diagnostic::error("missing-paths", at(""), "the document has no `paths`")
+                .with_help("an OpenAPI 3.0 document must list its operations under `paths` (it may be `paths: {}`)"),
+        );
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+        Ok(model) => Some(Normalized { doc, model }),
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            let inner = e.into_inner().to_string();
+            let message = if inner.contains("did not match any variant") {
+                "this node has neither the shape of the object expected here nor of a `$ref`".to_owned()
+            } else {
+                inner
+            };
+            diags.push(
+                Diagnostic::error("invalid-field", at(&pointer), message)
+                    .with_help("correct the field to the type the OpenAPI specification gives it, or fix it in the overlay"),
+            );
+            None
+        }
+    }
+}
+
+fn check_version(doc: &Value, diags: &mut Diagnostics) -> bool {
+    let Some(map) = doc.as_object() else { return false };
+    if let Some(v) = map.get("openapi") {
+        let v = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        if v.starts_with("3.") {
+            return true;
+        }
+        diags.push(
+            Diagnostic::error("unsupported-version", at("/openapi"), format!("`openapi: {v}` is not a version this generator reads"))
+                .with_help("supported: OpenAPI 3.0"),
+        );
+        return false;
+    }
+    if let Some(v) = map.get("swagger") {
+        diags.push(
+            Diagnostic::error("unsupported-version", at("/swagger"), format!("Swagger {v} input is not supported yet"))
+                .with_help("convert the document to OpenAPI 3.0 for now"),
+        );
+        return false;
+    }
+    diags.push(
+        Diagnostic::error("not-openapi", at(""), "the document has neither `openapi` nor `swagger`: it is not an OpenAPI document")
+            .with_help("add `openapi: 3.0.3` at the top, or point the generator at the right file"),
+    );
+    false
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut p = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => p = crate::diag::child(&p, index.to_string()),
+            Segment::Map { key } => p = crate::diag::child(&p, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    p
+}

@@ -1,0 +1,254 @@
+//! Quirk fixes: named, documented repairs of defects real specs have.
+//!
+//! In/out: the document, mended in place; one warning per node a fix changes (and an error where
+//! no repair is sound). Each fix is a function here with a minimal case spec under
+//! `generator/tests/cases/ok/` that exercises it:
+//!
+//! | code | defect | repair |
+//! |---|---|---|
+//! | `date-type` | `type: date` (not an OpenAPI type) | `type: string` + `format: date`, or `date-time` where the examples are date-times |
+//! | `array-without-items` | `type: array` without `items` | the items of a request parameter of the same name, else the examples' element type, else any JSON |
+//! | `overlapping-one-of` | `oneOf: [integer, string]`: a numeric string matches both, so no value validates | `anyOf` (same values, valid for validators such as Prism) |
+//! | `list-declared-as-object` | a response declared as an object whose examples are all arrays | an array of that object |
+//!
+//! `unknown-type` is an error: a type that is neither OpenAPI's nor a known misspelling cannot be
+//! guessed; the user corrects it in the overlay.
+
+use super::at;
+use super::examples::{self, Evidence};
+use crate::diag::{Diagnostic, Diagnostics, child, tokens};
+use serde_json::{Value, json};
+
+const TYPES: [&str; 7] = ["string", "number", "integer", "boolean", "object", "array", "null"];
+
+/// Runs every quirk fix in order; structure-changing fixes come last so pointers stay valid.
+pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
+    let ptrs = crate::walk::schema_pointers(doc);
+    let ev = examples::collect(doc, &ptrs, diags);
+    date_type(doc, &ptrs, &ev, diags);
+    array_without_items(doc, &ptrs, &ev, diags);
+    overlapping_one_of(doc, &ptrs, diags);
+    list_declared_as_object(doc, &ptrs, &ev, diags);
+}
+
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+}
+
+pub fn is_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 19
+        && is_date(&s[..10])
+        && matches!(b[10], b'T' | b't' | b' ')
+        && b[11..13].iter().chain(&b[14..16]).chain(&b[17..19]).all(u8::is_ascii_digit)
+        && b[13] == b':'
+        && b[16] == b':'
+}
+
+/// `type: date` → `type: string` with `format: date` or, where examples hold date-times,
+/// `format: date-time` (GitLab's `created_at` is declared a date but is `2021-01-20T14:13:35Z`).
+fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
+    for p in ptrs {
+        let Some(Value::Object(node)) = doc.pointer_mut(p) else { continue };
+        let Some(ty) = node.get("type") else { continue };
+        let Some(ty) = ty.as_str().map(str::to_owned) else {
+            if !ty.is_array() {
+                diags.push(
+                    Diagnostic::error("invalid-field", at(&child(p, "type")), format!("`type` must be a string, found `{ty}`"))
+                        .with_help("write one of string, number, integer, boolean, object, array"),
+                );
+            }
+            continue;
+        };
+        if TYPES.contains(&ty.as_str()) || ty == "file" {
+            continue;
+        }
+        let lower = ty.to_ascii_lowercase();
+        if lower == "date" || lower == "datetime" || lower == "date-time" {
+            let samples: Vec<&str> = ev.for_schema(p).iter().filter_map(Value::as_str).collect();
+            let date_time = lower != "date" || samples.iter().any(|s| is_date_time(s));
+            let format = if date_time { "date-time" } else { "date" };
+            let why = match samples.iter().find(|s| is_date_time(s) == date_time) {
+                Some(s) => format!(" because its example `{s}` is a {}", if date_time { "date-time" } else { "date" }),
+                None if lower == "date" => " (no example says otherwise)".to_owned(),
+                None => String::new(),
+            };
+            node.insert("type".into(), json!("string"));
+            node.insert("format".into(), json!(format));
+            diags.push(
+                Diagnostic::warning(
+                    "date-type",
+                    at(&child(p, "type")),
+                    format!("`type: {ty}` is not an OpenAPI type; read as `type: string, format: {format}`{why}"),
+                )
+                .with_help(format!("write `type: string` and `format: {format}` (in the spec or its overlay)")),
+            );
+        } else {
+            diags.push(
+                Diagnostic::error("unknown-type", at(&child(p, "type")), format!("`type: {ty}` is not an OpenAPI type"))
+                    .with_help("use one of string, number, integer, boolean, object, array; correct it in the spec's overlay if you do not own the spec"),
+            );
+        }
+    }
+}
+
+/// `type: array` without `items`: the element schema of a request parameter of the same name
+/// (GitLab's token `scopes` response field ↔ the `scopes` query parameter's enum), else the type
+/// the examples' elements share, else any JSON value.
+fn array_without_items(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
+    for p in ptrs {
+        let Some(node) = doc.pointer(p) else { continue };
+        if node.get("type").and_then(Value::as_str) != Some("array") || node.get("items").is_some() {
+            continue;
+        }
+        let toks = tokens(p);
+        let name = match toks.as_slice() {
+            [.., parent, name] if parent == "properties" => Some(name.clone()),
+            _ => None,
+        };
+        let (items, why) = if let Some((param_ptr, items)) = name.as_deref().and_then(|n| parameter_items(doc, &toks, n)) {
+            (items, format!("the items of the parameter of the same name (#{param_ptr})"))
+        } else if let Some(t) = element_type(ev.for_schema(p)) {
+            (json!({ "type": t }), format!("`{t}`, the type of every element of its examples"))
+        } else {
+            (json!({}), "any JSON value: neither a parameter of the same name nor an example tells the element type".to_owned())
+        };
+        if let Some(Value::Object(node)) = doc.pointer_mut(p) {
+            node.insert("items".into(), items);
+        }
+        diags.push(
+            Diagnostic::warning("array-without-items", at(p), format!("`type: array` has no `items`; elements read as {why}"))
+                .with_help("declare `items` (in the spec or its overlay)"),
+        );
+    }
+}
+
+/// The `items` of an array parameter named `name`, looked for in the operation `toks` belongs
+/// to first, then in every operation, in document order.
+fn parameter_items(doc: &Value, toks: &[String], name: &str) -> Option<(String, Value)> {
+    let find = |op_ptr: &str| -> Option<(String, Value)> {
+        let op = doc.pointer(op_ptr)?;
+        let params = op.get("parameters")?.as_array()?;
+        params.iter().enumerate().find_map(|(i, prm)| {
+            let schema = prm.get("schema")?;
+            (prm.get("name")?.as_str()? == name && schema.get("items").is_some())
+                .then(|| (child(&child(&child(&child(op_ptr, "parameters"), i.to_string()), "schema"), "items"), schema["items"].clone()))
+        })
+    };
+    if toks.len() >= 3 && toks[0] == "paths" {
+        let op_ptr = child(&child(&child("", &toks[0]), &toks[1]), &toks[2]);
+        if let Some(found) = find(&op_ptr) {
+            return Some(found);
+        }
+    }
+    let paths = doc.get("paths")?.as_object()?;
+    paths.iter().find_map(|(path, item)| {
+        item.as_object()?.keys().find_map(|m| find(&child(&child("/paths", path), m)))
+    })
+}
+
+fn element_type(samples: &[Value]) -> Option<&'static str> {
+    let mut ty = None;
+    for v in samples.iter().filter_map(Value::as_array).flatten() {
+        let t = match v {
+            Value::String(_) => "string",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            _ => return None,
+        };
+        match ty {
+            None => ty = Some(t),
+            Some("integer") if t == "number" => ty = Some("number"),
+            Some("number") if t == "integer" => {}
+            Some(prev) if prev != t => return None,
+            _ => {}
+        }
+    }
+    ty
+}
+
+/// `oneOf: [integer, string]` → `anyOf`. Under `oneOf` a value must match exactly one branch;
+/// a path parameter arrives as text, so `42` matches both and strict validators reject every
+/// numeric id (GitLab's `id` parameters). `anyOf` accepts the same values.
+fn overlapping_one_of(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
+    for p in ptrs {
+        let Some(Value::Object(node)) = doc.pointer_mut(p) else { continue };
+        let Some(Value::Array(branches)) = node.get("oneOf") else { continue };
+        let mut types: Vec<&str> =
+            branches.iter().filter_map(|b| b.get("type").and_then(Value::as_str)).collect();
+        types.sort_unstable();
+        if branches.len() != 2 || types != ["integer", "string"] {
+            continue;
+        }
+        let v = node.remove("oneOf").expect("checked above");
+        node.insert("anyOf".into(), v);
+        diags.push(
+            Diagnostic::warning(
+                "overlapping-one-of",
+                at(&child(p, "oneOf")),
+                "`oneOf: [integer, string]`: a numeric value such as `42` matches both branches, which `oneOf` forbids; read as `anyOf`",
+            )
+            .with_help("write `anyOf` (or `type: string`) in the spec or its overlay"),
+        );
+    }
+}
+
+/// A response declared as an object whose examples are all arrays → an array of that object
+/// (GitLab's `GET …/access_requests` lists; the API returns arrays).
+fn list_declared_as_object(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
+    for p in ptrs {
+        let toks = tokens(p);
+        let n = toks.len();
+        if !(n >= 5 && toks[n - 1] == "schema" && toks[n - 3] == "content" && toks[n - 5] == "responses") {
+            continue;
+        }
+        let media_ptr = &p[..p.len() - "/schema".len()];
+        let Some(samples) = ev.media.get(media_ptr) else { continue };
+        if samples.is_empty() || !samples.iter().all(Value::is_array) {
+            continue;
+        }
+        let Some((_, schema)) = examples::resolve(doc, p) else { continue };
+        let declared = schema.get("type").and_then(Value::as_str);
+        if declared == Some("array") || schema.get("items").is_some() || !(declared == Some("object") || schema.get("properties").is_some()) {
+            continue;
+        }
+        let title = schema.get("title").and_then(Value::as_str).map(|t| format!(" `{t}`")).unwrap_or_default();
+        let Some(node) = doc.pointer_mut(p) else { continue };
+        let inner = node.take();
+        *node = json!({ "type": "array", "items": inner });
+        diags.push(
+            Diagnostic::warning(
+                "list-declared-as-object",
+                at(p),
+                format!("the response is declared as one object{title}, but its examples are arrays; read as an array of it"),
+            )
+            .with_help("declare `type: array` with the object as `items` (in the spec or its overlay)"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_dates_and_date_times() {
+        assert!(is_date("2022-01-31"));
+        assert!(!is_date("2022-01-31T00:00:00Z"));
+        assert!(is_date_time("2021-01-20T14:13:35Z"));
+        assert!(is_date_time("2021-01-20T14:13:35.123+01:00"));
+        assert!(!is_date_time("2021-01-20"));
+        assert!(!is_date_time("not a date at all!!"));
+    }
+
+    #[test]
+    fn element_type_widens_integers_to_numbers_and_rejects_mixtures() {
+        assert_eq!(element_type(&[json!(["a", "b"])]), Some("string"));
+        assert_eq!(element_type(&[json!([1, 2.5])]), Some("number"));
+        assert_eq!(element_type(&[json!([1, "a"])]), None);
+        assert_eq!(element_type(&[]), None);
+    }
+}

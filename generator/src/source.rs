@@ -1,0 +1,558 @@
+//! Source positions: where the node a JSON pointer names was written in a YAML or JSON text.
+//!
+//! In: the texts xtask loaded, one per spec file and keyed by the file name diagnostics print,
+//! and, on demand, JSON pointers (RFC 6901) into them. Out: 1-based `(line, column)` pairs as a
+//! text editor shows them (columns count characters, not bytes), so a diagnostic can print
+//! `file:line:col`. A pointer that names no node resolves to its nearest existing ancestor.
+//!
+//! Each file's [`PositionIndex`] is built lazily, the first time a position in that file is asked
+//! for, which in practice means only when diagnostics are rendered. It is built from
+//! yaml-rust2's event stream (JSON is YAML, so one parser serves both) without building the
+//! document itself: aliases are recorded where they are written and never expanded, nesting is
+//! bounded, the walk is iterative, and a parse error keeps whatever was indexed before it.
+
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// Nodes nested deeper than this (the root is at depth 0) are not indexed.
+const MAX_DEPTH: usize = 512;
+
+/// Positions of every node of one YAML/JSON text, by JSON pointer.
+#[derive(Clone, Default)]
+pub struct PositionIndex {
+    /// Arena of nodes; `nodes[0]`, if any, is the root of the first document.
+    nodes: Vec<Node>,
+}
+
+/// One indexed node: where it starts (its key, for a mapping entry) and its children.
+#[derive(Clone)]
+struct Node {
+    /// 1-based line and column.
+    pos: (usize, usize),
+    children: Children,
+}
+
+#[derive(Clone)]
+enum Children {
+    /// A scalar, an alias, or a collection too deep to index.
+    Leaf,
+    /// Mapping: key text to node id. A duplicate key keeps the last entry, as serde_json does.
+    Map(HashMap<String, usize>),
+    /// Sequence: item node ids in order.
+    Seq(Vec<usize>),
+}
+
+impl PositionIndex {
+    /// Parses `text` with yaml_rust2's event parser and records, for every mapping value and
+    /// sequence item, the position where that node starts; for a mapping entry that is the
+    /// position of its key, which is what a user wants to see. The root `""` maps to the first
+    /// node of the first document; later documents are ignored.
+    ///
+    /// Never panics: on a parse error the index holds what was parsed before the error. Aliases
+    /// are not expanded (only the alias itself is recorded), nodes nested deeper than 512 levels
+    /// are ignored, and entries whose key is not a scalar (complex keys) are skipped. yaml-rust2
+    /// itself rejects more than 255 nested flow collections (`[`/`{`), and reads ahead to that
+    /// error before yielding any node, so such a text indexes nothing.
+    pub fn new(text: &str) -> PositionIndex {
+        // Editors do not show a byte order mark, and yaml-rust2 would count it as a column.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut builder = Builder::default();
+        // The parser's state machine is iterative (explicit state stack), so deep nesting cannot
+        // overflow the stack; `catch_unwind` guards against a parser bug on hostile input, and
+        // whatever was recorded before it is kept.
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            let mut parser = Parser::new_from_str(text);
+            while !builder.done {
+                match parser.next_token() {
+                    Ok((Event::StreamEnd, _)) | Err(_) => break,
+                    Ok((event, mark)) => builder.event(event, mark),
+                }
+            }
+        }));
+        PositionIndex {
+            nodes: builder.nodes,
+        }
+    }
+
+    /// Line and column (both 1-based) of the node at `pointer`; if the pointer does not exist,
+    /// the position of its nearest existing ancestor (walk up token by token); None only if the
+    /// text had no nodes.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut node = self.nodes.first()?;
+        for token in crate::diag::tokens(pointer) {
+            let next = match &node.children {
+                Children::Map(entries) => entries.get(&token),
+                Children::Seq(items) => array_index(&token).and_then(|i| items.get(i)),
+                Children::Leaf => None,
+            };
+            match next {
+                Some(&id) => node = &self.nodes[id],
+                None => break,
+            }
+        }
+        Some(node.pos)
+    }
+}
+
+impl fmt::Debug for PositionIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PositionIndex")
+            .field("nodes", &self.nodes.len())
+            .finish()
+    }
+}
+
+/// An array index token per RFC 6901: `0` or digits without a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// An open collection while the events are walked.
+enum Frame {
+    Seq { node: usize },
+    Map { node: usize, key: Key },
+}
+
+/// Where a mapping is between its entries.
+enum Key {
+    /// The next node is a key.
+    Expected,
+    /// The next node is the value of this scalar key, written at this position.
+    Scalar(String, (usize, usize)),
+    /// The next node is the value of a non-scalar key: skip it.
+    Complex,
+}
+
+/// What kind of node an event starts.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Scalar,
+    Alias,
+    Seq,
+    Map,
+}
+
+#[derive(Default)]
+struct Builder {
+    nodes: Vec<Node>,
+    stack: Vec<Frame>,
+    /// How many collections deep the walk is inside a subtree that is not indexed.
+    skip: usize,
+    /// The first document is complete.
+    done: bool,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event, mark: Marker) {
+        // yaml-rust2 0.13 markers: `line` is 1-based, `col` is 0-based and counts characters.
+        let pos = (mark.line(), mark.col() + 1);
+        match event {
+            Event::Scalar(text, ..) => self.node(Kind::Scalar, Some(text), pos),
+            Event::Alias(_) => self.node(Kind::Alias, None, pos),
+            Event::SequenceStart(..) => self.node(Kind::Seq, None, pos),
+            Event::MappingStart(..) => self.node(Kind::Map, None, pos),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if self.skip > 0 {
+                    self.skip -= 1;
+                } else {
+                    self.stack.pop();
+                }
+            }
+            Event::DocumentEnd => self.done = !self.nodes.is_empty(),
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
+        }
+    }
+
+    /// A node starts: index it under its parent, or skip it (and, for a collection, its subtree).
+    fn node(&mut self, kind: Kind, scalar: Option<String>, pos: (usize, usize)) {
+        let collection = matches!(kind, Kind::Seq | Kind::Map);
+        if self.skip > 0 {
+            self.skip += usize::from(collection);
+            return;
+        }
+        let depth = self.stack.len();
+        let (parent, token) = match self.stack.last_mut() {
+            None if self.nodes.is_empty() => (None, None),
+            // A second root in the same document cannot happen; ignore it if it does.
+            None => {
+                self.skip += usize::from(collection);
+                return;
+            }
+            Some(Frame::Seq { node }) => (Some(*node), None),
+            Some(Frame::Map { node, key }) => match std::mem::replace(key, Key::Expected) {
+                Key::Expected => {
+                    // A block mapping's start event is marked at the first `:`, after its first
+                    // key; a flow mapping's at its `{`. The earlier of the two is where it starts.
+                    let start = &mut self.nodes[*node].pos;
+                    *start = (*start).min(pos);
+                    *key = match scalar {
+                        Some(text) => Key::Scalar(text, pos),
+                        None => {
+                            self.skip += usize::from(collection);
+                            Key::Complex
+                        }
+                    };
+                    return;
+                }
+                Key::Scalar(text, key_pos) => (Some(*node), Some((text, key_pos))),
+                Key::Complex => {
+                    self.skip += usize::from(collection);
+                    return;
+                }
+            },
+        };
+        if depth > MAX_DEPTH {
+            self.skip += usize::from(collection);
+            return;
+        }
+        let id = self.nodes.len();
+        let children = match kind {
+            Kind::Seq if depth < MAX_DEPTH => Children::Seq(Vec::new()),
+            Kind::Map if depth < MAX_DEPTH => Children::Map(HashMap::new()),
+            _ => Children::Leaf,
+        };
+        let pos = token.as_ref().map_or(pos, |(_, key_pos)| *key_pos);
+        self.nodes.push(Node { pos, children });
+        if let Some(parent) = parent {
+            match (&mut self.nodes[parent].children, token) {
+                (Children::Map(entries), Some((text, _))) => {
+                    entries.insert(text, id);
+                }
+                (Children::Seq(items), None) => items.push(id),
+                _ => {}
+            }
+        }
+        match kind {
+            Kind::Seq => self.stack.push(Frame::Seq { node: id }),
+            Kind::Map => self.stack.push(Frame::Map {
+                node: id,
+                key: Key::Expected,
+            }),
+            Kind::Scalar | Kind::Alias => {}
+        }
+    }
+}
+
+/// Several source files: what xtask loaded, keyed by the file name used in diagnostics.
+#[derive(Default, Clone)]
+pub struct SourceMap {
+    files: BTreeMap<String, SourceFile>,
+}
+
+#[derive(Clone)]
+struct SourceFile {
+    text: String,
+    /// Built on the first [`SourceMap::locate`] in this file.
+    index: OnceCell<PositionIndex>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) the text of `file`.
+    pub fn add(&mut self, file: impl Into<String>, text: impl Into<String>) {
+        self.files.insert(
+            file.into(),
+            SourceFile {
+                text: text.into(),
+                index: OnceCell::new(),
+            },
+        );
+    }
+
+    /// The text of `file`, if it was added.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.files.get(file).map(|f| f.text.as_str())
+    }
+
+    /// Position of `pointer` in `file`, see [`PositionIndex::locate`]; None if the file is unknown.
+    pub fn locate(&self, file: &str, pointer: &str) -> Option<(usize, usize)> {
+        let file = self.files.get(file)?;
+        file.index
+            .get_or_init(|| PositionIndex::new(&file.text))
+            .locate(pointer)
+    }
+}
+
+impl fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceMap")
+            .field("files", &self.files.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::child;
+
+    const YAML: &str = "\
+openapi: 3.0.0
+info:
+  title: x
+paths:
+  /v4/metadata:
+    get:
+      responses:
+        '200':
+          description: ok
+tags:
+  - name: a
+    description: first
+  - name: b
+";
+
+    #[test]
+    fn yaml_nested_maps_sequences_and_quoted_keys() {
+        let index = PositionIndex::new(YAML);
+        assert_eq!(index.locate(""), Some((1, 1)));
+        assert_eq!(index.locate("/openapi"), Some((1, 1)));
+        assert_eq!(index.locate("/info"), Some((2, 1)));
+        assert_eq!(index.locate("/info/title"), Some((3, 3)));
+        assert_eq!(index.locate("/paths"), Some((4, 1)));
+        // A key containing `/` is reached through `~1`.
+        let path = child("/paths", "/v4/metadata");
+        assert_eq!(path, "/paths/~1v4~1metadata");
+        assert_eq!(index.locate(&path), Some((5, 3)));
+        assert_eq!(index.locate(&child(&path, "get")), Some((6, 5)));
+        // The quoted key `'200'` is the token `200`.
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses/200"),
+            Some((8, 9))
+        );
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses/200/description"),
+            Some((9, 11))
+        );
+        // A sequence of maps: an item starts at its first key, not at the `:` after it.
+        assert_eq!(index.locate("/tags"), Some((10, 1)));
+        assert_eq!(index.locate("/tags/0"), Some((11, 5)));
+        assert_eq!(index.locate("/tags/0/description"), Some((12, 5)));
+        assert_eq!(index.locate("/tags/1"), Some((13, 5)));
+        assert_eq!(index.locate("/tags/1/name"), Some((13, 5)));
+    }
+
+    #[test]
+    fn yaml_root_after_comments_and_unquoted_number_key() {
+        let index = PositionIndex::new("# spec\n\n---\nresponses:\n  200: {description: ok}\n");
+        assert_eq!(index.locate(""), Some((4, 1)));
+        assert_eq!(index.locate("/responses/200"), Some((5, 3)));
+        assert_eq!(index.locate("/responses/200/description"), Some((5, 9)));
+    }
+
+    #[test]
+    fn missing_pointer_falls_back_to_nearest_ancestor() {
+        let index = PositionIndex::new(YAML);
+        let responses = Some((7, 7));
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses"),
+            responses
+        );
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses/404"),
+            responses
+        );
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses/404/description"),
+            responses
+        );
+        assert_eq!(index.locate("/tags/7/name"), Some((10, 1)));
+        // Not valid array indices (RFC 6901): leading zero, sign, name.
+        assert_eq!(index.locate("/tags/01"), Some((10, 1)));
+        assert_eq!(index.locate("/tags/+1"), Some((10, 1)));
+        assert_eq!(index.locate("/tags/name"), Some((10, 1)));
+        // Below a scalar.
+        assert_eq!(index.locate("/openapi/x"), Some((1, 1)));
+        assert_eq!(index.locate("/nope"), Some((1, 1)));
+    }
+
+    #[test]
+    fn json_single_line() {
+        let index = PositionIndex::new(r#"{"a":[1,{"b":2}],"c":{},"d/e~f":null}"#);
+        assert_eq!(index.locate(""), Some((1, 1)));
+        assert_eq!(index.locate("/a"), Some((1, 2)));
+        assert_eq!(index.locate("/a/0"), Some((1, 7)));
+        assert_eq!(index.locate("/a/1"), Some((1, 9)));
+        assert_eq!(index.locate("/a/1/b"), Some((1, 10)));
+        assert_eq!(index.locate("/c"), Some((1, 18)));
+        assert_eq!(index.locate("/c/missing"), Some((1, 18)));
+        assert_eq!(index.locate("/d~1e~0f"), Some((1, 25)));
+    }
+
+    #[test]
+    fn json_pretty_printed() {
+        let text = r#"{
+  "openapi": "3.0.0",
+  "paths": {
+    "/v4/metadata": {
+      "get": {"responses": {"200": {"description": "ok"}}}
+    }
+  },
+  "tags": [
+    {"name": "a"},
+    "b"
+  ]
+}
+"#;
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate(""), Some((1, 1)));
+        assert_eq!(index.locate("/openapi"), Some((2, 3)));
+        assert_eq!(index.locate("/paths"), Some((3, 3)));
+        assert_eq!(index.locate("/paths/~1v4~1metadata"), Some((4, 5)));
+        assert_eq!(index.locate("/paths/~1v4~1metadata/get"), Some((5, 7)));
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses"),
+            Some((5, 15))
+        );
+        assert_eq!(
+            index.locate("/paths/~1v4~1metadata/get/responses/200"),
+            Some((5, 29))
+        );
+        assert_eq!(index.locate("/tags"), Some((8, 3)));
+        assert_eq!(index.locate("/tags/0"), Some((9, 5)));
+        assert_eq!(index.locate("/tags/0/name"), Some((9, 6)));
+        assert_eq!(index.locate("/tags/1"), Some((10, 5)));
+    }
+
+    #[test]
+    fn aliases_are_not_expanded() {
+        let text = "\
+a: &a [lol, lol, lol]
+b: &b [*a, *a, *a]
+c: &c [*b, *b, *b]
+d: *c
+";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate("/a/2"), Some((1, 18)));
+        assert_eq!(index.locate("/b/1"), Some((2, 12)));
+        assert_eq!(index.locate("/d"), Some((4, 1)));
+        // Nothing below an alias: the pointer stops at the alias itself.
+        assert_eq!(index.locate("/b/1/0"), Some((2, 12)));
+        assert_eq!(index.locate("/d/0/0/0"), Some((4, 1)));
+        // The root, its 4 entries and the 3 + 3 + 3 sequence items: no copies were made.
+        assert_eq!(index.nodes.len(), 1 + 4 + 3 + 3 + 3);
+    }
+
+    #[test]
+    fn malformed_text_keeps_what_was_parsed() {
+        let text = "a: 1\nb:\n  c: 2\n  d: \"unterminated\ne: 3\n";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate("/a"), Some((1, 1)));
+        assert_eq!(index.locate("/b/c"), Some((3, 3)));
+        // `d`'s value never completed, and nothing after the error was indexed.
+        assert_eq!(index.locate("/b/d"), Some((2, 1)));
+        assert_eq!(index.locate("/e"), Some((1, 1)));
+
+        let index = PositionIndex::new("x: [1, 2\n");
+        assert_eq!(index.locate("/x/1"), Some((1, 8)));
+
+        for text in [
+            "",
+            "# only a comment\n",
+            "\u{0}",
+            "]",
+            "{{{",
+            "- a\nb: c",
+            ": : :",
+        ] {
+            let _ = PositionIndex::new(text).locate("/a/0");
+        }
+        assert_eq!(PositionIndex::new("").locate(""), None);
+        assert_eq!(PositionIndex::new("# only a comment\n").locate("/x"), None);
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_indexes_past_the_bound() {
+        // yaml-rust2's scanner stops at 255 nested flow collections, and it reads ahead to the
+        // error before the parser emits a node: nothing is indexed, but nothing overflows.
+        let pointer = "/0".repeat(10_000);
+        for text in [
+            "[".repeat(10_000),
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+        ] {
+            assert_eq!(PositionIndex::new(&text).locate(&pointer), None);
+        }
+        let index = PositionIndex::new(&format!("{}{}", "[".repeat(200), "]".repeat(200)));
+        assert_eq!(index.locate(&pointer), Some((1, 200)));
+
+        // Block collections nest without that limit; the index stops at depth 512.
+        let index = PositionIndex::new(&format!("{}x", "- ".repeat(10_000)));
+        assert_eq!(index.locate(""), Some((1, 1)));
+        assert_eq!(index.locate("/0/0"), Some((1, 5)));
+        assert_eq!(index.locate(&pointer), Some((1, 2 * MAX_DEPTH + 1)));
+        assert_eq!(index.nodes.len(), MAX_DEPTH + 1);
+
+        let text: String = (0..1000)
+            .map(|i| format!("{}a:\n", "  ".repeat(i)))
+            .collect();
+        let index = PositionIndex::new(&text);
+        assert_eq!(index.locate("/a/a/a"), Some((3, 5)));
+        assert_eq!(
+            index.locate(&"/a".repeat(1000)),
+            Some((MAX_DEPTH, 2 * MAX_DEPTH - 1))
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_and_ignore_bom_and_crlf() {
+        let index = PositionIndex::new("\u{feff}é: ü\r\nx: [é, «y»]\r\n");
+        assert_eq!(index.locate("/é"), Some((1, 1)));
+        assert_eq!(index.locate("/x"), Some((2, 1)));
+        assert_eq!(index.locate("/x/1"), Some((2, 8)));
+        // A block scalar does not shift what follows it.
+        let index = PositionIndex::new("a: |\n  ééé\n  ü\nb: [1, 2]\n");
+        assert_eq!(index.locate("/b/1"), Some((4, 8)));
+    }
+
+    #[test]
+    fn complex_keys_duplicates_and_later_documents() {
+        let text = "? [x, y]\n: {skipped: 1}\nk: 1\nk: 2\n--- \nother: 1\n";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate("/k"), Some((4, 1)));
+        assert_eq!(index.locate("/skipped"), Some((1, 1)));
+        assert_eq!(index.locate("/other"), Some((1, 1)));
+    }
+
+    #[test]
+    fn source_map_locates_lazily_per_file() {
+        let mut map = SourceMap::new();
+        map.add("spec.yaml", YAML);
+        map.add("extra.json", "{\n  \"x\": 1\n}");
+        assert_eq!(map.text("spec.yaml"), Some(YAML));
+        assert_eq!(map.text("missing.yaml"), None);
+        assert!(map.files["spec.yaml"].index.get().is_none());
+        assert_eq!(map.locate("spec.yaml", "/info/title"), Some((3, 3)));
+        assert!(map.files["spec.yaml"].index.get().is_some());
+        assert!(map.files["extra.json"].index.get().is_none());
+        assert_eq!(map.locate("extra.json", "/x"), Some((2, 3)));
+        assert_eq!(map.locate("missing.yaml", ""), None);
+        // Replacing a file drops its index.
+        map.add("extra.json", "\n\n{\"x\": 1}");
+        assert_eq!(map.locate("extra.json", "/x"), Some((3, 2)));
+    }
+}
+#[cfg(test)]
+mod probe {
+    #[test]
+    fn probe_tokens_file() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/gitlab/v4/access_tokens.yaml")).unwrap();
+        let idx = super::PositionIndex::new(&text);
+        eprintln!("{:?}", idx.locate("/accessTokensRevoke/delete/parameters/0/schema/oneOf"));
+        eprintln!("{:?}", idx.locate("/accessTokensRevoke"));
+        eprintln!("{:?}", idx.locate("/accessTokens/post"));
+        let mut parser = yaml_rust2::parser::Parser::new_from_str(&text);
+        loop { match parser.next_token() { Ok((yaml_rust2::parser::Event::StreamEnd, _)) => break, Err(e) => { eprintln!("ERR {e:?}"); break }, _ => {} } }
+    }
+}

@@ -1,0 +1,204 @@
+//! The `codegen` task: specs → checked-in clients, written only when changed.
+
+use generator::{FileSource, Input, Settings};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// `specs/<name>/codegen.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The spec's root file, relative to the config's folder.
+    pub spec: String,
+    /// An OpenAPI Overlay applied to the bundled spec, relative to the config's folder.
+    pub overlay: Option<String>,
+    /// The client crate to write, relative to the workspace root.
+    pub output: String,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// Reads spec files relative to the workspace root.
+pub struct Fs(pub PathBuf);
+
+impl FileSource for Fs {
+    fn read(&self, name: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(name)).map_err(|e| e.to_string())
+    }
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+/// One spec's planned output: path (relative to the workspace root) → contents.
+pub struct Planned {
+    pub output: String,
+    pub files: BTreeMap<String, String>,
+}
+
+/// Generates every spec in memory. Err carries the rendered diagnostics of every failing spec.
+pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+    let mut configs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+        .map_err(|e| format!("cannot list specs/: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("codegen.toml")))
+        .filter(|p| p.is_file())
+        .collect();
+    configs.sort();
+    let fs = Fs(root.to_path_buf());
+    let mut planned = Vec::new();
+    let mut failures = String::new();
+    for config_path in configs {
+        let dir = config_path.parent().expect("a file has a folder");
+        let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        let config: Config = toml::from_str(&text).map_err(|e| format!("{rel_dir}/codegen.toml: {e}"))?;
+        let input = Input {
+            spec: format!("{rel_dir}/{}", config.spec),
+            overlay: config.overlay.as_ref().map(|o| format!("{rel_dir}/{o}")),
+            display_name: format!("{rel_dir}/{}", config.spec),
+            settings: config.settings,
+        };
+        match generator::generate(&input, &fs) {
+            Ok(generated) => {
+                let d = &generated.diagnostics;
+                if !d.is_empty() {
+                    eprint!("{d}");
+                }
+                println!(
+                    "{rel_dir}: {} operations, {} types, {} warnings -> {}",
+                    generated.api.operations.len(),
+                    generated.api.types.defs.len(),
+                    d.warnings(),
+                    config.output
+                );
+                let mut files = BTreeMap::new();
+                for f in generated.files {
+                    files.insert(format!("{}/{}", config.output, f.path), f.contents);
+                }
+                files.insert(format!("{}/openapi.json", config.output), generated.effective_spec);
+                planned.push(Planned { output: config.output, files });
+            }
+            Err(diags) => {
+                failures.push_str(&format!("{rel_dir}: generation failed with {} error(s):\n{diags}\n", diags.errors()));
+            }
+        }
+    }
+    if failures.is_empty() { Ok(planned) } else { Err(failures) }
+}
+
+/// Generated files present on disk that the plan no longer produces (`src/*.rs` marked
+/// `@generated`).
+fn stale_files(root: &Path, p: &Planned) -> Vec<String> {
+    let src = root.join(&p.output).join("src");
+    let Ok(entries) = std::fs::read_dir(&src) else { return Vec::new() };
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| format!("{}/src/{}", p.output, e.file_name().to_string_lossy()))
+        .filter(|rel| !p.files.contains_key(rel))
+        .filter(|rel| std::fs::read_to_string(root.join(rel)).is_ok_and(|t| t.starts_with("// @generated")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The files whose contents on disk differ from the plan (missing ones included).
+pub fn changed(root: &Path, planned: &[Planned]) -> (Vec<String>, Vec<String>) {
+    let mut changed = Vec::new();
+    let mut stale = Vec::new();
+    for p in planned {
+        for (path, contents) in &p.files {
+            if std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(contents.as_str()) {
+                changed.push(path.clone());
+            }
+        }
+        stale.extend(stale_files(root, p));
+    }
+    (changed, stale)
+}
+
+pub fn run(mode: Mode) -> ExitCode {
+    let root = workspace_root();
+    let planned = match plan(&root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{e}");
+            eprintln!("nothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (changed, stale) = changed(&root, &planned);
+    match mode {
+        Mode::Check => {
+            if changed.is_empty() && stale.is_empty() {
+                println!("generated code is fresh");
+                return ExitCode::SUCCESS;
+            }
+            for c in &changed {
+                eprintln!("stale: {c}");
+            }
+            for s in &stale {
+                eprintln!("no longer generated: {s}");
+            }
+            eprintln!("generated code is stale: run `cargo xtask codegen` and commit the result");
+            ExitCode::FAILURE
+        }
+        Mode::Write => {
+            let all: BTreeMap<&String, &String> = planned.iter().flat_map(|p| p.files.iter()).collect();
+            for path in &changed {
+                let target = root.join(path);
+                if let Some(parent) = target.parent() {
+                    if let Err(e) = std::fs::create_dir_all(parent) {
+                        eprintln!("cannot create {}: {e}", parent.display());
+                        return ExitCode::FAILURE;
+                    }
+                }
+                // Write beside, then rename: a reader never sees half a file.
+                let tmp = target.with_extension("tmp-codegen");
+                let result = std::fs::write(&tmp, all[path]).and_then(|()| std::fs::rename(&tmp, &target));
+                if let Err(e) = result {
+                    let _ = std::fs::remove_file(&tmp);
+                    eprintln!("cannot write {path}: {e}");
+                    return ExitCode::FAILURE;
+                }
+                println!("wrote {path}");
+            }
+            for s in &stale {
+                if let Err(e) = std::fs::remove_file(root.join(s)) {
+                    eprintln!("cannot remove {s}: {e}");
+                    return ExitCode::FAILURE;
+                }
+                println!("removed {s}");
+            }
+            if changed.is_empty() && stale.is_empty() {
+                println!("generated code was already fresh");
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checked-in clients are what the generator makes of the checked-in specs.
+    #[test]
+    fn generated_code_is_fresh() {
+        let root = workspace_root();
+        let planned = plan(&root).unwrap_or_else(|e| panic!("generation failed:\n{e}"));
+        assert!(!planned.is_empty(), "no spec found under specs/*/codegen.toml");
+        let (changed, stale) = changed(&root, &planned);
+        assert!(
+            changed.is_empty() && stale.is_empty(),
+            "generated code is stale ({changed:?}, no longer generated: {stale:?}): run `cargo xtask codegen` and commit"
+        );
+    }
+}
