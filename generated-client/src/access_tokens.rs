@@ -148,7 +148,7 @@ impl AccessTokensPost<'_> {
         }
         {
             let value = &self.scopes;
-            request.query_array("scopes", value, crate::runtime::ArrayStyle::Brackets);
+            request.query_array("scopes[]", value, crate::runtime::ArrayStyle::Repeat);
         }
         if let ::std::option::Option::Some(value) = &self.expires_at {
             request.query("expires_at", value);

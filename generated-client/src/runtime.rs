@@ -246,12 +246,6 @@ impl Request {
                     pairs.append_pair(name, &v.to_param());
                 }
             }
-            ArrayStyle::Brackets => {
-                let key = format!("{name}[]");
-                for v in values {
-                    pairs.append_pair(&key, &v.to_param());
-                }
-            }
             ArrayStyle::Comma => {
                 pairs.append_pair(name, &joined(","));
             }
@@ -287,8 +281,6 @@ impl Request {
 pub enum ArrayStyle {
     /// `a=1&a=2`
     Repeat,
-    /// `a[]=1&a[]=2`
-    Brackets,
     /// `a=1,2`
     Comma,
     /// `a=1 2`

@@ -191,8 +191,6 @@ pub enum ArrayStyle {
     Space,
     /// `a=1|2` (`pipeDelimited`).
     Pipe,
-    /// `a[]=1&a[]=2` (Rails/Grape/PHP; a per-spec setting).
-    Brackets,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -25,7 +25,7 @@ pub mod walk;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use emit::File;
 pub use load::{FileSource, MemoryFiles};
-pub use lower::Settings;
+pub use normalize::{QueryArrayStyle, Settings};
 
 /// What to generate from.
 #[derive(Debug, Clone, Default)]
@@ -86,11 +86,11 @@ pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnos
         },
         None => None,
     };
-    let normalized = normalize::normalize(bundled.doc.clone(), overlay.as_ref().map(|(f, o)| (*f, o)), &mut diags);
+    let normalized = normalize::normalize(bundled.doc.clone(), overlay.as_ref().map(|(f, o)| (*f, o)), &input.settings, &mut diags);
     let Some(normalized) = normalized else {
         return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
     };
-    let api = lower::lower(&normalized.model, &input.settings, &mut diags);
+    let api = lower::lower(&normalized.model, &mut diags);
     if diags.has_errors() {
         return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
     }
@@ -146,4 +146,35 @@ fn locate(
         })
         .collect();
     Diagnostics(out).sorted()
+}
+
+/// `specs/<name>/codegen.toml`: how `cargo xtask codegen` generates one spec.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The spec's root file, relative to the config's folder.
+    pub spec: String,
+    /// An OpenAPI Overlay applied to the bundled spec, relative to the config's folder.
+    pub overlay: Option<String>,
+    /// The client crate to write, relative to the workspace root.
+    pub output: String,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+impl Config {
+    /// Parses a `codegen.toml`; `name` labels errors.
+    pub fn parse(name: &str, text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// The generator input for this config, whose folder is `dir` (as the file source names it).
+    pub fn input(&self, dir: &str) -> Input {
+        Input {
+            spec: format!("{dir}/{}", self.spec),
+            overlay: self.overlay.as_ref().map(|o| format!("{dir}/{o}")),
+            display_name: format!("{dir}/{}", self.spec),
+            settings: self.settings.clone(),
+        }
+    }
 }

@@ -6,18 +6,19 @@
 //! `file:line:col`. A pointer that names no node resolves to its nearest existing ancestor.
 //!
 //! Each file's [`PositionIndex`] is built lazily, the first time a position in that file is asked
-//! for, which in practice means only when diagnostics are rendered. It is built from
-//! yaml-rust2's event stream (JSON is YAML, so one parser serves both) without building the
-//! document itself: aliases are recorded where they are written and never expanded, nesting is
-//! bounded, the walk is iterative, and a parse error keeps whatever was indexed before it.
+//! for, which in practice means only when diagnostics are rendered. It is built from libyaml's
+//! event stream (the `unsafe-libyaml` port that serde_yaml loads the specs with, so the index
+//! accepts exactly the texts the loader accepts; JSON is YAML, so one parser serves both)
+//! without building the document itself: aliases are recorded where they are written and never
+//! expanded, nesting is bounded, the walk is iterative, and a parse error keeps whatever was
+//! indexed before it.
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::Marker;
+use libyaml::{Event, Events};
 
 /// Nodes nested deeper than this (the root is at depth 0) are not indexed.
 const MAX_DEPTH: usize = 512;
@@ -48,29 +49,30 @@ enum Children {
 }
 
 impl PositionIndex {
-    /// Parses `text` with yaml_rust2's event parser and records, for every mapping value and
+    /// Parses `text` with libyaml's event parser and records, for every mapping value and
     /// sequence item, the position where that node starts; for a mapping entry that is the
     /// position of its key, which is what a user wants to see. The root `""` maps to the first
-    /// node of the first document; later documents are ignored.
+    /// node of the first document; later documents are neither indexed nor parsed.
     ///
     /// Never panics: on a parse error the index holds what was parsed before the error. Aliases
     /// are not expanded (only the alias itself is recorded), nodes nested deeper than 512 levels
-    /// are ignored, and entries whose key is not a scalar (complex keys) are skipped. yaml-rust2
-    /// itself rejects more than 255 nested flow collections (`[`/`{`), and reads ahead to that
-    /// error before yielding any node, so such a text indexes nothing.
+    /// are ignored, and entries whose key is not a scalar (complex keys) are skipped.
     pub fn new(text: &str) -> PositionIndex {
-        // Editors do not show a byte order mark, and yaml-rust2 would count it as a column.
+        // Editors do not show a byte order mark, and it must not count as a column.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut builder = Builder::default();
-        // The parser's state machine is iterative (explicit state stack), so deep nesting cannot
-        // overflow the stack; `catch_unwind` guards against a parser bug on hostile input, and
-        // whatever was recorded before it is kept.
+        // libyaml's state machine is iterative (explicit, heap-allocated state stacks), so deep
+        // nesting cannot overflow the stack. libyaml aborts rather than unwinds on an internal
+        // bug, so `catch_unwind` only guards the walk below; whatever was recorded is kept, and
+        // the parser is freed either way.
         let _ = catch_unwind(AssertUnwindSafe(|| {
-            let mut parser = Parser::new_from_str(text);
+            let Some(mut events) = Events::new(text) else {
+                return;
+            };
             while !builder.done {
-                match parser.next_token() {
-                    Ok((Event::StreamEnd, _)) | Err(_) => break,
-                    Ok((event, mark)) => builder.event(event, mark),
+                match events.next() {
+                    Some((event, pos)) => builder.event(event, pos),
+                    None => break,
                 }
             }
         }));
@@ -116,6 +118,153 @@ fn array_index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
+/// A safe event stream over libyaml's parser: the only `unsafe` code of the crate's source
+/// positions.
+mod libyaml {
+    use std::marker::PhantomData;
+    use std::mem::MaybeUninit;
+
+    use unsafe_libyaml::{
+        YAML_ALIAS_EVENT, YAML_DOCUMENT_END_EVENT, YAML_DOCUMENT_START_EVENT,
+        YAML_MAPPING_END_EVENT, YAML_MAPPING_START_EVENT, YAML_SCALAR_EVENT,
+        YAML_SEQUENCE_END_EVENT, YAML_SEQUENCE_START_EVENT, YAML_STREAM_START_EVENT,
+        YAML_UTF8_ENCODING, yaml_event_delete, yaml_event_t, yaml_parser_delete,
+        yaml_parser_initialize, yaml_parser_parse, yaml_parser_set_encoding,
+        yaml_parser_set_input_string, yaml_parser_t,
+    };
+
+    /// One parser event, reduced to what the index needs.
+    pub(super) enum Event {
+        /// A scalar node and its (unescaped) text.
+        Scalar(String),
+        Alias,
+        SequenceStart,
+        MappingStart,
+        /// The end of a sequence or a mapping.
+        CollectionEnd,
+        DocumentEnd,
+        /// Stream and document starts.
+        Other,
+    }
+
+    /// The events of one text, from libyaml's event parser (the one serde_yaml uses).
+    ///
+    /// `Events` owns an initialized `yaml_parser_t` on the heap, reading from `input`. The
+    /// parser must not move once its input is set (it keeps a pointer to itself for its read
+    /// handler), so it is held by a raw pointer from [`Box::into_raw`] and never moved or
+    /// reborrowed as a `Box` until [`Drop`] frees it. The borrow `'a` keeps `input` alive and
+    /// unchanged for as long as the parser holds pointers into it. Every event is copied out
+    /// and freed before [`Events::next`] returns, and once the stream ends or an error occurs
+    /// the parser is not called again. libyaml does not expand aliases at this level.
+    pub(super) struct Events<'a> {
+        parser: *mut yaml_parser_t,
+        /// Stream end or error seen: libyaml yields nothing more.
+        finished: bool,
+        input: PhantomData<&'a str>,
+    }
+
+    impl<'a> Events<'a> {
+        /// A parser reading `input` as UTF-8, or None if libyaml could not set itself up.
+        pub(super) fn new(input: &'a str) -> Option<Events<'a>> {
+            let parser = Box::into_raw(Box::new(MaybeUninit::<yaml_parser_t>::uninit()))
+                .cast::<yaml_parser_t>();
+            // SAFETY: `parser` is a valid, aligned, exclusively owned allocation for a
+            // `yaml_parser_t`; `yaml_parser_initialize` zeroes it before writing any field.
+            if unsafe { yaml_parser_initialize(parser) }.fail {
+                // SAFETY: `parser` came from `Box::into_raw` above and nothing else refers to
+                // it; `MaybeUninit` has no destructor. (This port's initialization cannot
+                // actually fail: it aborts on allocation failure.)
+                drop(unsafe { Box::from_raw(parser.cast::<MaybeUninit<yaml_parser_t>>()) });
+                return None;
+            }
+            // SAFETY: `parser` is initialized and its encoding and input are not set yet (both
+            // functions assert that). `input` is valid for `input.len()` bytes (its pointer is
+            // non-null even when empty) and, through `'a`, outlives the parser, which only
+            // reads through the pointer.
+            unsafe {
+                yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING);
+                yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
+            }
+            Some(Events {
+                parser,
+                finished: false,
+                input: PhantomData,
+            })
+        }
+
+        /// The next event and where it starts, as a 1-based line and character column; None
+        /// at the end of the stream or on a parse error, and from then on.
+        pub(super) fn next(&mut self) -> Option<(Event, (usize, usize))> {
+            if self.finished {
+                return None;
+            }
+            let mut raw = MaybeUninit::<yaml_event_t>::uninit();
+            let event = raw.as_mut_ptr();
+            // SAFETY: `self.parser` is initialized, has its input set, and has not failed or
+            // ended (`finished` is false); `event` points to writable memory for one
+            // `yaml_event_t`, which `yaml_parser_parse` zeroes before anything else.
+            if unsafe { yaml_parser_parse(self.parser, event) }.fail {
+                // A failed parse leaves the zeroed event owning nothing.
+                self.finished = true;
+                return None;
+            }
+            // SAFETY: `yaml_parser_parse` succeeded, so `*event` is fully written: `type_`,
+            // `start_mark` and, for a scalar, `data.scalar` whose `value` points to `length`
+            // readable bytes allocated by libyaml. Those bytes are copied before
+            // `yaml_event_delete` frees them and everything else the event owns, and `*event`
+            // is not read after that.
+            let (kind, mark) = unsafe {
+                let kind = match (*event).type_ {
+                    YAML_SCALAR_EVENT => {
+                        let scalar = (*event).data.scalar;
+                        let bytes = match usize::try_from(scalar.length) {
+                            Ok(len) if !scalar.value.is_null() => {
+                                std::slice::from_raw_parts(scalar.value, len)
+                            }
+                            _ => &[],
+                        };
+                        Some(Event::Scalar(String::from_utf8_lossy(bytes).into_owned()))
+                    }
+                    YAML_ALIAS_EVENT => Some(Event::Alias),
+                    YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart),
+                    YAML_MAPPING_START_EVENT => Some(Event::MappingStart),
+                    YAML_SEQUENCE_END_EVENT | YAML_MAPPING_END_EVENT => Some(Event::CollectionEnd),
+                    YAML_DOCUMENT_END_EVENT => Some(Event::DocumentEnd),
+                    YAML_STREAM_START_EVENT | YAML_DOCUMENT_START_EVENT => Some(Event::Other),
+                    // Stream end, or no event (the parser had already stopped).
+                    _ => None,
+                };
+                let mark = (*event).start_mark;
+                yaml_event_delete(event);
+                (kind, mark)
+            };
+            let Some(kind) = kind else {
+                self.finished = true;
+                return None;
+            };
+            // libyaml marks are 0-based; `column` counts characters (`index` counts bytes),
+            // and `\n`, `\r\n` and `\r` each end a line.
+            let one_based = |n: u64| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1);
+            Some((kind, (one_based(mark.line), one_based(mark.column))))
+        }
+    }
+
+    impl Drop for Events<'_> {
+        fn drop(&mut self) {
+            // SAFETY: `self.parser` was initialized in `Events::new` and is freed only here:
+            // `yaml_parser_delete` releases everything the parser allocated (buffers, queued
+            // tokens, stacks), then the allocation from `Box::into_raw` is released as the
+            // `MaybeUninit` it was created as.
+            unsafe {
+                yaml_parser_delete(self.parser);
+                drop(Box::from_raw(
+                    self.parser.cast::<MaybeUninit<yaml_parser_t>>(),
+                ));
+            }
+        }
+    }
+}
+
 /// An open collection while the events are walked.
 enum Frame {
     Seq { node: usize },
@@ -152,23 +301,24 @@ struct Builder {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event, mark: Marker) {
-        // yaml-rust2 0.13 markers: `line` is 1-based, `col` is 0-based and counts characters.
-        let pos = (mark.line(), mark.col() + 1);
+    /// Takes one event, starting at the 1-based `pos`.
+    fn event(&mut self, event: Event, pos: (usize, usize)) {
         match event {
-            Event::Scalar(text, ..) => self.node(Kind::Scalar, Some(text), pos),
-            Event::Alias(_) => self.node(Kind::Alias, None, pos),
-            Event::SequenceStart(..) => self.node(Kind::Seq, None, pos),
-            Event::MappingStart(..) => self.node(Kind::Map, None, pos),
-            Event::SequenceEnd | Event::MappingEnd => {
+            Event::Scalar(text) => self.node(Kind::Scalar, Some(text), pos),
+            Event::Alias => self.node(Kind::Alias, None, pos),
+            Event::SequenceStart => self.node(Kind::Seq, None, pos),
+            Event::MappingStart => self.node(Kind::Map, None, pos),
+            Event::CollectionEnd => {
                 if self.skip > 0 {
                     self.skip -= 1;
                 } else {
                     self.stack.pop();
                 }
             }
-            Event::DocumentEnd => self.done = !self.nodes.is_empty(),
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
+            // Only the first document is indexed. libyaml gives every document a root node
+            // (an empty one is an empty scalar), so the first document end closes the index.
+            Event::DocumentEnd => self.done = true,
+            Event::Other => {}
         }
     }
 
@@ -190,8 +340,8 @@ impl Builder {
             Some(Frame::Seq { node }) => (Some(*node), None),
             Some(Frame::Map { node, key }) => match std::mem::replace(key, Key::Expected) {
                 Key::Expected => {
-                    // A block mapping's start event is marked at the first `:`, after its first
-                    // key; a flow mapping's at its `{`. The earlier of the two is where it starts.
+                    // libyaml marks a block mapping's start at its first key and a flow mapping's
+                    // at its `{`; keep the earlier of the start and the first key regardless.
                     let start = &mut self.nodes[*node].pos;
                     *start = (*start).min(pos);
                     *key = match scalar {
@@ -475,19 +625,21 @@ d: *c
 
     #[test]
     fn deep_nesting_neither_overflows_nor_indexes_past_the_bound() {
-        // yaml-rust2's scanner stops at 255 nested flow collections, and it reads ahead to the
-        // error before the parser emits a node: nothing is indexed, but nothing overflows.
+        // libyaml has no nesting limit of its own and its parser is iterative: a deep flow
+        // collection, closed or not, is indexed down to depth 512 and no further.
         let pointer = "/0".repeat(10_000);
         for text in [
             "[".repeat(10_000),
             format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
         ] {
-            assert_eq!(PositionIndex::new(&text).locate(&pointer), None);
+            let index = PositionIndex::new(&text);
+            assert_eq!(index.locate(&pointer), Some((1, MAX_DEPTH + 1)));
+            assert_eq!(index.nodes.len(), MAX_DEPTH + 1);
         }
         let index = PositionIndex::new(&format!("{}{}", "[".repeat(200), "]".repeat(200)));
         assert_eq!(index.locate(&pointer), Some((1, 200)));
 
-        // Block collections nest without that limit; the index stops at depth 512.
+        // Block collections too; the index stops at depth 512.
         let index = PositionIndex::new(&format!("{}x", "- ".repeat(10_000)));
         assert_eq!(index.locate(""), Some((1, 1)));
         assert_eq!(index.locate("/0/0"), Some((1, 5)));
@@ -542,17 +694,66 @@ d: *c
         map.add("extra.json", "\n\n{\"x\": 1}");
         assert_eq!(map.locate("extra.json", "/x"), Some((3, 2)));
     }
-}
-#[cfg(test)]
-mod probe {
+
     #[test]
-    fn probe_tokens_file() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/gitlab/v4/access_tokens.yaml")).unwrap();
-        let idx = super::PositionIndex::new(&text);
-        eprintln!("{:?}", idx.locate("/accessTokensRevoke/delete/parameters/0/schema/oneOf"));
-        eprintln!("{:?}", idx.locate("/accessTokensRevoke"));
-        eprintln!("{:?}", idx.locate("/accessTokens/post"));
-        let mut parser = yaml_rust2::parser::Parser::new_from_str(&text);
-        loop { match parser.next_token() { Ok((yaml_rust2::parser::Event::StreamEnd, _)) => break, Err(e) => { eprintln!("ERR {e:?}"); break }, _ => {} } }
+    fn alias_bomb_is_indexed_as_written() {
+        // Nine levels of nine aliases to the level below would expand to 9^9 scalars.
+        let mut text = String::from("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*l{}", level - 1); 9].join(", ");
+            text.push_str(&format!("l{level}: &l{level} [{refs}]\n"));
+        }
+        text.push_str("bomb: *l9\n");
+        let index = PositionIndex::new(&text);
+        // The root, 11 entries, and 9 items for each of the 10 sequences.
+        assert_eq!(index.nodes.len(), 1 + 11 + 10 * 9);
+        assert_eq!(index.locate("/l9/8"), Some((10, 50)));
+        assert_eq!(index.locate("/bomb/0/0/0"), Some((11, 1)));
+    }
+
+    #[test]
+    fn only_the_first_document_is_indexed() {
+        let index = PositionIndex::new("a: 1\n---\nb: 2\n");
+        assert_eq!(index.locate("/a"), Some((1, 1)));
+        assert_eq!(index.locate("/b"), Some((1, 1)));
+        // An empty first document is still the first document (its root is an empty scalar),
+        // and a broken later document is never parsed.
+        let index = PositionIndex::new("--- # empty\n---\nb: 2\n");
+        assert_eq!(index.locate("/b"), index.locate(""));
+        assert_ne!(index.locate("/b"), Some((3, 1)));
+        let index = PositionIndex::new("a: [1]\n...\n--- {{{\n");
+        assert_eq!(index.locate("/a/0"), Some((1, 5)));
+    }
+
+    #[test]
+    fn flow_sequence_closed_at_the_key_indentation() {
+        // libyaml (and so the loader) accepts a flow collection whose closing bracket is not
+        // indented more than its key; the index must too.
+        let text = "x:\n  k: [\n    1\n  ]\n  after: 2\nnext: 3\n";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate("/x/k/0"), Some((3, 5)));
+        assert_eq!(index.locate("/x/after"), Some((5, 3)));
+        assert_eq!(index.locate("/next"), Some((6, 1)));
+    }
+
+    #[test]
+    fn real_spec_file() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../specs/gitlab/v4/access_tokens.yaml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let index = PositionIndex::new(&text);
+        assert_eq!(index.locate("/accessTokens/get"), Some((5, 3)));
+        // Past the example whose `]` (line 130) sits at its key's indentation.
+        assert_eq!(index.locate("/accessTokensRevoke"), Some((140, 1)));
+        assert_eq!(
+            index.locate("/accessTokensRevoke/delete/parameters/0/schema/oneOf"),
+            Some((153, 11))
+        );
+        assert_eq!(
+            index.locate("/accessTokensRevoke/delete/parameters/1/schema/oneOf/1"),
+            Some((163, 15))
+        );
     }
 }

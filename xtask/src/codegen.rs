@@ -1,6 +1,6 @@
 //! The `codegen` task: specs → checked-in clients, written only when changed.
 
-use generator::{FileSource, Input, Settings};
+use generator::{Config, FileSource};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,20 +9,6 @@ use std::process::ExitCode;
 pub enum Mode {
     Write,
     Check,
-}
-
-/// `specs/<name>/codegen.toml`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// The spec's root file, relative to the config's folder.
-    pub spec: String,
-    /// An OpenAPI Overlay applied to the bundled spec, relative to the config's folder.
-    pub overlay: Option<String>,
-    /// The client crate to write, relative to the workspace root.
-    pub output: String,
-    #[serde(default)]
-    pub settings: Settings,
 }
 
 /// Reads spec files relative to the workspace root.
@@ -59,13 +45,8 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         let dir = config_path.parent().expect("a file has a folder");
         let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
-        let config: Config = toml::from_str(&text).map_err(|e| format!("{rel_dir}/codegen.toml: {e}"))?;
-        let input = Input {
-            spec: format!("{rel_dir}/{}", config.spec),
-            overlay: config.overlay.as_ref().map(|o| format!("{rel_dir}/{o}")),
-            display_name: format!("{rel_dir}/{}", config.spec),
-            settings: config.settings,
-        };
+        let config = Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
+        let input = config.input(&rel_dir);
         match generator::generate(&input, &fs) {
             Ok(generated) => {
                 let d = &generated.diagnostics;

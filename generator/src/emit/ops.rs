@@ -243,7 +243,6 @@ fn style_tokens(s: ArrayStyle) -> proc_macro2::Ident {
             ArrayStyle::Comma => "Comma",
             ArrayStyle::Space => "Space",
             ArrayStyle::Pipe => "Pipe",
-            ArrayStyle::Brackets => "Brackets",
         }
     )
 }

@@ -17,27 +17,9 @@ use crate::normalize::at;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use types::Types;
 
-/// Per-spec choices that the spec itself cannot express.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Sends every array query parameter in this style, whatever the spec says (GitLab's
-    /// Rails/Grape server reads only `name[]=a&name[]=b`).
-    #[serde(default)]
-    pub query_array_style: Option<QueryArrayStyle>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QueryArrayStyle {
-    Brackets,
-    Repeat,
-    Comma,
-}
-
 /// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
 /// a located warning naming why.
-pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> Api {
+pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     let mut types = Types::new(model);
     types.lower_components(diags);
     let mut modules: Vec<Module> = Vec::new();
@@ -89,7 +71,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                 response: Response { statuses: Vec::new(), ty: None, doc: None },
                 origin: op_ptr.clone(),
             };
-            lower_params(model, &mut types, settings, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &ctx, &mut lowered, diags);
+            lower_params(model, &mut types, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &ctx, &mut lowered, diags);
             lower_segments(path, &op_ptr, &mut lowered, diags);
             lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
             lower_response(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
@@ -127,7 +109,6 @@ fn resolve_param<'m>(model: &'m OpenAPI, p: &'m ReferenceOr<Parameter>) -> Optio
 fn lower_params(
     model: &OpenAPI,
     types: &mut Types,
-    settings: &Settings,
     item_params: &[ReferenceOr<Parameter>],
     op_params: &[ReferenceOr<Parameter>],
     item_ptr: &str,
@@ -167,12 +148,6 @@ fn lower_params(
                     QueryStyle::SpaceDelimited => ArrayStyle::Space,
                     QueryStyle::PipeDelimited => ArrayStyle::Pipe,
                     QueryStyle::DeepObject => ArrayStyle::Repeat,
-                };
-                let s = match settings.query_array_style {
-                    Some(QueryArrayStyle::Brackets) => ArrayStyle::Brackets,
-                    Some(QueryArrayStyle::Repeat) => ArrayStyle::Repeat,
-                    Some(QueryArrayStyle::Comma) => ArrayStyle::Comma,
-                    None => s,
                 };
                 (ParamLocation::Query, s)
             }

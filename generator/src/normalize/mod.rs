@@ -34,7 +34,12 @@ pub(crate) fn at(pointer: &str) -> Origin {
 }
 
 /// Normalizes `doc`. Returns `None` when an error makes a model impossible.
-pub fn normalize(mut doc: Value, overlay: Option<(&str, &Overlay)>, diags: &mut Diagnostics) -> Option<Normalized> {
+pub fn normalize(
+    mut doc: Value,
+    overlay: Option<(&str, &Overlay)>,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Option<Normalized> {
     if !check_version(&doc, diags) {
         return None;
     }
@@ -42,6 +47,9 @@ pub fn normalize(mut doc: Value, overlay: Option<(&str, &Overlay)>, diags: &mut 
         diags.extend(overlay::apply(&mut doc, ov, file));
     }
     quirks::apply_all(&mut doc, diags);
+    if settings.query_array_style == Some(QueryArrayStyle::Brackets) {
+        bracket_array_queries(&mut doc);
+    }
     if doc.get("paths").is_none() {
         diags.push(
             Diagnostic::error("missing-paths", at(""), "the document has no `paths`")
@@ -67,6 +75,67 @@ pub fn normalize(mut doc: Value, overlay: Option<(&str, &Overlay)>, diags: &mut 
             );
             None
         }
+    }
+}
+
+/// Per-spec choices that the spec itself does not express (`[settings]` in `codegen.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// How the server reads array query parameters, when not as OpenAPI's styles say.
+    #[serde(default)]
+    pub query_array_style: Option<QueryArrayStyle>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueryArrayStyle {
+    /// `name[]=a&name[]=b`: Rails, Grape (GitLab), PHP. A repeated `name=a&name=b` keeps only
+    /// the last value there.
+    Brackets,
+}
+
+/// Setting `query_array_style = "brackets"`: every array query parameter `name` becomes
+/// `name[]` with `style: form, explode: true` — exactly how such a server reads it, written in
+/// standard OpenAPI so that the effective spec tells other tools the truth too. The Rust name
+/// stays `name`.
+fn bracket_array_queries(doc: &mut Value) {
+    let mut targets = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            let item_ptr = crate::diag::child("/paths", path);
+            let Value::Object(item) = item else { continue };
+            for (key, op) in item {
+                let list_ptr = if key == "parameters" {
+                    crate::diag::child(&item_ptr, "parameters")
+                } else if let Some(Value::Array(_)) = op.get("parameters") {
+                    crate::diag::child(&crate::diag::child(&item_ptr, key), "parameters")
+                } else {
+                    continue;
+                };
+                targets.push(list_ptr);
+            }
+        }
+    }
+    let mut params: Vec<String> = Vec::new();
+    for list in targets {
+        if let Some(Value::Array(a)) = doc.pointer(&list) {
+            params.extend((0..a.len()).map(|i| crate::diag::child(&list, i.to_string())));
+        }
+    }
+    if let Some(Value::Object(c)) = doc.pointer("/components/parameters") {
+        params.extend(c.keys().map(|k| crate::diag::child("/components/parameters", k)));
+    }
+    for p in params {
+        let Some(Value::Object(param)) = doc.pointer_mut(&p) else { continue };
+        let is_array = param.get("schema").and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
+        let Some(name) = param.get("name").and_then(Value::as_str).map(str::to_owned) else { continue };
+        if param.get("in").and_then(Value::as_str) != Some("query") || !is_array || name.ends_with("[]") {
+            continue;
+        }
+        param.insert("name".into(), Value::String(format!("{name}[]")));
+        param.insert("style".into(), Value::String("form".into()));
+        param.insert("explode".into(), Value::Bool(true));
     }
 }
 
