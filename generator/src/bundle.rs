@@ -296,7 +296,12 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
     let mut out = Map::new();
     for (key, value) in root_map {
         let ptr = child("", key);
+        let is_openapi = root_map.contains_key("openapi") || root_map.contains_key("swagger");
         if !allowed.contains(&key.as_str()) && !key.starts_with("x-") {
+            if !is_openapi {
+                // Not an OpenAPI document at all: normalization says so once, not per key.
+                continue;
+            }
             b.diags.push(
                 Diagnostic::warning(
                     "non-standard-root-key",
@@ -339,7 +344,7 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
     (Some(bundled), b.diags)
 }
 
-fn lookup<'v>(v: &'v Value, toks: impl IntoIterator<Item = impl AsRef<str>>) -> Option<&'v Value> {
+fn lookup(v: &Value, toks: impl IntoIterator<Item = impl AsRef<str>>) -> Option<&Value> {
     let mut cur = v;
     for t in toks {
         cur = match cur {
@@ -364,7 +369,7 @@ impl Bundler<'_> {
                 match parsed {
                     Ok(v) => Some(v),
                     Err(d) => {
-                        self.diags.push(d);
+                        self.diags.push(*d);
                         None
                     }
                 }

@@ -84,13 +84,21 @@ pub struct TypeDef {
 
 #[derive(Debug, Clone, Serialize)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field> },
+    Struct {
+        fields: Vec<Field>,
+    },
     /// String enum; unknown wire values are kept in an `Other(String)` variant.
-    StringEnum { variants: Vec<Variant<String>> },
+    StringEnum {
+        variants: Vec<Variant<String>>,
+    },
     /// Integer enum; unknown wire values are kept in an `Other(i64)` variant.
-    IntEnum { variants: Vec<Variant<i64>> },
+    IntEnum {
+        variants: Vec<Variant<i64>>,
+    },
     /// A named alias of another type (a component schema that is an array, a scalar, …).
-    Alias { target: TypeRef },
+    Alias {
+        target: TypeRef,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -53,61 +53,112 @@ pub struct Generated {
 
 /// Runs the whole pipeline. On error, returns every diagnostic found up to the failing stage.
 pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnostics> {
-    let mut sources = source::SourceMap::new();
-    let (bundled, mut diags) = bundle::bundle(&input.spec, fs);
-    let Some(bundled) = bundled else {
-        return Err(locate(diags, None, &sources, fs, &input.spec));
+    let mut run = Run {
+        sources: source::SourceMap::new(),
+        provenance: None,
+        diags: Diagnostics::default(),
     };
-    for (file, text) in &bundled.files {
-        sources.add(file.clone(), text.clone());
+    let outcome = run.stages(input, fs);
+    let diagnostics = locate(
+        run.diags,
+        run.provenance.as_ref(),
+        &run.sources,
+        fs,
+        &input.spec,
+    );
+    match outcome {
+        Some((files, effective_spec, api)) if !diagnostics.has_errors() => Ok(Generated {
+            files,
+            effective_spec,
+            api,
+            diagnostics,
+        }),
+        _ => Err(diagnostics),
     }
-    if diags.has_errors() {
-        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
-    }
-    let overlay = match &input.overlay {
-        Some(file) => match fs.read(file) {
-            Ok(text) => {
-                sources.add(file.clone(), text.clone());
-                match overlay::parse(file, &text) {
-                    Ok(o) => Some((file.as_str(), o)),
-                    Err(d) => {
-                        diags.extend(d);
-                        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
-                    }
-                }
-            }
-            Err(why) => {
-                diags.push(
-                    Diagnostic::error("file-not-found", diag::Origin::new(file.clone(), ""), format!("cannot read the overlay `{file}`: {why}"))
-                        .with_help("check the `overlay` path in the spec's codegen.toml"),
-                );
-                return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
-            }
-        },
-        None => None,
-    };
-    let normalized = normalize::normalize(bundled.doc.clone(), overlay.as_ref().map(|(f, o)| (*f, o)), &input.settings, &mut diags);
-    let Some(normalized) = normalized else {
-        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
-    };
-    let api = lower::lower(&normalized.model, &mut diags);
-    if diags.has_errors() {
-        return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
-    }
-    let files = match emit::emit(&api, &input.display_name) {
-        Ok(f) => f,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("internal-emit", diag::Origin::new(input.spec.clone(), ""), e)
-                    .with_help("this is a bug in the generator: please report it with the spec"),
-            );
-            return Err(locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec));
+}
+
+/// What one generation gathers besides its result: sources and provenance for locating
+/// diagnostics, and the diagnostics themselves.
+struct Run {
+    sources: source::SourceMap,
+    provenance: Option<bundle::Provenance>,
+    diags: Diagnostics,
+}
+
+impl Run {
+    /// The stages in order; `None` as soon as one ends with an error.
+    fn stages(
+        &mut self,
+        input: &Input,
+        fs: &dyn FileSource,
+    ) -> Option<(Vec<File>, String, ir::Api)> {
+        let (bundled, diags) = bundle::bundle(&input.spec, fs);
+        self.diags.extend(diags);
+        let bundled = bundled?;
+        for (file, text) in &bundled.files {
+            self.sources.add(file.clone(), text.clone());
         }
-    };
-    let mut effective_spec = serde_json::to_string_pretty(&normalized.doc).unwrap_or_default();
-    effective_spec.push('\n');
-    let diagnostics = locate(diags, Some(&bundled.provenance), &sources, fs, &input.spec);
-    Ok(Generated { files, effective_spec, api, diagnostics })
+        self.provenance = Some(bundled.provenance);
+        if self.diags.has_errors() {
+            return None;
+        }
+        let overlay = match &input.overlay {
+            Some(file) => Some((file.as_str(), self.overlay(file, fs)?)),
+            None => None,
+        };
+        let normalized = normalize::normalize(
+            bundled.doc,
+            overlay.as_ref().map(|(f, o)| (*f, o)),
+            &input.settings,
+            &mut self.diags,
+        )?;
+        let api = lower::lower(&normalized.model, &mut self.diags);
+        if self.diags.has_errors() {
+            return None;
+        }
+        let files = match emit::emit(&api, &input.display_name) {
+            Ok(f) => f,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "internal-emit",
+                        diag::Origin::new(input.spec.clone(), ""),
+                        e,
+                    )
+                    .with_help("this is a bug in the generator: please report it with the spec"),
+                );
+                return None;
+            }
+        };
+        let mut effective_spec = serde_json::to_string_pretty(&normalized.doc).unwrap_or_default();
+        effective_spec.push('\n');
+        Some((files, effective_spec, api))
+    }
+
+    fn overlay(&mut self, file: &str, fs: &dyn FileSource) -> Option<overlay::Overlay> {
+        let text = match fs.read(file) {
+            Ok(text) => text,
+            Err(why) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "file-not-found",
+                        diag::Origin::new(file, ""),
+                        format!("cannot read the overlay `{file}`: {why}"),
+                    )
+                    .with_help("check the `overlay` path in the spec's codegen.toml"),
+                );
+                return None;
+            }
+        };
+        self.sources.add(file, text.clone());
+        match overlay::parse(file, &text) {
+            Ok(o) => Some(o),
+            Err(d) => {
+                self.diags.extend(d);
+                None
+            }
+        }
+    }
 }
 
 /// Maps bundled pointers back to their files and adds line:column; sorts.
@@ -133,14 +184,16 @@ fn locate(
                 }
             }
             if d.line_col.is_none() {
-                d.line_col = sources.locate(&d.origin.file, &d.origin.pointer).or_else(|| {
-                    if sources_extra.text(&d.origin.file).is_none() {
-                        if let Ok(text) = fs.read(&d.origin.file) {
-                            sources_extra.add(d.origin.file.clone(), text);
+                d.line_col = sources
+                    .locate(&d.origin.file, &d.origin.pointer)
+                    .or_else(|| {
+                        if sources_extra.text(&d.origin.file).is_none() {
+                            if let Ok(text) = fs.read(&d.origin.file) {
+                                sources_extra.add(d.origin.file.clone(), text);
+                            }
                         }
-                    }
-                    sources_extra.locate(&d.origin.file, &d.origin.pointer)
-                });
+                        sources_extra.locate(&d.origin.file, &d.origin.pointer)
+                    });
             }
             d
         })

@@ -116,7 +116,11 @@ impl Names {
             return base.to_owned();
         }
         let stem = bare(base);
-        let sep = if stem.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if stem.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{stem}{sep}{n}"))
             .find(|c| self.taken.insert(c.clone()))
@@ -134,14 +138,20 @@ mod tests {
 
     #[test]
     fn names_are_valid_rust() {
-        assert_eq!(snake_name("accessRequestsProjects_get"), "access_requests_projects_get");
+        assert_eq!(
+            snake_name("accessRequestsProjects_get"),
+            "access_requests_projects_get"
+        );
         assert_eq!(snake_name("Private-Token"), "private_token");
         assert_eq!(snake_name("type"), "r#type");
         assert_eq!(snake_name("self"), "self_");
         assert_eq!(snake_name("2fa"), "_2fa");
         assert_eq!(snake_name("名前"), "value");
         assert_eq!(type_name("ProjectAccessResponse"), "ProjectAccessResponse");
-        assert_eq!(type_name("project-access.response"), "ProjectAccessResponse");
+        assert_eq!(
+            type_name("project-access.response"),
+            "ProjectAccessResponse"
+        );
         assert_eq!(type_name("Option"), "Option_");
         assert_eq!(type_name("200"), "V200");
         assert_eq!(variant_name("read_api"), "ReadApi");

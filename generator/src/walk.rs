@@ -32,7 +32,14 @@ fn visit(v: &Value, ptr: &str, c: Container, swagger2: bool, depth: usize, out: 
                 return;
             }
             for (k, child_v) in m {
-                visit(child_v, &child(ptr, k), child_kind(kind, k, swagger2), swagger2, depth + 1, out);
+                visit(
+                    child_v,
+                    &child(ptr, k),
+                    child_kind(kind, k, swagger2),
+                    swagger2,
+                    depth + 1,
+                    out,
+                );
             }
         }
         (Container::Map(kind), Value::Object(m)) => {
@@ -40,14 +47,51 @@ fn visit(v: &Value, ptr: &str, c: Container, swagger2: bool, depth: usize, out: 
                 if k.starts_with("x-") && kind != Kind::Schema {
                     continue;
                 }
-                visit(child_v, &child(ptr, k), Container::One(kind), swagger2, depth + 1, out);
+                visit(
+                    child_v,
+                    &child(ptr, k),
+                    Container::One(kind),
+                    swagger2,
+                    depth + 1,
+                    out,
+                );
             }
         }
         (Container::List(kind) | Container::OneOrList(kind), Value::Array(a)) => {
             for (i, child_v) in a.iter().enumerate() {
-                visit(child_v, &child(ptr, i.to_string()), Container::One(kind), swagger2, depth + 1, out);
+                visit(
+                    child_v,
+                    &child(ptr, i.to_string()),
+                    Container::One(kind),
+                    swagger2,
+                    depth + 1,
+                    out,
+                );
             }
         }
         _ => {}
+    }
+}
+
+/// What the node at `pointer` is in the OpenAPI object model (`Opaque` for data and unknowns).
+pub(crate) fn kind_at(doc: &Value, pointer: &str) -> Kind {
+    let swagger2 = doc.get("swagger").is_some() && doc.get("openapi").is_none();
+    let mut c = Container::One(Kind::Root);
+    for tok in crate::diag::tokens(pointer) {
+        let kind = match c {
+            Container::One(k) => {
+                c = child_kind(k, &tok, swagger2);
+                continue;
+            }
+            Container::Map(k) | Container::List(k) | Container::OneOrList(k) => k,
+        };
+        c = Container::One(kind);
+        // `tok` named a member of the map or list: the member itself is `kind`.
+        let _ = tok;
+    }
+    match c {
+        Container::One(k) => k,
+        // A map or list itself (e.g. `properties`) is not one of the model's objects.
+        _ => Kind::Opaque,
     }
 }

@@ -30,15 +30,8 @@ const QUIRKS: [&str; 8] = [
     "overlay-unused-action",
 ];
 
-/// FIXME(generator): `bad/` cases with an error that has no line:col yet. The test also fails
-/// when an entry is no longer needed, so the list only shrinks.
-/// - `bad/empty.yaml`: `empty-document` is at `#/`, which an empty text has no node for;
-///   it should be at 1:1.
-const KNOWN_UNLOCATED: [&str; 1] = ["bad/empty.yaml"];
-
 #[test]
 fn bad_cases_fail_with_located_errors() {
-    let mut unlocated = BTreeSet::new();
     insta::glob!("cases", BAD, |path| {
         let diags = match check(path) {
             Ok(generated) => panic!(
@@ -51,16 +44,13 @@ fn bad_cases_fail_with_located_errors() {
         insta::assert_snapshot!("diagnostics", format!("{diags}"));
         assert!(diags.has_errors(), "no error in:\n{diags}");
         for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-            if d.line_col.is_none() {
-                unlocated.insert(relative(path, &cases_dir()));
-            }
+            assert!(
+                d.line_col.is_some(),
+                "{}: error without line:col:\n{d}",
+                path.display()
+            );
         }
     });
-    let known: BTreeSet<String> = KNOWN_UNLOCATED.iter().map(|f| f.to_string()).collect();
-    assert_eq!(
-        unlocated, known,
-        "cases with an error without line:col (left) differ from KNOWN_UNLOCATED (right)"
-    );
 }
 
 #[test]

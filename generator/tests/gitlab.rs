@@ -14,14 +14,20 @@ impl FileSource for Fs {
 }
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn generate(spec: &str) -> Generated {
     let text = std::fs::read_to_string(root().join("specs/gitlab/codegen.toml")).unwrap();
     let config = Config::parse("codegen.toml", &text).unwrap();
     // Both layouts are generated as the configured spec would be, but from `spec`.
-    let input = Input { spec: format!("specs/gitlab/{spec}"), ..config.input("specs/gitlab") };
+    let input = Input {
+        spec: format!("specs/gitlab/{spec}"),
+        ..config.input("specs/gitlab")
+    };
     generator::generate(&input, &Fs(root())).unwrap_or_else(|d| panic!("generation failed:\n{d}"))
 }
 
@@ -38,7 +44,10 @@ fn emitted_code() {
     for f in &g.files {
         if f.path == "src/runtime.rs" {
             // Copied verbatim; its source is `generator/runtime/runtime.rs`.
-            assert_eq!(f.contents.split_once("\n\n").unwrap().1, generator::emit::RUNTIME);
+            assert_eq!(
+                f.contents.split_once("\n\n").unwrap().1,
+                generator::emit::RUNTIME
+            );
             continue;
         }
         let name = f.path.trim_start_matches("src/").trim_end_matches(".rs");
@@ -60,11 +69,22 @@ fn both_layouts_generate_identical_code() {
     assert_eq!(multi.files.len(), flat.files.len());
     for (a, b) in multi.files.iter().zip(&flat.files) {
         assert_eq!(a.path, b.path);
-        assert!(a.contents == b.contents, "{} differs between the layouts", a.path);
+        assert!(
+            a.contents == b.contents,
+            "{} differs between the layouts",
+            a.path
+        );
     }
-    assert!(multi.effective_spec == flat.effective_spec, "the effective specs differ");
+    assert!(
+        multi.effective_spec == flat.effective_spec,
+        "the effective specs differ"
+    );
     // The flattened layout's extra root keys are reported, not silently dropped.
-    assert!(flat.diagnostics.iter().any(|d| d.code == "non-standard-root-key" && d.origin.pointer == "/metadata"));
+    assert!(
+        flat.diagnostics
+            .iter()
+            .any(|d| d.code == "non-standard-root-key" && d.origin.pointer == "/metadata")
+    );
 }
 
 #[test]

@@ -30,7 +30,10 @@ impl Drop for Prism {
 }
 
 fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn start_prism() -> Prism {
@@ -41,10 +44,21 @@ fn start_prism() -> Prism {
         "Prism is not installed at {}: run `npm ci` in the workspace root (`.ci/run` does)",
         bin.display()
     );
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let log = std::env::temp_dir().join(format!("prism-{port}.log"));
     let child = Command::new(bin)
-        .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()])
+        .args([
+            "mock",
+            "--errors",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
         .arg(root.join("generated-client/openapi.json"))
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&log).unwrap())
@@ -55,12 +69,21 @@ fn start_prism() -> Prism {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if let Some(status) = prism.child.try_wait().unwrap() {
-            panic!("Prism exited with {status} before listening:\n{}", prism.log_text());
+            panic!(
+                "Prism exited with {status} before listening:\n{}",
+                prism.log_text()
+            );
         }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() && prism.log_text().contains("Prism is listening") {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && prism.log_text().contains("Prism is listening")
+        {
             return prism;
         }
-        assert!(Instant::now() < deadline, "Prism did not start within 90 s:\n{}", prism.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "Prism did not start within 90 s:\n{}",
+            prism.log_text()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -73,7 +96,9 @@ impl Prism {
     fn client(&self) -> Client {
         // The spec's server is `https://gitlab.com/api/` and its paths start with `/v4`; Prism
         // serves the paths at its root.
-        Client::new(&format!("http://127.0.0.1:{}/", self.port)).unwrap().with_private_token("glpat-test")
+        Client::new(&format!("http://127.0.0.1:{}/", self.port))
+            .unwrap()
+            .with_private_token("glpat-test")
     }
 }
 
@@ -89,46 +114,88 @@ async fn every_operation_passes_prism_validation() {
 
     let meta = ok(&prism, "get_metadata", c.get_metadata().await);
     assert_eq!(meta.version.as_deref(), Some("15.0-pre"));
-    assert_eq!(meta.kas.and_then(|k| k.external_url).as_deref(), Some("grpc://gitlab.example.com:8150"));
+    assert_eq!(
+        meta.kas.and_then(|k| k.external_url).as_deref(),
+        Some("grpc://gitlab.example.com:8150")
+    );
 
     let version = ok(&prism, "get_version", c.get_version().await);
     assert_eq!(version.revision.as_deref(), Some("f2b05afebb0"));
 
     // Projects, by numeric id and by path.
-    let list = ok(&prism, "access_requests_projects_get", c.access_requests_projects_get(42).await);
+    let list = ok(
+        &prism,
+        "access_requests_projects_get",
+        c.access_requests_projects_get(42).await,
+    );
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].username.as_deref(), Some("raymond_smith"));
     assert!(list[0].created_at.is_some());
-    let list = ok(&prism, "access_requests_projects_get (path)", c.access_requests_projects_get("group/project").await);
+    let list = ok(
+        &prism,
+        "access_requests_projects_get (path)",
+        c.access_requests_projects_get("group/project").await,
+    );
     assert_eq!(list[1].username.as_deref(), Some("john_doe"));
-    let created = ok(&prism, "access_requests_projects_post", c.access_requests_projects_post("group/project").await);
+    let created = ok(
+        &prism,
+        "access_requests_projects_post",
+        c.access_requests_projects_post("group/project").await,
+    );
     assert_eq!(created.id, Some(1));
     let approved = ok(
         &prism,
         "access_requests_projects_approve_put",
-        c.access_requests_projects_approve_put(42, 7).access_level(ProjectAccessLevel::Developer).await,
+        c.access_requests_projects_approve_put(42, 7)
+            .access_level(ProjectAccessLevel::Developer)
+            .await,
     );
     assert_eq!(approved.access_level, Some(20));
-    ok(&prism, "access_request_projects_deny_delete", c.access_request_projects_deny_delete(42, 7).await);
+    ok(
+        &prism,
+        "access_request_projects_deny_delete",
+        c.access_request_projects_deny_delete(42, 7).await,
+    );
 
     // Groups.
-    let list = ok(&prism, "access_requests_groups_get", c.access_requests_groups_get("group/sub group").await);
+    let list = ok(
+        &prism,
+        "access_requests_groups_get",
+        c.access_requests_groups_get("group/sub group").await,
+    );
     assert_eq!(list.len(), 2);
-    let created = ok(&prism, "access_requests_groups_post", c.access_requests_groups_post(5).await);
+    let created = ok(
+        &prism,
+        "access_requests_groups_post",
+        c.access_requests_groups_post(5).await,
+    );
     assert_eq!(created.username.as_deref(), Some("raymond_smith"));
     let approved = ok(
         &prism,
         "access_requests_groups_approve_put",
-        c.access_requests_groups_approve_put(5, 7).access_level(GroupAccessLevel::Owner).await,
+        c.access_requests_groups_approve_put(5, 7)
+            .access_level(GroupAccessLevel::Owner)
+            .await,
     );
     assert_eq!(approved.id, Some(1));
-    ok(&prism, "access_requests_groups_deny_delete", c.access_requests_groups_deny_delete(5, 7).await);
+    ok(
+        &prism,
+        "access_requests_groups_deny_delete",
+        c.access_requests_groups_deny_delete(5, 7).await,
+    );
 
     // Access tokens.
     let tokens = ok(&prism, "access_tokens_get", c.access_tokens_get(42).await);
-    assert_eq!(tokens[0].scopes.as_deref(), Some(&[AccessTokenScope::Api][..]));
+    assert_eq!(
+        tokens[0].scopes.as_deref(),
+        Some(&[AccessTokenScope::Api][..])
+    );
     assert!(tokens[0].expires_at.is_some());
-    ok(&prism, "access_tokens_delete", c.access_tokens_delete(42, 58).await);
+    ok(
+        &prism,
+        "access_tokens_delete",
+        c.access_tokens_delete(42, 58).await,
+    );
 
     // `POST …/access_tokens` sends `scopes[]=api&scopes[]=read_api`, as GitLab reads it, and the
     // effective spec declares exactly that parameter (`scopes[]`, form, exploded). Prism cannot
@@ -137,15 +204,28 @@ async fn every_operation_passes_prism_validation() {
     // only violation allowed is that one. When Prism is fixed this assertion fails; then call
     // `ok(…)` here like above.
     let err = c
-        .access_tokens_post(42, "ci", vec![AccessTokenScope::Api, AccessTokenScope::ReadApi])
+        .access_tokens_post(
+            42,
+            "ci",
+            vec![AccessTokenScope::Api, AccessTokenScope::ReadApi],
+        )
         .expires_at(chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap())
         .await
         .expect_err("Prism has learnt bracketed query parameter names: use `ok(…)` for this call");
-    let Error::Api(api) = &err else { panic!("unexpected error: {err:?}") };
+    let Error::Api(api) = &err else {
+        panic!("unexpected error: {err:?}")
+    };
     assert_eq!(api.status.as_u16(), 422, "{}", api.raw);
     let body: serde_json::Value = serde_json::from_str(&api.raw).unwrap();
     let violations = body["validation"].as_array().unwrap();
-    assert_eq!(violations.len(), 1, "only the bracketed name may be flagged: {violations:#?}");
+    assert_eq!(
+        violations.len(),
+        1,
+        "only the bracketed name may be flagged: {violations:#?}"
+    );
     assert_eq!(violations[0]["code"], "required");
-    assert_eq!(violations[0]["message"], "Request query must have required property 'scopes%5b%5d'");
+    assert_eq!(
+        violations[0]["message"],
+        "Request query must have required property 'scopes%5b%5d'"
+    );
 }

@@ -21,7 +21,10 @@ impl FileSource for Fs {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// One spec's planned output: path (relative to the workspace root) → contents.
@@ -31,7 +34,7 @@ pub struct Planned {
 }
 
 /// Generates every spec in memory. Err carries the rendered diagnostics of every failing spec.
-pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
     let mut configs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
         .map_err(|e| format!("cannot list specs/: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path().join("codegen.toml")))
@@ -43,16 +46,18 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     let mut failures = String::new();
     for config_path in configs {
         let dir = config_path.parent().expect("a file has a folder");
-        let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        let rel_dir = dir
+            .strip_prefix(root)
+            .unwrap_or(dir)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&config_path)
+            .map_err(|e| format!("{}: {e}", config_path.display()))?;
         let config = Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
         let input = config.input(&rel_dir);
         match generator::generate(&input, &fs) {
             Ok(generated) => {
                 let d = &generated.diagnostics;
-                if !d.is_empty() {
-                    eprint!("{d}");
-                }
                 println!(
                     "{rel_dir}: {} operations, {} types, {} warnings -> {}",
                     generated.api.operations.len(),
@@ -60,31 +65,62 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
                     d.warnings(),
                     config.output
                 );
+                if verbose {
+                    eprint!("{d}");
+                } else if !d.is_empty() {
+                    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+                    for w in d.iter() {
+                        *by_code.entry(w.code).or_default() += 1;
+                    }
+                    let counts: Vec<String> =
+                        by_code.iter().map(|(c, n)| format!("{c} x{n}")).collect();
+                    println!(
+                        "  warnings: {} (`cargo xtask codegen --verbose` lists them)",
+                        counts.join(", ")
+                    );
+                }
                 let mut files = BTreeMap::new();
                 for f in generated.files {
                     files.insert(format!("{}/{}", config.output, f.path), f.contents);
                 }
-                files.insert(format!("{}/openapi.json", config.output), generated.effective_spec);
-                planned.push(Planned { output: config.output, files });
+                files.insert(
+                    format!("{}/openapi.json", config.output),
+                    generated.effective_spec,
+                );
+                planned.push(Planned {
+                    output: config.output,
+                    files,
+                });
             }
             Err(diags) => {
-                failures.push_str(&format!("{rel_dir}: generation failed with {} error(s):\n{diags}\n", diags.errors()));
+                failures.push_str(&format!(
+                    "{rel_dir}: generation failed with {} error(s):\n{diags}\n",
+                    diags.errors()
+                ));
             }
         }
     }
-    if failures.is_empty() { Ok(planned) } else { Err(failures) }
+    if failures.is_empty() {
+        Ok(planned)
+    } else {
+        Err(failures)
+    }
 }
 
 /// Generated files present on disk that the plan no longer produces (`src/*.rs` marked
 /// `@generated`).
 fn stale_files(root: &Path, p: &Planned) -> Vec<String> {
     let src = root.join(&p.output).join("src");
-    let Ok(entries) = std::fs::read_dir(&src) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&src) else {
+        return Vec::new();
+    };
     let mut out: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| format!("{}/src/{}", p.output, e.file_name().to_string_lossy()))
         .filter(|rel| !p.files.contains_key(rel))
-        .filter(|rel| std::fs::read_to_string(root.join(rel)).is_ok_and(|t| t.starts_with("// @generated")))
+        .filter(|rel| {
+            std::fs::read_to_string(root.join(rel)).is_ok_and(|t| t.starts_with("// @generated"))
+        })
         .collect();
     out.sort();
     out
@@ -105,9 +141,14 @@ pub fn changed(root: &Path, planned: &[Planned]) -> (Vec<String>, Vec<String>) {
     (changed, stale)
 }
 
-pub fn run(mode: Mode) -> ExitCode {
-    let root = workspace_root();
-    let planned = match plan(&root) {
+pub fn run(mode: Mode, verbose: bool) -> ExitCode {
+    run_in(&workspace_root(), mode, verbose)
+}
+
+/// `run` for the workspace at `root`.
+pub fn run_in(root: &Path, mode: Mode, verbose: bool) -> ExitCode {
+    let root = root.to_path_buf();
+    let planned = match plan(&root, verbose) {
         Ok(p) => p,
         Err(e) => {
             eprint!("{e}");
@@ -132,18 +173,20 @@ pub fn run(mode: Mode) -> ExitCode {
             ExitCode::FAILURE
         }
         Mode::Write => {
-            let all: BTreeMap<&String, &String> = planned.iter().flat_map(|p| p.files.iter()).collect();
+            let all: BTreeMap<&String, &String> =
+                planned.iter().flat_map(|p| p.files.iter()).collect();
             for path in &changed {
                 let target = root.join(path);
-                if let Some(parent) = target.parent() {
-                    if let Err(e) = std::fs::create_dir_all(parent) {
-                        eprintln!("cannot create {}: {e}", parent.display());
-                        return ExitCode::FAILURE;
-                    }
+                if let Some(parent) = target.parent()
+                    && let Err(e) = std::fs::create_dir_all(parent)
+                {
+                    eprintln!("cannot create {}: {e}", parent.display());
+                    return ExitCode::FAILURE;
                 }
                 // Write beside, then rename: a reader never sees half a file.
                 let tmp = target.with_extension("tmp-codegen");
-                let result = std::fs::write(&tmp, all[path]).and_then(|()| std::fs::rename(&tmp, &target));
+                let result =
+                    std::fs::write(&tmp, all[path]).and_then(|()| std::fs::rename(&tmp, &target));
                 if let Err(e) = result {
                     let _ = std::fs::remove_file(&tmp);
                     eprintln!("cannot write {path}: {e}");
@@ -170,12 +213,90 @@ pub fn run(mode: Mode) -> ExitCode {
 mod tests {
     use super::*;
 
+    const GOOD: &str = "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '204': {description: pong}\n";
+
+    /// A scratch workspace with one spec per (name, spec text).
+    fn scratch(name: &str, specs: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (spec, text) in specs {
+            let dir = root.join("specs").join(spec);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("openapi.yaml"), text).unwrap();
+            std::fs::write(
+                dir.join("codegen.toml"),
+                format!("spec = \"openapi.yaml\"\noutput = \"out-{spec}\"\n"),
+            )
+            .unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn a_failing_spec_means_nothing_is_written() {
+        let root = scratch(
+            "fail",
+            &[
+                ("a", GOOD),
+                (
+                    "b",
+                    "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths: {/x: {get: {responses: {'200': {$ref: '#/nowhere'}}}}}\n",
+                ),
+            ],
+        );
+        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::FAILURE);
+        assert!(
+            !root.join("out-a").exists(),
+            "the good spec's client must not be written either"
+        );
+        assert!(!root.join("out-b").exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn writes_then_checks_fresh_then_detects_staleness() {
+        let root = scratch("fresh", &[("a", GOOD)]);
+        assert_eq!(
+            run_in(&root, Mode::Check, false),
+            ExitCode::FAILURE,
+            "nothing written yet: stale"
+        );
+        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::SUCCESS);
+        let lib = root.join("out-a/src/lib.rs");
+        assert!(
+            std::fs::read_to_string(&lib)
+                .unwrap()
+                .starts_with("// @generated")
+        );
+        assert!(root.join("out-a/openapi.json").is_file());
+        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::SUCCESS);
+        // A hand edit makes it stale; a file no longer generated is found too.
+        std::fs::write(&lib, "// @generated\n// edited\n").unwrap();
+        std::fs::write(
+            root.join("out-a/src/old_tag.rs"),
+            "// @generated by an older spec\n",
+        )
+        .unwrap();
+        let planned = plan(&root, false).unwrap();
+        let (changed, stale) = changed(&root, &planned);
+        assert_eq!(changed, ["out-a/src/lib.rs"]);
+        assert_eq!(stale, ["out-a/src/old_tag.rs"]);
+        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::SUCCESS);
+        assert!(!root.join("out-a/src/old_tag.rs").exists());
+        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::SUCCESS);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
     /// The checked-in clients are what the generator makes of the checked-in specs.
     #[test]
     fn generated_code_is_fresh() {
         let root = workspace_root();
-        let planned = plan(&root).unwrap_or_else(|e| panic!("generation failed:\n{e}"));
-        assert!(!planned.is_empty(), "no spec found under specs/*/codegen.toml");
+        let planned = plan(&root, false).unwrap_or_else(|e| panic!("generation failed:\n{e}"));
+        assert!(
+            !planned.is_empty(),
+            "no spec found under specs/*/codegen.toml"
+        );
         let (changed, stale) = changed(&root, &planned);
         assert!(
             changed.is_empty() && stale.is_empty(),

@@ -15,7 +15,11 @@ pub fn module(api: &Api, index: usize) -> TokenStream {
         Some(d) => format!("{}: {}", m.tag, d),
         None => format!("Operations tagged `{}`.", m.tag),
     };
-    let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.module == index).collect();
+    let ops: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|o| o.module == index)
+        .collect();
     let methods = ops.iter().map(|op| method(api, op));
     let builders = ops.iter().map(|op| builder(api, op));
     let module_doc = super::inner_doc(&module_doc);
@@ -30,10 +34,20 @@ pub fn module(api: &Api, index: usize) -> TokenStream {
 
 fn op_doc(op: &Operation) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if let Some(s) = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = op
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         parts.push(s.to_owned());
     }
-    if let Some(d) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(d) = op
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         if parts.first().map(|s| s.trim_end_matches('.')) != Some(d.trim_end_matches('.')) {
             parts.push(d.to_owned());
         }
@@ -68,12 +82,18 @@ fn inputs<'a>(api: &Api, op: &'a Operation) -> Vec<Input<'a>> {
         .collect();
     if let Some(b) = &op.body {
         let taken: Vec<String> = op.params.iter().map(|p| p.name.clone()).collect();
-        let name = ["body", "request_body", "body_"].into_iter().find(|n| !taken.iter().any(|t| t == n)).unwrap_or("body__");
+        let name = ["body", "request_body", "body_"]
+            .into_iter()
+            .find(|n| !taken.iter().any(|t| t == n))
+            .unwrap_or("body__");
         out.push(Input {
             name: ident(name),
             ty: type_tokens(&b.ty, &api.types),
             required: b.required,
-            doc: b.doc.clone().or_else(|| Some("The request body.".to_owned())),
+            doc: b
+                .doc
+                .clone()
+                .or_else(|| Some("The request body.".to_owned())),
             param: None,
         });
     }
@@ -89,12 +109,22 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     if !required.is_empty() {
         text.push_str("\n\nArguments:");
         for i in &required {
-            let d = i.doc.as_deref().map(|d| d.trim().replace('\n', " ")).unwrap_or_default();
-            text.push_str(&format!("\n- `{}`: {d}", i.name.to_string().trim_start_matches("r#")));
+            let d = i
+                .doc
+                .as_deref()
+                .map(|d| d.trim().replace('\n', " "))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "\n- `{}`: {d}",
+                i.name.to_string().trim_start_matches("r#")
+            ));
         }
     }
     if ins.iter().any(|i| !i.required) {
-        text.push_str(&format!("\n\nOptional parameters are set on the returned [`{}`].", op.builder));
+        text.push_str(&format!(
+            "\n\nOptional parameters are set on the returned [`{}`].",
+            op.builder
+        ));
     }
     let docs = doc(Some(&text));
     let args = required.iter().map(|i| {
@@ -109,7 +139,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             quote! { #n: ::std::option::Option::None }
         }
     });
-    let deprecated = op.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
+    let deprecated = op
+        .deprecated
+        .then(|| quote! { #[deprecated = "deprecated by the API"] });
     quote! {
         #docs
         #deprecated
@@ -122,7 +154,13 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let ins = inputs(api, op);
-    let sdoc = doc(Some(&format!("Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.", op.name.trim_start_matches("r#"), op.name.trim_start_matches("r#"), op.method, op.path)));
+    let sdoc = doc(Some(&format!(
+        "Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.",
+        op.name.trim_start_matches("r#"),
+        op.name.trim_start_matches("r#"),
+        op.method,
+        op.path
+    )));
     let fields = ins.iter().map(|i| {
         let (n, t) = (&i.name, &i.ty);
         if i.required {
@@ -191,12 +229,22 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let (ret, finish) = match &op.response.ty {
         Some(t) => {
             let t = type_tokens(t, &api.types);
-            (t.clone(), quote! { crate::runtime::json::<#t>(response).await })
+            (
+                t.clone(),
+                quote! { crate::runtime::json::<#t>(response).await },
+            )
         }
-        None => (quote! { () }, quote! { crate::runtime::empty(response).await }),
+        None => (
+            quote! { () },
+            quote! { crate::runtime::empty(response).await },
+        ),
     };
     let ret_doc = match &op.response.doc {
-        Some(d) => format!("Sends the request. On success ({}): {}", op.response.statuses.join(", "), d.trim()),
+        Some(d) => format!(
+            "Sends the request. On success ({}): {}",
+            op.response.statuses.join(", "),
+            d.trim()
+        ),
         None => "Sends the request.".to_owned(),
     };
     let ret_doc = doc(Some(&ret_doc));

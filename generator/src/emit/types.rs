@@ -7,7 +7,10 @@ use quote::quote;
 
 pub fn types(api: &Api) -> TokenStream {
     let items = api.types.defs.iter().map(|def| type_def(api, def));
-    let doc = format!("Types of {}: request and response bodies, enums.", api.title);
+    let doc = format!(
+        "Types of {}: request and response bodies, enums.",
+        api.title
+    );
     let doc = super::inner_doc(&doc);
     quote! {
         #doc
@@ -35,7 +38,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
                 let mut text = f.doc.clone().unwrap_or_default();
                 if f.deprecated {
-                    text = if text.is_empty() { "**Deprecated.**".into() } else { format!("**Deprecated.** {text}") };
+                    text = if text.is_empty() {
+                        "**Deprecated.**".into()
+                    } else {
+                        format!("**Deprecated.** {text}")
+                    };
                 }
                 let fdoc = doc(Some(&text));
                 let rename = (f.name != f.wire).then(|| {
@@ -65,7 +72,9 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::IntEnum { variants } => int_enum(&name, &docs, variants),
         TypeKind::Alias { target } => {
             let ty = match target {
-                TypeRef::Named(id) if api.types.get(*id).name == def.name => quote! { ::serde_json::Value },
+                TypeRef::Named(id) if api.types.get(*id).name == def.name => {
+                    quote! { ::serde_json::Value }
+                }
                 t => type_tokens(t, &api.types),
             };
             quote! { #docs pub type #name = #ty; }
@@ -86,7 +95,11 @@ fn variant_docs<T>(variants: &[Variant<T>], wire: impl Fn(&T) -> String) -> Vec<
         .collect()
 }
 
-fn string_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant<String>]) -> TokenStream {
+fn string_enum(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[Variant<String>],
+) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.clone());
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
@@ -142,10 +155,17 @@ fn string_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Varian
     }
 }
 
-fn int_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant<i64>]) -> TokenStream {
+fn int_enum(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[Variant<i64>],
+) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.to_string());
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<proc_macro2::Literal> = variants.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire)).collect();
+    let wires: Vec<proc_macro2::Literal> = variants
+        .iter()
+        .map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire))
+        .collect();
     quote! {
         #docs
         ///

@@ -14,7 +14,9 @@ use crate::ir::{
 };
 use crate::naming::{self, Names};
 use crate::normalize::at;
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
+};
 use types::Types;
 
 /// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
@@ -27,31 +29,58 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     module_names.reserve(&["runtime", "types", "client", "error", "prelude"]);
     for tag in &model.tags {
         let name = module_names.unique(&naming::snake_name(&tag.name));
-        modules.push(Module { name, tag: tag.name.clone(), doc: tag.description.clone() });
+        modules.push(Module {
+            name,
+            tag: tag.name.clone(),
+            doc: tag.description.clone(),
+        });
     }
     let mut op_names = Names::new();
     // Methods every client has (runtime.rs); an operation may not take their names.
-    op_names.reserve(&["new", "with_http_client", "with_bearer_token", "base_url", "http_client", "url", "execute"]);
+    op_names.reserve(&[
+        "new",
+        "with_http_client",
+        "with_bearer_token",
+        "base_url",
+        "http_client",
+        "url",
+        "execute",
+    ]);
     let mut builder_names = Names::new();
     let mut operations = Vec::new();
     for (path, item) in &model.paths.paths {
         let item_ptr = child("/paths", path);
         let ReferenceOr::Item(item) = item else {
-            diags.push(Diagnostic::warning("unresolved-path-item", at(&item_ptr), "the path item is still a `$ref` after bundling; skipped"));
+            diags.push(Diagnostic::warning(
+                "unresolved-path-item",
+                at(&item_ptr),
+                "the path item is still a `$ref` after bundling; skipped",
+            ));
             continue;
         };
         for (method, op) in item.iter() {
             let op_ptr = child(&item_ptr, method);
-            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_owned());
             let module = match modules.iter().position(|m| m.tag == tag) {
                 Some(i) => i,
                 None => {
                     let name = module_names.unique(&naming::snake_name(&tag));
-                    modules.push(Module { name, tag: tag.clone(), doc: None });
+                    modules.push(Module {
+                        name,
+                        tag: tag.clone(),
+                        doc: None,
+                    });
                     modules.len() - 1
                 }
             };
-            let raw_name = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{path}"));
+            let raw_name = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method}_{path}"));
             let name = op_names.unique(&naming::snake_name(&raw_name));
             let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
             let ctx = naming::type_name(naming::bare(&name));
@@ -68,10 +97,24 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
                 deprecated: op.deprecated,
                 params: Vec::new(),
                 body: None,
-                response: Response { statuses: Vec::new(), ty: None, doc: None },
+                response: Response {
+                    statuses: Vec::new(),
+                    ty: None,
+                    doc: None,
+                },
                 origin: op_ptr.clone(),
             };
-            lower_params(model, &mut types, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &ctx, &mut lowered, diags);
+            lower_params(
+                model,
+                &mut types,
+                &item.parameters,
+                &op.parameters,
+                &item_ptr,
+                &op_ptr,
+                &ctx,
+                &mut lowered,
+                diags,
+            );
             lower_segments(path, &op_ptr, &mut lowered, diags);
             lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
             lower_response(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
@@ -92,17 +135,32 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     }
 }
 
-fn resolve_param<'m>(model: &'m OpenAPI, p: &'m ReferenceOr<Parameter>) -> Option<&'m Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
+/// Resolves a reference into one of `components`' maps (`#/components/<section>/<name>`).
+/// References to references and to other places are not followed (bundling made every
+/// reference local to a components section).
+fn resolve<'m, T>(
+    item: &'m ReferenceOr<T>,
+    section: &str,
+    map: impl FnOnce(&'m openapiv3::Components) -> &'m indexmap::IndexMap<String, ReferenceOr<T>>,
+    model: &'m OpenAPI,
+) -> Option<&'m T> {
+    match item {
+        ReferenceOr::Item(t) => Some(t),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            match model.components.as_ref()?.parameters.get(name)? {
-                ReferenceOr::Item(p) => Some(p),
+            let name = reference
+                .strip_prefix("#/components/")?
+                .strip_prefix(section)?
+                .strip_prefix('/')?;
+            match map(model.components.as_ref()?).get(name)? {
+                ReferenceOr::Item(t) => Some(t),
                 ReferenceOr::Reference { .. } => None,
             }
         }
     }
+}
+
+fn resolve_param<'m>(model: &'m OpenAPI, p: &'m ReferenceOr<Parameter>) -> Option<&'m Parameter> {
+    resolve(p, "parameters", |c| &c.parameters, model)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -123,13 +181,23 @@ fn lower_params(
         .iter()
         .enumerate()
         .map(|(i, p)| (child(&child(item_ptr, "parameters"), i.to_string()), p))
-        .chain(op_params.iter().enumerate().map(|(i, p)| (child(&child(op_ptr, "parameters"), i.to_string()), p)));
+        .chain(
+            op_params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (child(&child(op_ptr, "parameters"), i.to_string()), p)),
+        );
     for (ptr, p) in ptrs {
         let Some(p) = resolve_param(model, p) else {
             diags.push(Diagnostic::warning("unresolved-parameter", at(&ptr), "the parameter `$ref` does not name a parameter in `components/parameters`; it is left out"));
             continue;
         };
-        let key = |q: &Parameter| (std::mem::discriminant(q), q.parameter_data_ref().name.clone());
+        let key = |q: &Parameter| {
+            (
+                std::mem::discriminant(q),
+                q.parameter_data_ref().name.clone(),
+            )
+        };
         all.retain(|(_, q)| key(q) != key(p));
         all.push((ptr, p));
     }
@@ -152,7 +220,14 @@ fn lower_params(
                 (ParamLocation::Query, s)
             }
             Parameter::Cookie { .. } => {
-                diags.push(Diagnostic::warning("cookie-parameter", at(&ptr), format!("cookie parameter `{}` is not supported; it is left out of the client", data.name)));
+                diags.push(Diagnostic::warning(
+                    "cookie-parameter",
+                    at(&ptr),
+                    format!(
+                        "cookie parameter `{}` is not supported; it is left out of the client",
+                        data.name
+                    ),
+                ));
                 continue;
             }
         };
@@ -160,7 +235,11 @@ fn lower_params(
             ParameterSchemaOrContent::Schema(s) => {
                 let pctx = format!("{ctx}{}", naming::type_name(&data.name));
                 let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
-                if location == ParamLocation::Path && is_scalar_union(model, s) { TypeRef::IdOrPath } else { t }
+                if location == ParamLocation::Path && is_scalar_union(model, s) {
+                    TypeRef::IdOrPath
+                } else {
+                    t
+                }
             }
             ParameterSchemaOrContent::Content(_) => TypeRef::String,
         };
@@ -180,7 +259,9 @@ fn lower_params(
 
 /// `anyOf`/`oneOf` of exactly an integer and a string: GitLab's "ID or URL-encoded path".
 fn is_scalar_union(_model: &OpenAPI, s: &ReferenceOr<openapiv3::Schema>) -> bool {
-    let ReferenceOr::Item(s) = s else { return false };
+    let ReferenceOr::Item(s) = s else {
+        return false;
+    };
     let branches = match &s.schema_kind {
         openapiv3::SchemaKind::AnyOf { any_of } => any_of,
         openapiv3::SchemaKind::OneOf { one_of } => one_of,
@@ -189,7 +270,10 @@ fn is_scalar_union(_model: &OpenAPI, s: &ReferenceOr<openapiv3::Schema>) -> bool
     let mut kinds: Vec<&str> = branches
         .iter()
         .filter_map(|b| match b {
-            ReferenceOr::Item(openapiv3::Schema { schema_kind: openapiv3::SchemaKind::Type(t), .. }) => match t {
+            ReferenceOr::Item(openapiv3::Schema {
+                schema_kind: openapiv3::SchemaKind::Type(t),
+                ..
+            }) => match t {
                 openapiv3::Type::Integer(_) => Some("integer"),
                 openapiv3::Type::String(_) => Some("string"),
                 _ => None,
@@ -206,12 +290,18 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
         let mut parts = Vec::new();
         let mut rest = raw;
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
             if open > 0 {
                 parts.push(SegmentPart::Literal(rest[..open].to_owned()));
             }
             let name = &rest[open + 1..close];
-            let idx = match op.params.iter().position(|p| p.location == ParamLocation::Path && p.wire == name) {
+            let idx = match op
+                .params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire == name)
+            {
                 Some(i) => i,
                 None => {
                     diags.push(
@@ -249,7 +339,11 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
         op.segments.push(Segment { parts });
     }
     // Declared path parameters that the template does not use.
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
         if !path.contains(&format!("{{{}}}", p.wire)) {
             diags.push(Diagnostic::warning(
                 "unused-path-parameter",
@@ -261,24 +355,33 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
 }
 
 fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
     m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
 }
 
-fn lower_body(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation, op_ptr: &str, ctx: &str, out: &mut Operation, diags: &mut Diagnostics) {
+fn lower_body(
+    model: &OpenAPI,
+    types: &mut Types,
+    op: &openapiv3::Operation,
+    op_ptr: &str,
+    ctx: &str,
+    out: &mut Operation,
+    diags: &mut Diagnostics,
+) {
     let Some(body) = &op.request_body else { return };
     let body_ptr = child(op_ptr, "requestBody");
-    let body = match body {
-        ReferenceOr::Item(b) => b,
-        ReferenceOr::Reference { reference } => {
-            match reference.strip_prefix("#/components/requestBodies/").and_then(|n| model.components.as_ref()?.request_bodies.get(n)) {
-                Some(ReferenceOr::Item(b)) => b,
-                _ => {
-                    diags.push(Diagnostic::warning("unresolved-request-body", at(&body_ptr), format!("`{reference}` does not name a request body; the operation is generated without one")));
-                    return;
-                }
-            }
-        }
+    let Some(body) = resolve(body, "requestBodies", |c| &c.request_bodies, model) else {
+        diags.push(Diagnostic::warning(
+            "unresolved-request-body",
+            at(&body_ptr),
+            "the `$ref` does not name a request body in `components/requestBodies`; the operation is generated without one",
+        ));
+        return;
     };
     let Some((media, mt)) = body.content.iter().find(|(m, _)| is_json(m)) else {
         let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
@@ -290,13 +393,31 @@ fn lower_body(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation, op_
         return;
     };
     let ty = match &mt.schema {
-        Some(s) => types.lower(s, &format!("{ctx}Body"), &child(&child(&child(&body_ptr, "content"), media), "schema"), diags),
+        Some(s) => types.lower(
+            s,
+            &format!("{ctx}Body"),
+            &child(&child(&child(&body_ptr, "content"), media), "schema"),
+            diags,
+        ),
         None => TypeRef::Json,
     };
-    out.body = Some(Body { content_type: "application/json".to_owned(), ty, required: body.required, doc: body.description.clone() });
+    out.body = Some(Body {
+        content_type: "application/json".to_owned(),
+        ty,
+        required: body.required,
+        doc: body.description.clone(),
+    });
 }
 
-fn lower_response(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation, op_ptr: &str, ctx: &str, out: &mut Operation, diags: &mut Diagnostics) {
+fn lower_response(
+    model: &OpenAPI,
+    types: &mut Types,
+    op: &openapiv3::Operation,
+    op_ptr: &str,
+    ctx: &str,
+    out: &mut Operation,
+    diags: &mut Diagnostics,
+) {
     let resp_ptr = child(op_ptr, "responses");
     let mut success: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = op
         .responses
@@ -308,24 +429,27 @@ fn lower_response(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation,
     out.response.statuses = success.iter().map(|(c, _)| c.to_string()).collect();
     for (code, r) in &success {
         let ptr = child(&resp_ptr, code.to_string());
-        let r = match r {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                match reference.strip_prefix("#/components/responses/").and_then(|n| model.components.as_ref()?.responses.get(n)) {
-                    Some(ReferenceOr::Item(r)) => r,
-                    _ => {
-                        diags.push(Diagnostic::warning("unresolved-response", at(&ptr), format!("`{reference}` does not name a response; it is read as having no body")));
-                        continue;
-                    }
-                }
-            }
+        let Some(r) = resolve(r, "responses", |c| &c.responses, model) else {
+            diags.push(Diagnostic::warning(
+                "unresolved-response",
+                at(&ptr),
+                "the `$ref` does not name a response in `components/responses`; it is read as having no body",
+            ));
+            continue;
         };
         if out.response.doc.is_none() && !r.description.is_empty() {
             out.response.doc = Some(r.description.clone());
         }
-        let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) else { continue };
+        let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) else {
+            continue;
+        };
         let ty = match &mt.schema {
-            Some(s) => types.lower(s, &format!("{ctx}Response"), &child(&child(&child(&ptr, "content"), media), "schema"), diags),
+            Some(s) => types.lower(
+                s,
+                &format!("{ctx}Response"),
+                &child(&child(&child(&ptr, "content"), media), "schema"),
+                diags,
+            ),
             None => TypeRef::Json,
         };
         if out.response.ty.is_none() {
@@ -335,37 +459,72 @@ fn lower_response(model: &OpenAPI, types: &mut Types, op: &openapiv3::Operation,
 }
 
 fn lower_auth(model: &OpenAPI) -> Vec<AuthScheme> {
-    let Some(components) = &model.components else { return Vec::new() };
+    let Some(components) = &model.components else {
+        return Vec::new();
+    };
     let mut names = Names::new();
     names.reserve(&["with_bearer_token", "with_http_client", "new"]);
     let mut out = Vec::new();
     for (key, scheme) in &components.security_schemes {
-        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let ReferenceOr::Item(scheme) = scheme else {
+            continue;
+        };
         let (kind, base, doc) = match scheme {
-            openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+            openapiv3::SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
                 let kind = match location {
-                    openapiv3::APIKeyLocation::Header => AuthKind::HeaderKey { header: name.clone() },
-                    openapiv3::APIKeyLocation::Query => AuthKind::QueryKey { param: name.clone() },
+                    openapiv3::APIKeyLocation::Header => AuthKind::HeaderKey {
+                        header: name.clone(),
+                    },
+                    openapiv3::APIKeyLocation::Query => AuthKind::QueryKey {
+                        param: name.clone(),
+                    },
                     openapiv3::APIKeyLocation::Cookie => continue,
                 };
-                (kind, format!("with_{}", naming::bare(&naming::snake_name(name))), description.clone())
+                (
+                    kind,
+                    format!("with_{}", naming::bare(&naming::snake_name(name))),
+                    description.clone(),
+                )
             }
-            openapiv3::SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                (AuthKind::Basic, "with_basic_auth".to_owned(), description.clone())
-            }
+            openapiv3::SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("basic") => (
+                AuthKind::Basic,
+                "with_basic_auth".to_owned(),
+                description.clone(),
+            ),
             openapiv3::SecurityScheme::HTTP { description, .. }
             | openapiv3::SecurityScheme::OAuth2 { description, .. }
-            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                (AuthKind::Bearer, "with_bearer_token".to_owned(), description.clone())
-            }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (
+                AuthKind::Bearer,
+                "with_bearer_token".to_owned(),
+                description.clone(),
+            ),
         };
         if matches!(kind, AuthKind::Bearer) {
             // The runtime's `with_bearer_token` serves every bearer scheme.
-            out.push(AuthScheme { key: key.clone(), method: base, doc, kind });
+            out.push(AuthScheme {
+                key: key.clone(),
+                method: base,
+                doc,
+                kind,
+            });
             continue;
         }
         let method = names.unique(&base);
-        out.push(AuthScheme { key: key.clone(), method, doc, kind });
+        out.push(AuthScheme {
+            key: key.clone(),
+            method,
+            doc,
+            kind,
+        });
     }
     out
 }

@@ -11,7 +11,8 @@ use crate::ir::{Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
 use crate::naming::{self, Names};
 use crate::normalize::at;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +32,15 @@ impl<'m> Types<'m> {
     pub fn new(model: &'m OpenAPI) -> Self {
         let mut names = Names::new();
         // Names the generated crate's root and runtime use.
-        names.reserve(&["Client", "Error", "ApiError", "ErrorBody", "ErrorMessage", "IdOrPath", "Result"]);
+        names.reserve(&[
+            "Client",
+            "Error",
+            "ApiError",
+            "ErrorBody",
+            "ErrorMessage",
+            "IdOrPath",
+            "Result",
+        ]);
         Types {
             model,
             space: TypeSpace::default(),
@@ -44,20 +53,34 @@ impl<'m> Types<'m> {
 
     /// Lowers every component schema, in spec order, so each becomes a type even if unused.
     pub fn lower_components(&mut self, diags: &mut Diagnostics) {
-        let Some(c) = &self.model.components else { return };
+        let Some(c) = &self.model.components else {
+            return;
+        };
         for name in c.schemas.keys() {
             self.component(name, &child("/components/schemas", name), diags);
         }
     }
 
-    pub fn lower(&mut self, s: &ReferenceOr<Schema>, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+    pub fn lower(
+        &mut self,
+        s: &ReferenceOr<Schema>,
+        ctx: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, ptr, diags),
             ReferenceOr::Item(s) => self.schema(s, ctx, ptr, diags),
         }
     }
 
-    fn lower_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+    fn lower_boxed(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        ctx: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, ptr, diags),
             ReferenceOr::Item(s) => self.schema(s, ctx, ptr, diags),
@@ -74,7 +97,9 @@ impl<'m> Types<'m> {
                 diags.push(Diagnostic::warning(
                     "unresolved-ref",
                     at(ptr),
-                    format!("`$ref: {reference}` is not a component schema; read as any JSON value"),
+                    format!(
+                        "`$ref: {reference}` is not a component schema; read as any JSON value"
+                    ),
                 ));
                 TypeRef::Json
             }
@@ -85,8 +110,17 @@ impl<'m> Types<'m> {
         if let Some(t) = self.components.get(name) {
             return t.clone();
         }
-        let Some(schema) = self.model.components.as_ref().and_then(|c| c.schemas.get(name)) else {
-            diags.push(Diagnostic::error("dangling-ref", at(referrer), format!("`#/components/schemas/{name}` does not exist")));
+        let Some(schema) = self
+            .model
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name))
+        else {
+            diags.push(Diagnostic::error(
+                "dangling-ref",
+                at(referrer),
+                format!("`#/components/schemas/{name}` does not exist"),
+            ));
             return TypeRef::Json;
         };
         let ptr = child("/components/schemas", name);
@@ -112,15 +146,23 @@ impl<'m> Types<'m> {
                     name: rust.clone(),
                     origin: ptr.clone(),
                     doc: s.schema_data.description.clone(),
-                    kind: TypeKind::Alias { target: TypeRef::Json },
+                    kind: TypeKind::Alias {
+                        target: TypeRef::Json,
+                    },
                 });
                 self.components.insert(name.to_owned(), TypeRef::Named(id));
                 let kind = self.kind_of(s, &rust, &ptr, diags);
                 self.space.defs[id.0].kind = match kind {
                     Ok(kind) => kind,
                     Err(TypeRef::Named(other)) if other == id => {
-                        diags.push(Diagnostic::error("ref-cycle", at(&ptr), format!("`{name}` is defined as itself")));
-                        TypeKind::Alias { target: TypeRef::Json }
+                        diags.push(Diagnostic::error(
+                            "ref-cycle",
+                            at(&ptr),
+                            format!("`{name}` is defined as itself"),
+                        ));
+                        TypeKind::Alias {
+                            target: TypeRef::Json,
+                        }
                     }
                     Err(target) => TypeKind::Alias { target },
                 };
@@ -131,7 +173,12 @@ impl<'m> Types<'m> {
 
     /// An inline schema: a plain type, or a named type interned by name and content.
     fn schema(&mut self, s: &Schema, ctx: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
-        let base = s.schema_data.title.as_deref().map(naming::type_name).unwrap_or_else(|| ctx.to_owned());
+        let base = s
+            .schema_data
+            .title
+            .as_deref()
+            .map(naming::type_name)
+            .unwrap_or_else(|| ctx.to_owned());
         if !needs_name(s) {
             return match self.kind_of(s, &base, ptr, diags) {
                 Ok(_) => unreachable_plain(),
@@ -148,7 +195,9 @@ impl<'m> Types<'m> {
             name: rust.clone(),
             origin: ptr.to_owned(),
             doc: s.schema_data.description.clone(),
-            kind: TypeKind::Alias { target: TypeRef::Json },
+            kind: TypeKind::Alias {
+                target: TypeRef::Json,
+            },
         });
         self.interned.insert((base, canonical), id);
         self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {
@@ -159,7 +208,13 @@ impl<'m> Types<'m> {
     }
 
     /// What a schema is: a named kind (`Ok`) or a plain type (`Err`).
-    fn kind_of(&mut self, s: &Schema, name: &str, ptr: &str, diags: &mut Diagnostics) -> Result<TypeKind, TypeRef> {
+    fn kind_of(
+        &mut self,
+        s: &Schema,
+        name: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> Result<TypeKind, TypeRef> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<&String> = st.enumeration.iter().flatten().collect();
@@ -184,12 +239,22 @@ impl<'m> Types<'m> {
             SchemaKind::Type(Type::Number(_)) => Err(TypeRef::F64),
             SchemaKind::Type(Type::Boolean(_)) => Err(TypeRef::Bool),
             SchemaKind::Type(Type::Array(at_)) => Err(match &at_.items {
-                Some(items) => TypeRef::Vec(Box::new(self.lower_boxed(items, &format!("{name}Item"), &child(ptr, "items"), diags))),
+                Some(items) => TypeRef::Vec(Box::new(self.lower_boxed(
+                    items,
+                    &format!("{name}Item"),
+                    &child(ptr, "items"),
+                    diags,
+                ))),
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
             }),
             SchemaKind::Type(Type::Object(ot)) => {
                 if ot.properties.is_empty() {
-                    return Err(self.additional(ot.additional_properties.as_ref(), name, ptr, diags));
+                    return Err(self.additional(
+                        ot.additional_properties.as_ref(),
+                        name,
+                        ptr,
+                        diags,
+                    ));
                 }
                 Ok(self.structure(&ot.properties, &ot.required, name, ptr, diags))
             }
@@ -218,24 +283,51 @@ impl<'m> Types<'m> {
                     return Ok(self.structure(&any.properties, &any.required, name, ptr, diags));
                 }
                 if let Some(items) = &any.items {
-                    return Err(TypeRef::Vec(Box::new(self.lower_boxed(items, &format!("{name}Item"), &child(ptr, "items"), diags))));
+                    return Err(TypeRef::Vec(Box::new(self.lower_boxed(
+                        items,
+                        &format!("{name}Item"),
+                        &child(ptr, "items"),
+                        diags,
+                    ))));
                 }
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-                if !values.is_empty() && values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                if !values.is_empty()
+                    && values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count()
+                {
                     let refs: Vec<&String> = values.iter().collect();
                     return Ok(string_enum(&refs, s));
                 }
                 if any.additional_properties.is_some() {
-                    return Err(self.additional(any.additional_properties.as_ref(), name, ptr, diags));
+                    return Err(self.additional(
+                        any.additional_properties.as_ref(),
+                        name,
+                        ptr,
+                        diags,
+                    ));
                 }
                 Err(TypeRef::Json)
             }
         }
     }
 
-    fn additional(&mut self, ap: Option<&AdditionalProperties>, name: &str, ptr: &str, diags: &mut Diagnostics) -> TypeRef {
+    fn additional(
+        &mut self,
+        ap: Option<&AdditionalProperties>,
+        name: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
         match ap {
-            Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.lower(s, &format!("{name}Value"), &child(ptr, "additionalProperties"), diags))),
+            Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.lower(
+                s,
+                &format!("{name}Value"),
+                &child(ptr, "additionalProperties"),
+                diags,
+            ))),
             Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
             _ => TypeRef::Json,
         }
@@ -273,7 +365,9 @@ impl<'m> Types<'m> {
                     props.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(a.required.iter().cloned());
                 }
-                SchemaKind::AllOf { all_of } => self.collect_all_of(all_of, props, required, depth + 1),
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, props, required, depth + 1)
+                }
                 _ => {}
             }
         }
@@ -295,7 +389,11 @@ impl<'m> Types<'m> {
             let pptr = child(&child(ptr, "properties"), wire);
             let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
             let (doc, nullable, deprecated) = match prop {
-                ReferenceOr::Item(p) => (p.schema_data.description.clone(), p.schema_data.nullable, p.schema_data.deprecated),
+                ReferenceOr::Item(p) => (
+                    p.schema_data.description.clone(),
+                    p.schema_data.nullable,
+                    p.schema_data.deprecated,
+                ),
                 ReferenceOr::Reference { .. } => (None, false, false),
             };
             fields.push(Field {
@@ -315,11 +413,16 @@ impl<'m> Types<'m> {
     pub fn finish(mut self, _diags: &mut Diagnostics) -> TypeSpace {
         let n = self.space.defs.len();
         for i in 0..n {
-            let TypeKind::Struct { fields } = &self.space.defs[i].kind else { continue };
-            let flags: Vec<bool> = fields.iter().map(|f| match &f.ty {
-                TypeRef::Named(t) => reaches(&self.space, *t, TypeId(i), &mut BTreeSet::new()),
-                _ => false,
-            }).collect();
+            let TypeKind::Struct { fields } = &self.space.defs[i].kind else {
+                continue;
+            };
+            let flags: Vec<bool> = fields
+                .iter()
+                .map(|f| match &f.ty {
+                    TypeRef::Named(t) => reaches(&self.space, *t, TypeId(i), &mut BTreeSet::new()),
+                    _ => false,
+                })
+                .collect();
             if let TypeKind::Struct { fields } = &mut self.space.defs[i].kind {
                 for (f, b) in fields.iter_mut().zip(flags) {
                     f.boxed = b;
@@ -343,7 +446,9 @@ fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<Type
             TypeRef::Named(t) => reaches(space, *t, to, seen),
             _ => false,
         }),
-        TypeKind::Alias { target: TypeRef::Named(t) } => reaches(space, *t, to, seen),
+        TypeKind::Alias {
+            target: TypeRef::Named(t),
+        } => reaches(space, *t, to, seen),
         _ => false,
     }
 }
@@ -360,7 +465,12 @@ fn needs_name(s: &Schema) -> bool {
         SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        SchemaKind::Any(a) => !a.properties.is_empty() || (a.items.is_none() && a.enumeration.iter().any(|v| v.is_string()) && a.enumeration.iter().all(|v| v.is_string() || v.is_null())),
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty()
+                || (a.items.is_none()
+                    && a.enumeration.iter().any(|v| v.is_string())
+                    && a.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+        }
         _ => false,
     }
 }
@@ -369,8 +479,14 @@ fn scalar_union(branches: &[ReferenceOr<Schema>]) -> bool {
     let mut kinds: Vec<&str> = branches
         .iter()
         .filter_map(|b| match b {
-            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Integer(_)), .. }) => Some("integer"),
-            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(_)), .. }) => Some("string"),
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::Integer(_)),
+                ..
+            }) => Some("integer"),
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(_)),
+                ..
+            }) => Some("string"),
             _ => None,
         })
         .collect();
@@ -385,7 +501,11 @@ fn string_enum(values: &[&String], s: &Schema) -> TypeKind {
     let variants = values
         .iter()
         .enumerate()
-        .map(|(i, v)| Variant { name: names.unique(&naming::variant_name(v)), wire: (*v).clone(), doc: docs.get(i).cloned() })
+        .map(|(i, v)| Variant {
+            name: names.unique(&naming::variant_name(v)),
+            wire: (*v).clone(),
+            doc: docs.get(i).cloned(),
+        })
         .collect();
     TypeKind::StringEnum { variants }
 }
@@ -396,7 +516,11 @@ fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
         .extensions
         .get("x-enum-varnames")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
         .filter(|n: &Vec<String>| n.len() == values.len())
         .unwrap_or_default();
     let docs = descriptions(s);
@@ -406,8 +530,18 @@ fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let raw = var_names.get(i).cloned().unwrap_or_else(|| if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") });
-            Variant { name: names.unique(&naming::variant_name(&raw)), wire: *v, doc: docs.get(i).cloned() }
+            let raw = var_names.get(i).cloned().unwrap_or_else(|| {
+                if *v < 0 {
+                    format!("Minus{}", v.unsigned_abs())
+                } else {
+                    format!("V{v}")
+                }
+            });
+            Variant {
+                name: names.unique(&naming::variant_name(&raw)),
+                wire: *v,
+                doc: docs.get(i).cloned(),
+            }
         })
         .collect();
     TypeKind::IntEnum { variants }
@@ -419,6 +553,10 @@ fn descriptions(s: &Schema) -> Vec<String> {
         .extensions
         .get("x-enum-descriptions")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().map(|d| d.as_str().unwrap_or_default().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|d| d.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -54,7 +54,9 @@ pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> 
         let n = toks.len();
         if n >= 3 && toks[n - 1] == "schema" && toks[n - 3] == "content" {
             let media_ptr = &sp[..sp.len() - "/schema".len()];
-            let Some(media) = doc.pointer(media_ptr) else { continue };
+            let Some(media) = doc.pointer(media_ptr) else {
+                continue;
+            };
             let mut samples = Vec::new();
             if let Some(e) = media.get("example") {
                 samples.push((child(media_ptr, "example"), e.clone()));
@@ -62,20 +64,35 @@ pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> 
             if let Some(Value::Object(exs)) = media.get("examples") {
                 for (name, ex) in exs {
                     if let Some(v) = ex.get("value") {
-                        samples.push((child(&child(&child(media_ptr, "examples"), name), "value"), v.clone()));
+                        samples.push((
+                            child(&child(&child(media_ptr, "examples"), name), "value"),
+                            v.clone(),
+                        ));
                     }
                 }
             }
             if samples.is_empty() {
                 continue;
             }
-            ev.media.insert(media_ptr.to_owned(), samples.iter().map(|(_, v)| v.clone()).collect());
+            ev.media.insert(
+                media_ptr.to_owned(),
+                samples.iter().map(|(_, v)| v.clone()).collect(),
+            );
             for (ex_ptr, v) in samples {
                 walk(doc, sp, &ex_ptr, &v, &mut ev, diags, &mut reported, 0);
             }
         } else if let Some(e) = doc.pointer(sp).and_then(|s| s.get("example")) {
             let e = e.clone();
-            walk(doc, sp, &child(sp, "example"), &e, &mut ev, diags, &mut reported, 0);
+            walk(
+                doc,
+                sp,
+                &child(sp, "example"),
+                &e,
+                &mut ev,
+                diags,
+                &mut reported,
+                0,
+            );
         }
     }
     ev
@@ -95,46 +112,95 @@ fn walk(
     if depth > 64 {
         return;
     }
-    let Some((sp, schema)) = resolve(doc, schema_ptr) else { return };
-    ev.values.entry(sp.clone()).or_default().push(example.clone());
-    let is_array_schema = schema.get("type").and_then(Value::as_str) == Some("array") || schema.get("items").is_some();
+    let Some((sp, schema)) = resolve(doc, schema_ptr) else {
+        return;
+    };
+    ev.values
+        .entry(sp.clone())
+        .or_default()
+        .push(example.clone());
+    let is_array_schema = schema.get("type").and_then(Value::as_str) == Some("array")
+        || schema.get("items").is_some();
     match example {
         // An array example for a non-array schema: each element describes the schema (a list
         // declared as one object; `list-declared-as-object` decides what to do about it).
         Value::Array(items) if !is_array_schema => {
             for (i, item) in items.iter().enumerate() {
-                walk(doc, &sp, &child(example_ptr, i.to_string()), item, ev, diags, reported, depth + 1);
+                walk(
+                    doc,
+                    &sp,
+                    &child(example_ptr, i.to_string()),
+                    item,
+                    ev,
+                    diags,
+                    reported,
+                    depth + 1,
+                );
             }
         }
-        Value::Array(items) => {
-            if schema.get("items").is_some_and(Value::is_object) {
-                let items_ptr = child(&sp, "items");
-                for (i, item) in items.iter().enumerate() {
-                    walk(doc, &items_ptr, &child(example_ptr, i.to_string()), item, ev, diags, reported, depth + 1);
-                }
+        Value::Array(items) if schema.get("items").is_some_and(Value::is_object) => {
+            let items_ptr = child(&sp, "items");
+            for (i, item) in items.iter().enumerate() {
+                walk(
+                    doc,
+                    &items_ptr,
+                    &child(example_ptr, i.to_string()),
+                    item,
+                    ev,
+                    diags,
+                    reported,
+                    depth + 1,
+                );
             }
         }
         Value::Object(fields) => {
             if let Some(Value::Array(all)) = schema.get("allOf") {
                 for i in 0..all.len() {
                     let branch = child(&child(&sp, "allOf"), i.to_string());
-                    walk(doc, &branch, example_ptr, example, ev, diags, reported, depth + 1);
+                    walk(
+                        doc,
+                        &branch,
+                        example_ptr,
+                        example,
+                        ev,
+                        diags,
+                        reported,
+                        depth + 1,
+                    );
                 }
             }
-            let Some(Value::Object(props)) = schema.get("properties") else { return };
-            let open = schema.get("additionalProperties").is_some_and(|a| a != &Value::Bool(false))
+            let Some(Value::Object(props)) = schema.get("properties") else {
+                return;
+            };
+            let open = schema
+                .get("additionalProperties")
+                .is_some_and(|a| a != &Value::Bool(false))
                 || schema.get("allOf").is_some();
             for (key, value) in fields {
                 if props.contains_key(key) {
                     let prop_ptr = child(&child(&sp, "properties"), key);
-                    walk(doc, &prop_ptr, &child(example_ptr, key), value, ev, diags, reported, depth + 1);
+                    walk(
+                        doc,
+                        &prop_ptr,
+                        &child(example_ptr, key),
+                        value,
+                        ev,
+                        diags,
+                        reported,
+                        depth + 1,
+                    );
                 } else if !open && reported.insert((sp.clone(), key.clone())) {
-                    let undeclared: Vec<&str> =
-                        props.keys().filter(|p| !fields.contains_key(*p)).map(String::as_str).collect();
+                    let undeclared: Vec<&str> = props
+                        .keys()
+                        .filter(|p| !fields.contains_key(*p))
+                        .map(String::as_str)
+                        .collect();
                     let mut d = Diagnostic::warning(
                         "example-undeclared-property",
                         at(&child(example_ptr, key)),
-                        format!("the example has the property `{key}`, which its schema (#{sp}) does not declare"),
+                        format!(
+                            "the example has the property `{key}`, which its schema (#{sp}) does not declare"
+                        ),
                     );
                     d = match closest(key, &undeclared) {
                         Some(near) => d.with_help(format!(

@@ -63,18 +63,104 @@ pub fn normalize(
         Ok(model) => Some(Normalized { doc, model }),
         Err(e) => {
             let pointer = path_to_pointer(e.path());
-            let inner = e.into_inner().to_string();
-            let message = if inner.contains("did not match any variant") {
-                "this node has neither the shape of the object expected here nor of a `$ref`".to_owned()
-            } else {
-                inner
-            };
+            let (pointer, message) = drill(&doc, pointer, e.into_inner().to_string());
             diags.push(
                 Diagnostic::error("invalid-field", at(&pointer), message)
                     .with_help("correct the field to the type the OpenAPI specification gives it, or fix it in the overlay"),
             );
             None
         }
+    }
+}
+
+/// `openapiv3` flattens some objects (`paths`, a schema's data), and below a flattened object
+/// `serde_path_to_error` loses the path. So from the node it blames, try each child as the type
+/// its place in the document gives it, and descend into the first that fails, as deep as that
+/// goes. Returns the pointer and message of the deepest failure.
+fn drill(doc: &Value, mut pointer: String, mut message: String) -> (String, String) {
+    for _ in 0..128 {
+        let children: Vec<(String, &Value)> = match doc.pointer(&pointer) {
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| (crate::diag::child(&pointer, k), v))
+                .collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (crate::diag::child(&pointer, i.to_string()), v))
+                .collect(),
+            _ => break,
+        };
+        let deeper = children.into_iter().find_map(|(ptr, v)| {
+            check_as(crate::walk::kind_at(doc, &ptr), v).map(|(rel, m)| (format!("{ptr}{rel}"), m))
+        });
+        match deeper {
+            Some((p, m)) if p != pointer => (pointer, message) = (p, m),
+            _ => {
+                // Internally tagged objects (a parameter's `in`) lose the path too: when exactly
+                // one member holds the value the message names, that member is the culprit.
+                if let Some(p) = member_named_by(doc, &pointer, &message) {
+                    pointer = p;
+                }
+                break;
+            }
+        }
+    }
+    if message.contains("did not match any variant") {
+        message = "this node has neither the shape of the object expected here nor of a `$ref`"
+            .to_owned();
+    }
+    (pointer, message)
+}
+
+/// The one member of the object at `pointer` whose value is the one a serde message
+/// (`invalid type: string "maybe", expected a boolean`) calls unexpected.
+fn member_named_by(doc: &Value, pointer: &str, message: &str) -> Option<String> {
+    let unexpected = message
+        .strip_prefix("invalid type: ")?
+        .split(", expected")
+        .next()?;
+    let Some(Value::Object(m)) = doc.pointer(pointer) else {
+        return None;
+    };
+    let describe = |v: &Value| match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    };
+    let mut hits = m.iter().filter(|(_, v)| describe(v) == unexpected);
+    let (key, _) = hits.next()?;
+    hits.next()
+        .is_none()
+        .then(|| crate::diag::child(pointer, key))
+}
+
+/// Deserializes `v` as the `openapiv3` type of `kind`; the error's relative pointer and message.
+fn check_as(kind: crate::bundle::Kind, v: &Value) -> Option<(String, String)> {
+    use crate::bundle::Kind;
+    use openapiv3::ReferenceOr;
+    fn try_as<T: serde::de::DeserializeOwned>(v: &Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(v)
+            .err()
+            .map(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
+    }
+    match kind {
+        Kind::PathItem => try_as::<openapiv3::PathItem>(v),
+        Kind::Operation => try_as::<openapiv3::Operation>(v),
+        Kind::Parameter => try_as::<ReferenceOr<openapiv3::Parameter>>(v),
+        Kind::RequestBody => try_as::<ReferenceOr<openapiv3::RequestBody>>(v),
+        Kind::MediaType => try_as::<openapiv3::MediaType>(v),
+        Kind::Response => try_as::<ReferenceOr<openapiv3::Response>>(v),
+        Kind::Header => try_as::<ReferenceOr<openapiv3::Header>>(v),
+        Kind::Schema => try_as::<ReferenceOr<openapiv3::Schema>>(v),
+        Kind::Components => try_as::<openapiv3::Components>(v),
+        Kind::SecurityScheme => try_as::<ReferenceOr<openapiv3::SecurityScheme>>(v),
+        Kind::Example => try_as::<ReferenceOr<openapiv3::Example>>(v),
+        _ => None,
     }
 }
 
@@ -124,13 +210,27 @@ fn bracket_array_queries(doc: &mut Value) {
         }
     }
     if let Some(Value::Object(c)) = doc.pointer("/components/parameters") {
-        params.extend(c.keys().map(|k| crate::diag::child("/components/parameters", k)));
+        params.extend(
+            c.keys()
+                .map(|k| crate::diag::child("/components/parameters", k)),
+        );
     }
     for p in params {
-        let Some(Value::Object(param)) = doc.pointer_mut(&p) else { continue };
-        let is_array = param.get("schema").and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
-        let Some(name) = param.get("name").and_then(Value::as_str).map(str::to_owned) else { continue };
-        if param.get("in").and_then(Value::as_str) != Some("query") || !is_array || name.ends_with("[]") {
+        let Some(Value::Object(param)) = doc.pointer_mut(&p) else {
+            continue;
+        };
+        let is_array = param
+            .get("schema")
+            .and_then(|s| s.get("type"))
+            .and_then(Value::as_str)
+            == Some("array");
+        let Some(name) = param.get("name").and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
+        if param.get("in").and_then(Value::as_str) != Some("query")
+            || !is_array
+            || name.ends_with("[]")
+        {
             continue;
         }
         param.insert("name".into(), Value::String(format!("{name}[]")));
@@ -140,28 +240,50 @@ fn bracket_array_queries(doc: &mut Value) {
 }
 
 fn check_version(doc: &Value, diags: &mut Diagnostics) -> bool {
-    let Some(map) = doc.as_object() else { return false };
+    let Some(map) = doc.as_object() else {
+        return false;
+    };
     if let Some(v) = map.get("openapi") {
-        let v = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        let v = v
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string());
         if v.starts_with("3.") {
             return true;
         }
         diags.push(
-            Diagnostic::error("unsupported-version", at("/openapi"), format!("`openapi: {v}` is not a version this generator reads"))
-                .with_help("supported: OpenAPI 3.0"),
+            Diagnostic::error(
+                "unsupported-version",
+                at("/openapi"),
+                format!("`openapi: {v}` is not a version this generator reads"),
+            )
+            .with_help("supported: OpenAPI 3.0"),
         );
         return false;
     }
     if let Some(v) = map.get("swagger") {
         diags.push(
-            Diagnostic::error("unsupported-version", at("/swagger"), format!("Swagger {v} input is not supported yet"))
-                .with_help("convert the document to OpenAPI 3.0 for now"),
+            Diagnostic::error(
+                "unsupported-version",
+                at("/swagger"),
+                format!(
+                    "Swagger {} input is not supported yet",
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                ),
+            )
+            .with_help("convert the document to OpenAPI 3.0 for now"),
         );
         return false;
     }
     diags.push(
-        Diagnostic::error("not-openapi", at(""), "the document has neither `openapi` nor `swagger`: it is not an OpenAPI document")
-            .with_help("add `openapi: 3.0.3` at the top, or point the generator at the right file"),
+        Diagnostic::error(
+            "not-openapi",
+            at(""),
+            "the document has neither `openapi` nor `swagger`: it is not an OpenAPI document",
+        )
+        .with_help("add `openapi: 3.0.3` at the top, or point the generator at the right file"),
     );
     false
 }

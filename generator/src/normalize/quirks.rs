@@ -19,7 +19,9 @@ use super::examples::{self, Evidence};
 use crate::diag::{Diagnostic, Diagnostics, child, tokens};
 use serde_json::{Value, json};
 
-const TYPES: [&str; 7] = ["string", "number", "integer", "boolean", "object", "array", "null"];
+const TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
 
 /// Runs every quirk fix in order; structure-changing fixes come last so pointers stay valid.
 pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
@@ -34,7 +36,13 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 pub fn is_date_time(s: &str) -> bool {
@@ -42,7 +50,11 @@ pub fn is_date_time(s: &str) -> bool {
     b.len() >= 19
         && is_date(&s[..10])
         && matches!(b[10], b'T' | b't' | b' ')
-        && b[11..13].iter().chain(&b[14..16]).chain(&b[17..19]).all(u8::is_ascii_digit)
+        && b[11..13]
+            .iter()
+            .chain(&b[14..16])
+            .chain(&b[17..19])
+            .all(u8::is_ascii_digit)
         && b[13] == b':'
         && b[16] == b':'
 }
@@ -51,13 +63,19 @@ pub fn is_date_time(s: &str) -> bool {
 /// `format: date-time` (GitLab's `created_at` is declared a date but is `2021-01-20T14:13:35Z`).
 fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
     for p in ptrs {
-        let Some(Value::Object(node)) = doc.pointer_mut(p) else { continue };
+        let Some(Value::Object(node)) = doc.pointer_mut(p) else {
+            continue;
+        };
         let Some(ty) = node.get("type") else { continue };
         let Some(ty) = ty.as_str().map(str::to_owned) else {
             if !ty.is_array() {
                 diags.push(
-                    Diagnostic::error("invalid-field", at(&child(p, "type")), format!("`type` must be a string, found `{ty}`"))
-                        .with_help("write one of string, number, integer, boolean, object, array"),
+                    Diagnostic::error(
+                        "invalid-field",
+                        at(&child(p, "type")),
+                        format!("`type` must be a string, found `{ty}`"),
+                    )
+                    .with_help("write one of string, number, integer, boolean, object, array"),
                 );
             }
             continue;
@@ -71,7 +89,10 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
             let date_time = lower != "date" || samples.iter().any(|s| is_date_time(s));
             let format = if date_time { "date-time" } else { "date" };
             let why = match samples.iter().find(|s| is_date_time(s) == date_time) {
-                Some(s) => format!(" because its example `{s}` is a {}", if date_time { "date-time" } else { "date" }),
+                Some(s) => format!(
+                    " because its example `{s}` is a {}",
+                    if date_time { "date-time" } else { "date" }
+                ),
                 None if lower == "date" => " (no example says otherwise)".to_owned(),
                 None => String::new(),
             };
@@ -100,7 +121,8 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
 fn array_without_items(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
     for p in ptrs {
         let Some(node) = doc.pointer(p) else { continue };
-        if node.get("type").and_then(Value::as_str) != Some("array") || node.get("items").is_some() {
+        if node.get("type").and_then(Value::as_str) != Some("array") || node.get("items").is_some()
+        {
             continue;
         }
         let toks = tokens(p);
@@ -108,10 +130,18 @@ fn array_without_items(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &
             [.., parent, name] if parent == "properties" => Some(name.clone()),
             _ => None,
         };
-        let (items, why) = if let Some((param_ptr, items)) = name.as_deref().and_then(|n| parameter_items(doc, &toks, n)) {
-            (items, format!("the items of the parameter of the same name (#{param_ptr})"))
+        let (items, why) = if let Some((param_ptr, items)) =
+            name.as_deref().and_then(|n| parameter_items(doc, &toks, n))
+        {
+            (
+                items,
+                format!("the items of the parameter of the same name (#{param_ptr})"),
+            )
         } else if let Some(t) = element_type(ev.for_schema(p)) {
-            (json!({ "type": t }), format!("`{t}`, the type of every element of its examples"))
+            (
+                json!({ "type": t }),
+                format!("`{t}`, the type of every element of its examples"),
+            )
         } else {
             (json!({}), "any JSON value: neither a parameter of the same name nor an example tells the element type".to_owned())
         };
@@ -119,8 +149,12 @@ fn array_without_items(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &
             node.insert("items".into(), items);
         }
         diags.push(
-            Diagnostic::warning("array-without-items", at(p), format!("`type: array` has no `items`; elements read as {why}"))
-                .with_help("declare `items` (in the spec or its overlay)"),
+            Diagnostic::warning(
+                "array-without-items",
+                at(p),
+                format!("`type: array` has no `items`; elements read as {why}"),
+            )
+            .with_help("declare `items` (in the spec or its overlay)"),
         );
     }
 }
@@ -133,8 +167,18 @@ fn parameter_items(doc: &Value, toks: &[String], name: &str) -> Option<(String, 
         let params = op.get("parameters")?.as_array()?;
         params.iter().enumerate().find_map(|(i, prm)| {
             let schema = prm.get("schema")?;
-            (prm.get("name")?.as_str()? == name && schema.get("items").is_some())
-                .then(|| (child(&child(&child(&child(op_ptr, "parameters"), i.to_string()), "schema"), "items"), schema["items"].clone()))
+            (prm.get("name")?.as_str()? == name && schema.get("items").is_some()).then(|| {
+                (
+                    child(
+                        &child(
+                            &child(&child(op_ptr, "parameters"), i.to_string()),
+                            "schema",
+                        ),
+                        "items",
+                    ),
+                    schema["items"].clone(),
+                )
+            })
         })
     };
     if toks.len() >= 3 && toks[0] == "paths" {
@@ -145,7 +189,9 @@ fn parameter_items(doc: &Value, toks: &[String], name: &str) -> Option<(String, 
     }
     let paths = doc.get("paths")?.as_object()?;
     paths.iter().find_map(|(path, item)| {
-        item.as_object()?.keys().find_map(|m| find(&child(&child("/paths", path), m)))
+        item.as_object()?
+            .keys()
+            .find_map(|m| find(&child(&child("/paths", path), m)))
     })
 }
 
@@ -175,10 +221,16 @@ fn element_type(samples: &[Value]) -> Option<&'static str> {
 /// numeric id (GitLab's `id` parameters). `anyOf` accepts the same values.
 fn overlapping_one_of(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
     for p in ptrs {
-        let Some(Value::Object(node)) = doc.pointer_mut(p) else { continue };
-        let Some(Value::Array(branches)) = node.get("oneOf") else { continue };
-        let mut types: Vec<&str> =
-            branches.iter().filter_map(|b| b.get("type").and_then(Value::as_str)).collect();
+        let Some(Value::Object(node)) = doc.pointer_mut(p) else {
+            continue;
+        };
+        let Some(Value::Array(branches)) = node.get("oneOf") else {
+            continue;
+        };
+        let mut types: Vec<&str> = branches
+            .iter()
+            .filter_map(|b| b.get("type").and_then(Value::as_str))
+            .collect();
         types.sort_unstable();
         if branches.len() != 2 || types != ["integer", "string"] {
             continue;
@@ -198,25 +250,47 @@ fn overlapping_one_of(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics)
 
 /// A response declared as an object whose examples are all arrays → an array of that object
 /// (GitLab's `GET …/access_requests` lists; the API returns arrays).
-fn list_declared_as_object(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagnostics) {
+fn list_declared_as_object(
+    doc: &mut Value,
+    ptrs: &[String],
+    ev: &Evidence,
+    diags: &mut Diagnostics,
+) {
     for p in ptrs {
         let toks = tokens(p);
         let n = toks.len();
-        if !(n >= 5 && toks[n - 1] == "schema" && toks[n - 3] == "content" && toks[n - 5] == "responses") {
+        if !(n >= 5
+            && toks[n - 1] == "schema"
+            && toks[n - 3] == "content"
+            && toks[n - 5] == "responses")
+        {
             continue;
         }
         let media_ptr = &p[..p.len() - "/schema".len()];
-        let Some(samples) = ev.media.get(media_ptr) else { continue };
+        let Some(samples) = ev.media.get(media_ptr) else {
+            continue;
+        };
         if samples.is_empty() || !samples.iter().all(Value::is_array) {
             continue;
         }
-        let Some((_, schema)) = examples::resolve(doc, p) else { continue };
+        let Some((_, schema)) = examples::resolve(doc, p) else {
+            continue;
+        };
         let declared = schema.get("type").and_then(Value::as_str);
-        if declared == Some("array") || schema.get("items").is_some() || !(declared == Some("object") || schema.get("properties").is_some()) {
+        if declared == Some("array")
+            || schema.get("items").is_some()
+            || !(declared == Some("object") || schema.get("properties").is_some())
+        {
             continue;
         }
-        let title = schema.get("title").and_then(Value::as_str).map(|t| format!(" `{t}`")).unwrap_or_default();
-        let Some(node) = doc.pointer_mut(p) else { continue };
+        let title = schema
+            .get("title")
+            .and_then(Value::as_str)
+            .map(|t| format!(" `{t}`"))
+            .unwrap_or_default();
+        let Some(node) = doc.pointer_mut(p) else {
+            continue;
+        };
         let inner = node.take();
         *node = json!({ "type": "array", "items": inner });
         diags.push(
