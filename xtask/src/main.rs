@@ -1,4 +1,5 @@
 //! `cargo xtask codegen [--check] [--verbose]`: regenerates every client from the specs in `specs/`.
+//! `cargo xtask test`: every check CI makes (see `test.rs`).
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
 //! output crate's `src/*.rs` and `openapi.json` (the effective spec), written only when changed,
@@ -10,6 +11,7 @@
 use std::process::ExitCode;
 
 mod codegen;
+mod test;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,8 +29,9 @@ fn main() -> ExitCode {
             };
             codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
         }
+        ["test"] => test::run(),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] [--verbose]");
+            eprintln!("usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test");
             ExitCode::from(2)
         }
     }
