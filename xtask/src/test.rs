@@ -27,6 +27,51 @@ fn step(root: &Path, what: &str, program: &str, args: &[&str]) -> Result<(), Exi
     }
 }
 
+/// `cargo test --workspace`, its output passed through, ending with the totals of every test
+/// binary on one line (`tests: N passed, N failed`), so a reader — or CI — sees at the end how
+/// many tests ran, not only the count of the last binary (often a doctest run of 0).
+fn tests(root: &Path, cargo: &str) -> Result<(), ExitCode> {
+    use std::io::{BufRead, BufReader};
+    println!("==> tests: {cargo} test --workspace");
+    let mut child = Command::new(cargo)
+        .args(["test", "--workspace"])
+        .current_dir(root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            eprintln!("==> cannot run `{cargo}`: {e}");
+            ExitCode::FAILURE
+        })?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |label: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .trim_start_matches("ok. ")
+                            .trim_start_matches("FAILED. ")
+                            .strip_suffix(label)
+                    })
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            passed += count(" passed");
+            failed += count(" failed");
+        }
+    }
+    let status = child.wait().map_err(|_| ExitCode::FAILURE)?;
+    println!("tests: {passed} passed, {failed} failed");
+    if status.success() && failed == 0 {
+        Ok(())
+    } else {
+        eprintln!("==> tests failed ({status})");
+        Err(ExitCode::FAILURE)
+    }
+}
+
 fn node_tools_fresh(root: &Path) -> bool {
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     match (
@@ -71,7 +116,7 @@ pub fn run() -> ExitCode {
                 "warnings",
             ],
         )?;
-        step(&root, "tests", &cargo, &["test", "--workspace"])
+        tests(&root, &cargo)
     };
     match steps() {
         Ok(()) => {
