@@ -22,6 +22,7 @@ use crate::diag::{Diagnostic, Diagnostics, Origin, child, tokens};
 use crate::load::{self, FileSource};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// How deep the walk may nest before the document is declared hostile.
 const MAX_DEPTH: usize = 200;
@@ -99,7 +100,7 @@ pub(crate) enum Container {
     OneOrList(Kind),
 }
 
-const METHODS: [&str; 8] = [
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -220,7 +221,8 @@ struct Bundler<'a> {
     fs: &'a dyn FileSource,
     root_file: String,
     swagger2: bool,
-    docs: BTreeMap<String, Option<Value>>,
+    /// Parsed files, shared: a `$ref` into a file must not copy the whole file.
+    docs: BTreeMap<String, Option<Rc<Value>>>,
     texts: Vec<(String, String)>,
     diags: Diagnostics,
     provenance: Provenance,
@@ -253,7 +255,7 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
     let Some(root) = b.document(root_file, &Origin::new(root_file, "")) else {
         return (None, b.diags);
     };
-    let Value::Object(root_map) = &root else {
+    let Value::Object(root_map) = root.as_ref() else {
         b.diags.push(
             Diagnostic::error(
                 "not-an-object",
@@ -358,7 +360,7 @@ fn lookup(v: &Value, toks: impl IntoIterator<Item = impl AsRef<str>>) -> Option<
 
 impl Bundler<'_> {
     /// Reads and parses a file once; `None` (with a diagnostic) when it cannot be had.
-    fn document(&mut self, file: &str, referrer: &Origin) -> Option<Value> {
+    fn document(&mut self, file: &str, referrer: &Origin) -> Option<Rc<Value>> {
         if let Some(d) = self.docs.get(file) {
             return d.clone();
         }
@@ -367,7 +369,7 @@ impl Bundler<'_> {
                 let parsed = load::parse(file, &text);
                 self.texts.push((file.to_owned(), text));
                 match parsed {
-                    Ok(v) => Some(v),
+                    Ok(v) => Some(Rc::new(v)),
                     Err(d) => {
                         self.diags.push(*d);
                         None

@@ -80,6 +80,9 @@ pub struct TypeDef {
     pub origin: String,
     pub doc: Option<String>,
     pub kind: TypeKind,
+    /// Indices of the [`Api::modules`] whose operations use this type (directly or through
+    /// other types): the client compiles the type only when one of their features is on.
+    pub used_by: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +139,8 @@ pub enum TypeRef {
     IdOrPath,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// A file to upload in a multipart body: name, content type and bytes.
+    File,
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
     Named(TypeId),
@@ -163,6 +168,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: Response,
+    /// A `GET` returning a list that takes a `page` query parameter: the client can walk its
+    /// pages (offset pagination by `page`, keyset pagination by the `Link: rel="next"` header).
+    pub paginated: bool,
     /// Pointer of the operation in the effective spec.
     pub origin: String,
 }
@@ -186,6 +194,8 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    /// A field of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`).
+    Form,
 }
 
 /// How an array query parameter goes on the wire.
@@ -212,14 +222,29 @@ pub struct Param {
     pub deprecated: bool,
     /// For arrays in the query.
     pub style: ArrayStyle,
+    /// A path parameter whose value may span several segments (`x-multi-segment`): its `/`s
+    /// are kept, each segment encoded.
+    pub multi_segment: bool,
 }
 
+/// A request body. Form bodies have no type of their own: their fields are parameters with
+/// [`ParamLocation::Form`], so they get builder methods like any parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
-    pub content_type: String,
-    pub ty: TypeRef,
+    pub kind: BodyKind,
+    /// The JSON body's type (`None` for form bodies).
+    pub ty: Option<TypeRef>,
     pub required: bool,
     pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyKind {
+    Json,
+    /// `application/x-www-form-urlencoded`
+    Form,
+    /// `multipart/form-data`
+    Multipart,
 }
 
 /// What a successful call returns.

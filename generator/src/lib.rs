@@ -37,6 +37,8 @@ pub struct Input {
     /// How the spec is named in the `@generated` header of the output.
     pub display_name: String,
     pub settings: Settings,
+    /// The client crate's package; when given, a `Cargo.toml` is emitted too.
+    pub package: Option<emit::Package>,
 }
 
 /// A successful generation.
@@ -56,12 +58,14 @@ pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnos
     let mut run = Run {
         sources: source::SourceMap::new(),
         provenance: None,
+        remap: normalize::swagger2::Remap::default(),
         diags: Diagnostics::default(),
     };
     let outcome = run.stages(input, fs);
     let diagnostics = locate(
         run.diags,
         run.provenance.as_ref(),
+        &run.remap,
         &run.sources,
         fs,
         &input.spec,
@@ -82,6 +86,7 @@ pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnos
 struct Run {
     sources: source::SourceMap,
     provenance: Option<bundle::Provenance>,
+    remap: normalize::swagger2::Remap,
     diags: Diagnostics,
 }
 
@@ -110,13 +115,14 @@ impl Run {
             bundled.doc,
             overlay.as_ref().map(|(f, o)| (*f, o)),
             &input.settings,
+            &mut self.remap,
             &mut self.diags,
         )?;
         let api = lower::lower(&normalized.model, &mut self.diags);
         if self.diags.has_errors() {
             return None;
         }
-        let files = match emit::emit(&api, &input.display_name) {
+        let files = match emit::emit(&api, &input.display_name, input.package.as_ref()) {
             Ok(f) => f,
             Err(e) => {
                 self.diags.push(
@@ -165,6 +171,7 @@ impl Run {
 fn locate(
     diags: Diagnostics,
     provenance: Option<&bundle::Provenance>,
+    remap: &normalize::swagger2::Remap,
     sources: &source::SourceMap,
     fs: &dyn FileSource,
     root: &str,
@@ -174,6 +181,9 @@ fn locate(
         .0
         .into_iter()
         .map(|mut d| {
+            if d.origin.file == normalize::NORMALIZED {
+                d.origin = diag::Origin::new(normalize::BUNDLED, remap.back(&d.origin.pointer));
+            }
             if d.origin.file == normalize::BUNDLED {
                 d.origin = match provenance {
                     Some(p) => p.origin(&d.origin.pointer),
@@ -213,6 +223,8 @@ pub struct Config {
     pub output: String,
     #[serde(default)]
     pub settings: Settings,
+    /// The client crate's `[package]`.
+    pub package: Option<emit::Package>,
 }
 
 impl Config {
@@ -228,6 +240,7 @@ impl Config {
             overlay: self.overlay.as_ref().map(|o| format!("{dir}/{o}")),
             display_name: format!("{dir}/{}", self.spec),
             settings: self.settings.clone(),
+            package: self.package.clone(),
         }
     }
 }

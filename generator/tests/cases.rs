@@ -104,6 +104,7 @@ fn check(path: &Path) -> Result<Generated, Diagnostics> {
         overlay,
         display_name: "case".into(),
         settings: Default::default(),
+        package: None,
     };
     generate(&input, &files)
 }

@@ -1,6 +1,6 @@
 //! End to end against Prism, the mock server that validates every request against the spec.
 //!
-//! Prism serves `generated-client/openapi.json` — the effective spec the generator writes beside
+//! Prism serves `gitlab-handwritten-client/openapi.json` — the effective spec the generator writes beside
 //! the client (bundled, overlay applied, quirks fixed) — with `--errors`, so any request that
 //! violates the spec, and any response Prism cannot produce according to it, is an error. Each
 //! of the 13 operations is called through the generated client and its response deserialized.
@@ -8,8 +8,8 @@
 //! Prism is installed by `npm ci` (see `package.json`; `.ci/run` does it) and started here on a
 //! free port of 127.0.0.1.
 
-use gitlab_api_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
-use gitlab_api_client::{Client, Error};
+use gitlab_handwritten_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
+use gitlab_handwritten_client::{Client, Error};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -59,7 +59,7 @@ fn start_prism() -> Prism {
             "-p",
             &port.to_string(),
         ])
-        .arg(root.join("generated-client/openapi.json"))
+        .arg(root.join("gitlab-handwritten-client/openapi.json"))
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&log).unwrap())
         .stderr(Stdio::inherit())

@@ -4,8 +4,8 @@
 //! that went out — path encoding, query string, headers — and what the client made of the answer.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use gitlab_api_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
-use gitlab_api_client::{Client, Error, ErrorMessage};
+use gitlab_handwritten_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
+use gitlab_handwritten_client::{Client, Error, ErrorMessage};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -322,6 +322,12 @@ async fn no_content_is_unit() {
 
 async fn failing(status: u16, body: Option<&str>) -> Error {
     let (server, client) = server().await;
+    // 500 and 502 are retried; millisecond backoffs keep these tests fast.
+    let client = client.with_retry_policy(gitlab_handwritten_client::runtime::RetryPolicy {
+        max_retries: 3,
+        initial_backoff: std::time::Duration::from_millis(1),
+        max_backoff: std::time::Duration::from_millis(4),
+    });
     let mut response = ResponseTemplate::new(status);
     if let Some(b) = body {
         response = response.set_body_raw(b.as_bytes().to_vec(), "application/json");

@@ -5,7 +5,7 @@
 //! request goes out on `.send().await` or simply `.await` (the builder is `IntoFuture`).
 
 use super::{doc, ident, type_tokens};
-use crate::ir::{Api, ArrayStyle, Operation, Param, ParamLocation, SegmentPart, TypeRef};
+use crate::ir::{Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, SegmentPart, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -80,7 +80,7 @@ fn inputs<'a>(api: &Api, op: &'a Operation) -> Vec<Input<'a>> {
             param: Some(p),
         })
         .collect();
-    if let Some(b) = &op.body {
+    if let Some((b, ty)) = op.body.as_ref().and_then(|b| Some((b, b.ty.as_ref()?))) {
         let taken: Vec<String> = op.params.iter().map(|p| p.name.clone()).collect();
         let name = ["body", "request_body", "body_"]
             .into_iter()
@@ -88,7 +88,7 @@ fn inputs<'a>(api: &Api, op: &'a Operation) -> Vec<Input<'a>> {
             .unwrap_or("body__");
         out.push(Input {
             name: ident(name),
-            ty: type_tokens(&b.ty, &api.types),
+            ty: type_tokens(ty, &api.types),
             required: b.required,
             doc: b
                 .doc
@@ -142,9 +142,12 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote! { #[deprecated = "deprecated by the API"] });
+    // The method mirrors the operation's required parameters, however many the spec has.
+    let many = (required.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
         #docs
         #deprecated
+        #many
         pub fn #name(&self, #(#args),*) -> #builder<'_> {
             #builder { client: self, #(#inits),* }
         }
@@ -180,26 +183,43 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let segments = op.segments.iter().map(|s| {
-        let parts: Vec<TokenStream> = s
-            .parts
-            .iter()
-            .map(|p| match p {
-                SegmentPart::Literal(l) => quote! { ::std::string::String::from(#l) },
-                SegmentPart::Param(i) => {
-                    let n = ident(&op.params[*i].name);
-                    quote! { crate::runtime::ParamValue::to_param(&self.#n) }
-                }
-            })
-            .collect();
-        if parts.len() == 1 {
-            quote! { #(#parts)* }
-        } else {
-            quote! { [#(#parts),*].concat() }
-        }
-    });
+    // A multi-segment parameter expands into several segments; other segments are one each.
+    let has_multi = op.segments.iter().any(|s| multi_segment(op, s).is_some());
+    let segment_exprs: Vec<TokenStream> = op
+        .segments
+        .iter()
+        .map(|s| {
+            if let Some(n) = multi_segment(op, s) {
+                let n = ident(n);
+                return quote! { crate::runtime::multi_segment(&crate::runtime::ParamValue::to_param(&self.#n)) };
+            }
+            let parts: Vec<TokenStream> = s
+                .parts
+                .iter()
+                .map(|p| match p {
+                    SegmentPart::Literal(l) => quote! { ::std::string::String::from(#l) },
+                    SegmentPart::Param(i) => {
+                        let n = ident(&op.params[*i].name);
+                        quote! { crate::runtime::ParamValue::to_param(&self.#n) }
+                    }
+                })
+                .collect();
+            let expr = if parts.len() == 1 { quote! { #(#parts)* } } else { quote! { [#(#parts),*].concat() } };
+            if has_multi { quote! { ::std::vec![#expr] } } else { expr }
+        })
+        .collect();
+    let segments = if has_multi {
+        quote! { &[#(#segment_exprs),*].concat() }
+    } else {
+        quote! { &[#(#segment_exprs),*] }
+    };
     let method = format_ident!("{}", op.method);
     let mut statements = Vec::new();
+    match op.body.as_ref().map(|b| b.kind) {
+        Some(BodyKind::Form) => statements.push(quote! { request.start_form(false); }),
+        Some(BodyKind::Multipart) => statements.push(quote! { request.start_form(true); }),
+        Some(BodyKind::Json) | None => {}
+    }
     for i in &ins {
         let n = &i.name;
         let Some(p) = i.param else {
@@ -219,6 +239,17 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
             (ParamLocation::Query, _) => quote! { request.query(#wire, value); },
             (ParamLocation::Header, _) => quote! { request.header(#wire, value); },
+            (ParamLocation::Form, TypeRef::File) => quote! { request.form_file(#wire, value); },
+            (ParamLocation::Form, TypeRef::Vec(inner)) if **inner == TypeRef::File => {
+                quote! { for file in value { request.form_file(#wire, file); } }
+            }
+            (ParamLocation::Form, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
+                quote! { request.form_field_array(#wire, value); }
+            }
+            (ParamLocation::Form, t) if is_scalar(api, t) => {
+                quote! { request.form_field(#wire, value); }
+            }
+            (ParamLocation::Form, _) => quote! { request.form_object(#wire, value)?; },
         };
         statements.push(if i.required {
             quote! { { let value = &self.#n; #call } }
@@ -227,6 +258,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     let (ret, finish) = match &op.response.ty {
+        Some(TypeRef::Bytes) => (
+            quote! { ::std::vec::Vec<u8> },
+            quote! { crate::runtime::bytes(response).await },
+        ),
         Some(t) => {
             let t = type_tokens(t, &api.types);
             (
@@ -249,6 +284,35 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let ret_doc = doc(Some(&ret_doc));
     let mutability = (!statements.is_empty()).then(|| quote! { mut });
+    let pagination = match (&op.response.ty, op.paginated) {
+        (Some(TypeRef::Vec(item)), true) => {
+            let item = type_tokens(item, &api.types);
+            quote! {
+                /// Sends the request and returns the page with what the server said about the
+                /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
+                pub async fn send_page(self) -> ::std::result::Result<crate::runtime::Page<#item>, crate::Error> {
+                    let request = self.request()?;
+                    let response = self.client.send(request).await?;
+                    crate::runtime::page::<#item>(response).await
+                }
+                /// Every item of every page, from the page the request asks for on. Pages are
+                /// fetched as the stream is read: by `page` (offset pagination) or by following
+                /// `Link: rel="next"` (keyset pagination), never to another host.
+                pub fn stream(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
+                    crate::runtime::paginate_from(self.client, self.request())
+                }
+                /// Every item of every page.
+                pub async fn all(self) -> ::std::result::Result<::std::vec::Vec<#item>, crate::Error> {
+                    crate::runtime::collect_all(self.stream()).await
+                }
+                /// The first `n` items, fetching only the pages they are on.
+                pub async fn first(self, n: usize) -> ::std::result::Result<::std::vec::Vec<#item>, crate::Error> {
+                    crate::runtime::collect_first(self.stream(), n).await
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     let allow_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     quote! {
         #sdoc
@@ -259,19 +323,30 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
         }
         #allow_deprecated
-        impl #builder<'_> {
+        impl<'a> #builder<'a> {
             #(#setters)*
-            #ret_doc
-            pub async fn send(self) -> ::std::result::Result<#ret, crate::Error> {
+            fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
                 let #mutability request = crate::runtime::Request::new(
                     self.client,
                     ::reqwest::Method::#method,
-                    &[#(#segments),*],
+                    #segments,
                 )?;
                 #(#statements)*
+                ::std::result::Result::Ok(request)
+            }
+            #ret_doc
+            pub async fn send(self) -> ::std::result::Result<#ret, crate::Error> {
+                let request = self.request()?;
                 let response = self.client.send(request).await?;
                 #finish
             }
+            /// Sends the request and waits for the answer, for callers that are not async
+            /// (must not be called from async code).
+            #[cfg(feature = "blocking")]
+            pub fn send_blocking(self) -> ::std::result::Result<#ret, crate::Error> {
+                crate::runtime::block_on(self.send())
+            }
+            #pagination
         }
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
             type Output = ::std::result::Result<#ret, crate::Error>;
@@ -280,6 +355,27 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 ::std::boxed::Box::pin(self.send())
             }
         }
+    }
+}
+
+/// Whether values of `t` are one text (`ParamValue`): scalars and enums, not structures.
+fn is_scalar(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::File | TypeRef::Bytes => false,
+        TypeRef::Named(id) => match &api.types.get(*id).kind {
+            crate::ir::TypeKind::StringEnum { .. } | crate::ir::TypeKind::IntEnum { .. } => true,
+            crate::ir::TypeKind::Alias { target } => is_scalar(api, target),
+            crate::ir::TypeKind::Struct { .. } => false,
+        },
+        _ => true,
+    }
+}
+
+/// The name of the parameter that is a whole segment by itself and spans several segments.
+fn multi_segment<'o>(op: &'o Operation, s: &crate::ir::Segment) -> Option<&'o str> {
+    match s.parts.as_slice() {
+        [SegmentPart::Param(i)] if op.params[*i].multi_segment => Some(&op.params[*i].name),
+        _ => None,
     }
 }
 

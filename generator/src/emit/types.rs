@@ -18,6 +18,26 @@ pub fn types(api: &Api) -> TokenStream {
     }
 }
 
+/// The type exists when a feature of a module that uses it is on; a type no operation uses
+/// comes with `full`.
+fn cfg_attr(api: &Api, def: &TypeDef) -> TokenStream {
+    if def.used_by.len() == api.modules.len() && !api.modules.is_empty() {
+        return TokenStream::new();
+    }
+    if def.used_by.is_empty() {
+        return quote! { #[cfg(feature = "full")] };
+    }
+    let features: Vec<&str> = def
+        .used_by
+        .iter()
+        .map(|m| crate::naming::bare(&api.modules[*m].name))
+        .collect();
+    match features.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    }
+}
+
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let origin = format!("Schema `#{}`.", def.origin);
@@ -26,6 +46,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         _ => origin,
     };
     let docs = doc(Some(&text));
+    let cfg = cfg_attr(api, def);
     match &def.kind {
         TypeKind::Struct { fields } => {
             let all_optional = fields.iter().all(|f| f.optional);
@@ -62,14 +83,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
                     #(#fields)*
                 }
             }
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &docs, variants),
-        TypeKind::IntEnum { variants } => int_enum(&name, &docs, variants),
+        TypeKind::StringEnum { variants } => string_enum(&name, &docs, &cfg, variants),
+        TypeKind::IntEnum { variants } => int_enum(&name, &docs, &cfg, variants),
         TypeKind::Alias { target } => {
             let ty = match target {
                 TypeRef::Named(id) if api.types.get(*id).name == def.name => {
@@ -77,7 +99,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
                 t => type_tokens(t, &api.types),
             };
-            quote! { #docs pub type #name = #ty; }
+            quote! { #docs #cfg pub type #name = #ty; }
         }
     }
 }
@@ -98,6 +120,7 @@ fn variant_docs<T>(variants: &[Variant<T>], wire: impl Fn(&T) -> String) -> Vec<
 fn string_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    cfg: &TokenStream,
     variants: &[Variant<String>],
 ) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.clone());
@@ -105,6 +128,7 @@ fn string_enum(
     let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
     quote! {
         #docs
+        #cfg
         ///
         /// Values this client does not know are kept in [`Self::Other`], so a new value on the
         /// server never breaks decoding.
@@ -114,6 +138,7 @@ fn string_enum(
             /// A value not known when this client was generated.
             Other(::std::string::String),
         }
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -123,6 +148,7 @@ fn string_enum(
                 }
             }
         }
+        #cfg
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -131,22 +157,26 @@ fn string_enum(
                 }
             }
         }
+        #cfg
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
+        #cfg
         impl crate::runtime::ParamValue for #name {
             fn to_param(&self) -> ::std::string::String {
                 ::std::borrow::ToOwned::to_owned(self.as_str())
@@ -158,6 +188,7 @@ fn string_enum(
 fn int_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    cfg: &TokenStream,
     variants: &[Variant<i64>],
 ) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.to_string());
@@ -168,6 +199,7 @@ fn int_enum(
         .collect();
     quote! {
         #docs
+        #cfg
         ///
         /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,6 +208,7 @@ fn int_enum(
             /// A value not known when this client was generated.
             Other(i64),
         }
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn value(self) -> i64 {
@@ -185,6 +218,7 @@ fn int_enum(
                 }
             }
         }
+        #cfg
         impl ::std::convert::From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value {
@@ -193,22 +227,26 @@ fn int_enum(
                 }
             }
         }
+        #cfg
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)
             }
         }
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from(value))
             }
         }
+        #cfg
         impl crate::runtime::ParamValue for #name {
             fn to_param(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&self.value())

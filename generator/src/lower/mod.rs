@@ -9,8 +9,8 @@ pub mod types;
 
 use crate::diag::{Diagnostic, Diagnostics, child};
 use crate::ir::{
-    Api, ArrayStyle, AuthKind, AuthScheme, Body, Module, Operation, Param, ParamLocation, Response,
-    Segment, SegmentPart, TypeRef,
+    Api, ArrayStyle, AuthKind, AuthScheme, Body, BodyKind, Module, Operation, Param, ParamLocation,
+    Response, Segment, SegmentPart, TypeRef,
 };
 use crate::naming::{self, Names};
 use crate::normalize::at;
@@ -18,6 +18,19 @@ use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
 };
 use types::Types;
+
+/// Methods every request builder has; no parameter may take their names.
+const RESERVED_BUILDER_NAMES: &[&str] = &[
+    "client",
+    "request",
+    "send",
+    "send_blocking",
+    "send_page",
+    "stream",
+    "all",
+    "first",
+    "into_future",
+];
 
 /// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
 /// a located warning naming why.
@@ -102,6 +115,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
                     ty: None,
                     doc: None,
                 },
+                paginated: false,
                 origin: op_ptr.clone(),
             };
             lower_params(
@@ -118,11 +132,18 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
             lower_segments(path, &op_ptr, &mut lowered, diags);
             lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
             lower_response(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
+            lowered.paginated = lowered.method == "GET"
+                && matches!(lowered.response.ty, Some(TypeRef::Vec(_)))
+                && lowered
+                    .params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Query && p.wire == "page");
             operations.push(lowered);
         }
     }
     let auth = lower_auth(model);
-    let types = types.finish(diags);
+    let mut types = types.finish(diags);
+    mark_usage(&mut types, &operations);
     Api {
         title: model.info.title.clone(),
         version: model.info.version.clone(),
@@ -132,6 +153,47 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
         types,
         modules,
         operations,
+    }
+}
+
+/// Records which modules use each type, following fields, aliases, arrays and maps.
+fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+    fn visit(types: &mut crate::ir::TypeSpace, t: &TypeRef, module: usize) {
+        match t {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => visit(types, inner, module),
+            TypeRef::Named(id) => {
+                let def = &mut types.defs[id.0];
+                if def.used_by.contains(&module) {
+                    return;
+                }
+                def.used_by.push(module);
+                let inner: Vec<TypeRef> = match &def.kind {
+                    crate::ir::TypeKind::Struct { fields } => {
+                        fields.iter().map(|f| f.ty.clone()).collect()
+                    }
+                    crate::ir::TypeKind::Alias { target } => vec![target.clone()],
+                    _ => Vec::new(),
+                };
+                for t in &inner {
+                    visit(types, t, module);
+                }
+            }
+            _ => {}
+        }
+    }
+    for op in operations {
+        let used = op
+            .params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
+            .chain(op.response.ty.iter());
+        for t in used {
+            visit(types, t, op.module);
+        }
+    }
+    for def in &mut types.defs {
+        def.used_by.sort_unstable();
     }
 }
 
@@ -202,7 +264,7 @@ fn lower_params(
         all.push((ptr, p));
     }
     let mut names = Names::new();
-    names.reserve(&["client", "send", "into_future"]);
+    names.reserve(RESERVED_BUILDER_NAMES);
     for (ptr, p) in all {
         let data = p.parameter_data_ref();
         let (location, style) = match p {
@@ -237,6 +299,17 @@ fn lower_params(
                 let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
                 if location == ParamLocation::Path && is_scalar_union(model, s) {
                     TypeRef::IdOrPath
+                } else if t == TypeRef::Bytes {
+                    // GitLab declares some path parameters `type: file` (a file *name*).
+                    diags.push(
+                        Diagnostic::warning(
+                            "binary-parameter",
+                            at(&child(&ptr, "schema")),
+                            format!("parameter `{}` is declared binary (a file), which only a form body can carry; read as a string", data.name),
+                        )
+                        .with_help("declare it `type: string` (in the spec or its overlay)"),
+                    );
+                    TypeRef::String
                 } else {
                     t
                 }
@@ -253,6 +326,12 @@ fn lower_params(
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
             style,
+            multi_segment: location == ParamLocation::Path
+                && data
+                    .extensions
+                    .get("x-multi-segment")
+                    .and_then(serde_json::Value::as_bool)
+                    == Some(true),
         });
     }
 }
@@ -313,7 +392,7 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
                         .with_help(format!("declare `{name}` with `in: path` (in the spec or its overlay)")),
                     );
                     let mut taken = Names::new();
-                    taken.reserve(&["client", "send", "into_future"]);
+                    taken.reserve(RESERVED_BUILDER_NAMES);
                     for p in &op.params {
                         taken.reserve(&[p.name.as_str()]);
                     }
@@ -326,6 +405,7 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
                         doc: None,
                         deprecated: false,
                         style: ArrayStyle::Comma,
+                        multi_segment: false,
                     });
                     op.params.len() - 1
                 }
@@ -383,27 +463,92 @@ fn lower_body(
         ));
         return;
     };
-    let Some((media, mt)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+    if let Some((media, mt)) = body.content.iter().find(|(m, _)| is_json(m)) {
+        let ty = match &mt.schema {
+            Some(s) => types.lower(
+                s,
+                &format!("{ctx}Body"),
+                &child(&child(&child(&body_ptr, "content"), media), "schema"),
+                diags,
+            ),
+            None => TypeRef::Json,
+        };
+        out.body = Some(Body {
+            kind: BodyKind::Json,
+            ty: Some(ty),
+            required: body.required,
+            doc: body.description.clone(),
+        });
+        return;
+    }
+    let form = body.content.iter().find_map(|(m, mt)| {
+        let m_lower = m.to_ascii_lowercase();
+        let kind = if m_lower.starts_with("multipart/form-data") {
+            BodyKind::Multipart
+        } else if m_lower.starts_with("application/x-www-form-urlencoded") {
+            BodyKind::Form
+        } else {
+            return None;
+        };
+        Some((m, mt, kind))
+    });
+    let Some((media, mt, kind)) = form else {
         let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
         diags.push(Diagnostic::warning(
             "unsupported-request-body",
             at(&body_ptr),
-            format!("request bodies of type {} are not supported yet; the operation is generated without a body", kinds.join(", ")),
-        ));
+            format!("request bodies of type {} are not supported; the operation is generated without a body", kinds.join(", ")),
+        ).with_help("add an `application/json`, form or multipart media type (in the spec or its overlay)"));
         return;
     };
-    let ty = match &mt.schema {
-        Some(s) => types.lower(
-            s,
-            &format!("{ctx}Body"),
-            &child(&child(&child(&body_ptr, "content"), media), "schema"),
-            diags,
-        ),
-        None => TypeRef::Json,
+    let schema_ptr = child(&child(&child(&body_ptr, "content"), media), "schema");
+    let (properties, required) = match &mt.schema {
+        Some(s) => types.properties_of(s),
+        None => Default::default(),
     };
+    let mut names = Names::new();
+    names.reserve(RESERVED_BUILDER_NAMES);
+    for p in &out.params {
+        names.reserve(&[p.name.as_str()]);
+    }
+    for (wire, prop) in &properties {
+        let pptr = child(&child(&schema_ptr, "properties"), wire);
+        let mut ty = types.lower_boxed_pub(
+            prop,
+            &format!("{ctx}{}", naming::type_name(wire)),
+            &pptr,
+            diags,
+        );
+        if kind == BodyKind::Multipart {
+            ty = match ty {
+                TypeRef::Bytes => TypeRef::File,
+                TypeRef::Vec(inner) if *inner == TypeRef::Bytes => {
+                    TypeRef::Vec(Box::new(TypeRef::File))
+                }
+                other => other,
+            };
+        } else if ty == TypeRef::Bytes {
+            ty = TypeRef::String;
+        }
+        let doc = match prop {
+            ReferenceOr::Item(s) => s.schema_data.description.clone(),
+            ReferenceOr::Reference { .. } => None,
+        };
+        out.params.push(Param {
+            name: names.unique(&naming::snake_name(wire)),
+            wire: wire.to_string(),
+            location: ParamLocation::Form,
+            ty,
+            required: required.contains(wire),
+            doc,
+            deprecated: false,
+            style: ArrayStyle::Repeat,
+            multi_segment: false,
+        });
+    }
     out.body = Some(Body {
-        content_type: "application/json".to_owned(),
-        ty,
+        kind,
+        ty: None,
         required: body.required,
         doc: body.description.clone(),
     });
@@ -518,6 +663,13 @@ fn lower_auth(model: &OpenAPI) -> Vec<AuthScheme> {
             });
             continue;
         }
+        // A key sent in the query beside one in a header of the same name (GitLab's
+        // `private_token` / `PRIVATE-TOKEN`) gets a method saying so.
+        let base = if matches!(kind, AuthKind::QueryKey { .. }) && names.contains(&base) {
+            format!("{base}_in_query")
+        } else {
+            base
+        };
         let method = names.unique(&base);
         out.push(AuthScheme {
             key: key.clone(),

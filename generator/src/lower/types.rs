@@ -74,6 +74,32 @@ impl<'m> Types<'m> {
         }
     }
 
+    /// [`Types::lower`] for a property schema.
+    pub fn lower_boxed_pub(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        ctx: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
+        self.lower_boxed(s, ctx, ptr, diags)
+    }
+
+    /// The properties and required names of an object schema (through `$ref`s and `allOf`), for
+    /// form bodies whose fields become parameters.
+    pub fn properties_of(
+        &self,
+        s: &ReferenceOr<Schema>,
+    ) -> (
+        indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        Vec<String>,
+    ) {
+        let mut props = indexmap::IndexMap::new();
+        let mut required = Vec::new();
+        self.collect_all_of(std::slice::from_ref(s), &mut props, &mut required, 0);
+        (props, required)
+    }
+
     fn lower_boxed(
         &mut self,
         s: &ReferenceOr<Box<Schema>>,
@@ -149,6 +175,7 @@ impl<'m> Types<'m> {
                     kind: TypeKind::Alias {
                         target: TypeRef::Json,
                     },
+                    used_by: Vec::new(),
                 });
                 self.components.insert(name.to_owned(), TypeRef::Named(id));
                 let kind = self.kind_of(s, &rust, &ptr, diags);
@@ -198,6 +225,7 @@ impl<'m> Types<'m> {
             kind: TypeKind::Alias {
                 target: TypeRef::Json,
             },
+            used_by: Vec::new(),
         });
         self.interned.insert((base, canonical), id);
         self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {

@@ -12,6 +12,7 @@
 
 pub mod examples;
 pub mod quirks;
+pub mod swagger2;
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::overlay::{self, Overlay};
@@ -25,11 +26,20 @@ pub struct Normalized {
     pub model: openapiv3::OpenAPI,
 }
 
-/// Diagnostics of this stage speak of the bundled document; `BUNDLED` marks their origin file
-/// until the pipeline maps them back through the bundle's provenance.
+/// Origin "file" of a pointer into the bundled document (as written, before any conversion);
+/// the pipeline maps it to the real file through the bundle's provenance.
 pub const BUNDLED: &str = "";
+/// Origin "file" of a pointer into the normalized document (after Swagger 2.0 conversion);
+/// the pipeline maps it back through the conversion's [`swagger2::Remap`], then as [`BUNDLED`].
+pub const NORMALIZED: &str = "\u{0}normalized";
 
+/// The origin of a node of the normalized document (every stage after conversion).
 pub(crate) fn at(pointer: &str) -> Origin {
+    Origin::new(NORMALIZED, pointer)
+}
+
+/// The origin of a node of the bundled document, as the Swagger 2.0 converter sees it.
+pub(crate) fn at_swagger(pointer: &str) -> Origin {
     Origin::new(BUNDLED, pointer)
 }
 
@@ -38,10 +48,16 @@ pub fn normalize(
     mut doc: Value,
     overlay: Option<(&str, &Overlay)>,
     settings: &Settings,
+    remap: &mut swagger2::Remap,
     diags: &mut Diagnostics,
 ) -> Option<Normalized> {
-    if !check_version(&doc, diags) {
-        return None;
+    match check_version(&doc, diags)? {
+        Version::Swagger2 => {
+            let (converted, map) = swagger2::convert(doc, diags);
+            doc = converted;
+            *remap = map;
+        }
+        Version::OpenApi3 => {}
     }
     if let Some((file, ov)) = overlay {
         diags.extend(overlay::apply(&mut doc, ov, file));
@@ -50,6 +66,7 @@ pub fn normalize(
     if settings.query_array_style == Some(QueryArrayStyle::Brackets) {
         bracket_array_queries(&mut doc);
     }
+    id_or_path_parameters(&mut doc, &settings.id_or_path);
     if doc.get("paths").is_none() {
         diags.push(
             Diagnostic::error("missing-paths", at(""), "the document has no `paths`")
@@ -171,6 +188,11 @@ pub struct Settings {
     /// How the server reads array query parameters, when not as OpenAPI's styles say.
     #[serde(default)]
     pub query_array_style: Option<QueryArrayStyle>,
+    /// Path prefixes whose last parameter takes a numeric id or a path, e.g.
+    /// `"/api/v4/projects/{id}"` (GitLab: `42` or `group/project`, sent as one encoded segment):
+    /// in every path under a prefix, that parameter's schema becomes `anyOf: [integer, string]`.
+    #[serde(default)]
+    pub id_or_path: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -183,8 +205,8 @@ pub enum QueryArrayStyle {
 
 /// Setting `query_array_style = "brackets"`: every array query parameter `name` becomes
 /// `name[]` with `style: form, explode: true` — exactly how such a server reads it, written in
-/// standard OpenAPI so that the effective spec tells other tools the truth too. The Rust name
-/// stays `name`.
+/// standard OpenAPI so that the effective spec tells other tools the truth too — and so does
+/// every array field of a form body. The Rust name stays `name`.
 fn bracket_array_queries(doc: &mut Value) {
     let mut targets = Vec::new();
     if let Some(Value::Object(paths)) = doc.get("paths") {
@@ -215,6 +237,52 @@ fn bracket_array_queries(doc: &mut Value) {
                 .map(|k| crate::diag::child("/components/parameters", k)),
         );
     }
+    // Form bodies read their array fields the same way.
+    let mut form_arrays = Vec::new();
+    for p in crate::walk::schema_pointers(doc) {
+        let toks = crate::diag::tokens(&p);
+        let is_form_schema = matches!(toks.as_slice(), [.., body, content, media, schema]
+            if body == "requestBody" && content == "content" && schema == "schema"
+                && (media.starts_with("multipart/form-data") || media.starts_with("application/x-www-form-urlencoded")));
+        if !is_form_schema {
+            continue;
+        }
+        if let Some(Value::Object(props)) = doc.pointer(&p).and_then(|s| s.get("properties")) {
+            for (name, prop) in props {
+                if prop.get("type").and_then(Value::as_str) == Some("array")
+                    && !name.ends_with("[]")
+                {
+                    form_arrays.push((p.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    for (schema_ptr, name) in form_arrays {
+        let Some(Value::Object(schema)) = doc.pointer_mut(&schema_ptr) else {
+            continue;
+        };
+        if let Some(Value::Object(props)) = schema.get_mut("properties") {
+            // Keep the property's place: rebuild the map with the new key where the old one was.
+            let old = std::mem::take(props);
+            *props = old
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == name {
+                        (format!("{k}[]"), v)
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+        }
+        if let Some(Value::Array(required)) = schema.get_mut("required") {
+            for r in required.iter_mut() {
+                if r.as_str() == Some(name.as_str()) {
+                    *r = Value::String(format!("{name}[]"));
+                }
+            }
+        }
+    }
     for p in params {
         let Some(Value::Object(param)) = doc.pointer_mut(&p) else {
             continue;
@@ -239,53 +307,116 @@ fn bracket_array_queries(doc: &mut Value) {
     }
 }
 
-fn check_version(doc: &Value, diags: &mut Diagnostics) -> bool {
-    let Some(map) = doc.as_object() else {
-        return false;
+enum Version {
+    Swagger2,
+    OpenApi3,
+}
+
+/// Setting `id_or_path`: under each prefix, the prefix's last path parameter is an id or a path.
+fn id_or_path_parameters(doc: &mut Value, prefixes: &[String]) {
+    let mut targets = Vec::new();
+    for prefix in prefixes {
+        let Some(name) = prefix
+            .rsplit('/')
+            .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        else {
+            continue;
+        };
+        let Some(Value::Object(paths)) = doc.get("paths") else {
+            return;
+        };
+        for (path, item) in paths {
+            if !(path == prefix || path.starts_with(&format!("{prefix}/"))) {
+                continue;
+            }
+            let item_ptr = crate::diag::child("/paths", path);
+            let Value::Object(item) = item else { continue };
+            for (key, value) in item {
+                let list = if key == "parameters" {
+                    crate::diag::child(&item_ptr, "parameters")
+                } else {
+                    crate::diag::child(&crate::diag::child(&item_ptr, key), "parameters")
+                };
+                let params = if key == "parameters" {
+                    Some(value)
+                } else {
+                    value.get("parameters")
+                };
+                for (i, p) in params
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    if p.get("in").and_then(Value::as_str) == Some("path")
+                        && p.get("name").and_then(Value::as_str) == Some(name)
+                    {
+                        targets.push(crate::diag::child(&list, i.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    for t in targets {
+        if let Some(Value::Object(p)) = doc.pointer_mut(&t) {
+            p.insert(
+                "schema".into(),
+                serde_json::json!({ "anyOf": [{ "type": "integer" }, { "type": "string" }] }),
+            );
+        }
+    }
+}
+
+fn check_version(doc: &Value, diags: &mut Diagnostics) -> Option<Version> {
+    let map = doc.as_object()?;
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
     };
     if let Some(v) = map.get("openapi") {
-        let v = v
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| v.to_string());
-        if v.starts_with("3.") {
-            return true;
+        if text(v).starts_with("3.") {
+            return Some(Version::OpenApi3);
         }
         diags.push(
             Diagnostic::error(
                 "unsupported-version",
-                at("/openapi"),
-                format!("`openapi: {v}` is not a version this generator reads"),
+                at_swagger("/openapi"),
+                format!(
+                    "`openapi: {}` is not a version this generator reads",
+                    text(v)
+                ),
             )
-            .with_help("supported: OpenAPI 3.0"),
+            .with_help("supported: OpenAPI 3.0 and Swagger 2.0"),
         );
-        return false;
+        return None;
     }
     if let Some(v) = map.get("swagger") {
+        if text(v).starts_with("2.") {
+            return Some(Version::Swagger2);
+        }
         diags.push(
             Diagnostic::error(
                 "unsupported-version",
-                at("/swagger"),
+                at_swagger("/swagger"),
                 format!(
-                    "Swagger {} input is not supported yet",
-                    v.as_str()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| v.to_string())
+                    "`swagger: {}` is not a version this generator reads",
+                    text(v)
                 ),
             )
-            .with_help("convert the document to OpenAPI 3.0 for now"),
+            .with_help("supported: OpenAPI 3.0 and Swagger 2.0"),
         );
-        return false;
+        return None;
     }
     diags.push(
         Diagnostic::error(
             "not-openapi",
-            at(""),
+            at_swagger(""),
             "the document has neither `openapi` nor `swagger`: it is not an OpenAPI document",
         )
         .with_help("add `openapi: 3.0.3` at the top, or point the generator at the right file"),
     );
-    false
+    None
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

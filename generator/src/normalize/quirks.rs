@@ -6,10 +6,15 @@
 //!
 //! | code | defect | repair |
 //! |---|---|---|
+//! | `non-standard-type` | `type: text`, `type: symbol` (Ruby's names, GitLab's Grape API) | `type: string` |
 //! | `date-type` | `type: date` (not an OpenAPI type) | `type: string` + `format: date`, or `date-time` where the examples are date-times |
 //! | `array-without-items` | `type: array` without `items` | the items of a request parameter of the same name, else the examples' element type, else any JSON |
 //! | `overlapping-one-of` | `oneOf: [integer, string]`: a numeric string matches both, so no value validates | `anyOf` (same values, valid for validators such as Prism) |
 //! | `list-declared-as-object` | a response declared as an object whose examples are all arrays | an array of that object |
+//! | `default-type-mismatch` | a `default` that is not a value of the schema's type (GitLab: `default: {}` on integers) | dropped |
+//! | `wildcard-path` | a Grape/Rails wildcard segment `*name` in a path (its parameter often declared `in: query`) | `{name}` with an `in: path` parameter marked `x-multi-segment: true`, whose `/`s are kept |
+//! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data` |
+//! | `paginated-object-response` | a `GET` that takes `page` and `per_page` but is declared to return one object (GitLab: ~48 list endpoints) | an array of that object |
 //!
 //! `unknown-type` is an error: a type that is neither OpenAPI's nor a known misspelling cannot be
 //! guessed; the user corrects it in the overlay.
@@ -30,7 +35,11 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     date_type(doc, &ptrs, &ev, diags);
     array_without_items(doc, &ptrs, &ev, diags);
     overlapping_one_of(doc, &ptrs, diags);
+    default_type_mismatch(doc, &ptrs, diags);
     list_declared_as_object(doc, &ptrs, &ev, diags);
+    paginated_object_response(doc, diags);
+    wildcard_path_segments(doc, diags);
+    file_in_json_body(doc, diags);
 }
 
 pub fn is_date(s: &str) -> bool {
@@ -105,6 +114,17 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
                     format!("`type: {ty}` is not an OpenAPI type; read as `type: string, format: {format}`{why}"),
                 )
                 .with_help(format!("write `type: string` and `format: {format}` (in the spec or its overlay)")),
+            );
+        } else if matches!(lower.as_str(), "text" | "symbol" | "str") {
+            // Ruby's names for strings, as Grape writes them (GitLab).
+            node.insert("type".into(), json!("string"));
+            diags.push(
+                Diagnostic::warning(
+                    "non-standard-type",
+                    at(&child(p, "type")),
+                    format!("`type: {ty}` is not an OpenAPI type; read as `type: string`"),
+                )
+                .with_help("write `type: string` (in the spec or its overlay)"),
             );
         } else {
             diags.push(
@@ -300,6 +320,260 @@ fn list_declared_as_object(
                 format!("the response is declared as one object{title}, but its examples are arrays; read as an array of it"),
             )
             .with_help("declare `type: array` with the object as `items` (in the spec or its overlay)"),
+        );
+    }
+}
+
+/// A `GET` with `page` and `per_page` query parameters pages through a list, whatever its
+/// `200` response says: an object response is read as an array of that object. (GitLab's Grape
+/// API declares about 48 list endpoints, e.g. `GET /projects/{id}/merge_requests`, with the
+/// entity of one item.)
+fn paginated_object_response(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut targets = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    for (path, item) in paths {
+        let Some(op) = item.get("get") else { continue };
+        let names: Vec<&str> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(
+                item.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        if !(names.contains(&"page") && names.contains(&"per_page")) {
+            continue;
+        }
+        let Some(Value::Object(content)) = op.pointer("/responses/200/content") else {
+            continue;
+        };
+        let get = child(&child("/paths", path), "get");
+        for media in content.keys() {
+            let content_ptr = child(&child(&child(&get, "responses"), "200"), "content");
+            let schema_ptr = child(&child(&content_ptr, media), "schema");
+            targets.push(schema_ptr);
+        }
+    }
+    for p in targets {
+        let Some((_, schema)) = examples::resolve(doc, &p) else {
+            continue;
+        };
+        let declared = schema.get("type").and_then(Value::as_str);
+        if declared == Some("array") || schema.get("items").is_some() {
+            continue;
+        }
+        let is_object = declared == Some("object")
+            || schema.get("properties").is_some()
+            || doc.pointer(&p).is_some_and(|n| n.get("$ref").is_some());
+        if !is_object {
+            continue;
+        }
+        let name = doc
+            .pointer(&p)
+            .and_then(|n| n.get("$ref"))
+            .and_then(Value::as_str)
+            .map(|r| format!(" `{}`", r.rsplit('/').next().unwrap_or(r)))
+            .unwrap_or_default();
+        let Some(node) = doc.pointer_mut(&p) else {
+            continue;
+        };
+        let inner = node.take();
+        *node = json!({ "type": "array", "items": inner });
+        diags.push(
+            Diagnostic::warning(
+                "paginated-object-response",
+                at(&p),
+                format!("this `GET` pages through a list (`page`, `per_page`) but is declared to return one object{name}; read as an array of it"),
+            )
+            .with_help("declare `type: array` with the object as `items` (in the spec or its overlay)"),
+        );
+    }
+}
+
+/// A `default` of another JSON type than the schema's `type` is dropped (GitLab writes
+/// `default: {}` on integers and strings); a validator would reject it, and the client never
+/// sends defaults anyway.
+fn default_type_mismatch(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
+    for p in ptrs {
+        let Some(Value::Object(node)) = doc.pointer_mut(p) else {
+            continue;
+        };
+        let (Some(ty), Some(default)) = (
+            node.get("type").and_then(Value::as_str),
+            node.get("default"),
+        ) else {
+            continue;
+        };
+        let ty = ty.to_owned();
+        let fits = match (ty.as_str(), default) {
+            (_, Value::Null) => true,
+            ("string", Value::String(_))
+            | ("boolean", Value::Bool(_))
+            | ("array", Value::Array(_))
+            | ("object", Value::Object(_)) => true,
+            ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+            ("number", Value::Number(_)) => true,
+            _ => false,
+        };
+        if fits {
+            continue;
+        }
+        let shown = default.to_string();
+        node.remove("default");
+        diags.push(
+            Diagnostic::warning(
+                "default-type-mismatch",
+                at(&child(p, "default")),
+                format!(
+                    "`default: {shown}` is not a value of `type: {ty}`; the default is ignored"
+                ),
+            )
+            .with_help(
+                "remove the default or give one of the schema's type (in the spec or its overlay)",
+            ),
+        );
+    }
+}
+
+/// Grape/Rails wildcard segments: `/dists/*distribution/Release` matches `distribution` across
+/// `/`s. GitLab declares such parameters `in: query` (or not at all). The path becomes
+/// `/dists/{distribution}/Release`, the parameter `in: path`, required, and marked
+/// `x-multi-segment: true` so the client keeps the `/`s of its value (each segment encoded).
+fn wildcard_path_segments(doc: &mut Value, diags: &mut Diagnostics) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    if !paths.keys().any(|k| {
+        k.split('/')
+            .any(|seg| seg.starts_with('*') && seg.len() > 1)
+    }) {
+        return;
+    }
+    let old = std::mem::take(paths);
+    for (path, mut item) in old {
+        let wildcards: Vec<String> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('*'))
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if wildcards.is_empty() {
+            paths.insert(path, item);
+            continue;
+        }
+        let new_path: String = path
+            .split('/')
+            .map(|seg| match seg.strip_prefix('*') {
+                Some(n) if !n.is_empty() => format!("{{{n}}}"),
+                _ => seg.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Value::Object(ops) = &mut item {
+            for (method, op) in ops.iter_mut() {
+                if !crate::bundle::METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Value::Object(op) = op else { continue };
+                let params = op.entry("parameters").or_insert_with(|| json!([]));
+                let Value::Array(params) = params else {
+                    continue;
+                };
+                for name in &wildcards {
+                    let found = params
+                        .iter_mut()
+                        .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()));
+                    let mut param = match found {
+                        Some(p) => p.take(),
+                        None => json!({ "name": name, "schema": { "type": "string" } }),
+                    };
+                    param["in"] = json!("path");
+                    param["required"] = json!(true);
+                    param["x-multi-segment"] = json!(true);
+                    params.retain(|p| !p.is_null());
+                    params.push(param);
+                }
+            }
+        }
+        diags.push(
+            Diagnostic::warning(
+                "wildcard-path",
+                at(&child("/paths", &path)),
+                format!("`{path}` has a wildcard segment; read as `{new_path}` with `{}` a multi-segment path parameter", wildcards.join("`, `")),
+            )
+            .with_help("OpenAPI has no wildcard segments: declare the parameter `in: path` and document that it may contain `/`"),
+        );
+        // `/npm/{package_name}` (PUT) and `/npm/*package_name` (GET) become one path item.
+        match (paths.get_mut(&new_path), item) {
+            (Some(Value::Object(existing)), Value::Object(ops)) => {
+                for (method, op) in ops {
+                    existing.entry(method).or_insert(op);
+                }
+            }
+            (_, item) => {
+                paths.insert(new_path, item);
+            }
+        }
+    }
+}
+
+/// A JSON body whose object schema has a binary property (Swagger's `type: file`) is really a
+/// multipart upload: JSON cannot carry a file. (GitLab: `POST /projects/{id}/uploads`.)
+fn file_in_json_body(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut targets = Vec::new();
+    for p in crate::walk::schema_pointers(doc) {
+        let toks = tokens(&p);
+        let [.., body, content, media, schema] = toks.as_slice() else {
+            continue;
+        };
+        if !(body == "requestBody"
+            && content == "content"
+            && schema == "schema"
+            && media.contains("json"))
+        {
+            continue;
+        }
+        let Some((_, resolved)) = examples::resolve(doc, &p) else {
+            continue;
+        };
+        let Some(Value::Object(props)) = resolved.get("properties") else {
+            continue;
+        };
+        let binary = |v: &Value| v.get("format").and_then(Value::as_str) == Some("binary");
+        if let Some((name, _)) = props
+            .iter()
+            .find(|(_, v)| binary(v) || v.get("items").is_some_and(binary))
+        {
+            let content_ptr = p[..p.len() - "/schema".len()]
+                .rsplit_once('/')
+                .map(|(c, _)| c.to_owned())
+                .unwrap_or_default();
+            targets.push((content_ptr, media.clone(), name.clone()));
+        }
+    }
+    for (content_ptr, media, field) in targets {
+        let Some(Value::Object(content)) = doc.pointer_mut(&content_ptr) else {
+            continue;
+        };
+        let Some(value) = content.remove(&media) else {
+            continue;
+        };
+        content.insert("multipart/form-data".to_owned(), value);
+        diags.push(
+            Diagnostic::warning(
+                "file-in-json-body",
+                at(&child(&content_ptr, &media)),
+                format!("the `{media}` body has the file `{field}`, which JSON cannot carry; read as `multipart/form-data`"),
+            )
+            .with_help("declare the body as `multipart/form-data` (Swagger 2.0: `formData` parameters)"),
         );
     }
 }

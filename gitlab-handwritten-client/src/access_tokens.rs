@@ -72,14 +72,8 @@ pub struct AccessTokensGet<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
 }
-impl AccessTokensGet<'_> {
-    /// Sends the request. On success (200): Successful operation
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::AccessToken>,
-        crate::Error,
-    > {
+impl<'a> AccessTokensGet<'a> {
+    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let request = crate::runtime::Request::new(
             self.client,
             ::reqwest::Method::GET,
@@ -90,9 +84,30 @@ impl AccessTokensGet<'_> {
                 ::std::string::String::from("access_tokens"),
             ],
         )?;
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request. On success (200): Successful operation
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::types::AccessToken>,
+        crate::Error,
+    > {
+        let request = self.request()?;
         let response = self.client.send(request).await?;
         crate::runtime::json::<::std::vec::Vec<crate::types::AccessToken>>(response)
             .await
+    }
+    /// Sends the request and waits for the answer, for callers that are not async
+    /// (must not be called from async code).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::types::AccessToken>,
+        crate::Error,
+    > {
+        crate::runtime::block_on(self.send())
     }
 }
 impl<'a> ::std::future::IntoFuture for AccessTokensGet<'a> {
@@ -119,7 +134,7 @@ pub struct AccessTokensPost<'a> {
     scopes: ::std::vec::Vec<crate::types::AccessTokenScope>,
     expires_at: ::std::option::Option<::chrono::NaiveDate>,
 }
-impl AccessTokensPost<'_> {
+impl<'a> AccessTokensPost<'a> {
     /// Date when the token expires. Time of day is Midnight UTC of that date.
     pub fn expires_at(
         mut self,
@@ -128,10 +143,7 @@ impl AccessTokensPost<'_> {
         self.expires_at = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request. On success (200): Successful operation
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<crate::types::NewAccessToken, crate::Error> {
+    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             self.client,
             ::reqwest::Method::POST,
@@ -153,8 +165,23 @@ impl AccessTokensPost<'_> {
         if let ::std::option::Option::Some(value) = &self.expires_at {
             request.query("expires_at", value);
         }
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request. On success (200): Successful operation
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::types::NewAccessToken, crate::Error> {
+        let request = self.request()?;
         let response = self.client.send(request).await?;
         crate::runtime::json::<crate::types::NewAccessToken>(response).await
+    }
+    /// Sends the request and waits for the answer, for callers that are not async
+    /// (must not be called from async code).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> ::std::result::Result<crate::types::NewAccessToken, crate::Error> {
+        crate::runtime::block_on(self.send())
     }
 }
 impl<'a> ::std::future::IntoFuture for AccessTokensPost<'a> {
@@ -176,9 +203,8 @@ pub struct AccessTokensDelete<'a> {
     id: crate::runtime::IdOrPath,
     token_id: crate::runtime::IdOrPath,
 }
-impl AccessTokensDelete<'_> {
-    /// Sends the request. On success (204): No content if successfully revoked
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+impl<'a> AccessTokensDelete<'a> {
+    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let request = crate::runtime::Request::new(
             self.client,
             ::reqwest::Method::DELETE,
@@ -190,8 +216,19 @@ impl AccessTokensDelete<'_> {
                 crate::runtime::ParamValue::to_param(&self.token_id),
             ],
         )?;
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request. On success (204): No content if successfully revoked
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let request = self.request()?;
         let response = self.client.send(request).await?;
         crate::runtime::empty(response).await
+    }
+    /// Sends the request and waits for the answer, for callers that are not async
+    /// (must not be called from async code).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
+        crate::runtime::block_on(self.send())
     }
 }
 impl<'a> ::std::future::IntoFuture for AccessTokensDelete<'a> {

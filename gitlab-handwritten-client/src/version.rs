@@ -16,18 +16,30 @@ impl crate::Client {
 pub struct GetVersion<'a> {
     client: &'a crate::Client,
 }
-impl GetVersion<'_> {
-    /// Sends the request. On success (200): successful operation
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<crate::types::VersionResponse, crate::Error> {
+impl<'a> GetVersion<'a> {
+    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
         let request = crate::runtime::Request::new(
             self.client,
             ::reqwest::Method::GET,
             &[::std::string::String::from("v4"), ::std::string::String::from("version")],
         )?;
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request. On success (200): successful operation
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::types::VersionResponse, crate::Error> {
+        let request = self.request()?;
         let response = self.client.send(request).await?;
         crate::runtime::json::<crate::types::VersionResponse>(response).await
+    }
+    /// Sends the request and waits for the answer, for callers that are not async
+    /// (must not be called from async code).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> ::std::result::Result<crate::types::VersionResponse, crate::Error> {
+        crate::runtime::block_on(self.send())
     }
 }
 impl<'a> ::std::future::IntoFuture for GetVersion<'a> {
