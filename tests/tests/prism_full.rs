@@ -103,10 +103,11 @@ fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
 /// A value the schema accepts: its example, first enum value, or one of its type.
 fn sample(spec: &Value, schema: &Value, example: Option<&Value>, depth: usize) -> Value {
     let schema = resolve(spec, schema);
-    if let Some(e) = example.or_else(|| schema.get("example")) {
-        if !e.is_null() && !e.is_object() {
-            return e.clone();
-        }
+    if let Some(e) = example.or_else(|| schema.get("example"))
+        && !e.is_null()
+        && !e.is_object()
+    {
+        return e.clone();
     }
     if let Some(first) = schema
         .get("enum")
