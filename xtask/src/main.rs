@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check] [--verbose]`: regenerates every client from the specs in `specs/`.
 //! `cargo xtask test`: every check CI makes (see `test.rs`).
+//! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
 //! output crate's `src/*.rs` and `openapi.json` (the effective spec), written only when changed,
@@ -11,6 +12,7 @@
 use std::process::ExitCode;
 
 mod codegen;
+mod features;
 mod test;
 
 fn main() -> ExitCode {
@@ -30,8 +32,19 @@ fn main() -> ExitCode {
             codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
         }
         ["test"] => test::run(),
+        ["check-features"] => features::run_checks(None)
+            .err()
+            .unwrap_or(ExitCode::SUCCESS),
+        ["check-features", "--sample", n] => match n.parse() {
+            Ok(n) => features::run_checks(Some(n))
+                .err()
+                .unwrap_or(ExitCode::SUCCESS),
+            Err(_) => ExitCode::from(2),
+        },
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test");
+            eprintln!(
+                "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N]"
+            );
             ExitCode::from(2)
         }
     }

@@ -3,7 +3,9 @@
 //! 1. Node tools the end-to-end tests need (`npm ci`, when `node_modules` is missing or older
 //!    than `package-lock.json`).
 //! 2. `cargo fmt --all -- --check`.
-//! 3. `cargo clippy --workspace --all-targets -- -D warnings` (the generated client included).
+//! 3. `cargo clippy --workspace --all-targets -- -D warnings` (the generated client included),
+//!    and the GitLab client checked with no API feature, each single feature and all of them
+//!    (`cargo xtask check-features`, about 2.5 minutes on 2 cores).
 //! 4. `cargo test --workspace`: unit tests, snapshot tests (insta never writes snapshots when
 //!    `CI` is set; locally it leaves `.snap.new` files for `cargo insta review`), the freshness
 //!    check of the generated client, wire tests and the Prism end-to-end tests.
