@@ -11,6 +11,7 @@
 
 use std::process::ExitCode;
 
+mod bench;
 mod codegen;
 mod features;
 mod test;
@@ -32,6 +33,8 @@ fn main() -> ExitCode {
             codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
         }
         ["test"] => test::run(),
+        ["bench-generate"] => bench::run(5),
+        ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)
             .err()
             .unwrap_or(ExitCode::SUCCESS),
