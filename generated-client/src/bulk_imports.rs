@@ -276,9 +276,10 @@ impl<'a> GetApiV4BulkImports<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -549,9 +550,10 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -738,9 +740,10 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

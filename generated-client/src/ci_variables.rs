@@ -355,9 +355,10 @@ impl<'a> GetApiV4GroupsIdVariables<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -698,9 +699,10 @@ impl<'a> GetApiV4ProjectsIdVariables<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -1064,9 +1066,10 @@ impl<'a> GetApiV4AdminCiVariables<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

@@ -394,9 +394,10 @@ impl<'a> GetApiV4GroupsIdClusters<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -738,9 +739,10 @@ impl<'a> GetApiV4ProjectsIdClusters<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

@@ -273,12 +273,13 @@ impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             crate::types::ApiEntitiesContainerRegistryRepository,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -419,12 +420,13 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             crate::types::ApiEntitiesContainerRegistryRepository,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -598,12 +600,13 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             crate::types::ApiEntitiesContainerRegistryTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

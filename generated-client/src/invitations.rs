@@ -260,9 +260,10 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -553,9 +554,10 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

@@ -4,6 +4,51 @@
 //! GitLab API
 //!
 //! API version `v4`.
+//!
+//! Generated from GitLab's own REST API description (`specs/gitlab-full/openapi_v2.yaml`, corrected
+//! by `specs/gitlab-full/overlay.yaml`): every one of its 1,138 operations, grouped in one module
+//! and one cargo feature per API tag (all on by default: `full`).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use gitlab_api_client::{Client, Error};
+//!
+//! # async fn example() -> Result<(), Error> {
+//! let gitlab = Client::new("https://gitlab.example.com/")?.with_private_token("glpat-…");
+//!
+//! // A project is a numeric id or its path; required parameters are arguments.
+//! let project = gitlab.get_api_v4_projects_id("group/project").await?;
+//! println!("{:?}", project.name);
+//!
+//! // Optional parameters are builder methods; lists page by page, as a stream.
+//! let mut mrs = gitlab.get_api_v4_projects_id_merge_requests(42).state("opened").per_page(100).stream();
+//! while let Some(mr) = mrs.next().await {
+//!     let mr = mr?;
+//!     println!("!{:?} {:?}", mr.iid, mr.title);
+//! }
+//!
+//! // Or one page with the totals, or the first N items.
+//! let page = gitlab.get_api_v4_projects_id_merge_requests(42).send_page().await?;
+//! println!("{} of {:?}", page.items.len(), page.total);
+//! let newest = gitlab.get_api_v4_projects_id_merge_requests(42).first(10).await?;
+//! println!("{}", newest.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Authentication
+//!
+//! `with_private_token` (personal, project or group access tokens), `with_bearer_token` (OAuth2),
+//! `with_job_token` (inside CI jobs), and `with_sudo` on a clone of an administrator's client to
+//! act as another user.
+//!
+//! # Reliability
+//!
+//! Requests time out (10 s to connect, 60 s in all); idempotent requests are retried up to 3 times
+//! on 429 and 5xx, honouring `Retry-After` and `RateLimit-Reset` (see `RetryPolicy`). Statuses
+//! outside 2xx are `Error::Api` with GitLab's message.
 #[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]

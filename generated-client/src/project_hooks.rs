@@ -190,9 +190,10 @@ impl<'a> GetApiV4ProjectsIdHooks<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::ApiEntitiesProjectHook, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesProjectHook, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

@@ -343,12 +343,10 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            crate::types::ApiEntitiesBasicProjectDetails,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesBasicProjectDetails, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -532,12 +530,10 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            crate::types::ApiEntitiesBasicProjectDetails,
-            crate::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<crate::types::ApiEntitiesBasicProjectDetails, crate::Error>,
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

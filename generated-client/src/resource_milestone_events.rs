@@ -184,12 +184,13 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             crate::types::ApiEntitiesResourceMilestoneEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
@@ -379,12 +380,13 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
     /// `Link: rel="next"` (keyset pagination), never to another host.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             crate::types::ApiEntitiesResourceMilestoneEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.

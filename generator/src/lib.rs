@@ -122,7 +122,29 @@ impl Run {
         if self.diags.has_errors() {
             return None;
         }
-        let files = match emit::emit(&api, &input.display_name, input.package.as_ref()) {
+        let crate_doc = match input.package.as_ref().and_then(|p| p.crate_doc.as_ref()) {
+            Some(file) => match fs.read(file) {
+                Ok(text) => Some(text),
+                Err(why) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "file-not-found",
+                            diag::Origin::new(file.clone(), ""),
+                            format!("cannot read the crate documentation `{file}`: {why}"),
+                        )
+                        .with_help("check `crate_doc` in the spec's codegen.toml"),
+                    );
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let files = match emit::emit(
+            &api,
+            &input.display_name,
+            input.package.as_ref(),
+            crate_doc.as_deref(),
+        ) {
             Ok(f) => f,
             Err(e) => {
                 self.diags.push(
@@ -240,7 +262,11 @@ impl Config {
             overlay: self.overlay.as_ref().map(|o| format!("{dir}/{o}")),
             display_name: format!("{dir}/{}", self.spec),
             settings: self.settings.clone(),
-            package: self.package.clone(),
+            // The crate documentation file is named relative to the config's folder.
+            package: self.package.clone().map(|mut p| {
+                p.crate_doc = p.crate_doc.map(|f| format!("{dir}/{f}"));
+                p
+            }),
         }
     }
 }

@@ -913,16 +913,15 @@ fn skip_link_value(text: &str) -> &str {
 }
 
 /// [`paginate`] for a request that may have failed to build (the generated `stream()` methods):
-/// the error comes out of the stream.
+/// the error comes out of the stream. Boxed, so callers can `.next().await` without pinning.
 pub fn paginate_from<'a, T: serde::de::DeserializeOwned + Send + 'a>(
     client: &'a Client,
     request: Result<Request, Error>,
-) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'a {
+) -> futures_util::stream::BoxStream<'a, Result<T, Error>> {
+    use futures_util::StreamExt;
     match request {
-        Ok(request) => futures_util::future::Either::Left(paginate(client, request)),
-        Err(e) => {
-            futures_util::future::Either::Right(futures_util::stream::once(async move { Err(e) }))
-        }
+        Ok(request) => paginate(client, request).boxed(),
+        Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
     }
 }
 

@@ -298,7 +298,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 /// Every item of every page, from the page the request asks for on. Pages are
                 /// fetched as the stream is read: by `page` (offset pagination) or by following
                 /// `Link: rel="next"` (keyset pagination), never to another host.
-                pub fn stream(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
+                pub fn stream(self) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<#item, crate::Error>> {
                     crate::runtime::paginate_from(self.client, self.request())
                 }
                 /// Every item of every page.
