@@ -23,7 +23,7 @@ impl crate::Client {
             until: ::std::option::Option::None,
             path: ::std::option::Option::None,
             author: ::std::option::Option::None,
-            all2: ::std::option::Option::None,
+            all_param: ::std::option::Option::None,
             with_stats: ::std::option::Option::None,
             first_parent: ::std::option::Option::None,
             order: ::std::option::Option::None,
@@ -291,7 +291,7 @@ pub struct GetApiV4ProjectsIdRepositoryCommits<'a> {
     until: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     path: ::std::option::Option<::std::string::String>,
     author: ::std::option::Option<::std::string::String>,
-    all2: ::std::option::Option<bool>,
+    all_param: ::std::option::Option<bool>,
     with_stats: ::std::option::Option<bool>,
     first_parent: ::std::option::Option<bool>,
     order: ::std::option::Option<crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder>,
@@ -341,8 +341,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
         self
     }
     /// Every commit will be returned
-    pub fn all2(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all2 = ::std::option::Option::Some(value.into());
+    pub fn all_param(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.all_param = ::std::option::Option::Some(value.into());
         self
     }
     /// Stats about each commit will be added to the response
@@ -408,7 +408,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
         if let ::std::option::Option::Some(value) = &self.author {
             request.query("author", value);
         }
-        if let ::std::option::Option::Some(value) = &self.all2 {
+        if let ::std::option::Option::Some(value) = &self.all_param {
             request.query("all", value);
         }
         if let ::std::option::Option::Some(value) = &self.with_stats {

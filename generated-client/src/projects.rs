@@ -964,7 +964,7 @@ impl crate::Client {
             stage: ::std::option::Option::None,
             name: ::std::option::Option::None,
             pipeline_id: ::std::option::Option::None,
-            all2: ::std::option::Option::None,
+            all_param: ::std::option::Option::None,
             order_by: ::std::option::Option::None,
             sort: ::std::option::Option::None,
             page: ::std::option::Option::None,
@@ -6803,7 +6803,7 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
     stage: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
     pipeline_id: ::std::option::Option<i64>,
-    all2: ::std::option::Option<bool>,
+    all_param: ::std::option::Option<bool>,
     order_by: ::std::option::Option<
         crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy,
     >,
@@ -6844,8 +6844,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
         self
     }
     /// Include all statuses instead of latest only. Default is `false`.
-    pub fn all2(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all2 = ::std::option::Option::Some(value.into());
+    pub fn all_param(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.all_param = ::std::option::Option::Some(value.into());
         self
     }
     /// Values for sorting statuses. Valid values are `id` and `pipeline_id`. Default is `id`.
@@ -6905,7 +6905,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
         if let ::std::option::Option::Some(value) = &self.pipeline_id {
             request.query("pipeline_id", value);
         }
-        if let ::std::option::Option::Some(value) = &self.all2 {
+        if let ::std::option::Option::Some(value) = &self.all_param {
             request.query("all", value);
         }
         if let ::std::option::Option::Some(value) = &self.order_by {

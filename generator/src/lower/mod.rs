@@ -318,7 +318,26 @@ fn lower_params(
         };
         let required = data.required || location == ParamLocation::Path;
         op.params.push(crate::ir::Param {
-            name: names.unique(&naming::snake_name(&data.name)),
+            name: {
+                let mut base = naming::snake_name(&data.name);
+                if RESERVED_BUILDER_NAMES.contains(&naming::bare(&base)) {
+                    // `all` (GitLab's commits) beside the builder's own `all()`: not a defect.
+                    base = format!("{}_param", naming::bare(&base));
+                }
+                let name = names.unique(&base);
+                if name != base {
+                    // GitLab's Terraform state operations take `id` (path) and `ID` (query).
+                    diags.push(
+                        Diagnostic::warning(
+                            "parameter-name-collision",
+                            at(&ptr),
+                            format!("parameter `{}` makes the same Rust name as another parameter, `{base}`; it becomes `{name}`", data.name),
+                        )
+                        .with_help("rename one of the parameters (in the spec or its overlay)"),
+                    );
+                }
+                name
+            },
             wire: data.name.clone(),
             location,
             ty,

@@ -247,7 +247,7 @@ impl<'m> Types<'m> {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<&String> = st.enumeration.iter().flatten().collect();
                 if !values.is_empty() {
-                    return Ok(string_enum(&values, s));
+                    return Ok(string_enum(&values, s, ptr, diags));
                 }
                 Err(match &st.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
@@ -327,7 +327,7 @@ impl<'m> Types<'m> {
                     && values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count()
                 {
                     let refs: Vec<&String> = values.iter().collect();
-                    return Ok(string_enum(&refs, s));
+                    return Ok(string_enum(&refs, s, ptr, diags));
                 }
                 if any.additional_properties.is_some() {
                     return Err(self.additional(
@@ -522,19 +522,36 @@ fn scalar_union(branches: &[ReferenceOr<Schema>]) -> bool {
     branches.len() == 2 && kinds == ["integer", "string"]
 }
 
-fn string_enum(values: &[&String], s: &Schema) -> TypeKind {
+fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostics) -> TypeKind {
     let mut names = Names::new();
     names.reserve(&["Other"]);
     let docs = descriptions(s);
-    let variants = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Variant {
-            name: names.unique(&naming::variant_name(v)),
+    let mut variants: Vec<Variant<String>> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let base = naming::variant_name(v);
+        let name = names.unique(&base);
+        if name != base {
+            // GitLab: `created_by_me` and `created-by-me` in one enum.
+            let clash = variants
+                .iter()
+                .find(|o| o.name == base)
+                .map(|o| o.wire.clone())
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(
+                    "enum-name-collision",
+                    at(&child(ptr, "enum")),
+                    format!("the values `{clash}` and `{v}` make the same Rust name `{base}`; `{v}` becomes `{name}`"),
+                )
+                .with_help("name the variants with `x-enum-varnames` (in the spec or its overlay)"),
+            );
+        }
+        variants.push(Variant {
+            name,
             wire: (*v).clone(),
             doc: docs.get(i).cloned(),
-        })
-        .collect();
+        });
+    }
     TypeKind::StringEnum { variants }
 }
 
