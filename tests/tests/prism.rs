@@ -10,96 +10,16 @@
 
 use gitlab_handwritten_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
 use gitlab_handwritten_client::{Client, Error};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use support::{Prism, workspace};
 
-/// A Prism process, killed when dropped.
-struct Prism {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
+mod support;
 
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+fn client(prism: &Prism) -> Client {
+    // The spec's server is `https://gitlab.com/api/` and its paths start with `/v4`; Prism
+    // serves the paths at its root.
+    Client::new(&prism.base_url())
         .unwrap()
-        .to_path_buf()
-}
-
-fn start_prism() -> Prism {
-    let root = workspace();
-    let bin = root.join("node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "Prism is not installed at {}: run `npm ci` in the workspace root (`.ci/run` does)",
-        bin.display()
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::env::temp_dir().join(format!("prism-{port}.log"));
-    let child = Command::new(bin)
-        .args([
-            "mock",
-            "--errors",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .arg(root.join("gitlab-handwritten-client/openapi.json"))
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log).unwrap())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("cannot start Prism");
-    let mut prism = Prism { child, port, log };
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        if let Some(status) = prism.child.try_wait().unwrap() {
-            panic!(
-                "Prism exited with {status} before listening:\n{}",
-                prism.log_text()
-            );
-        }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok()
-            && prism.log_text().contains("Prism is listening")
-        {
-            return prism;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "Prism did not start within 90 s:\n{}",
-            prism.log_text()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-impl Prism {
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn client(&self) -> Client {
-        // The spec's server is `https://gitlab.com/api/` and its paths start with `/v4`; Prism
-        // serves the paths at its root.
-        Client::new(&format!("http://127.0.0.1:{}/", self.port))
-            .unwrap()
-            .with_private_token("glpat-test")
-    }
+        .with_private_token("glpat-test")
 }
 
 /// Fails with Prism's log when a call did not succeed.
@@ -109,8 +29,8 @@ fn ok<T>(prism: &Prism, what: &str, result: Result<T, Error>) -> T {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_passes_prism_validation() {
-    let prism = start_prism();
-    let c = prism.client();
+    let prism = Prism::start(&workspace().join("gitlab-handwritten-client/openapi.json"));
+    let c = client(&prism);
 
     let meta = ok(&prism, "get_metadata", c.get_metadata().await);
     assert_eq!(meta.version.as_deref(), Some("15.0-pre"));

@@ -15,79 +15,9 @@ use gitlab_api_client::runtime::{ArrayStyle, Request};
 use gitlab_api_client::{Client, File, RetryPolicy};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use support::{Prism, workspace};
 
-struct Prism {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn start_prism(spec: &PathBuf) -> Prism {
-    let bin = workspace().join("node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "Prism is not installed at {}: run `npm ci` in the workspace root",
-        bin.display()
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::env::temp_dir().join(format!("prism-full-{port}.log"));
-    let child = Command::new(bin)
-        .args([
-            "mock",
-            "--errors",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .arg(spec)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log).unwrap())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("cannot start Prism");
-    let mut prism = Prism { child, port, log };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if let Some(status) = prism.child.try_wait().unwrap() {
-            panic!(
-                "Prism exited with {status}:\n{}",
-                std::fs::read_to_string(&prism.log).unwrap_or_default()
-            );
-        }
-        let log = std::fs::read_to_string(&prism.log).unwrap_or_default();
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() && log.contains("Prism is listening") {
-            return prism;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "Prism did not start within 120 s:\n{log}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
+mod support;
 
 /// Follows a local `$ref`.
 fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
@@ -293,8 +223,8 @@ async fn a_sample_of_every_tag_passes_prism_validation() {
         sample_ops.len()
     );
 
-    let prism = start_prism(&spec_path);
-    let client = Client::new(&format!("http://127.0.0.1:{}/", prism.port))
+    let prism = Prism::start(&spec_path);
+    let client = Client::new(&prism.base_url())
         .unwrap()
         .with_private_token("glpat-test")
         .with_retry_policy(RetryPolicy::none());
