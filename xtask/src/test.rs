@@ -118,6 +118,7 @@ pub fn run() -> ExitCode {
                 "warnings",
             ],
         )?;
+        crate::features::run_checks(None)?;
         tests(&root, &cargo)
     };
     match steps() {
