@@ -291,7 +291,7 @@ for PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
 pub struct GetApiV4AdminBatchedBackgroundMigrations<'a> {
     client: &'a crate::Client,
     database: ::std::option::Option<
-        crate::types::GetApiV4AdminBatchedBackgroundMigrationsDatabase,
+        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
     >,
 }
 impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
@@ -299,7 +299,7 @@ impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
     pub fn database(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4AdminBatchedBackgroundMigrationsDatabase,
+            crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
         >,
     ) -> Self {
         self.database = ::std::option::Option::Some(value.into());

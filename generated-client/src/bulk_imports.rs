@@ -180,7 +180,7 @@ pub struct GetApiV4BulkImports<'a> {
     client: &'a crate::Client,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
-    sort: ::std::option::Option<crate::types::GetApiV4BulkImportsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
 }
 impl<'a> GetApiV4BulkImports<'a> {
@@ -197,7 +197,7 @@ impl<'a> GetApiV4BulkImports<'a> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -453,8 +453,8 @@ pub struct GetApiV4BulkImportsEntities<'a> {
     client: &'a crate::Client,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
-    sort: ::std::option::Option<crate::types::GetApiV4BulkImportsEntitiesSort>,
-    status: ::std::option::Option<crate::types::GetApiV4BulkImportsEntitiesStatus>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
+    status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
 }
 impl<'a> GetApiV4BulkImportsEntities<'a> {
     /// Current page number
@@ -470,7 +470,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsEntitiesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -478,7 +478,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
     /// Return all GitLab Migrations' entities with specified status
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsEntitiesStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -648,9 +648,7 @@ impl<'a> ::std::future::IntoFuture for GetApiV4BulkImportsImportId<'a> {
 pub struct GetApiV4BulkImportsImportIdEntities<'a> {
     client: &'a crate::Client,
     import_id: i64,
-    status: ::std::option::Option<
-        crate::types::GetApiV4BulkImportsImportIdEntitiesStatus,
-    >,
+    status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -658,9 +656,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
     /// Return import entities with specified status
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4BulkImportsImportIdEntitiesStatus,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

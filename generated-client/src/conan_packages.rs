@@ -430,7 +430,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
         file: impl ::std::convert::Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
@@ -472,7 +472,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorizeFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
         '_,
@@ -516,7 +516,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
@@ -563,7 +563,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
         file: impl ::std::convert::Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
@@ -611,7 +611,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorizeFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
         '_,
@@ -690,7 +690,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
         '_,
@@ -1042,7 +1042,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
         '_,
@@ -1080,7 +1080,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
         file: impl ::std::convert::Into<crate::runtime::File>,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
@@ -1118,7 +1118,7 @@ impl crate::Client {
         package_channel: impl ::std::convert::Into<::std::string::String>,
         recipe_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorizeFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
         '_,
@@ -1159,7 +1159,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
@@ -1203,7 +1203,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
         file: impl ::std::convert::Into<crate::runtime::File>,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
@@ -1248,7 +1248,7 @@ impl crate::Client {
         conan_package_reference: impl ::std::convert::Into<::std::string::String>,
         package_revision: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<
-            crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorizeFileName,
+            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
         '_,
@@ -2297,7 +2297,7 @@ pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackag
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
     file: crate::runtime::File,
 }
 impl<
@@ -2374,7 +2374,7 @@ pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackag
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorizeFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -2448,7 +2448,7 @@ pub struct GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackag
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -2523,7 +2523,7 @@ pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackag
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
     file: crate::runtime::File,
 }
 impl<
@@ -2604,7 +2604,7 @@ pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackag
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorizeFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -2785,7 +2785,7 @@ pub struct GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPacka
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -3761,7 +3761,7 @@ pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -3829,7 +3829,7 @@ pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
     file: crate::runtime::File,
 }
 impl<
@@ -3903,7 +3903,7 @@ pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     package_username: ::std::string::String,
     package_channel: ::std::string::String,
     recipe_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorizeFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -3974,7 +3974,7 @@ pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,
@@ -4046,7 +4046,7 @@ pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
     file: crate::runtime::File,
 }
 impl<
@@ -4124,7 +4124,7 @@ pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
     recipe_revision: ::std::string::String,
     conan_package_reference: ::std::string::String,
     package_revision: ::std::string::String,
-    file_name: crate::types::PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorizeFileName,
+    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
 }
 impl<
     'a,

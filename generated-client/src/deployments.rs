@@ -217,7 +217,7 @@ pub struct GetApiV4ProjectsIdDeployments<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdDeploymentsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdDeploymentsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     finished_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -249,7 +249,7 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdDeploymentsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -684,35 +684,23 @@ pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     milestone: ::std::option::Option<::std::string::String>,
     my_reaction_emoji: ::std::option::Option<::std::string::String>,
     reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsState,
-    >,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsOrderBy,
-    >,
-    sort: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsSort,
-    >,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     with_labels_details: ::std::option::Option<bool>,
     with_merge_status_recheck: ::std::option::Option<bool>,
     created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsView,
-    >,
-    scope: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsScope,
-    >,
+    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
     source_branch: ::std::option::Option<::std::string::String>,
     source_project_id: ::std::option::Option<i64>,
     target_branch: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsWip,
-    >,
+    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     not_author_id: ::std::option::Option<i64>,
     not_author_username: ::std::option::Option<::std::string::String>,
     not_assignee_id: ::std::option::Option<i64>,
@@ -725,9 +713,7 @@ pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     deployed_before: ::std::option::Option<::std::string::String>,
     deployed_after: ::std::option::Option<::std::string::String>,
     environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsApproved,
-    >,
+    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     merge_user_id: ::std::option::Option<i64>,
     merge_user_username: ::std::option::Option<::std::string::String>,
 }
@@ -809,7 +795,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsState,
+            crate::types::GetApiV4GroupsIdMergeRequestsState,
         >,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
@@ -819,7 +805,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsOrderBy,
+            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
         >,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
@@ -828,9 +814,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -886,9 +870,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsView,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
         self.view = ::std::option::Option::Some(value.into());
         self
@@ -897,7 +879,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     pub fn scope(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsScope,
+            crate::types::GetApiV4GroupsIdMergeRequestsScope,
         >,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
@@ -943,9 +925,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsWip,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.wip = ::std::option::Option::Some(value.into());
         self
@@ -1040,9 +1020,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequestsApproved,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.approved = ::std::option::Option::Some(value.into());
         self

@@ -59,10 +59,10 @@ pub struct GetApiV4Events<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     action: ::std::option::Option<::std::string::String>,
-    target_type: ::std::option::Option<crate::types::GetApiV4EventsTargetType>,
+    target_type: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsTargetType>,
     before: ::std::option::Option<::chrono::NaiveDate>,
     after: ::std::option::Option<::chrono::NaiveDate>,
-    sort: ::std::option::Option<crate::types::GetApiV4EventsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
 }
 impl<'a> GetApiV4Events<'a> {
     /// Include all events across a user’s projects
@@ -94,7 +94,9 @@ impl<'a> GetApiV4Events<'a> {
     /// Event target type to filter on
     pub fn target_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4EventsTargetType>,
+        value: impl ::std::convert::Into<
+            crate::types::GetApiV4ProjectsIdEventsTargetType,
+        >,
     ) -> Self {
         self.target_type = ::std::option::Option::Some(value.into());
         self
@@ -118,7 +120,7 @@ impl<'a> GetApiV4Events<'a> {
     /// Return events sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4EventsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -248,10 +250,10 @@ pub struct GetApiV4UsersIdEvents<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     action: ::std::option::Option<::std::string::String>,
-    target_type: ::std::option::Option<crate::types::GetApiV4UsersIdEventsTargetType>,
+    target_type: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsTargetType>,
     before: ::std::option::Option<::chrono::NaiveDate>,
     after: ::std::option::Option<::chrono::NaiveDate>,
-    sort: ::std::option::Option<crate::types::GetApiV4UsersIdEventsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
 }
 impl<'a> GetApiV4UsersIdEvents<'a> {
     /// Current page number
@@ -275,7 +277,9 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
     /// Event target type to filter on
     pub fn target_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4UsersIdEventsTargetType>,
+        value: impl ::std::convert::Into<
+            crate::types::GetApiV4ProjectsIdEventsTargetType,
+        >,
     ) -> Self {
         self.target_type = ::std::option::Option::Some(value.into());
         self
@@ -299,7 +303,7 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
     /// Return events sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4UsersIdEventsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self

@@ -256,7 +256,7 @@ pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNam
     package_version2: ::std::string::String,
     path: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameStatus,
+        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
     >,
     file: crate::runtime::File,
     select: ::std::option::Option<
@@ -276,7 +276,7 @@ impl<'a> PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameStatus,
+            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
         >,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());

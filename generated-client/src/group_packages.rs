@@ -43,7 +43,7 @@ pub struct GetApiV4GroupsIdPackages<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     package_type: ::std::option::Option<
         crate::types::GetApiV4GroupsIdPackagesPackageType,
     >,
@@ -79,7 +79,7 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
     /// Return packages sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self

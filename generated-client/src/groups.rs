@@ -1239,7 +1239,9 @@ pub struct GetApiV4Groups<'a> {
     owned: ::std::option::Option<bool>,
     order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
     sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    min_access_level: ::std::option::Option<crate::types::GetApiV4GroupsMinAccessLevel>,
+    min_access_level: ::std::option::Option<
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+    >,
     top_level_only: ::std::option::Option<bool>,
     repository_storage: ::std::option::Option<::std::string::String>,
     marked_for_deletion_on: ::std::option::Option<::chrono::NaiveDate>,
@@ -1306,7 +1308,9 @@ impl<'a> GetApiV4Groups<'a> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsMinAccessLevel>,
+        value: impl ::std::convert::Into<
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+        >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
         self
@@ -2004,17 +2008,17 @@ pub struct PutApiV4GroupsId<'a> {
     name: ::std::option::Option<::std::string::String>,
     path: ::std::option::Option<::std::string::String>,
     description: ::std::option::Option<::std::string::String>,
-    visibility: ::std::option::Option<crate::types::PutApiV4GroupsIdVisibility>,
+    visibility: ::std::option::Option<crate::types::PostApiV4GroupsVisibility>,
     avatar: ::std::option::Option<crate::runtime::File>,
     share_with_group_lock: ::std::option::Option<bool>,
     require_two_factor_authentication: ::std::option::Option<bool>,
     two_factor_grace_period: ::std::option::Option<i64>,
     project_creation_level: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdProjectCreationLevel,
+        crate::types::PostApiV4GroupsProjectCreationLevel,
     >,
     auto_devops_enabled: ::std::option::Option<bool>,
     subgroup_creation_level: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdSubgroupCreationLevel,
+        crate::types::PostApiV4GroupsSubgroupCreationLevel,
     >,
     emails_disabled: ::std::option::Option<bool>,
     emails_enabled: ::std::option::Option<bool>,
@@ -2024,16 +2028,16 @@ pub struct PutApiV4GroupsId<'a> {
     request_access_enabled: ::std::option::Option<bool>,
     default_branch: ::std::option::Option<::std::string::String>,
     default_branch_protection: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdDefaultBranchProtection,
+        crate::types::PostApiV4GroupsDefaultBranchProtection,
     >,
     default_branch_protection_defaults: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdDefaultBranchProtectionDefaults,
+        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
     >,
     shared_runners_setting: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdSharedRunnersSetting,
+        crate::types::PostApiV4GroupsSharedRunnersSetting,
     >,
     enabled_git_access_protocol: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdEnabledGitAccessProtocol,
+        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
     >,
     membership_lock: ::std::option::Option<bool>,
     ldap_cn: ::std::option::Option<::std::string::String>,
@@ -2041,10 +2045,10 @@ pub struct PutApiV4GroupsId<'a> {
     shared_runners_minutes_limit: ::std::option::Option<i64>,
     extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
     wiki_access_level: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     duo_availability: ::std::option::Option<
-        crate::types::PutApiV4GroupsIdDuoAvailability,
+        crate::types::PostApiV4GroupsDuoAvailability,
     >,
     experiment_features_enabled: ::std::option::Option<bool>,
     prevent_sharing_groups_outside_hierarchy: ::std::option::Option<bool>,
@@ -2094,7 +2098,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     /// The visibility of the group
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdVisibility>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -2137,7 +2141,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn project_creation_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdProjectCreationLevel,
+            crate::types::PostApiV4GroupsProjectCreationLevel,
         >,
     ) -> Self {
         self.project_creation_level = ::std::option::Option::Some(value.into());
@@ -2155,7 +2159,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn subgroup_creation_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdSubgroupCreationLevel,
+            crate::types::PostApiV4GroupsSubgroupCreationLevel,
         >,
     ) -> Self {
         self.subgroup_creation_level = ::std::option::Option::Some(value.into());
@@ -2209,7 +2213,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn default_branch_protection(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdDefaultBranchProtection,
+            crate::types::PostApiV4GroupsDefaultBranchProtection,
         >,
     ) -> Self {
         self.default_branch_protection = ::std::option::Option::Some(value.into());
@@ -2219,7 +2223,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn default_branch_protection_defaults(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdDefaultBranchProtectionDefaults,
+            crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
         >,
     ) -> Self {
         self.default_branch_protection_defaults = ::std::option::Option::Some(
@@ -2231,7 +2235,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn shared_runners_setting(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdSharedRunnersSetting,
+            crate::types::PostApiV4GroupsSharedRunnersSetting,
         >,
     ) -> Self {
         self.shared_runners_setting = ::std::option::Option::Some(value.into());
@@ -2241,7 +2245,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     pub fn enabled_git_access_protocol(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdEnabledGitAccessProtocol,
+            crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
         >,
     ) -> Self {
         self.enabled_git_access_protocol = ::std::option::Option::Some(value.into());
@@ -2286,7 +2290,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdWikiAccessLevel>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.wiki_access_level = ::std::option::Option::Some(value.into());
         self
@@ -2294,7 +2298,7 @@ impl<'a> PutApiV4GroupsId<'a> {
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdDuoAvailability>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsDuoAvailability>,
     ) -> Self {
         self.duo_availability = ::std::option::Option::Some(value.into());
         self
@@ -2699,15 +2703,13 @@ pub struct GetApiV4GroupsIdGroupsShared<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
-    visibility: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdGroupsSharedVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdGroupsSharedMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdGroupsSharedOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdGroupsSharedSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     with_custom_attributes: ::std::option::Option<bool>,
@@ -2724,9 +2726,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdGroupsSharedVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -2743,7 +2743,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdGroupsSharedMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -2752,9 +2752,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
     /// Order by name, path, id or similarity if searching
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdGroupsSharedOrderBy,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -2762,7 +2760,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
     /// Sort by asc (ascending) or desc (descending)
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdGroupsSharedSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -2919,7 +2917,7 @@ pub struct GetApiV4GroupsIdInvitedGroups<'a> {
     >,
     search: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdInvitedGroupsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -2948,7 +2946,7 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdInvitedGroupsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -3091,7 +3089,7 @@ pub struct GetApiV4GroupsIdProjects<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsVisibility>,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
     sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -3104,7 +3102,7 @@ pub struct GetApiV4GroupsIdProjects<'a> {
     include_subgroups: ::std::option::Option<bool>,
     include_ancestor_groups: ::std::option::Option<bool>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdProjectsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -3120,9 +3118,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -3204,7 +3200,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -3393,18 +3389,16 @@ pub struct GetApiV4GroupsIdProjectsShared<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdProjectsSharedVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSharedOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSharedSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     simple: ::std::option::Option<bool>,
     starred: ::std::option::Option<bool>,
     with_issues_enabled: ::std::option::Option<bool>,
     with_merge_requests_enabled: ::std::option::Option<bool>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdProjectsSharedMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -3419,9 +3413,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsSharedVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -3447,9 +3439,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsSharedSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -3484,7 +3474,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsSharedMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -3653,13 +3643,13 @@ pub struct GetApiV4GroupsIdSubgroups<'a> {
     statistics: ::std::option::Option<bool>,
     skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
     all_available: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsIdSubgroupsVisibility>,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     owned: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdSubgroupsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdSubgroupsSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdSubgroupsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     top_level_only: ::std::option::Option<bool>,
     repository_storage: ::std::option::Option<::std::string::String>,
@@ -3690,9 +3680,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdSubgroupsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -3713,7 +3701,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
     /// Order by name, path, id or similarity if searching
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdSubgroupsOrderBy>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -3721,7 +3709,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
     /// Sort by asc (ascending) or desc (descending)
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdSubgroupsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -3730,7 +3718,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdSubgroupsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -3924,17 +3912,13 @@ pub struct GetApiV4GroupsIdDescendantGroups<'a> {
     statistics: ::std::option::Option<bool>,
     skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
     all_available: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdDescendantGroupsVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     owned: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdDescendantGroupsOrderBy,
-    >,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdDescendantGroupsSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdDescendantGroupsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     top_level_only: ::std::option::Option<bool>,
     repository_storage: ::std::option::Option<::std::string::String>,
@@ -3965,9 +3949,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdDescendantGroupsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -3988,9 +3970,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
     /// Order by name, path, id or similarity if searching
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdDescendantGroupsOrderBy,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -3998,9 +3978,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
     /// Sort by asc (ascending) or desc (descending)
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdDescendantGroupsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -4009,7 +3987,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdDescendantGroupsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());

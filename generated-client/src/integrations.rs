@@ -1150,7 +1150,7 @@ impl crate::Client {
     pub fn delete_api_v4_groups_id_integrations_slug(
         &self,
         slug: impl ::std::convert::Into<
-            crate::types::DeleteApiV4GroupsIdIntegrationsSlugSlug,
+            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
         >,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdIntegrationsSlug<'_> {
@@ -2257,7 +2257,7 @@ impl crate::Client {
     pub fn get_api_v4_projects_id_services_slug(
         &self,
         slug: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdServicesSlugSlug,
+            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
         >,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdServicesSlug<'_> {
@@ -2279,7 +2279,7 @@ impl crate::Client {
     pub fn delete_api_v4_projects_id_services_slug(
         &self,
         slug: impl ::std::convert::Into<
-            crate::types::DeleteApiV4ProjectsIdServicesSlugSlug,
+            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
         >,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdServicesSlug<'_> {
@@ -3482,7 +3482,7 @@ impl crate::Client {
     pub fn get_api_v4_projects_id_integrations_slug(
         &self,
         slug: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdIntegrationsSlugSlug,
+            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
         >,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdIntegrationsSlug<'_> {
@@ -3504,7 +3504,7 @@ impl crate::Client {
     pub fn delete_api_v4_projects_id_integrations_slug(
         &self,
         slug: impl ::std::convert::Into<
-            crate::types::DeleteApiV4ProjectsIdIntegrationsSlugSlug,
+            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
         >,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdIntegrationsSlug<'_> {
@@ -6578,7 +6578,7 @@ impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdIntegrationsSlug<'a> {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4GroupsIdIntegrationsSlug<'a> {
     client: &'a crate::Client,
-    slug: crate::types::DeleteApiV4GroupsIdIntegrationsSlugSlug,
+    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
     id: crate::runtime::IdOrPath,
 }
 impl<'a> DeleteApiV4GroupsIdIntegrationsSlug<'a> {
@@ -9550,7 +9550,7 @@ impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMockMonitoring<
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdServicesSlug<'a> {
     client: &'a crate::Client,
-    slug: crate::types::GetApiV4ProjectsIdServicesSlugSlug,
+    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
     id: crate::runtime::IdOrPath,
 }
 impl<'a> GetApiV4ProjectsIdServicesSlug<'a> {
@@ -9605,7 +9605,7 @@ impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdServicesSlug<'a> {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4ProjectsIdServicesSlug<'a> {
     client: &'a crate::Client,
-    slug: crate::types::DeleteApiV4ProjectsIdServicesSlugSlug,
+    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
     id: crate::runtime::IdOrPath,
 }
 impl<'a> DeleteApiV4ProjectsIdServicesSlug<'a> {
@@ -12685,7 +12685,7 @@ impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMockMonitor
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdIntegrationsSlug<'a> {
     client: &'a crate::Client,
-    slug: crate::types::GetApiV4ProjectsIdIntegrationsSlugSlug,
+    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
     id: crate::runtime::IdOrPath,
 }
 impl<'a> GetApiV4ProjectsIdIntegrationsSlug<'a> {
@@ -12740,7 +12740,7 @@ impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdIntegrationsSlug<'a> {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
     client: &'a crate::Client,
-    slug: crate::types::DeleteApiV4ProjectsIdIntegrationsSlugSlug,
+    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
     id: crate::runtime::IdOrPath,
 }
 impl<'a> DeleteApiV4ProjectsIdIntegrationsSlug<'a> {

@@ -385,7 +385,7 @@ pub struct PostApiV4JobsIdArtifacts<'a> {
     token: ::std::option::Option<::std::string::String>,
     expire_in: ::std::option::Option<::std::string::String>,
     artifact_type: ::std::option::Option<
-        crate::types::PostApiV4JobsIdArtifactsArtifactType,
+        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
     >,
     artifact_format: ::std::option::Option<
         crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
@@ -414,7 +414,7 @@ impl<'a> PostApiV4JobsIdArtifacts<'a> {
     pub fn artifact_type(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4JobsIdArtifactsArtifactType,
+            crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
         >,
     ) -> Self {
         self.artifact_type = ::std::option::Option::Some(value.into());

@@ -1152,7 +1152,7 @@ pub struct GetApiV4ProjectsIdMembersAll<'a> {
     query: ::std::option::Option<::std::string::String>,
     user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     show_seat_info: ::std::option::Option<bool>,
-    state: ::std::option::Option<crate::types::GetApiV4ProjectsIdMembersAllState>,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMembersAllState>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -1181,7 +1181,7 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
     /// Filter results by member state
     pub fn state(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdMembersAllState>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMembersAllState>,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self

@@ -862,7 +862,7 @@ pub struct GetApiV4GroupsIdMergeRequests<'a> {
     reviewer_id: ::std::option::Option<i64>,
     state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
     order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     with_labels_details: ::std::option::Option<bool>,
     with_merge_status_recheck: ::std::option::Option<bool>,
     created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -889,7 +889,7 @@ pub struct GetApiV4GroupsIdMergeRequests<'a> {
     deployed_before: ::std::option::Option<::std::string::String>,
     deployed_after: ::std::option::Option<::std::string::String>,
     environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsApproved>,
+    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     merge_user_id: ::std::option::Option<i64>,
     merge_user_username: ::std::option::Option<::std::string::String>,
     approver_ids: ::std::option::Option<::std::string::String>,
@@ -986,7 +986,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -1192,9 +1192,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsApproved,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.approved = ::std::option::Option::Some(value.into());
         self
@@ -1890,25 +1888,23 @@ pub struct GetApiV4ProjectsIdMergeRequests<'a> {
     milestone: ::std::option::Option<::std::string::String>,
     my_reaction_emoji: ::std::option::Option<::std::string::String>,
     reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4ProjectsIdMergeRequestsState>,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdMergeRequestsOrderBy,
-    >,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdMergeRequestsSort>,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     with_labels_details: ::std::option::Option<bool>,
     with_merge_status_recheck: ::std::option::Option<bool>,
     created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4ProjectsIdMergeRequestsView>,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdMergeRequestsScope>,
+    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
     source_branch: ::std::option::Option<::std::string::String>,
     source_project_id: ::std::option::Option<i64>,
     target_branch: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4ProjectsIdMergeRequestsWip>,
+    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     not_author_id: ::std::option::Option<i64>,
     not_author_username: ::std::option::Option<::std::string::String>,
     not_assignee_id: ::std::option::Option<i64>,
@@ -1921,9 +1917,7 @@ pub struct GetApiV4ProjectsIdMergeRequests<'a> {
     deployed_before: ::std::option::Option<::std::string::String>,
     deployed_after: ::std::option::Option<::std::string::String>,
     environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdMergeRequestsApproved,
-    >,
+    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     merge_user_id: ::std::option::Option<i64>,
     merge_user_username: ::std::option::Option<::std::string::String>,
     approver_ids: ::std::option::Option<::std::string::String>,
@@ -2001,7 +1995,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsState,
+            crate::types::GetApiV4GroupsIdMergeRequestsState,
         >,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
@@ -2011,7 +2005,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsOrderBy,
+            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
         >,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
@@ -2020,9 +2014,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -2078,9 +2070,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsView,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
         self.view = ::std::option::Option::Some(value.into());
         self
@@ -2089,7 +2079,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     pub fn scope(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsScope,
+            crate::types::GetApiV4GroupsIdMergeRequestsScope,
         >,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
@@ -2135,9 +2125,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsWip,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.wip = ::std::option::Option::Some(value.into());
         self
@@ -2232,9 +2220,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdMergeRequestsApproved,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.approved = ::std::option::Option::Some(value.into());
         self
@@ -4211,23 +4197,23 @@ pub struct GetApiV4MergeRequests<'a> {
     milestone: ::std::option::Option<::std::string::String>,
     my_reaction_emoji: ::std::option::Option<::std::string::String>,
     reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4MergeRequestsState>,
-    order_by: ::std::option::Option<crate::types::GetApiV4MergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4MergeRequestsSort>,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     with_labels_details: ::std::option::Option<bool>,
     with_merge_status_recheck: ::std::option::Option<bool>,
     created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4MergeRequestsView>,
+    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     scope: ::std::option::Option<crate::types::GetApiV4MergeRequestsScope>,
     source_branch: ::std::option::Option<::std::string::String>,
     source_project_id: ::std::option::Option<i64>,
     target_branch: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4MergeRequestsWip>,
+    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     not_author_id: ::std::option::Option<i64>,
     not_author_username: ::std::option::Option<::std::string::String>,
     not_assignee_id: ::std::option::Option<i64>,
@@ -4240,7 +4226,7 @@ pub struct GetApiV4MergeRequests<'a> {
     deployed_before: ::std::option::Option<::std::string::String>,
     deployed_after: ::std::option::Option<::std::string::String>,
     environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4MergeRequestsApproved>,
+    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     merge_user_id: ::std::option::Option<i64>,
     merge_user_username: ::std::option::Option<::std::string::String>,
     approver_ids: ::std::option::Option<::std::string::String>,
@@ -4316,7 +4302,9 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     pub fn state(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsState>,
+        value: impl ::std::convert::Into<
+            crate::types::GetApiV4GroupsIdMergeRequestsState,
+        >,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
@@ -4324,7 +4312,9 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsOrderBy>,
+        value: impl ::std::convert::Into<
+            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
+        >,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -4332,7 +4322,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -4388,7 +4378,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsView>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
         self.view = ::std::option::Option::Some(value.into());
         self
@@ -4441,7 +4431,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsWip>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.wip = ::std::option::Option::Some(value.into());
         self
@@ -4536,7 +4526,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsApproved>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
         self.approved = ::std::option::Option::Some(value.into());
         self

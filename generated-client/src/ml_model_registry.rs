@@ -248,7 +248,7 @@ pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a>
     model_version_id: ::std::string::String,
     path: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus,
+        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
     >,
     file: crate::runtime::File,
 }
@@ -265,7 +265,7 @@ impl<'a> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus,
+            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
         >,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());

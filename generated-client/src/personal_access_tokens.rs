@@ -427,7 +427,7 @@ impl<'a> ::std::future::IntoFuture for DeleteApiV4PersonalAccessTokensSelf<'a> {
 pub struct GetApiV4PersonalAccessTokensSelfAssociations<'a> {
     client: &'a crate::Client,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4PersonalAccessTokensSelfAssociationsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -437,7 +437,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4PersonalAccessTokensSelfAssociationsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -629,7 +629,7 @@ pub struct GetApiV4PersonalAccessTokens<'a> {
     client: &'a crate::Client,
     user_id: ::std::option::Option<i64>,
     revoked: ::std::option::Option<bool>,
-    state: ::std::option::Option<crate::types::GetApiV4PersonalAccessTokensState>,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdAccessTokensState>,
     created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     last_used_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -653,7 +653,7 @@ impl<'a> GetApiV4PersonalAccessTokens<'a> {
     /// Filter tokens which are either active or not
     pub fn state(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4PersonalAccessTokensState>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self

@@ -115,15 +115,13 @@ impl crate::Client {
 pub struct GetApiV4ProjectsIdAccessTokens<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
-    state: ::std::option::Option<crate::types::GetApiV4ProjectsIdAccessTokensState>,
+    state: ::std::option::Option<crate::types::GetApiV4GroupsIdAccessTokensState>,
 }
 impl<'a> GetApiV4ProjectsIdAccessTokens<'a> {
     /// Filter tokens which are either active or inactive
     pub fn state(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdAccessTokensState,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self

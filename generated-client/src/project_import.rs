@@ -482,11 +482,11 @@ pub struct PostApiV4ProjectsImport<'a> {
     overwrite: ::std::option::Option<bool>,
     override_params_description: ::std::option::Option<::std::string::String>,
     override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsBuildGitStrategy,
+        crate::types::PostApiV4ProjectsBuildGitStrategy,
     >,
     override_params_build_timeout: ::std::option::Option<i64>,
     override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsAutoCancelPendingPipelines,
+        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
     >,
     override_params_ci_config_path: ::std::option::Option<::std::string::String>,
     override_params_service_desk_enabled: ::std::option::Option<bool>,
@@ -496,58 +496,58 @@ pub struct PostApiV4ProjectsImport<'a> {
     override_params_jobs_enabled: ::std::option::Option<bool>,
     override_params_snippets_enabled: ::std::option::Option<bool>,
     override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsIssuesAccessLevel,
+        crate::types::PostApiV4ProjectsIssuesAccessLevel,
     >,
     override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsRepositoryAccessLevel,
+        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
     >,
     override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsMergeRequestsAccessLevel,
+        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
     >,
     override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsForkingAccessLevel,
+        crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsBuildsAccessLevel,
+        crate::types::PostApiV4ProjectsBuildsAccessLevel,
     >,
     override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsSnippetsAccessLevel,
+        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
     >,
     override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsPagesAccessLevel,
+        crate::types::PostApiV4ProjectsPagesAccessLevel,
     >,
     override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsAnalyticsAccessLevel,
+        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
     >,
     override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsContainerRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
     >,
     override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsSecurityAndComplianceAccessLevel,
+        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
     >,
     override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsReleasesAccessLevel,
+        crate::types::PostApiV4ProjectsReleasesAccessLevel,
     >,
     override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsEnvironmentsAccessLevel,
+        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
     >,
     override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsFeatureFlagsAccessLevel,
+        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
     >,
     override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsInfrastructureAccessLevel,
+        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
     >,
     override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsMonitorAccessLevel,
+        crate::types::PostApiV4ProjectsMonitorAccessLevel,
     >,
     override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsModelExperimentsAccessLevel,
+        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
     >,
     override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsModelRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
     >,
     override_params_emails_disabled: ::std::option::Option<bool>,
     override_params_emails_enabled: ::std::option::Option<bool>,
@@ -582,7 +582,7 @@ pub struct PostApiV4ProjectsImport<'a> {
     >,
     override_params_lfs_enabled: ::std::option::Option<bool>,
     override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsVisibility,
+        crate::types::PostApiV4ProjectsVisibility,
     >,
     override_params_public_builds: ::std::option::Option<bool>,
     override_params_public_jobs: ::std::option::Option<bool>,
@@ -601,7 +601,7 @@ pub struct PostApiV4ProjectsImport<'a> {
     override_params_avatar: ::std::option::Option<crate::runtime::File>,
     override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
     override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsMergeMethod,
+        crate::types::PostApiV4ProjectsMergeMethod,
     >,
     override_params_suggestion_commit_message: ::std::option::Option<
         ::std::string::String,
@@ -611,13 +611,13 @@ pub struct PostApiV4ProjectsImport<'a> {
     override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
     override_params_auto_devops_enabled: ::std::option::Option<bool>,
     override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsAutoDevopsDeployStrategy,
+        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
     >,
     override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
     override_params_repository_storage: ::std::option::Option<::std::string::String>,
     override_params_packages_enabled: ::std::option::Option<bool>,
     override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsSquashOption,
+        crate::types::PostApiV4ProjectsSquashOption,
     >,
     override_params_mr_default_target_self: ::std::option::Option<bool>,
     override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
@@ -630,7 +630,7 @@ pub struct PostApiV4ProjectsImport<'a> {
         ::std::string::String,
     >,
     override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsImportOverrideParamsRequirementsAccessLevel,
+        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
     >,
     override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
     file_path: ::std::option::Option<::std::string::String>,
@@ -677,9 +677,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsBuildGitStrategy,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
         self.override_params_build_git_strategy = ::std::option::Option::Some(
             value.into(),
@@ -698,7 +696,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_auto_cancel_pending_pipelines(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsAutoCancelPendingPipelines,
+            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
         >,
     ) -> Self {
         self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
@@ -772,7 +770,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_issues_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsIssuesAccessLevel,
+            crate::types::PostApiV4ProjectsIssuesAccessLevel,
         >,
     ) -> Self {
         self.override_params_issues_access_level = ::std::option::Option::Some(
@@ -784,7 +782,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_repository_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsRepositoryAccessLevel,
+            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
         >,
     ) -> Self {
         self.override_params_repository_access_level = ::std::option::Option::Some(
@@ -796,7 +794,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_merge_requests_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsMergeRequestsAccessLevel,
+            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
         >,
     ) -> Self {
         self.override_params_merge_requests_access_level = ::std::option::Option::Some(
@@ -808,7 +806,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_forking_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsForkingAccessLevel,
+            crate::types::PostApiV4ProjectsForkingAccessLevel,
         >,
     ) -> Self {
         self.override_params_forking_access_level = ::std::option::Option::Some(
@@ -819,9 +817,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsWikiAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.override_params_wiki_access_level = ::std::option::Option::Some(
             value.into(),
@@ -832,7 +828,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_builds_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsBuildsAccessLevel,
+            crate::types::PostApiV4ProjectsBuildsAccessLevel,
         >,
     ) -> Self {
         self.override_params_builds_access_level = ::std::option::Option::Some(
@@ -844,7 +840,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_snippets_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsSnippetsAccessLevel,
+            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
         >,
     ) -> Self {
         self.override_params_snippets_access_level = ::std::option::Option::Some(
@@ -855,9 +851,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsPagesAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
         self.override_params_pages_access_level = ::std::option::Option::Some(
             value.into(),
@@ -868,7 +862,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_analytics_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsAnalyticsAccessLevel,
+            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
         >,
     ) -> Self {
         self.override_params_analytics_access_level = ::std::option::Option::Some(
@@ -880,7 +874,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_container_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsContainerRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_container_registry_access_level = ::std::option::Option::Some(
@@ -892,7 +886,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_security_and_compliance_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsSecurityAndComplianceAccessLevel,
+            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
         >,
     ) -> Self {
         self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
@@ -904,7 +898,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_releases_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsReleasesAccessLevel,
+            crate::types::PostApiV4ProjectsReleasesAccessLevel,
         >,
     ) -> Self {
         self.override_params_releases_access_level = ::std::option::Option::Some(
@@ -916,7 +910,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_environments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsEnvironmentsAccessLevel,
+            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_environments_access_level = ::std::option::Option::Some(
@@ -928,7 +922,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_feature_flags_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsFeatureFlagsAccessLevel,
+            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
         >,
     ) -> Self {
         self.override_params_feature_flags_access_level = ::std::option::Option::Some(
@@ -940,7 +934,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_infrastructure_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsInfrastructureAccessLevel,
+            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
         >,
     ) -> Self {
         self.override_params_infrastructure_access_level = ::std::option::Option::Some(
@@ -952,7 +946,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_monitor_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsMonitorAccessLevel,
+            crate::types::PostApiV4ProjectsMonitorAccessLevel,
         >,
     ) -> Self {
         self.override_params_monitor_access_level = ::std::option::Option::Some(
@@ -964,7 +958,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_model_experiments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsModelExperimentsAccessLevel,
+            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_experiments_access_level = ::std::option::Option::Some(
@@ -976,7 +970,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_model_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsModelRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_registry_access_level = ::std::option::Option::Some(
@@ -1161,9 +1155,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
         self.override_params_visibility = ::std::option::Option::Some(value.into());
         self
@@ -1261,9 +1253,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsMergeMethod,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
         self.override_params_merge_method = ::std::option::Option::Some(value.into());
         self
@@ -1322,7 +1312,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_auto_devops_deploy_strategy(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsAutoDevopsDeployStrategy,
+            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
         >,
     ) -> Self {
         self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
@@ -1363,9 +1353,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsSquashOption,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
         self.override_params_squash_option = ::std::option::Option::Some(value.into());
         self
@@ -1432,7 +1420,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
     pub fn override_params_requirements_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsImportOverrideParamsRequirementsAccessLevel,
+            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
         >,
     ) -> Self {
         self.override_params_requirements_access_level = ::std::option::Option::Some(
@@ -2108,11 +2096,11 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
     overwrite: ::std::option::Option<bool>,
     override_params_description: ::std::option::Option<::std::string::String>,
     override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsBuildGitStrategy,
+        crate::types::PostApiV4ProjectsBuildGitStrategy,
     >,
     override_params_build_timeout: ::std::option::Option<i64>,
     override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAutoCancelPendingPipelines,
+        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
     >,
     override_params_ci_config_path: ::std::option::Option<::std::string::String>,
     override_params_service_desk_enabled: ::std::option::Option<bool>,
@@ -2122,58 +2110,58 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
     override_params_jobs_enabled: ::std::option::Option<bool>,
     override_params_snippets_enabled: ::std::option::Option<bool>,
     override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsIssuesAccessLevel,
+        crate::types::PostApiV4ProjectsIssuesAccessLevel,
     >,
     override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsRepositoryAccessLevel,
+        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
     >,
     override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMergeRequestsAccessLevel,
+        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
     >,
     override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsForkingAccessLevel,
+        crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsBuildsAccessLevel,
+        crate::types::PostApiV4ProjectsBuildsAccessLevel,
     >,
     override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSnippetsAccessLevel,
+        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
     >,
     override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsPagesAccessLevel,
+        crate::types::PostApiV4ProjectsPagesAccessLevel,
     >,
     override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAnalyticsAccessLevel,
+        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
     >,
     override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsContainerRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
     >,
     override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSecurityAndComplianceAccessLevel,
+        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
     >,
     override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsReleasesAccessLevel,
+        crate::types::PostApiV4ProjectsReleasesAccessLevel,
     >,
     override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsEnvironmentsAccessLevel,
+        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
     >,
     override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsFeatureFlagsAccessLevel,
+        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
     >,
     override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsInfrastructureAccessLevel,
+        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
     >,
     override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMonitorAccessLevel,
+        crate::types::PostApiV4ProjectsMonitorAccessLevel,
     >,
     override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsModelExperimentsAccessLevel,
+        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
     >,
     override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsModelRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
     >,
     override_params_emails_disabled: ::std::option::Option<bool>,
     override_params_emails_enabled: ::std::option::Option<bool>,
@@ -2208,7 +2196,7 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
     >,
     override_params_lfs_enabled: ::std::option::Option<bool>,
     override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsVisibility,
+        crate::types::PostApiV4ProjectsVisibility,
     >,
     override_params_public_builds: ::std::option::Option<bool>,
     override_params_public_jobs: ::std::option::Option<bool>,
@@ -2227,7 +2215,7 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
     override_params_avatar: ::std::option::Option<crate::runtime::File>,
     override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
     override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMergeMethod,
+        crate::types::PostApiV4ProjectsMergeMethod,
     >,
     override_params_suggestion_commit_message: ::std::option::Option<
         ::std::string::String,
@@ -2237,13 +2225,13 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
     override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
     override_params_auto_devops_enabled: ::std::option::Option<bool>,
     override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAutoDevopsDeployStrategy,
+        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
     >,
     override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
     override_params_repository_storage: ::std::option::Option<::std::string::String>,
     override_params_packages_enabled: ::std::option::Option<bool>,
     override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSquashOption,
+        crate::types::PostApiV4ProjectsSquashOption,
     >,
     override_params_mr_default_target_self: ::std::option::Option<bool>,
     override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
@@ -2256,7 +2244,7 @@ pub struct PostApiV4ProjectsRemoteImport<'a> {
         ::std::string::String,
     >,
     override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportOverrideParamsRequirementsAccessLevel,
+        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
     >,
     override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
 }
@@ -2293,9 +2281,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsBuildGitStrategy,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
         self.override_params_build_git_strategy = ::std::option::Option::Some(
             value.into(),
@@ -2314,7 +2300,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_auto_cancel_pending_pipelines(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAutoCancelPendingPipelines,
+            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
         >,
     ) -> Self {
         self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
@@ -2388,7 +2374,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_issues_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsIssuesAccessLevel,
+            crate::types::PostApiV4ProjectsIssuesAccessLevel,
         >,
     ) -> Self {
         self.override_params_issues_access_level = ::std::option::Option::Some(
@@ -2400,7 +2386,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_repository_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsRepositoryAccessLevel,
+            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
         >,
     ) -> Self {
         self.override_params_repository_access_level = ::std::option::Option::Some(
@@ -2412,7 +2398,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_merge_requests_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMergeRequestsAccessLevel,
+            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
         >,
     ) -> Self {
         self.override_params_merge_requests_access_level = ::std::option::Option::Some(
@@ -2424,7 +2410,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_forking_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsForkingAccessLevel,
+            crate::types::PostApiV4ProjectsForkingAccessLevel,
         >,
     ) -> Self {
         self.override_params_forking_access_level = ::std::option::Option::Some(
@@ -2435,9 +2421,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsWikiAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.override_params_wiki_access_level = ::std::option::Option::Some(
             value.into(),
@@ -2448,7 +2432,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_builds_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsBuildsAccessLevel,
+            crate::types::PostApiV4ProjectsBuildsAccessLevel,
         >,
     ) -> Self {
         self.override_params_builds_access_level = ::std::option::Option::Some(
@@ -2460,7 +2444,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_snippets_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSnippetsAccessLevel,
+            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
         >,
     ) -> Self {
         self.override_params_snippets_access_level = ::std::option::Option::Some(
@@ -2471,9 +2455,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsPagesAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
         self.override_params_pages_access_level = ::std::option::Option::Some(
             value.into(),
@@ -2484,7 +2466,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_analytics_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAnalyticsAccessLevel,
+            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
         >,
     ) -> Self {
         self.override_params_analytics_access_level = ::std::option::Option::Some(
@@ -2496,7 +2478,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_container_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsContainerRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_container_registry_access_level = ::std::option::Option::Some(
@@ -2508,7 +2490,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_security_and_compliance_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSecurityAndComplianceAccessLevel,
+            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
         >,
     ) -> Self {
         self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
@@ -2520,7 +2502,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_releases_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsReleasesAccessLevel,
+            crate::types::PostApiV4ProjectsReleasesAccessLevel,
         >,
     ) -> Self {
         self.override_params_releases_access_level = ::std::option::Option::Some(
@@ -2532,7 +2514,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_environments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsEnvironmentsAccessLevel,
+            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_environments_access_level = ::std::option::Option::Some(
@@ -2544,7 +2526,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_feature_flags_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsFeatureFlagsAccessLevel,
+            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
         >,
     ) -> Self {
         self.override_params_feature_flags_access_level = ::std::option::Option::Some(
@@ -2556,7 +2538,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_infrastructure_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsInfrastructureAccessLevel,
+            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
         >,
     ) -> Self {
         self.override_params_infrastructure_access_level = ::std::option::Option::Some(
@@ -2568,7 +2550,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_monitor_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMonitorAccessLevel,
+            crate::types::PostApiV4ProjectsMonitorAccessLevel,
         >,
     ) -> Self {
         self.override_params_monitor_access_level = ::std::option::Option::Some(
@@ -2580,7 +2562,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_model_experiments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsModelExperimentsAccessLevel,
+            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_experiments_access_level = ::std::option::Option::Some(
@@ -2592,7 +2574,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_model_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsModelRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_registry_access_level = ::std::option::Option::Some(
@@ -2777,9 +2759,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
         self.override_params_visibility = ::std::option::Option::Some(value.into());
         self
@@ -2877,9 +2857,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsMergeMethod,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
         self.override_params_merge_method = ::std::option::Option::Some(value.into());
         self
@@ -2938,7 +2916,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_auto_devops_deploy_strategy(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsAutoDevopsDeployStrategy,
+            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
         >,
     ) -> Self {
         self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
@@ -2979,9 +2957,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsSquashOption,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
         self.override_params_squash_option = ::std::option::Option::Some(value.into());
         self
@@ -3048,7 +3024,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
     pub fn override_params_requirements_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportOverrideParamsRequirementsAccessLevel,
+            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
         >,
     ) -> Self {
         self.override_params_requirements_access_level = ::std::option::Option::Some(
@@ -3857,11 +3833,11 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
     overwrite: ::std::option::Option<bool>,
     override_params_description: ::std::option::Option<::std::string::String>,
     override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsBuildGitStrategy,
+        crate::types::PostApiV4ProjectsBuildGitStrategy,
     >,
     override_params_build_timeout: ::std::option::Option<i64>,
     override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAutoCancelPendingPipelines,
+        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
     >,
     override_params_ci_config_path: ::std::option::Option<::std::string::String>,
     override_params_service_desk_enabled: ::std::option::Option<bool>,
@@ -3871,58 +3847,58 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
     override_params_jobs_enabled: ::std::option::Option<bool>,
     override_params_snippets_enabled: ::std::option::Option<bool>,
     override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsIssuesAccessLevel,
+        crate::types::PostApiV4ProjectsIssuesAccessLevel,
     >,
     override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsRepositoryAccessLevel,
+        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
     >,
     override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMergeRequestsAccessLevel,
+        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
     >,
     override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsForkingAccessLevel,
+        crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsBuildsAccessLevel,
+        crate::types::PostApiV4ProjectsBuildsAccessLevel,
     >,
     override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSnippetsAccessLevel,
+        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
     >,
     override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsPagesAccessLevel,
+        crate::types::PostApiV4ProjectsPagesAccessLevel,
     >,
     override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAnalyticsAccessLevel,
+        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
     >,
     override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsContainerRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
     >,
     override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSecurityAndComplianceAccessLevel,
+        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
     >,
     override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsReleasesAccessLevel,
+        crate::types::PostApiV4ProjectsReleasesAccessLevel,
     >,
     override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsEnvironmentsAccessLevel,
+        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
     >,
     override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsFeatureFlagsAccessLevel,
+        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
     >,
     override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsInfrastructureAccessLevel,
+        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
     >,
     override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMonitorAccessLevel,
+        crate::types::PostApiV4ProjectsMonitorAccessLevel,
     >,
     override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsModelExperimentsAccessLevel,
+        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
     >,
     override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsModelRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
     >,
     override_params_emails_disabled: ::std::option::Option<bool>,
     override_params_emails_enabled: ::std::option::Option<bool>,
@@ -3957,7 +3933,7 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
     >,
     override_params_lfs_enabled: ::std::option::Option<bool>,
     override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsVisibility,
+        crate::types::PostApiV4ProjectsVisibility,
     >,
     override_params_public_builds: ::std::option::Option<bool>,
     override_params_public_jobs: ::std::option::Option<bool>,
@@ -3976,7 +3952,7 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
     override_params_avatar: ::std::option::Option<crate::runtime::File>,
     override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
     override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMergeMethod,
+        crate::types::PostApiV4ProjectsMergeMethod,
     >,
     override_params_suggestion_commit_message: ::std::option::Option<
         ::std::string::String,
@@ -3986,13 +3962,13 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
     override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
     override_params_auto_devops_enabled: ::std::option::Option<bool>,
     override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAutoDevopsDeployStrategy,
+        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
     >,
     override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
     override_params_repository_storage: ::std::option::Option<::std::string::String>,
     override_params_packages_enabled: ::std::option::Option<bool>,
     override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSquashOption,
+        crate::types::PostApiV4ProjectsSquashOption,
     >,
     override_params_mr_default_target_self: ::std::option::Option<bool>,
     override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
@@ -4005,7 +3981,7 @@ pub struct PostApiV4ProjectsRemoteImportS3<'a> {
         ::std::string::String,
     >,
     override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsRequirementsAccessLevel,
+        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
     >,
     override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
 }
@@ -4042,9 +4018,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsBuildGitStrategy,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
         self.override_params_build_git_strategy = ::std::option::Option::Some(
             value.into(),
@@ -4063,7 +4037,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_auto_cancel_pending_pipelines(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAutoCancelPendingPipelines,
+            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
         >,
     ) -> Self {
         self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
@@ -4137,7 +4111,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_issues_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsIssuesAccessLevel,
+            crate::types::PostApiV4ProjectsIssuesAccessLevel,
         >,
     ) -> Self {
         self.override_params_issues_access_level = ::std::option::Option::Some(
@@ -4149,7 +4123,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_repository_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsRepositoryAccessLevel,
+            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
         >,
     ) -> Self {
         self.override_params_repository_access_level = ::std::option::Option::Some(
@@ -4161,7 +4135,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_merge_requests_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMergeRequestsAccessLevel,
+            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
         >,
     ) -> Self {
         self.override_params_merge_requests_access_level = ::std::option::Option::Some(
@@ -4173,7 +4147,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_forking_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsForkingAccessLevel,
+            crate::types::PostApiV4ProjectsForkingAccessLevel,
         >,
     ) -> Self {
         self.override_params_forking_access_level = ::std::option::Option::Some(
@@ -4184,9 +4158,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsWikiAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.override_params_wiki_access_level = ::std::option::Option::Some(
             value.into(),
@@ -4197,7 +4169,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_builds_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsBuildsAccessLevel,
+            crate::types::PostApiV4ProjectsBuildsAccessLevel,
         >,
     ) -> Self {
         self.override_params_builds_access_level = ::std::option::Option::Some(
@@ -4209,7 +4181,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_snippets_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSnippetsAccessLevel,
+            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
         >,
     ) -> Self {
         self.override_params_snippets_access_level = ::std::option::Option::Some(
@@ -4220,9 +4192,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsPagesAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
         self.override_params_pages_access_level = ::std::option::Option::Some(
             value.into(),
@@ -4233,7 +4203,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_analytics_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAnalyticsAccessLevel,
+            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
         >,
     ) -> Self {
         self.override_params_analytics_access_level = ::std::option::Option::Some(
@@ -4245,7 +4215,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_container_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsContainerRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_container_registry_access_level = ::std::option::Option::Some(
@@ -4257,7 +4227,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_security_and_compliance_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSecurityAndComplianceAccessLevel,
+            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
         >,
     ) -> Self {
         self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
@@ -4269,7 +4239,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_releases_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsReleasesAccessLevel,
+            crate::types::PostApiV4ProjectsReleasesAccessLevel,
         >,
     ) -> Self {
         self.override_params_releases_access_level = ::std::option::Option::Some(
@@ -4281,7 +4251,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_environments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsEnvironmentsAccessLevel,
+            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_environments_access_level = ::std::option::Option::Some(
@@ -4293,7 +4263,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_feature_flags_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsFeatureFlagsAccessLevel,
+            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
         >,
     ) -> Self {
         self.override_params_feature_flags_access_level = ::std::option::Option::Some(
@@ -4305,7 +4275,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_infrastructure_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsInfrastructureAccessLevel,
+            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
         >,
     ) -> Self {
         self.override_params_infrastructure_access_level = ::std::option::Option::Some(
@@ -4317,7 +4287,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_monitor_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMonitorAccessLevel,
+            crate::types::PostApiV4ProjectsMonitorAccessLevel,
         >,
     ) -> Self {
         self.override_params_monitor_access_level = ::std::option::Option::Some(
@@ -4329,7 +4299,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_model_experiments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsModelExperimentsAccessLevel,
+            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_experiments_access_level = ::std::option::Option::Some(
@@ -4341,7 +4311,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_model_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsModelRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
         >,
     ) -> Self {
         self.override_params_model_registry_access_level = ::std::option::Option::Some(
@@ -4526,9 +4496,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
         self.override_params_visibility = ::std::option::Option::Some(value.into());
         self
@@ -4626,9 +4594,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsMergeMethod,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
         self.override_params_merge_method = ::std::option::Option::Some(value.into());
         self
@@ -4687,7 +4653,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_auto_devops_deploy_strategy(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsAutoDevopsDeployStrategy,
+            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
         >,
     ) -> Self {
         self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
@@ -4728,9 +4694,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsSquashOption,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
         self.override_params_squash_option = ::std::option::Option::Some(value.into());
         self
@@ -4797,7 +4761,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
     pub fn override_params_requirements_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRemoteImportS3OverrideParamsRequirementsAccessLevel,
+            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
         >,
     ) -> Self {
         self.override_params_requirements_access_level = ::std::option::Option::Some(

@@ -106,14 +106,14 @@ pub struct GetApiV4ProjectsIdPackages<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdPackagesSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     package_type: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPackagesPackageType,
+        crate::types::GetApiV4GroupsIdPackagesPackageType,
     >,
     package_name: ::std::option::Option<::std::string::String>,
     package_version: ::std::option::Option<::std::string::String>,
     include_versionless: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdPackagesStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesStatus>,
 }
 impl<'a> GetApiV4ProjectsIdPackages<'a> {
     /// Current page number
@@ -137,7 +137,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
     /// Return packages sorted in `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPackagesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -146,7 +146,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
     pub fn package_type(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPackagesPackageType,
+            crate::types::GetApiV4GroupsIdPackagesPackageType,
         >,
     ) -> Self {
         self.package_type = ::std::option::Option::Some(value.into());
@@ -179,7 +179,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
     /// Return packages with specified status
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPackagesStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

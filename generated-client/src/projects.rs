@@ -2160,7 +2160,7 @@ impl crate::Client {
         &self,
         id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
         r#type: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdTemplatesTypeNameType,
+            crate::types::GetApiV4ProjectsIdTemplatesTypeType,
         >,
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> GetApiV4ProjectsIdTemplatesTypeName<'_> {
@@ -4525,7 +4525,7 @@ pub struct GetApiV4ProjectsIdPipelines<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelinesScope>,
-    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelinesStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     r#ref: ::std::option::Option<::std::string::String>,
     sha: ::std::option::Option<::std::string::String>,
     yaml_errors: ::std::option::Option<bool>,
@@ -4533,7 +4533,7 @@ pub struct GetApiV4ProjectsIdPipelines<'a> {
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelinesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelinesSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     source: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelinesSource>,
     name: ::std::option::Option<::std::string::String>,
 }
@@ -4559,7 +4559,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
     /// The status of pipelines
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPipelinesStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -4622,7 +4622,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
     /// Sort pipelines
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPipelinesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -5026,9 +5026,7 @@ pub struct GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
     id: crate::runtime::IdOrPath,
     pipeline_id: i64,
     include_retried: ::std::option::Option<bool>,
-    scope: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPipelinesPipelineIdJobsScope,
-    >,
+    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -5041,9 +5039,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
     /// The scope of builds to show
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPipelinesPipelineIdJobsScope,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -5173,9 +5169,7 @@ pub struct GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     pipeline_id: i64,
-    scope: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPipelinesPipelineIdBridgesScope,
-    >,
+    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -5183,9 +5177,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
     /// The scope of builds to show
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPipelinesPipelineIdBridgesScope,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -5670,7 +5662,7 @@ pub struct GetApiV4ProjectsIdPipelineSchedules<'a> {
     id: crate::runtime::IdOrPath,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdPipelineSchedulesScope>,
+    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdAccessTokensState>,
 }
 impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
     /// Current page number
@@ -5686,9 +5678,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
     /// The scope of pipeline schedules
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPipelineSchedulesScope,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -6807,9 +6797,7 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
     order_by: ::std::option::Option<
         crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy,
     >,
-    sort: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesSort,
-    >,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -6861,9 +6849,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -9394,7 +9380,7 @@ pub struct GetApiV4ProjectsIdEvents<'a> {
     target_type: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsTargetType>,
     before: ::std::option::Option<::chrono::NaiveDate>,
     after: ::std::option::Option<::chrono::NaiveDate>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -9436,7 +9422,7 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
     /// Return events sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdEventsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -10715,7 +10701,7 @@ impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdTemplatesType<'a> {
 pub struct GetApiV4ProjectsIdTemplatesTypeName<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
-    r#type: crate::types::GetApiV4ProjectsIdTemplatesTypeNameType,
+    r#type: crate::types::GetApiV4ProjectsIdTemplatesTypeType,
     name: ::std::string::String,
     source_template_project_id: ::std::option::Option<i64>,
     project: ::std::option::Option<::std::string::String>,
@@ -11011,9 +10997,9 @@ impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdCustomAttributesKey<
 pub struct GetApiV4Projects<'a> {
     client: &'a crate::Client,
     order_by: ::std::option::Option<crate::types::GetApiV4ProjectsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4ProjectsVisibility>,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     search_namespaces: ::std::option::Option<bool>,
     owned: ::std::option::Option<bool>,
@@ -11024,7 +11010,7 @@ pub struct GetApiV4Projects<'a> {
     with_merge_requests_enabled: ::std::option::Option<bool>,
     with_programming_language: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4ProjectsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     id_after: ::std::option::Option<i64>,
     id_before: ::std::option::Option<i64>,
@@ -11058,7 +11044,7 @@ impl<'a> GetApiV4Projects<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -11071,7 +11057,7 @@ impl<'a> GetApiV4Projects<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsVisibility>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -11136,7 +11122,9 @@ impl<'a> GetApiV4Projects<'a> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsMinAccessLevel>,
+        value: impl ::std::convert::Into<
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+        >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
         self
@@ -11499,7 +11487,7 @@ pub struct PostApiV4Projects<'a> {
         crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     builds_access_level: ::std::option::Option<
         crate::types::PostApiV4ProjectsBuildsAccessLevel,
@@ -11745,7 +11733,7 @@ impl<'a> PostApiV4Projects<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsWikiAccessLevel>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.wiki_access_level = ::std::option::Option::Some(value.into());
         self
@@ -12617,11 +12605,11 @@ pub struct PostApiV4ProjectsUserUserId<'a> {
     default_branch: ::std::option::Option<::std::string::String>,
     description: ::std::option::Option<::std::string::String>,
     build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdBuildGitStrategy,
+        crate::types::PostApiV4ProjectsBuildGitStrategy,
     >,
     build_timeout: ::std::option::Option<i64>,
     auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdAutoCancelPendingPipelines,
+        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
     >,
     ci_config_path: ::std::option::Option<::std::string::String>,
     service_desk_enabled: ::std::option::Option<bool>,
@@ -12631,58 +12619,58 @@ pub struct PostApiV4ProjectsUserUserId<'a> {
     jobs_enabled: ::std::option::Option<bool>,
     snippets_enabled: ::std::option::Option<bool>,
     issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdIssuesAccessLevel,
+        crate::types::PostApiV4ProjectsIssuesAccessLevel,
     >,
     repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdRepositoryAccessLevel,
+        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
     >,
     merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdMergeRequestsAccessLevel,
+        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
     >,
     forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdForkingAccessLevel,
+        crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdBuildsAccessLevel,
+        crate::types::PostApiV4ProjectsBuildsAccessLevel,
     >,
     snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdSnippetsAccessLevel,
+        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
     >,
     pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdPagesAccessLevel,
+        crate::types::PostApiV4ProjectsPagesAccessLevel,
     >,
     analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdAnalyticsAccessLevel,
+        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
     >,
     container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdContainerRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
     >,
     security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdSecurityAndComplianceAccessLevel,
+        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
     >,
     releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdReleasesAccessLevel,
+        crate::types::PostApiV4ProjectsReleasesAccessLevel,
     >,
     environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdEnvironmentsAccessLevel,
+        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
     >,
     feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdFeatureFlagsAccessLevel,
+        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
     >,
     infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdInfrastructureAccessLevel,
+        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
     >,
     monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdMonitorAccessLevel,
+        crate::types::PostApiV4ProjectsMonitorAccessLevel,
     >,
     model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdModelExperimentsAccessLevel,
+        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
     >,
     model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdModelRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
     >,
     emails_disabled: ::std::option::Option<bool>,
     emails_enabled: ::std::option::Option<bool>,
@@ -12696,12 +12684,10 @@ pub struct PostApiV4ProjectsUserUserId<'a> {
     remove_source_branch_after_merge: ::std::option::Option<bool>,
     container_registry_enabled: ::std::option::Option<bool>,
     container_expiration_policy_attributes: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdContainerExpirationPolicyAttributes,
+        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
     >,
     lfs_enabled: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::PostApiV4ProjectsVisibility>,
     public_builds: ::std::option::Option<bool>,
     public_jobs: ::std::option::Option<bool>,
     request_access_enabled: ::std::option::Option<bool>,
@@ -12712,23 +12698,19 @@ pub struct PostApiV4ProjectsUserUserId<'a> {
     topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     avatar: ::std::option::Option<crate::runtime::File>,
     printing_merge_request_link_enabled: ::std::option::Option<bool>,
-    merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdMergeMethod,
-    >,
+    merge_method: ::std::option::Option<crate::types::PostApiV4ProjectsMergeMethod>,
     suggestion_commit_message: ::std::option::Option<::std::string::String>,
     merge_commit_template: ::std::option::Option<::std::string::String>,
     squash_commit_template: ::std::option::Option<::std::string::String>,
     issue_branch_template: ::std::option::Option<::std::string::String>,
     auto_devops_enabled: ::std::option::Option<bool>,
     auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdAutoDevopsDeployStrategy,
+        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
     >,
     autoclose_referenced_issues: ::std::option::Option<bool>,
     repository_storage: ::std::option::Option<::std::string::String>,
     packages_enabled: ::std::option::Option<bool>,
-    squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdSquashOption,
-    >,
+    squash_option: ::std::option::Option<crate::types::PostApiV4ProjectsSquashOption>,
     mr_default_target_self: ::std::option::Option<bool>,
     only_allow_merge_if_all_status_checks_passed: ::std::option::Option<bool>,
     approvals_before_merge: ::std::option::Option<i64>,
@@ -12738,11 +12720,11 @@ pub struct PostApiV4ProjectsUserUserId<'a> {
         ::std::string::String,
     >,
     requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdRequirementsAccessLevel,
+        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
     >,
     prevent_merge_without_jira_issue: ::std::option::Option<bool>,
     repository_object_format: ::std::option::Option<
-        crate::types::PostApiV4ProjectsUserUserIdRepositoryObjectFormat,
+        crate::types::PostApiV4ProjectsRepositoryObjectFormat,
     >,
     initialize_with_readme: ::std::option::Option<bool>,
     use_custom_template: ::std::option::Option<bool>,
@@ -12780,9 +12762,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdBuildGitStrategy,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
         self.build_git_strategy = ::std::option::Option::Some(value.into());
         self
@@ -12796,7 +12776,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn auto_cancel_pending_pipelines(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdAutoCancelPendingPipelines,
+            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
         >,
     ) -> Self {
         self.auto_cancel_pending_pipelines = ::std::option::Option::Some(value.into());
@@ -12850,7 +12830,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn issues_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdIssuesAccessLevel,
+            crate::types::PostApiV4ProjectsIssuesAccessLevel,
         >,
     ) -> Self {
         self.issues_access_level = ::std::option::Option::Some(value.into());
@@ -12860,7 +12840,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn repository_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdRepositoryAccessLevel,
+            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
         >,
     ) -> Self {
         self.repository_access_level = ::std::option::Option::Some(value.into());
@@ -12870,7 +12850,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn merge_requests_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdMergeRequestsAccessLevel,
+            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
         >,
     ) -> Self {
         self.merge_requests_access_level = ::std::option::Option::Some(value.into());
@@ -12880,7 +12860,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn forking_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdForkingAccessLevel,
+            crate::types::PostApiV4ProjectsForkingAccessLevel,
         >,
     ) -> Self {
         self.forking_access_level = ::std::option::Option::Some(value.into());
@@ -12889,9 +12869,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdWikiAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.wiki_access_level = ::std::option::Option::Some(value.into());
         self
@@ -12900,7 +12878,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn builds_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdBuildsAccessLevel,
+            crate::types::PostApiV4ProjectsBuildsAccessLevel,
         >,
     ) -> Self {
         self.builds_access_level = ::std::option::Option::Some(value.into());
@@ -12910,7 +12888,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn snippets_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdSnippetsAccessLevel,
+            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
         >,
     ) -> Self {
         self.snippets_access_level = ::std::option::Option::Some(value.into());
@@ -12919,9 +12897,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdPagesAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
         self.pages_access_level = ::std::option::Option::Some(value.into());
         self
@@ -12930,7 +12906,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn analytics_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdAnalyticsAccessLevel,
+            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
         >,
     ) -> Self {
         self.analytics_access_level = ::std::option::Option::Some(value.into());
@@ -12940,7 +12916,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn container_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdContainerRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
         >,
     ) -> Self {
         self.container_registry_access_level = ::std::option::Option::Some(value.into());
@@ -12950,7 +12926,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn security_and_compliance_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdSecurityAndComplianceAccessLevel,
+            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
         >,
     ) -> Self {
         self.security_and_compliance_access_level = ::std::option::Option::Some(
@@ -12962,7 +12938,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn releases_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdReleasesAccessLevel,
+            crate::types::PostApiV4ProjectsReleasesAccessLevel,
         >,
     ) -> Self {
         self.releases_access_level = ::std::option::Option::Some(value.into());
@@ -12972,7 +12948,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn environments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdEnvironmentsAccessLevel,
+            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
         >,
     ) -> Self {
         self.environments_access_level = ::std::option::Option::Some(value.into());
@@ -12982,7 +12958,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn feature_flags_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdFeatureFlagsAccessLevel,
+            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
         >,
     ) -> Self {
         self.feature_flags_access_level = ::std::option::Option::Some(value.into());
@@ -12992,7 +12968,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn infrastructure_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdInfrastructureAccessLevel,
+            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
         >,
     ) -> Self {
         self.infrastructure_access_level = ::std::option::Option::Some(value.into());
@@ -13002,7 +12978,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn monitor_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdMonitorAccessLevel,
+            crate::types::PostApiV4ProjectsMonitorAccessLevel,
         >,
     ) -> Self {
         self.monitor_access_level = ::std::option::Option::Some(value.into());
@@ -13012,7 +12988,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn model_experiments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdModelExperimentsAccessLevel,
+            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
         >,
     ) -> Self {
         self.model_experiments_access_level = ::std::option::Option::Some(value.into());
@@ -13022,7 +12998,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn model_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdModelRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
         >,
     ) -> Self {
         self.model_registry_access_level = ::std::option::Option::Some(value.into());
@@ -13119,7 +13095,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn container_expiration_policy_attributes(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdContainerExpirationPolicyAttributes,
+            crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
         >,
     ) -> Self {
         self.container_expiration_policy_attributes = ::std::option::Option::Some(
@@ -13135,9 +13111,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// The visibility of the project.
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -13225,9 +13199,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdMergeMethod,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
         self.merge_method = ::std::option::Option::Some(value.into());
         self
@@ -13276,7 +13248,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn auto_devops_deploy_strategy(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdAutoDevopsDeployStrategy,
+            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
         >,
     ) -> Self {
         self.auto_devops_deploy_strategy = ::std::option::Option::Some(value.into());
@@ -13306,9 +13278,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdSquashOption,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
         self.squash_option = ::std::option::Option::Some(value.into());
         self
@@ -13366,7 +13336,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn requirements_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdRequirementsAccessLevel,
+            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
         >,
     ) -> Self {
         self.requirements_access_level = ::std::option::Option::Some(value.into());
@@ -13386,7 +13356,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
     pub fn repository_object_format(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsUserUserIdRepositoryObjectFormat,
+            crate::types::PostApiV4ProjectsRepositoryObjectFormat,
         >,
     ) -> Self {
         self.repository_object_format = ::std::option::Option::Some(value.into());
@@ -13925,11 +13895,11 @@ pub struct PutApiV4ProjectsId<'a> {
     path: ::std::option::Option<::std::string::String>,
     description: ::std::option::Option<::std::string::String>,
     build_git_strategy: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdBuildGitStrategy,
+        crate::types::PostApiV4ProjectsBuildGitStrategy,
     >,
     build_timeout: ::std::option::Option<i64>,
     auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdAutoCancelPendingPipelines,
+        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
     >,
     ci_config_path: ::std::option::Option<::std::string::String>,
     service_desk_enabled: ::std::option::Option<bool>,
@@ -13939,58 +13909,58 @@ pub struct PutApiV4ProjectsId<'a> {
     jobs_enabled: ::std::option::Option<bool>,
     snippets_enabled: ::std::option::Option<bool>,
     issues_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdIssuesAccessLevel,
+        crate::types::PostApiV4ProjectsIssuesAccessLevel,
     >,
     repository_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdRepositoryAccessLevel,
+        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
     >,
     merge_requests_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdMergeRequestsAccessLevel,
+        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
     >,
     forking_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdForkingAccessLevel,
+        crate::types::PostApiV4ProjectsForkingAccessLevel,
     >,
     wiki_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdWikiAccessLevel,
+        crate::types::PostApiV4GroupsWikiAccessLevel,
     >,
     builds_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdBuildsAccessLevel,
+        crate::types::PostApiV4ProjectsBuildsAccessLevel,
     >,
     snippets_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdSnippetsAccessLevel,
+        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
     >,
     pages_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdPagesAccessLevel,
+        crate::types::PostApiV4ProjectsPagesAccessLevel,
     >,
     analytics_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdAnalyticsAccessLevel,
+        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
     >,
     container_registry_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdContainerRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
     >,
     security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdSecurityAndComplianceAccessLevel,
+        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
     >,
     releases_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdReleasesAccessLevel,
+        crate::types::PostApiV4ProjectsReleasesAccessLevel,
     >,
     environments_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdEnvironmentsAccessLevel,
+        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
     >,
     feature_flags_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdFeatureFlagsAccessLevel,
+        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
     >,
     infrastructure_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdInfrastructureAccessLevel,
+        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
     >,
     monitor_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdMonitorAccessLevel,
+        crate::types::PostApiV4ProjectsMonitorAccessLevel,
     >,
     model_experiments_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdModelExperimentsAccessLevel,
+        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
     >,
     model_registry_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdModelRegistryAccessLevel,
+        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
     >,
     emails_disabled: ::std::option::Option<bool>,
     emails_enabled: ::std::option::Option<bool>,
@@ -14004,10 +13974,10 @@ pub struct PutApiV4ProjectsId<'a> {
     remove_source_branch_after_merge: ::std::option::Option<bool>,
     container_registry_enabled: ::std::option::Option<bool>,
     container_expiration_policy_attributes: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdContainerExpirationPolicyAttributes,
+        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
     >,
     lfs_enabled: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::PutApiV4ProjectsIdVisibility>,
+    visibility: ::std::option::Option<crate::types::PostApiV4ProjectsVisibility>,
     public_builds: ::std::option::Option<bool>,
     public_jobs: ::std::option::Option<bool>,
     request_access_enabled: ::std::option::Option<bool>,
@@ -14018,19 +13988,19 @@ pub struct PutApiV4ProjectsId<'a> {
     topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     avatar: ::std::option::Option<crate::runtime::File>,
     printing_merge_request_link_enabled: ::std::option::Option<bool>,
-    merge_method: ::std::option::Option<crate::types::PutApiV4ProjectsIdMergeMethod>,
+    merge_method: ::std::option::Option<crate::types::PostApiV4ProjectsMergeMethod>,
     suggestion_commit_message: ::std::option::Option<::std::string::String>,
     merge_commit_template: ::std::option::Option<::std::string::String>,
     squash_commit_template: ::std::option::Option<::std::string::String>,
     issue_branch_template: ::std::option::Option<::std::string::String>,
     auto_devops_enabled: ::std::option::Option<bool>,
     auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdAutoDevopsDeployStrategy,
+        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
     >,
     autoclose_referenced_issues: ::std::option::Option<bool>,
     repository_storage: ::std::option::Option<::std::string::String>,
     packages_enabled: ::std::option::Option<bool>,
-    squash_option: ::std::option::Option<crate::types::PutApiV4ProjectsIdSquashOption>,
+    squash_option: ::std::option::Option<crate::types::PostApiV4ProjectsSquashOption>,
     mr_default_target_self: ::std::option::Option<bool>,
     only_allow_merge_if_all_status_checks_passed: ::std::option::Option<bool>,
     approvals_before_merge: ::std::option::Option<i64>,
@@ -14040,7 +14010,7 @@ pub struct PutApiV4ProjectsId<'a> {
         ::std::string::String,
     >,
     requirements_access_level: ::std::option::Option<
-        crate::types::PutApiV4ProjectsIdRequirementsAccessLevel,
+        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
     >,
     prevent_merge_without_jira_issue: ::std::option::Option<bool>,
     ci_default_git_depth: ::std::option::Option<i64>,
@@ -14109,9 +14079,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdBuildGitStrategy,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
         self.build_git_strategy = ::std::option::Option::Some(value.into());
         self
@@ -14125,7 +14093,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn auto_cancel_pending_pipelines(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdAutoCancelPendingPipelines,
+            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
         >,
     ) -> Self {
         self.auto_cancel_pending_pipelines = ::std::option::Option::Some(value.into());
@@ -14179,7 +14147,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn issues_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIssuesAccessLevel,
+            crate::types::PostApiV4ProjectsIssuesAccessLevel,
         >,
     ) -> Self {
         self.issues_access_level = ::std::option::Option::Some(value.into());
@@ -14189,7 +14157,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn repository_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdRepositoryAccessLevel,
+            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
         >,
     ) -> Self {
         self.repository_access_level = ::std::option::Option::Some(value.into());
@@ -14199,7 +14167,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn merge_requests_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdMergeRequestsAccessLevel,
+            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
         >,
     ) -> Self {
         self.merge_requests_access_level = ::std::option::Option::Some(value.into());
@@ -14209,7 +14177,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn forking_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdForkingAccessLevel,
+            crate::types::PostApiV4ProjectsForkingAccessLevel,
         >,
     ) -> Self {
         self.forking_access_level = ::std::option::Option::Some(value.into());
@@ -14218,7 +14186,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdWikiAccessLevel>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
         self.wiki_access_level = ::std::option::Option::Some(value.into());
         self
@@ -14227,7 +14195,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn builds_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdBuildsAccessLevel,
+            crate::types::PostApiV4ProjectsBuildsAccessLevel,
         >,
     ) -> Self {
         self.builds_access_level = ::std::option::Option::Some(value.into());
@@ -14237,7 +14205,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn snippets_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdSnippetsAccessLevel,
+            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
         >,
     ) -> Self {
         self.snippets_access_level = ::std::option::Option::Some(value.into());
@@ -14246,9 +14214,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPagesAccessLevel,
-        >,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
         self.pages_access_level = ::std::option::Option::Some(value.into());
         self
@@ -14257,7 +14223,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn analytics_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdAnalyticsAccessLevel,
+            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
         >,
     ) -> Self {
         self.analytics_access_level = ::std::option::Option::Some(value.into());
@@ -14267,7 +14233,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn container_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdContainerRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
         >,
     ) -> Self {
         self.container_registry_access_level = ::std::option::Option::Some(value.into());
@@ -14277,7 +14243,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn security_and_compliance_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdSecurityAndComplianceAccessLevel,
+            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
         >,
     ) -> Self {
         self.security_and_compliance_access_level = ::std::option::Option::Some(
@@ -14289,7 +14255,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn releases_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdReleasesAccessLevel,
+            crate::types::PostApiV4ProjectsReleasesAccessLevel,
         >,
     ) -> Self {
         self.releases_access_level = ::std::option::Option::Some(value.into());
@@ -14299,7 +14265,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn environments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdEnvironmentsAccessLevel,
+            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
         >,
     ) -> Self {
         self.environments_access_level = ::std::option::Option::Some(value.into());
@@ -14309,7 +14275,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn feature_flags_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdFeatureFlagsAccessLevel,
+            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
         >,
     ) -> Self {
         self.feature_flags_access_level = ::std::option::Option::Some(value.into());
@@ -14319,7 +14285,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn infrastructure_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdInfrastructureAccessLevel,
+            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
         >,
     ) -> Self {
         self.infrastructure_access_level = ::std::option::Option::Some(value.into());
@@ -14329,7 +14295,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn monitor_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdMonitorAccessLevel,
+            crate::types::PostApiV4ProjectsMonitorAccessLevel,
         >,
     ) -> Self {
         self.monitor_access_level = ::std::option::Option::Some(value.into());
@@ -14339,7 +14305,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn model_experiments_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdModelExperimentsAccessLevel,
+            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
         >,
     ) -> Self {
         self.model_experiments_access_level = ::std::option::Option::Some(value.into());
@@ -14349,7 +14315,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn model_registry_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdModelRegistryAccessLevel,
+            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
         >,
     ) -> Self {
         self.model_registry_access_level = ::std::option::Option::Some(value.into());
@@ -14446,7 +14412,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn container_expiration_policy_attributes(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdContainerExpirationPolicyAttributes,
+            crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
         >,
     ) -> Self {
         self.container_expiration_policy_attributes = ::std::option::Option::Some(
@@ -14462,7 +14428,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// The visibility of the project.
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdVisibility>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -14550,7 +14516,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdMergeMethod>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
         self.merge_method = ::std::option::Option::Some(value.into());
         self
@@ -14599,7 +14565,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn auto_devops_deploy_strategy(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdAutoDevopsDeployStrategy,
+            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
         >,
     ) -> Self {
         self.auto_devops_deploy_strategy = ::std::option::Option::Some(value.into());
@@ -14629,7 +14595,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdSquashOption>,
+        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
         self.squash_option = ::std::option::Option::Some(value.into());
         self
@@ -14687,7 +14653,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
     pub fn requirements_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdRequirementsAccessLevel,
+            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
         >,
     ) -> Self {
         self.requirements_access_level = ::std::option::Option::Some(value.into());
@@ -15454,10 +15420,10 @@ impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdFork<'a> {
 pub struct GetApiV4ProjectsIdForks<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
-    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdForksOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdForksSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4ProjectsIdForksVisibility>,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     search_namespaces: ::std::option::Option<bool>,
     owned: ::std::option::Option<bool>,
@@ -15468,7 +15434,7 @@ pub struct GetApiV4ProjectsIdForks<'a> {
     with_merge_requests_enabled: ::std::option::Option<bool>,
     with_programming_language: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdForksMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     id_after: ::std::option::Option<i64>,
     id_before: ::std::option::Option<i64>,
@@ -15493,7 +15459,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdForksOrderBy>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -15501,7 +15467,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdForksSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -15514,7 +15480,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdForksVisibility>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -15580,7 +15546,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdForksMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -16689,7 +16655,7 @@ pub struct GetApiV4ProjectsIdGroups<'a> {
     with_shared: ::std::option::Option<bool>,
     shared_visible_only: ::std::option::Option<bool>,
     shared_min_access_level: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdGroupsSharedMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -16728,7 +16694,7 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
     pub fn shared_min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdGroupsSharedMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.shared_min_access_level = ::std::option::Option::Some(value.into());
@@ -16870,11 +16836,11 @@ pub struct GetApiV4ProjectsIdInvitedGroups<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     relation: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GetApiV4ProjectsIdInvitedGroupsRelationItem>,
+        ::std::vec::Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
     >,
     search: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdInvitedGroupsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -16885,7 +16851,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
     pub fn relation(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::GetApiV4ProjectsIdInvitedGroupsRelationItem>,
+            ::std::vec::Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
         >,
     ) -> Self {
         self.relation = ::std::option::Option::Some(value.into());
@@ -16903,7 +16869,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdInvitedGroupsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -18474,9 +18440,7 @@ pub struct GetApiV4ProjectsIdRepositoryContributors<'a> {
     order_by: ::std::option::Option<
         crate::types::GetApiV4ProjectsIdRepositoryContributorsOrderBy,
     >,
-    sort: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdRepositoryContributorsSort,
-    >,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
 }
 impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
     /// Current page number
@@ -18510,9 +18474,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
     /// Sort by asc (ascending) or desc (descending)
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryContributorsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -18918,12 +18880,10 @@ for PutApiV4ProjectsIdRepositorySubmodulesSubmodule<'a> {
 pub struct GetApiV4UsersUserIdProjects<'a> {
     client: &'a crate::Client,
     user_id: ::std::string::String,
-    order_by: ::std::option::Option<crate::types::GetApiV4UsersUserIdProjectsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4UsersUserIdProjectsSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdProjectsVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     search_namespaces: ::std::option::Option<bool>,
     owned: ::std::option::Option<bool>,
@@ -18934,7 +18894,7 @@ pub struct GetApiV4UsersUserIdProjects<'a> {
     with_merge_requests_enabled: ::std::option::Option<bool>,
     with_programming_language: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdProjectsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     id_after: ::std::option::Option<i64>,
     id_before: ::std::option::Option<i64>,
@@ -18960,9 +18920,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdProjectsOrderBy,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -18970,7 +18928,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4UsersUserIdProjectsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -18983,9 +18941,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdProjectsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -19051,7 +19007,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdProjectsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());
@@ -19387,12 +19343,8 @@ impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdProjects<'a> {
 pub struct GetApiV4UsersUserIdContributedProjects<'a> {
     client: &'a crate::Client,
     user_id: ::std::string::String,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdContributedProjectsOrderBy,
-    >,
-    sort: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdContributedProjectsSort,
-    >,
+    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     simple: ::std::option::Option<bool>,
@@ -19401,9 +19353,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdContributedProjectsOrderBy,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -19411,9 +19361,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdContributedProjectsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -19551,14 +19499,10 @@ impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdContributedProjects<'a
 pub struct GetApiV4UsersUserIdStarredProjects<'a> {
     client: &'a crate::Client,
     user_id: ::std::string::String,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdStarredProjectsOrderBy,
-    >,
-    sort: ::std::option::Option<crate::types::GetApiV4UsersUserIdStarredProjectsSort>,
+    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsOrderBy>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdStarredProjectsVisibility,
-    >,
+    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
     search: ::std::option::Option<::std::string::String>,
     search_namespaces: ::std::option::Option<bool>,
     owned: ::std::option::Option<bool>,
@@ -19569,7 +19513,7 @@ pub struct GetApiV4UsersUserIdStarredProjects<'a> {
     with_merge_requests_enabled: ::std::option::Option<bool>,
     with_programming_language: ::std::option::Option<::std::string::String>,
     min_access_level: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdStarredProjectsMinAccessLevel,
+        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
     >,
     id_after: ::std::option::Option<i64>,
     id_before: ::std::option::Option<i64>,
@@ -19594,9 +19538,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdStarredProjectsOrderBy,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -19604,9 +19546,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
     /// Return projects sorted in ascending and descending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdStarredProjectsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -19619,9 +19559,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
     /// Limit by visibility
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdStarredProjectsVisibility,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
         self.visibility = ::std::option::Option::Some(value.into());
         self
@@ -19687,7 +19625,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
     pub fn min_access_level(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdStarredProjectsMinAccessLevel,
+            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
         >,
     ) -> Self {
         self.min_access_level = ::std::option::Option::Some(value.into());

@@ -208,7 +208,7 @@ impl crate::Client {
 pub struct GetApiV4GroupsIdReleases<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdReleasesSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     simple: ::std::option::Option<bool>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -217,7 +217,7 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdReleasesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self
@@ -354,7 +354,7 @@ pub struct GetApiV4ProjectsIdReleases<'a> {
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
     order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdReleasesSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     include_html_description: ::std::option::Option<bool>,
     updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -381,7 +381,7 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdReleasesSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self

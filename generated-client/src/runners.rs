@@ -631,9 +631,9 @@ pub struct GetApiV4ProjectsIdRunners<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersType>,
+    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
     paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
     tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     version_prefix: ::std::option::Option<::std::string::String>,
     page: ::std::option::Option<i64>,
@@ -651,7 +651,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
     /// The type of runners to return
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersType>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -664,7 +664,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
     /// The status of runners to return
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -986,10 +986,10 @@ for PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4Runners<'a> {
     client: &'a crate::Client,
-    scope: ::std::option::Option<crate::types::GetApiV4RunnersScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4RunnersType>,
+    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
+    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
     paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4RunnersStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
     tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     version_prefix: ::std::option::Option<::std::string::String>,
     page: ::std::option::Option<i64>,
@@ -999,7 +999,7 @@ impl<'a> GetApiV4Runners<'a> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersScope>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -1007,7 +1007,7 @@ impl<'a> GetApiV4Runners<'a> {
     /// The type of runners to return
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersType>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -1020,7 +1020,7 @@ impl<'a> GetApiV4Runners<'a> {
     /// The status of runners to return
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -1443,10 +1443,10 @@ impl<'a> ::std::future::IntoFuture for PostApiV4RunnersResetAuthenticationToken<
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4RunnersAll<'a> {
     client: &'a crate::Client,
-    scope: ::std::option::Option<crate::types::GetApiV4RunnersAllScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4RunnersAllType>,
+    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
+    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
     paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4RunnersAllStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
     tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     version_prefix: ::std::option::Option<::std::string::String>,
     page: ::std::option::Option<i64>,
@@ -1456,7 +1456,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersAllScope>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -1464,7 +1464,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
     /// The type of runners to return
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersAllType>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -1477,7 +1477,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
     /// The status of runners to return
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersAllStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -1842,9 +1842,9 @@ pub struct GetApiV4RunnersIdJobs<'a> {
     client: &'a crate::Client,
     id: i64,
     system_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<crate::types::GetApiV4RunnersIdJobsStatus>,
+    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     order_by: ::std::option::Option<crate::types::GetApiV4RunnersIdJobsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4RunnersIdJobsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     cursor: ::std::option::Option<::std::string::String>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
@@ -1861,7 +1861,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
     /// Status of the job
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersIdJobsStatus>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -1877,7 +1877,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersIdJobsSort>,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self

@@ -105,7 +105,7 @@ impl crate::Client {
 pub struct GetApiV4ProjectsIdRepositoryTags<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdRepositoryTagsSort>,
+    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
     order_by: ::std::option::Option<
         crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy,
     >,
@@ -118,9 +118,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryTagsSort,
-        >,
+        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
         self.sort = ::std::option::Option::Some(value.into());
         self

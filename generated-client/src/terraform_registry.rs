@@ -357,7 +357,7 @@ pub struct GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModul
     module_name: ::std::string::String,
     module_system: ::std::string::String,
     terraform_get: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionTerraformGet,
+        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
     >,
     module_version: ::std::string::String,
 }
@@ -368,7 +368,7 @@ impl<
     pub fn terraform_get(
         mut self,
         value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionTerraformGet,
+            crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
         >,
     ) -> Self {
         self.terraform_get = ::std::option::Option::Some(value.into());

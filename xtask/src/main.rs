@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod codegen;
+mod corpus;
 mod features;
 mod test;
 
@@ -33,6 +34,11 @@ fn main() -> ExitCode {
             codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
         }
         ["test"] => test::run(),
+        ["corpus"] => corpus::run(None),
+        ["corpus", "--limit", n] => n
+            .parse()
+            .map_or(ExitCode::from(2), |n| corpus::run(Some(n))),
+        ["corpus-one", file] => corpus::one(file),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)

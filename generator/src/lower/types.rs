@@ -16,6 +16,9 @@ use openapiv3::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How deep schemas may nest inside one another before lowering gives up.
+const MAX_DEPTH: usize = 100;
+
 pub struct Types<'m> {
     model: &'m OpenAPI,
     space: TypeSpace,
@@ -24,8 +27,12 @@ pub struct Types<'m> {
     components: BTreeMap<String, TypeRef>,
     /// component schemas being lowered (for `$ref` chains that never reach a type).
     resolving: BTreeSet<String>,
-    /// (name, canonical schema JSON) → interned inline type.
-    interned: BTreeMap<(String, String), TypeId>,
+    /// canonical schema JSON → interned inline type. Keyed by content alone, so the same inline
+    /// schema met again — elsewhere, or inside itself through a `$ref` — is the same type (the
+    /// first place names it), and recursion through inline schemas ends.
+    interned: BTreeMap<String, TypeId>,
+    /// How deep schema lowering is nested right now (bounded against hostile specs).
+    depth: usize,
 }
 
 impl<'m> Types<'m> {
@@ -48,6 +55,7 @@ impl<'m> Types<'m> {
             components: BTreeMap::new(),
             resolving: BTreeSet::new(),
             interned: BTreeMap::new(),
+            depth: 0,
         }
     }
 
@@ -62,6 +70,30 @@ impl<'m> Types<'m> {
     }
 
     pub fn lower(
+        &mut self,
+        s: &ReferenceOr<Schema>,
+        ctx: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
+        if self.depth > MAX_DEPTH {
+            diags.push(
+                Diagnostic::error(
+                    "schema-too-deep",
+                    at(ptr),
+                    format!("schemas nest deeper than {MAX_DEPTH} levels here"),
+                )
+                .with_help("name deeply nested schemas as components and `$ref` them"),
+            );
+            return TypeRef::Json;
+        }
+        self.depth += 1;
+        let t = self.lower_inner(s, ctx, ptr, diags);
+        self.depth -= 1;
+        t
+    }
+
+    fn lower_inner(
         &mut self,
         s: &ReferenceOr<Schema>,
         ctx: &str,
@@ -213,7 +245,7 @@ impl<'m> Types<'m> {
             };
         }
         let canonical = serde_json::to_string(s).unwrap_or_default();
-        if let Some(id) = self.interned.get(&(base.clone(), canonical.clone())) {
+        if let Some(id) = self.interned.get(&canonical) {
             return TypeRef::Named(*id);
         }
         let id = TypeId(self.space.defs.len());
@@ -227,7 +259,7 @@ impl<'m> Types<'m> {
             },
             used_by: Vec::new(),
         });
-        self.interned.insert((base, canonical), id);
+        self.interned.insert(canonical, id);
         self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {
             Ok(k) => k,
             Err(t) => TypeKind::Alias { target: t },
@@ -237,6 +269,30 @@ impl<'m> Types<'m> {
 
     /// What a schema is: a named kind (`Ok`) or a plain type (`Err`).
     fn kind_of(
+        &mut self,
+        s: &Schema,
+        name: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> Result<TypeKind, TypeRef> {
+        if self.depth > MAX_DEPTH {
+            diags.push(
+                Diagnostic::error(
+                    "schema-too-deep",
+                    at(ptr),
+                    format!("schemas nest deeper than {MAX_DEPTH} levels here"),
+                )
+                .with_help("name deeply nested schemas as components and `$ref` them"),
+            );
+            return Err(TypeRef::Json);
+        }
+        self.depth += 1;
+        let kind = self.kind_of_inner(s, name, ptr, diags);
+        self.depth -= 1;
+        kind
+    }
+
+    fn kind_of_inner(
         &mut self,
         s: &Schema,
         name: &str,
