@@ -78,16 +78,11 @@ pub(crate) fn kind_at(doc: &Value, pointer: &str) -> Kind {
     let swagger2 = doc.get("swagger").is_some() && doc.get("openapi").is_none();
     let mut c = Container::One(Kind::Root);
     for tok in crate::diag::tokens(pointer) {
-        let kind = match c {
-            Container::One(k) => {
-                c = child_kind(k, &tok, swagger2);
-                continue;
-            }
-            Container::Map(k) | Container::List(k) | Container::OneOrList(k) => k,
+        c = match c {
+            Container::One(k) => child_kind(k, &tok, swagger2),
+            // `tok` names a member of the map or list: the member itself is `k`.
+            Container::Map(k) | Container::List(k) | Container::OneOrList(k) => Container::One(k),
         };
-        c = Container::One(kind);
-        // `tok` named a member of the map or list: the member itself is `kind`.
-        let _ = tok;
     }
     match c {
         Container::One(k) => k,
