@@ -315,7 +315,7 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
             continue;
         }
         let c = child_kind(Kind::Root, key, b.swagger2);
-        let walked = b.walk(value, root_file, &ptr, &ptr, c, key, 1);
+        let walked = b.walk(value, root_file, &ptr, &ptr, c, 1);
         out.insert(key.clone(), walked);
     }
     // Hoisted components join the root's own.
@@ -404,7 +404,6 @@ impl Bundler<'_> {
         src: &str,
         out: &str,
         container: Container,
-        _key: &str,
         depth: usize,
     ) -> Value {
         if depth > MAX_DEPTH {
@@ -451,9 +450,7 @@ impl Bundler<'_> {
                 other => other.clone(),
             },
             Container::OneOrList(kind) => match value {
-                Value::Array(_) => {
-                    self.walk(value, file, src, out, Container::List(kind), _key, depth)
-                }
+                Value::Array(_) => self.walk(value, file, src, out, Container::List(kind), depth),
                 _ => self.node(value, file, src, out, kind, depth),
             },
         }
@@ -488,7 +485,7 @@ impl Bundler<'_> {
         let mut result = Map::new();
         for (k, v) in map {
             let c = child_kind(kind, k, self.swagger2);
-            let w = self.walk(v, file, &child(src, k), &child(out, k), c, k, depth + 1);
+            let w = self.walk(v, file, &child(src, k), &child(out, k), c, depth + 1);
             result.insert(k.clone(), w);
         }
         Value::Object(result)
@@ -639,7 +636,7 @@ impl Bundler<'_> {
         if let Value::Object(m) = &mut v {
             for (k, s) in siblings {
                 let c = child_kind(kind, k, self.swagger2);
-                let w = self.walk(s, file, &child(src, k), &child(out, k), c, k, depth + 1);
+                let w = self.walk(s, file, &child(src, k), &child(out, k), c, depth + 1);
                 m.insert(k.clone(), w);
             }
         }

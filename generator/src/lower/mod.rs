@@ -297,9 +297,7 @@ fn lower_params(
             ParameterSchemaOrContent::Schema(s) => {
                 let pctx = format!("{ctx}{}", naming::type_name(&data.name));
                 let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
-                if location == ParamLocation::Path && is_scalar_union(model, s) {
-                    TypeRef::IdOrPath
-                } else if t == TypeRef::Bytes {
+                if t == TypeRef::Bytes {
                     // GitLab declares some path parameters `type: file` (a file *name*).
                     diags.push(
                         Diagnostic::warning(
@@ -353,34 +351,6 @@ fn lower_params(
                     == Some(true),
         });
     }
-}
-
-/// `anyOf`/`oneOf` of exactly an integer and a string: GitLab's "ID or URL-encoded path".
-fn is_scalar_union(_model: &OpenAPI, s: &ReferenceOr<openapiv3::Schema>) -> bool {
-    let ReferenceOr::Item(s) = s else {
-        return false;
-    };
-    let branches = match &s.schema_kind {
-        openapiv3::SchemaKind::AnyOf { any_of } => any_of,
-        openapiv3::SchemaKind::OneOf { one_of } => one_of,
-        _ => return false,
-    };
-    let mut kinds: Vec<&str> = branches
-        .iter()
-        .filter_map(|b| match b {
-            ReferenceOr::Item(openapiv3::Schema {
-                schema_kind: openapiv3::SchemaKind::Type(t),
-                ..
-            }) => match t {
-                openapiv3::Type::Integer(_) => Some("integer"),
-                openapiv3::Type::String(_) => Some("string"),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    kinds.sort_unstable();
-    branches.len() == 2 && kinds == ["integer", "string"]
 }
 
 fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diagnostics) {

@@ -240,7 +240,8 @@ impl<'m> Types<'m> {
             .unwrap_or_else(|| ctx.to_owned());
         if !needs_name(s) {
             return match self.kind_of(s, &base, ptr, diags) {
-                Ok(_) => unreachable_plain(),
+                // `needs_name` is false exactly when `kind_of` yields a plain type.
+                Ok(_) => TypeRef::Json,
                 Err(t) => t,
             };
         }
@@ -535,11 +536,6 @@ fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<Type
         } => reaches(space, *t, to, seen),
         _ => false,
     }
-}
-
-fn unreachable_plain() -> TypeRef {
-    // `needs_name` is false exactly when `kind_of` yields a plain type.
-    TypeRef::Json
 }
 
 /// Whether an inline schema becomes a named type (struct or enum) rather than a plain one.
