@@ -1,6 +1,7 @@
 //! The `codegen` task: specs → checked-in clients, written only when changed.
 
 use generator::{Config, FileSource};
+use openapi_client_gen::write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,7 +28,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// One spec's planned output: path (relative to the workspace root) → contents.
+/// One spec's planned output: the crate's folder (relative to the workspace root) and its files
+/// (path relative to that folder → contents).
 pub struct Planned {
     pub output: String,
     pub files: BTreeMap<String, String>,
@@ -79,17 +81,9 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
                         counts.join(", ")
                     );
                 }
-                let mut files = BTreeMap::new();
-                for f in generated.files {
-                    files.insert(format!("{}/{}", config.output, f.path), f.contents);
-                }
-                files.insert(
-                    format!("{}/openapi.json", config.output),
-                    generated.effective_spec,
-                );
                 planned.push(Planned {
                     output: config.output,
-                    files,
+                    files: openapi_client_gen::crate_files(generated),
                 });
             }
             Err(diags) => {
@@ -107,36 +101,15 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
     }
 }
 
-/// Generated files present on disk that the plan no longer produces (`src/*.rs` marked
-/// `@generated`).
-fn stale_files(root: &Path, p: &Planned) -> Vec<String> {
-    let src = root.join(&p.output).join("src");
-    let Ok(entries) = std::fs::read_dir(&src) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| format!("{}/src/{}", p.output, e.file_name().to_string_lossy()))
-        .filter(|rel| !p.files.contains_key(rel))
-        .filter(|rel| {
-            std::fs::read_to_string(root.join(rel)).is_ok_and(|t| t.starts_with("// @generated"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// The files whose contents on disk differ from the plan (missing ones included).
+/// The files whose contents on disk differ from the plan (missing ones included), and the
+/// generated files no longer produced; paths relative to the workspace root.
 pub fn changed(root: &Path, planned: &[Planned]) -> (Vec<String>, Vec<String>) {
     let mut changed = Vec::new();
     let mut stale = Vec::new();
     for p in planned {
-        for (path, contents) in &p.files {
-            if std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(contents.as_str()) {
-                changed.push(path.clone());
-            }
-        }
-        stale.extend(stale_files(root, p));
+        let c = write::changes(&root.join(&p.output), &p.files);
+        changed.extend(c.changed.iter().map(|f| format!("{}/{f}", p.output)));
+        stale.extend(c.stale.iter().map(|f| format!("{}/{f}", p.output)));
     }
     (changed, stale)
 }
@@ -173,33 +146,19 @@ pub fn run_in(root: &Path, mode: Mode, verbose: bool) -> ExitCode {
             ExitCode::FAILURE
         }
         Mode::Write => {
-            let all: BTreeMap<&String, &String> =
-                planned.iter().flat_map(|p| p.files.iter()).collect();
-            for path in &changed {
-                let target = root.join(path);
-                if let Some(parent) = target.parent()
-                    && let Err(e) = std::fs::create_dir_all(parent)
-                {
-                    eprintln!("cannot create {}: {e}", parent.display());
+            for p in &planned {
+                let dir = root.join(&p.output);
+                let c = write::changes(&dir, &p.files);
+                if let Err(e) = write::apply(&dir, &p.files, &c) {
+                    eprintln!("{e}");
                     return ExitCode::FAILURE;
                 }
-                // Write beside, then rename: a reader never sees half a file.
-                let tmp = target.with_extension("tmp-codegen");
-                let result =
-                    std::fs::write(&tmp, all[path]).and_then(|()| std::fs::rename(&tmp, &target));
-                if let Err(e) = result {
-                    let _ = std::fs::remove_file(&tmp);
-                    eprintln!("cannot write {path}: {e}");
-                    return ExitCode::FAILURE;
+                for f in &c.changed {
+                    println!("wrote {}/{f}", p.output);
                 }
-                println!("wrote {path}");
-            }
-            for s in &stale {
-                if let Err(e) = std::fs::remove_file(root.join(s)) {
-                    eprintln!("cannot remove {s}: {e}");
-                    return ExitCode::FAILURE;
+                for f in &c.stale {
+                    println!("removed {}/{f}", p.output);
                 }
-                println!("removed {s}");
             }
             if changed.is_empty() && stale.is_empty() {
                 println!("generated code was already fresh");

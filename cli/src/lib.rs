@@ -1,0 +1,360 @@
+//! Generates a Rust client crate from any OpenAPI document, on disk: the library behind the
+//! `openapi-client-gen` command, and what a `build.rs` calls.
+//!
+//! In: [`Options`] (the spec's path, an optional overlay, the output folder, the crate's name
+//! and version, [`generator::Settings`]). The spec's files are read through a
+//! [`generator::FileSource`] rooted at the spec's folder, so `$ref`s are relative to the spec.
+//! Out: the output folder holds `Cargo.toml`, `src/*.rs` and `openapi.json` (the effective
+//! spec), and a [`Report`] says what was written, what was already up to date, what was
+//! removed, which warnings the spec raised and which input files were read.
+//!
+//! Everything is generated in memory first: when generation fails nothing is written, and the
+//! [`Error`] carries every located diagnostic. Only files whose contents change are written
+//! (beside, then renamed, so no reader and no crash ever leaves half a file), and generated
+//! files the spec no longer produces are removed ([`write`]).
+//!
+//! ```no_run
+//! // build.rs
+//! let options = openapi_client_gen::Options::new("openapi.yaml", "petstore-client");
+//! match openapi_client_gen::generate_crate(&options) {
+//!     Ok(report) => {
+//!         for input in &report.inputs {
+//!             println!("cargo:rerun-if-changed={}", input.display());
+//!         }
+//!     }
+//!     Err(e) => panic!("{e}"),
+//! }
+//! ```
+
+pub mod write;
+
+use generator::{Diagnostics, FileSource, Input, Settings};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use write::Changes;
+
+/// What to generate, and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec's root file (YAML or JSON; OpenAPI 3.x or Swagger 2.0).
+    pub spec: PathBuf,
+    /// An OpenAPI Overlay 1.0 document applied to the bundled spec, if any.
+    pub overlay: Option<PathBuf>,
+    /// The crate's folder; created when missing.
+    pub out_dir: PathBuf,
+    /// The crate's package name; `None` derives it from the spec's `info.title`, else from the
+    /// spec's file name ([`crate_name`]).
+    pub name: Option<String>,
+    /// The crate's version.
+    pub version: String,
+    /// Choices the spec itself does not express (array query style, id-or-path parameters).
+    pub settings: Settings,
+}
+
+impl Options {
+    /// Options for `spec` → `out_dir`, everything else by default (derived name, `0.1.0`).
+    pub fn new(spec: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        Options {
+            spec: spec.into(),
+            overlay: None,
+            out_dir: out_dir.into(),
+            name: None,
+            version: "0.1.0".to_owned(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// What a run did (or, from [`check_crate`], would do).
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The crate's package name.
+    pub crate_name: String,
+    /// How many operations and types the client has.
+    pub operations: usize,
+    pub types: usize,
+    /// Files written because they were missing or different (paths relative to the output
+    /// folder); from [`check_crate`], the files that are stale.
+    pub written: Vec<String>,
+    /// Files that already had the generated contents.
+    pub unchanged: Vec<String>,
+    /// Generated files removed because the spec no longer produces them; from
+    /// [`check_crate`], the ones that would be removed.
+    pub removed: Vec<String>,
+    /// The spec's warnings, located (file paths as the caller named the spec's folder).
+    pub warnings: Diagnostics,
+    /// Every input file read (for `cargo:rerun-if-changed=`).
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Report {
+    /// Whether the output folder already held exactly what the spec generates.
+    pub fn is_fresh(&self) -> bool {
+        self.written.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Why a run failed. Nothing was written.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec (or overlay) has errors: every diagnostic, located, warnings included.
+    Generation {
+        diagnostics: Diagnostics,
+        /// The input files read before generation stopped.
+        inputs: Vec<PathBuf>,
+    },
+    /// A file could not be read, written or removed.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Generation { diagnostics, .. } => {
+                write!(
+                    f,
+                    "generation failed with {} error(s):\n{diagnostics}",
+                    diagnostics.errors()
+                )?;
+                f.write_str("nothing was written")
+            }
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Generation { .. } => None,
+        }
+    }
+}
+
+/// Generates the crate and writes what changed into `options.out_dir`.
+pub fn generate_crate(options: &Options) -> Result<Report, Error> {
+    let (planned, mut report) = plan(options)?;
+    let changes = write::changes(&options.out_dir, &planned);
+    write::apply(&options.out_dir, &planned, &changes)?;
+    (report.written, report.unchanged, report.removed) =
+        (changes.changed, changes.unchanged, changes.stale);
+    Ok(report)
+}
+
+/// Generates the crate in memory and compares it with `options.out_dir`, writing nothing:
+/// [`Report::is_fresh`] says whether the folder is up to date.
+pub fn check_crate(options: &Options) -> Result<Report, Error> {
+    let (planned, mut report) = plan(options)?;
+    let changes = write::changes(&options.out_dir, &planned);
+    (report.written, report.unchanged, report.removed) =
+        (changes.changed, changes.unchanged, changes.stale);
+    Ok(report)
+}
+
+/// Runs the generator: the crate's files (path relative to the crate → contents) and a report
+/// without file lists yet.
+fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> {
+    let folder = options
+        .spec
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let file_name = |p: &Path| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let spec = file_name(&options.spec);
+    let fs = DiskFiles {
+        root: folder.clone(),
+        read: RefCell::default(),
+    };
+    let name = match &options.name {
+        Some(name) => name.clone(),
+        None => default_name(&fs, &spec),
+    };
+    // The overlay is named relative to the spec's folder when it lies below it, so that
+    // diagnostics name it as the caller does; otherwise by its absolute path.
+    let overlay = options
+        .overlay
+        .as_ref()
+        .map(|o| match o.strip_prefix(&folder) {
+            Ok(rel) if !folder.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
+            _ => std::path::absolute(o)
+                .unwrap_or_else(|_| o.clone())
+                .to_string_lossy()
+                .into_owned(),
+        });
+    let input = Input {
+        spec: spec.clone(),
+        overlay,
+        display_name: spec,
+        settings: options.settings.clone(),
+        package: Some(generator::emit::Package {
+            name: name.clone(),
+            version: options.version.clone(),
+            description: None,
+            license: None,
+            crate_doc: None,
+        }),
+    };
+    let result = generator::generate(&input, &fs);
+    let inputs: Vec<PathBuf> = fs.read.borrow().iter().map(|n| folder.join(n)).collect();
+    let generated = match result {
+        Ok(g) => g,
+        Err(diagnostics) => {
+            return Err(Error::Generation {
+                diagnostics: relocate(diagnostics, &folder),
+                inputs,
+            });
+        }
+    };
+    let report = Report {
+        crate_name: name,
+        operations: generated.api.operations.len(),
+        types: generated.api.types.defs.len(),
+        written: Vec::new(),
+        unchanged: Vec::new(),
+        removed: Vec::new(),
+        warnings: relocate(generated.diagnostics.clone(), &folder),
+        inputs,
+    };
+    Ok((crate_files(generated), report))
+}
+
+/// A generation's files as a crate folder holds them: the generator's (`Cargo.toml`,
+/// `src/*.rs`) and the effective spec as `openapi.json`; path relative to the crate → contents.
+pub fn crate_files(generated: generator::Generated) -> BTreeMap<String, String> {
+    let mut files: BTreeMap<String, String> = generated
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
+    files.insert("openapi.json".to_owned(), generated.effective_spec);
+    files
+}
+
+/// Diagnostics name files relative to the spec's folder; the caller knows that folder by the
+/// path it gave, so prefix it and the locations can be opened from where the caller stands.
+fn relocate(mut diagnostics: Diagnostics, folder: &Path) -> Diagnostics {
+    if !folder.as_os_str().is_empty() {
+        for d in &mut diagnostics.0 {
+            d.origin.file = folder.join(&d.origin.file).to_string_lossy().into_owned();
+        }
+    }
+    diagnostics
+}
+
+/// The spec's `info.title` made a crate name, else its file name's; a spec that does not
+/// parse gets its file name's (generation then reports why it does not parse).
+fn default_name(fs: &DiskFiles, spec: &str) -> String {
+    let title = std::fs::read_to_string(fs.root.join(spec))
+        .ok()
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|doc| doc.get("info")?.get("title")?.as_str().map(str::to_owned))
+        .filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
+    match title {
+        Some(title) => crate_name(&title),
+        None => crate_name(spec.rsplit_once('.').map_or(spec, |(stem, _)| stem)),
+    }
+}
+
+/// Makes any text a valid, conventional crate name: lowercase ASCII letters, digits and single
+/// dashes, starting with a letter, at most 64 characters, and not a name cargo reserves
+/// (`Swagger Petstore` → `swagger-petstore`, `3D API` → `api-3d-api`, `test` → `test-client`).
+pub fn crate_name(text: &str) -> String {
+    let mut name = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let mut name = name.trim_end_matches('-').to_owned();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name = if name.is_empty() {
+            "api".to_owned()
+        } else {
+            format!("api-{name}")
+        };
+    }
+    name.truncate(64);
+    let mut name = name.trim_end_matches('-').to_owned();
+    // Keywords and the names of the standard crates make `cargo` refuse or warn.
+    const RESERVED: &[&str] = &[
+        "alloc",
+        "as",
+        "async",
+        "await",
+        "build",
+        "core",
+        "crate",
+        "deps",
+        "examples",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "proc-macro",
+        "self",
+        "std",
+        "super",
+        "test",
+        "trait",
+        "type",
+        "use",
+        "where",
+        "while",
+    ];
+    if RESERVED.contains(&name.as_str()) {
+        name.push_str("-client");
+    }
+    name
+}
+
+/// Reads spec files below `root` and remembers which it read.
+struct DiskFiles {
+    root: PathBuf,
+    read: RefCell<BTreeSet<String>>,
+}
+
+impl FileSource for DiskFiles {
+    fn read(&self, name: &str) -> Result<String, String> {
+        let text = std::fs::read_to_string(self.root.join(name)).map_err(|e| e.to_string())?;
+        self.read.borrow_mut().insert(name.to_owned());
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_name;
+
+    #[test]
+    fn crate_names_are_valid() {
+        assert_eq!(crate_name("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(crate_name("  GitLab API v4 (beta) "), "gitlab-api-v4-beta");
+        assert_eq!(crate_name("3D printing"), "api-3d-printing");
+        assert_eq!(crate_name("Ünïcode only ✓"), "n-code-only");
+        assert_eq!(crate_name("✓✓"), "api");
+        assert_eq!(crate_name("test"), "test-client");
+        assert_eq!(crate_name("std"), "std-client");
+        assert_eq!(crate_name(&"a".repeat(100)).len(), 64);
+        assert_eq!(crate_name(&format!("{}-b", "a".repeat(63))), "a".repeat(63));
+    }
+}

@@ -1,0 +1,118 @@
+//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--check] [--verbose]`:
+//! a client crate from any OpenAPI document.
+//!
+//! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
+//! warnings with their locations. On errors the located diagnostics go to stderr, nothing is
+//! written and the exit code is 1. `--check` writes nothing and exits 1 when the folder is stale.
+
+use clap::Parser;
+use generator::{QueryArrayStyle, Settings};
+use openapi_client_gen::{Options, Report};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Generates a typed async Rust client crate from an OpenAPI (3.x) or Swagger 2.0 document.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The spec's root file (YAML or JSON); `$ref`s are read relative to it.
+    spec: PathBuf,
+    /// The crate's folder (created when missing; only changed files are written).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// The crate's package name [default: from the spec's info.title, else its file name].
+    #[arg(long)]
+    name: Option<String>,
+    /// The crate's version.
+    #[arg(long, default_value = "0.1.0")]
+    crate_version: String,
+    /// An OpenAPI Overlay 1.0 document of corrections, applied to the bundled spec.
+    #[arg(long)]
+    overlay: Option<PathBuf>,
+    /// Send array query parameters Rails/PHP-style: `name[]=a&name[]=b`.
+    #[arg(long)]
+    brackets_arrays: bool,
+    /// A path prefix whose last parameter takes a numeric id or a path (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    id_or_path: Vec<String>,
+    /// Write nothing; exit 1 when the folder is not what the spec generates.
+    #[arg(long)]
+    check: bool,
+    /// List every warning with its location.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let options = Options {
+        spec: args.spec.clone(),
+        overlay: args.overlay,
+        out_dir: args.out.clone(),
+        name: args.name,
+        version: args.crate_version,
+        settings: Settings {
+            query_array_style: args.brackets_arrays.then_some(QueryArrayStyle::Brackets),
+            id_or_path: args.id_or_path,
+        },
+    };
+    let result = if args.check {
+        openapi_client_gen::check_crate(&options)
+    } else {
+        openapi_client_gen::generate_crate(&options)
+    };
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("{}: {e}", args.spec.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    summary(&args.spec, &args.out, &report, args.check, args.verbose);
+    if args.check && !report.is_fresh() {
+        for path in &report.written {
+            eprintln!("stale: {path}");
+        }
+        for path in &report.removed {
+            eprintln!("no longer generated: {path}");
+        }
+        eprintln!(
+            "{} is stale: run `openapi-client-gen` without --check",
+            args.out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// One line: what the spec gave and what happened to the folder; warnings after it.
+fn summary(spec: &std::path::Path, out: &std::path::Path, r: &Report, check: bool, verbose: bool) {
+    let files = if check {
+        format!(
+            "{} stale, {} unchanged",
+            r.written.len() + r.removed.len(),
+            r.unchanged.len()
+        )
+    } else {
+        format!(
+            "{} written, {} unchanged, {} removed",
+            r.written.len(),
+            r.unchanged.len(),
+            r.removed.len()
+        )
+    };
+    println!(
+        "{}: {} operations, {} types, {} warnings -> {} (crate `{}`: {files})",
+        spec.display(),
+        r.operations,
+        r.types,
+        r.warnings.warnings(),
+        out.display(),
+        r.crate_name
+    );
+    if verbose {
+        eprint!("{}", r.warnings);
+    } else if !r.warnings.is_empty() {
+        println!("  (--verbose lists the warnings)");
+    }
+}
