@@ -39,11 +39,27 @@ impl FileSource for MemoryFiles {
     }
 }
 
-/// Parses one YAML or JSON text. Mapping keys that YAML reads as numbers or booleans (`200:`)
-/// become strings, as JSON requires.
+/// Parses one YAML or JSON text. A leading byte-order mark is skipped. A text that starts with
+/// `{` or `[` is read as JSON first (serde_json accepts what JSON allows and YAML 1.1's libyaml
+/// does not: C1 control characters and surrogate-pair escapes in strings); YAML otherwise, or
+/// when the JSON reading fails. Mapping keys that YAML reads as numbers or booleans (`200:`)
+/// become strings, as JSON requires; integers beyond 64 bits (`maximum: 18446744073709551616`)
+/// become floating point numbers instead of failing the load.
 pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
-    match serde_yaml::from_str::<Value>(text) {
-        Ok(Value::Null) => Err(Box::new(
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json_error = if text.trim_start().starts_with(['{', '[']) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => return Ok(v),
+            Err(e) => Some(e),
+        }
+    } else {
+        None
+    };
+    let parsed = serde_yaml::Deserializer::from_str(text)
+        .next()
+        .map(|doc| serde::de::DeserializeSeed::deserialize(JsonValue, doc));
+    match parsed {
+        Some(Ok(Value::Null)) | None => Err(Box::new(
             Diagnostic::error(
                 "empty-document",
                 Origin::new(file, ""),
@@ -52,8 +68,23 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
             .with_help("point the generator at an OpenAPI document")
             .at(1, 1),
         )),
-        Ok(v) => Ok(v),
-        Err(e) => {
+        Some(Ok(v)) => Ok(v),
+        // A JSON document that neither reader accepts: serde_json's word is the clearer one.
+        Some(Err(_)) if json_error.is_some() => {
+            let e = json_error.unwrap_or_else(|| unreachable!());
+            let mut message = e.to_string();
+            if let Some(i) = message.find(" at line ") {
+                message.truncate(i);
+            }
+            let d = if message.contains("recursion limit exceeded") {
+                too_deep(file)
+            } else {
+                Diagnostic::error("malformed-json", Origin::new(file, ""), message)
+                    .with_help("fix the JSON syntax at this position")
+            };
+            Err(Box::new(d.at(e.line(), e.column())))
+        }
+        Some(Err(e)) => {
             let mut message = e.to_string();
             // serde_yaml appends " at line L column C"; we print the position in front instead.
             if let Some(i) = message.find(" at line ") {
@@ -68,8 +99,7 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
                 )
                 .with_help("write the repeated parts out, or refer to them with `$ref` instead of YAML aliases")
             } else if message.contains("recursion limit exceeded") {
-                Diagnostic::error("yaml-too-deep", Origin::new(file, ""), "the document nests deeper than the loader allows (128 levels)")
-                    .with_help("flatten the document: name deeply nested schemas as components and `$ref` them")
+                too_deep(file)
             } else {
                 Diagnostic::error("malformed-yaml", Origin::new(file, ""), message)
                     .with_help("fix the YAML/JSON syntax at this position")
@@ -80,6 +110,87 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
             }))
         }
     }
+}
+
+fn too_deep(file: &str) -> Diagnostic {
+    Diagnostic::error(
+        "yaml-too-deep",
+        Origin::new(file, ""),
+        "the document nests deeper than the loader allows (128 levels)",
+    )
+    .with_help("flatten the document: name deeply nested schemas as components and `$ref` them")
+}
+
+/// Builds a `serde_json::Value` from any self-describing deserializer, as `Value`'s own
+/// `Deserialize` does, except that integers wider than 64 bits become floating point numbers
+/// (serde_json's `Value` rejects them) and non-finite floats (`.inf`, `.nan`) become null.
+struct JsonValue;
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonValue {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(JsonValue)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(JsonValue)?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Joins a relative reference onto the directory of `base` and removes `.` and `..` segments.
@@ -143,6 +254,39 @@ mod tests {
         assert_eq!(e.line_col, Some((2, 4)));
         assert_eq!(e.code, "malformed-yaml");
         assert!(!e.message.contains(" at line "), "{}", e.message);
+    }
+
+    #[test]
+    fn real_world_texts_load() {
+        // A byte-order mark (Windows editors) is not a second document.
+        let v = parse("bom.yaml", "\u{feff}openapi: 3.0.0\n").unwrap();
+        assert_eq!(v["openapi"], "3.0.0");
+        // Integers wider than 64 bits (uint64's bound written as `maximum`) load as floats.
+        let v = parse(
+            "big.yaml",
+            "maximum: 18446744073709551616\nminimum: -9223372036854775809\n",
+        )
+        .unwrap();
+        assert_eq!(v["maximum"].as_f64(), Some(18446744073709551616.0));
+        assert_eq!(v["minimum"].as_f64(), Some(-9223372036854775809.0));
+        // JSON allows C1 control characters and surrogate-pair escapes, which libyaml rejects.
+        let v = parse(
+            "c1.json",
+            "{\"a\": \"x\u{85}y\", \"b\": \"\\ud83d\\ude00\"}",
+        )
+        .unwrap();
+        assert_eq!(v["a"], "x\u{85}y");
+        assert_eq!(v["b"], "\u{1f600}");
+        // A JSON syntax error is reported by the JSON reader, at its position.
+        let e = parse("bad.json", "{\n  \"a\": [1,\n}").unwrap_err();
+        assert_eq!(e.code, "malformed-json");
+        assert_eq!(e.line_col, Some((3, 1)));
+        let e = parse(
+            "deep.json",
+            &format!("{}{}", "[".repeat(200), "]".repeat(200)),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "yaml-too-deep");
     }
 
     #[test]
