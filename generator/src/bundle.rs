@@ -359,6 +359,48 @@ fn lookup(v: &Value, toks: impl IntoIterator<Item = impl AsRef<str>>) -> Option<
 }
 
 impl Bundler<'_> {
+    /// Two slips in local references that have only one reading, mended with a warning:
+    /// `$ref: /definitions/X` (no `#`: read as a file path, which does not exist, while the
+    /// document has that pointer) and, in a Swagger 2.0 document, `#/components/schemas/X`
+    /// (OpenAPI 3's place) where `#/definitions/X` exists.
+    fn repair_reference(&mut self, reference: &str, file: &str, at: &Origin) -> Option<String> {
+        let doc = self.docs.get(file).cloned().flatten()?;
+        let exists = |pointer: &str| {
+            let decoded = percent_encoding::percent_decode_str(pointer).decode_utf8_lossy();
+            lookup(&doc, tokens(&decoded)).is_some()
+        };
+        let (fixed, why) = if reference.starts_with('/')
+            && !reference.contains('#')
+            && self.fs.read(reference).is_err()
+            && exists(reference)
+        {
+            (
+                format!("#{reference}"),
+                "has no `#`, so it names a file, which does not exist; read as the pointer into this document it spells",
+            )
+        } else if let Some(rest) = reference.strip_prefix("#/components/schemas/")
+            && self.swagger2
+            && !exists(&reference[1..])
+            && exists(&format!("/definitions/{rest}"))
+        {
+            (
+                format!("#/definitions/{rest}"),
+                "points at OpenAPI 3's `components/schemas` in a Swagger 2.0 document; read as `#/definitions/…`",
+            )
+        } else {
+            return None;
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                "ref-repaired",
+                at.clone(),
+                format!("`$ref: {reference}` {why}"),
+            )
+            .with_help(format!("write `$ref: '{fixed}'`")),
+        );
+        Some(fixed)
+    }
+
     /// Reads and parses a file once; `None` (with a diagnostic) when it cannot be had.
     fn document(&mut self, file: &str, referrer: &Origin) -> Option<Rc<Value>> {
         if let Some(d) = self.docs.get(file) {
@@ -480,6 +522,23 @@ impl Bundler<'_> {
                 ));
                 return Value::Null;
             };
+            // A Swagger 2.0 parameter with `name` and `in` beside a `$ref`: the reference is its
+            // type (a schema), which the converter makes its `schema`.
+            if kind == Kind::Parameter && self.swagger2 && map.contains_key("in") {
+                let only: Map<String, Value> =
+                    [("$ref".to_owned(), Value::from(r))].into_iter().collect();
+                let resolved = self.reference(&only, r, file, src, out, Kind::Schema, depth);
+                let mut result = map.clone();
+                match resolved.get("$ref") {
+                    Some(new) => {
+                        result.insert("$ref".into(), new.clone());
+                    }
+                    None => {
+                        result.remove("$ref");
+                    }
+                }
+                return Value::Object(result);
+            }
             return self.reference(map, r, file, src, out, kind, depth);
         }
         let mut result = Map::new();
@@ -503,6 +562,8 @@ impl Bundler<'_> {
         depth: usize,
     ) -> Value {
         let at = Origin::new(file, child(src, "$ref"));
+        let repaired = self.repair_reference(reference, file, &at);
+        let reference = repaired.as_deref().unwrap_or(reference);
         let (path_part, fragment) = match reference.split_once('#') {
             Some((p, f)) => (p, f),
             None => (reference, ""),
@@ -567,7 +628,10 @@ impl Bundler<'_> {
                 && toks.len() == sec.len() + 1
                 && toks.iter().zip(sec.iter()).all(|(a, b)| a == b)
             {
-                return Value::Object(map.clone());
+                let mut m = map.clone();
+                // The reference as written, or as repaired.
+                m.insert("$ref".into(), Value::String(reference.to_owned()));
+                return Value::Object(m);
             }
             // Hoist into the section under a unique name.
             let name = match self.hoisted.get(&key) {

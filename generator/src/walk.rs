@@ -11,22 +11,41 @@ use serde_json::Value;
 /// Pointers of every schema object (including `$ref` schemas) in document order.
 pub fn schema_pointers(doc: &Value) -> Vec<String> {
     let swagger2 = doc.get("swagger").is_some() && doc.get("openapi").is_none();
-    let mut out = Vec::new();
+    let mut out = Walk::default();
     visit(doc, "", Container::One(Kind::Root), swagger2, 0, &mut out);
-    out
+    out.objects
 }
 
-fn visit(v: &Value, ptr: &str, c: Container, swagger2: bool, depth: usize, out: &mut Vec<String>) {
+/// Pointers of every boolean schema (`true`: anything, `false`: nothing; JSON Schema 2020-12,
+/// OpenAPI 3.1) in document order — the places where an object schema is expected but a
+/// boolean stands.
+pub fn boolean_schema_pointers(doc: &Value) -> Vec<String> {
+    let swagger2 = doc.get("swagger").is_some() && doc.get("openapi").is_none();
+    let mut out = Walk::default();
+    visit(doc, "", Container::One(Kind::Root), swagger2, 0, &mut out);
+    out.booleans
+}
+
+#[derive(Default)]
+struct Walk {
+    objects: Vec<String>,
+    booleans: Vec<String>,
+}
+
+fn visit(v: &Value, ptr: &str, c: Container, swagger2: bool, depth: usize, out: &mut Walk) {
     if depth > 256 {
         return;
     }
     match (c, v) {
+        (Container::One(Kind::Schema) | Container::OneOrList(Kind::Schema), Value::Bool(_)) => {
+            out.booleans.push(ptr.to_owned());
+        }
         (Container::One(kind) | Container::OneOrList(kind), Value::Object(m)) => {
             if kind == Kind::Opaque {
                 return;
             }
             if kind == Kind::Schema {
-                out.push(ptr.to_owned());
+                out.objects.push(ptr.to_owned());
             }
             if m.contains_key("$ref") {
                 return;

@@ -36,6 +36,18 @@ const QUIRKS: &[&str] = &[
     "enum-name-collision",
     "parameter-name-collision",
     "binary-parameter",
+    "json-schema-keyword",
+    "incomplete-info",
+    "non-string-version",
+    "missing-paths",
+    "operation-without-responses",
+    "response-without-description",
+    "external-docs-without-url",
+    "unsupported-security-scheme",
+    "unknown-type",
+    "boolean-required",
+    "parameter-ref-as-schema",
+    "ref-repaired",
 ];
 
 #[test]

@@ -11,7 +11,9 @@
 //! reported with the pointer of the field, via `serde_path_to_error`).
 
 pub mod examples;
+pub mod json_schema;
 pub mod quirks;
+pub mod structure;
 pub mod swagger2;
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
@@ -51,28 +53,31 @@ pub fn normalize(
     remap: &mut swagger2::Remap,
     diags: &mut Diagnostics,
 ) -> Option<Normalized> {
-    match check_version(&doc, diags)? {
+    let rules = match check_version(&doc, diags)? {
         Version::Swagger2 => {
             let (converted, map) = swagger2::convert(doc, diags);
             doc = converted;
             *remap = map;
+            structure::Rules {
+                v3_1: false,
+                v3_2: false,
+            }
         }
-        Version::OpenApi3 => {}
-    }
+        Version::OpenApi3 { minor } => structure::Rules {
+            v3_1: minor >= 1,
+            v3_2: minor >= 2,
+        },
+    };
     if let Some((file, ov)) = overlay {
         diags.extend(overlay::apply(&mut doc, ov, file));
     }
+    structure::apply(&mut doc, rules, diags);
+    json_schema::apply(&mut doc, rules.v3_1, diags);
     quirks::apply_all(&mut doc, diags);
     if settings.query_array_style == Some(QueryArrayStyle::Brackets) {
         bracket_array_queries(&mut doc);
     }
     id_or_path_parameters(&mut doc, &settings.id_or_path);
-    if doc.get("paths").is_none() {
-        diags.push(
-            Diagnostic::error("missing-paths", at(""), "the document has no `paths`")
-                .with_help("an OpenAPI 3.0 document must list its operations under `paths` (it may be `paths: {}`)"),
-        );
-    }
     if diags.has_errors() {
         return None;
     }
@@ -309,7 +314,10 @@ fn bracket_array_queries(doc: &mut Value) {
 
 enum Version {
     Swagger2,
-    OpenApi3,
+    /// OpenAPI 3.x with its minor version.
+    OpenApi3 {
+        minor: u32,
+    },
 }
 
 /// Setting `id_or_path`: under each prefix, the prefix's last path parameter is an id or a path.
@@ -375,8 +383,13 @@ fn check_version(doc: &Value, diags: &mut Diagnostics) -> Option<Version> {
             .unwrap_or_else(|| v.to_string())
     };
     if let Some(v) = map.get("openapi") {
-        if text(v).starts_with("3.") {
-            return Some(Version::OpenApi3);
+        if let Some(rest) = text(v).strip_prefix("3.") {
+            let minor = rest
+                .split('.')
+                .next()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
+            return Some(Version::OpenApi3 { minor });
         }
         diags.push(
             Diagnostic::error(
@@ -387,7 +400,7 @@ fn check_version(doc: &Value, diags: &mut Diagnostics) -> Option<Version> {
                     text(v)
                 ),
             )
-            .with_help("supported: OpenAPI 3.0 and Swagger 2.0"),
+            .with_help("supported: OpenAPI 3.0, 3.1, 3.2 and Swagger 2.0"),
         );
         return None;
     }
@@ -404,7 +417,7 @@ fn check_version(doc: &Value, diags: &mut Diagnostics) -> Option<Version> {
                     text(v)
                 ),
             )
-            .with_help("supported: OpenAPI 3.0 and Swagger 2.0"),
+            .with_help("supported: OpenAPI 3.0, 3.1, 3.2 and Swagger 2.0"),
         );
         return None;
     }

@@ -6,7 +6,7 @@
 //!
 //! | code | defect | repair |
 //! |---|---|---|
-//! | `non-standard-type` | `type: text`, `type: symbol` (Ruby's names, GitLab's Grape API) | `type: string` |
+//! | `non-standard-type` | `type: text`, `type: symbol` (Ruby's names, GitLab's Grape API), `long`, `double`, `bool`, capitalized names (`String`) | the OpenAPI type (and format) they mean |
 //! | `date-type` | `type: date` (not an OpenAPI type) | `type: string` + `format: date`, or `date-time` where the examples are date-times |
 //! | `array-without-items` | `type: array` without `items` | the items of a request parameter of the same name, else the examples' element type, else any JSON |
 //! | `overlapping-one-of` | `oneOf: [integer, string]`: a numeric string matches both, so no value validates | `anyOf` (same values, valid for validators such as Prism) |
@@ -16,8 +16,9 @@
 //! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data` |
 //! | `paginated-object-response` | a `GET` that takes `page` and `per_page` but is declared to return one object (GitLab: ~48 list endpoints) | an array of that object |
 //!
-//! `unknown-type` is an error: a type that is neither OpenAPI's nor a known misspelling cannot be
-//! guessed; the user corrects it in the overlay.
+//! `unknown-type`: a type that is neither OpenAPI's nor a known misspelling cannot be guessed, so
+//! the schema is read as any JSON value (`serde_json::Value`, which decodes whatever comes); the
+//! warning asks the user to correct it in the overlay.
 
 use super::at;
 use super::examples::{self, Evidence};
@@ -78,11 +79,13 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
         let Some(ty) = node.get("type") else { continue };
         let Some(ty) = ty.as_str().map(str::to_owned) else {
             if !ty.is_array() {
+                let found = ty.to_string();
+                node.remove("type");
                 diags.push(
-                    Diagnostic::error(
-                        "invalid-field",
+                    Diagnostic::warning(
+                        "unknown-type",
                         at(&child(p, "type")),
-                        format!("`type` must be a string, found `{ty}`"),
+                        format!("`type` must be a string, found `{found}`; read as any JSON value"),
                     )
                     .with_help("write one of string, number, integer, boolean, object, array"),
                 );
@@ -115,24 +118,49 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
                 )
                 .with_help(format!("write `type: string` and `format: {format}` (in the spec or its overlay)")),
             );
-        } else if matches!(lower.as_str(), "text" | "symbol" | "str") {
-            // Ruby's names for strings, as Grape writes them (GitLab).
-            node.insert("type".into(), json!("string"));
+        } else if let Some((t, format)) = standard_name(&lower) {
+            // Ruby's names for strings, as Grape writes them (GitLab); Java's and C's names for
+            // numbers; a standard name with capitals (`String`).
+            node.insert("type".into(), json!(t));
+            let read = match format {
+                Some(f) if !node.contains_key("format") => {
+                    node.insert("format".into(), json!(f));
+                    format!("`type: {t}, format: {f}`")
+                }
+                _ => format!("`type: {t}`"),
+            };
             diags.push(
                 Diagnostic::warning(
                     "non-standard-type",
                     at(&child(p, "type")),
-                    format!("`type: {ty}` is not an OpenAPI type; read as `type: string`"),
+                    format!("`type: {ty}` is not an OpenAPI type; read as {read}"),
                 )
-                .with_help("write `type: string` (in the spec or its overlay)"),
+                .with_help(format!("write {read} (in the spec or its overlay)")),
             );
         } else {
+            node.remove("type");
             diags.push(
-                Diagnostic::error("unknown-type", at(&child(p, "type")), format!("`type: {ty}` is not an OpenAPI type"))
+                Diagnostic::warning("unknown-type", at(&child(p, "type")), format!("`type: {ty}` is not an OpenAPI type; read as any JSON value"))
                     .with_help("use one of string, number, integer, boolean, object, array; correct it in the spec's overlay if you do not own the spec"),
             );
         }
     }
+}
+
+/// The OpenAPI type (and format) that a non-standard type name, lowercased, means.
+fn standard_name(lower: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match lower {
+        "text" | "symbol" | "str" | "string" => ("string", None),
+        "long" | "int64" => ("integer", Some("int64")),
+        "int" | "int32" | "integer" => ("integer", None),
+        "float" => ("number", Some("float")),
+        "double" => ("number", Some("double")),
+        "number" | "decimal" => ("number", None),
+        "bool" | "boolean" => ("boolean", None),
+        "object" => ("object", None),
+        "array" => ("array", None),
+        _ => return None,
+    })
 }
 
 /// `type: array` without `items`: the element schema of a request parameter of the same name

@@ -99,6 +99,10 @@ pub fn convert(doc: Value, diags: &mut Diagnostics) -> (Value, Remap) {
                 let (mut params, mut bodies) = (Map::new(), Map::new());
                 for (name, p) in value.as_object().into_iter().flatten() {
                     let ptr = child("/parameters", name);
+                    // Form fields are inlined into the request body of each operation that uses them.
+                    if p.get("in").and_then(Value::as_str) == Some("formData") {
+                        continue;
+                    }
                     if p.get("in").and_then(Value::as_str) == Some("body") {
                         remap.add(child("/components/requestBodies", name), &ptr);
                         bodies.insert(
@@ -268,7 +272,9 @@ fn path_item(
 
 /// `in` of a parameter, looking through a `$ref` to a global parameter.
 fn param_in<'a>(p: &'a Value, globals: &'a Map<String, Value>) -> Option<&'a str> {
-    if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+    if let Some(r) = p.get("$ref").and_then(Value::as_str)
+        && p.get("in").is_none()
+    {
         let name = r.strip_prefix("#/parameters/")?;
         return globals
             .get(&tokens(&format!("/{name}"))[0])?
@@ -489,13 +495,14 @@ fn parameter(p: &Value, new: &str, old: &str, remap: &mut Remap, diags: &mut Dia
     let Value::Object(map) = p else {
         return p.clone();
     };
-    if map.contains_key("$ref") {
+    if map.contains_key("$ref") && !map.contains_key("in") {
         return p.clone();
     }
     remap.add(child(new, "schema"), old);
     let mut out = Map::new();
     for (k, v) in map {
         if SCHEMA_KEYS.contains(&k.as_str())
+            || k == "$ref"
             || k == "collectionFormat"
             || k == "allowEmptyValue" && map.get("in").and_then(Value::as_str) != Some("query")
         {
@@ -537,7 +544,21 @@ fn parameter(p: &Value, new: &str, old: &str, remap: &mut Remap, diags: &mut Dia
         out.insert("style".into(), json!(style));
         out.insert("explode".into(), json!(explode));
     }
-    out.insert("schema".into(), Value::Object(inline_schema(p)));
+    let mut schema = inline_schema(p);
+    if let Some(r) = map.get("$ref") {
+        // A parameter with its own `name` and `in` beside a `$ref` (hey-api's fixtures): the
+        // reference can only be its type.
+        diags.push(
+            Diagnostic::warning(
+                "parameter-ref-as-schema",
+                at_swagger(&child(old, "$ref")),
+                "a non-body parameter has `name` and `in` and also a `$ref`; read the `$ref` as its type",
+            )
+            .with_help("Swagger 2.0 parameters other than `body` take `type`/`format`/`items`, not a schema `$ref`; use a `body` parameter or a simple type"),
+        );
+        schema.insert("$ref".into(), r.clone());
+    }
+    out.insert("schema".into(), Value::Object(schema));
     if location == "path" {
         out.insert("required".into(), json!(true));
     }
