@@ -1,6 +1,8 @@
 //! `cargo xtask codegen [--check] [--verbose]`: regenerates every client from the specs in `specs/`.
 //! `cargo xtask test`: every check CI makes (see `test.rs`).
 //! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
+//! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
+//! compiler over the shared corpus (see `corpus/mod.rs`).
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
 //! output crate's `src/*.rs` and `openapi.json` (the effective spec), written only when changed,
@@ -34,11 +36,9 @@ fn main() -> ExitCode {
             codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
         }
         ["test"] => test::run(),
-        ["corpus"] => corpus::run(None),
-        ["corpus", "--limit", n] => n
-            .parse()
-            .map_or(ExitCode::from(2), |n| corpus::run(Some(n))),
-        ["corpus-one", file] => corpus::one(file),
+        ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
+        ["corpus-one", file] => corpus::one(file, None),
+        ["corpus-one", file, name] => corpus::one(file, Some(name)),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)
@@ -50,11 +50,37 @@ fn main() -> ExitCode {
                 .unwrap_or(ExitCode::SUCCESS),
             Err(_) => ExitCode::from(2),
         },
-        _ => {
-            eprintln!(
-                "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N]"
-            );
-            ExitCode::from(2)
+        _ => usage(),
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N]"
+    );
+    ExitCode::from(2)
+}
+
+/// `corpus [--quick | --long] [--limit N] [--no-compile]`; `None` for anything else.
+fn corpus_args(mut rest: &[&str]) -> Option<corpus::Args> {
+    let mut args = corpus::Args {
+        mode: corpus::Mode::Long,
+        limit: None,
+        compile: true,
+    };
+    while let Some((first, tail)) = rest.split_first() {
+        rest = tail;
+        match *first {
+            "--quick" => args.mode = corpus::Mode::Quick,
+            "--long" => args.mode = corpus::Mode::Long,
+            "--no-compile" => args.compile = false,
+            "--limit" => {
+                let (n, tail) = rest.split_first()?;
+                args.limit = Some(n.parse().ok()?);
+                rest = tail;
+            }
+            _ => return None,
         }
     }
+    Some(args)
 }

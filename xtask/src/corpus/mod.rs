@@ -1,74 +1,266 @@
-//! The `corpus` task: the generator over every document of `../shared/corpus` (MANIFEST.tsv),
-//! each in its own process with a time bound, classified as generated (with N warnings),
-//! rejected (with its first error), panic or timeout; the tables go to `CORPUS.md`.
+//! The `corpus` task: the generator over the documents of `../shared/corpus` (MANIFEST.tsv; the
+//! folder can be moved with `CORPUS_DIR`), then the generated crates through `cargo check`.
 //!
-//! `cargo run --release -p xtask -- corpus [--limit N]`. Compiling the generated crates (the
-//! second half of issue 4) is not done yet.
+//! Each document is generated in its own process (`xtask corpus-one`) with a time bound, on as
+//! many worker threads as there are cores, and classified as generated (with N warnings),
+//! rejected (with its first error), panic or timeout. A generated document's crate is written to
+//! `target/corpus/crates/<crate>/` by `openapi-client-gen`'s library; then every crate is checked
+//! in one `cargo check` of a workspace made of them ([`compile`]), sharing the main workspace's
+//! target folder so the client dependencies already built there are reused. Results stay in
+//! manifest order, so the output is deterministic but for its timings.
+//!
+//! - `cargo xtask corpus --quick`: about 40 documents sampled evenly across folders
+//!   ([`sample`]); fails when one panics, times out or its crate does not compile. Prints its
+//!   summary; `CORPUS.md` is left alone. Skipped (exit 0) when the corpus is not there.
+//! - `cargo xtask corpus [--long]`: every document; writes `CORPUS.md` ([`report`]).
+//! - `--limit N` takes the first N documents of the selection; `--no-compile` only generates.
 
-use generator::{FileSource, Input};
-use std::collections::BTreeMap;
+mod compile;
+mod report;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Reads corpus files relative to the corpus root.
-struct CorpusFs(PathBuf);
-
-impl FileSource for CorpusFs {
-    fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(name)).map_err(|e| e.to_string())
-    }
+/// How much of the corpus a run takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A deterministic sample of about [`QUICK_SAMPLE`] valid documents; the gate of CI.
+    Quick,
+    /// Every document; writes `CORPUS.md`.
+    Long,
 }
 
+/// `cargo xtask corpus`'s flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Args {
+    pub mode: Mode,
+    /// Only the first N documents of the selection.
+    pub limit: Option<usize>,
+    /// Compile the generated crates (`--no-compile` turns it off).
+    pub compile: bool,
+}
+
+/// How many documents quick mode aims at.
+pub const QUICK_SAMPLE: usize = 40;
+/// Quick mode leaves out documents larger than this, so it stays quick on 2 cores.
+const QUICK_MAX_BYTES: u64 = 256 * 1024;
+/// How long one document may take to generate.
+const TIME_BOUND: Duration = Duration::from_secs(30);
+
+/// The corpus folder: `CORPUS_DIR`, else `../shared/corpus` beside the workspace.
 pub fn corpus_root() -> PathBuf {
-    crate::codegen::workspace_root().join("../shared/corpus")
+    std::env::var_os("CORPUS_DIR").map_or_else(
+        || crate::codegen::workspace_root().join("../shared/corpus"),
+        PathBuf::from,
+    )
 }
 
-/// Child mode: generates one document and prints one line, `generated <warnings> <operations>`
-/// or `rejected <code> <message>`; a panic is seen by the parent as exit code 101.
-pub fn one(file: &str) -> ExitCode {
-    let input = Input {
-        spec: file.to_owned(),
-        display_name: file.to_owned(),
-        ..Input::default()
+/// Where the generated crates go: `target/corpus/crates` of the main workspace.
+fn crates_dir() -> PathBuf {
+    crate::codegen::workspace_root().join("target/corpus/crates")
+}
+
+/// Child mode: generates one document (path relative to the corpus root) and prints one line,
+/// `generated <warnings> <operations>` or `rejected <code> <message>`; with a crate name, a
+/// generated document's crate is also written to `target/corpus/crates/<crate>/` (without one,
+/// nothing is written). A panic is seen by the parent as exit code 101.
+pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
+    // Named in any case, so the library need not look for a name in the spec.
+    let name = crate_name.unwrap_or("corpus-document");
+    let mut options =
+        openapi_client_gen::Options::new(corpus_root().join(file), crates_dir().join(name));
+    options.name = Some(name.to_owned());
+    let result = match crate_name {
+        Some(_) => openapi_client_gen::generate_crate(&options),
+        None => openapi_client_gen::check_crate(&options),
     };
-    match generator::generate(&input, &CorpusFs(corpus_root())) {
-        Ok(g) => println!(
-            "generated {} {}",
-            g.diagnostics.warnings(),
-            g.api.operations.len()
-        ),
-        Err(d) => {
-            let first = d.iter().find(|d| d.severity == generator::Severity::Error);
-            match first {
+    match result {
+        Ok(r) => println!("generated {} {}", r.warnings.warnings(), r.operations),
+        Err(openapi_client_gen::Error::Generation { diagnostics, .. }) => {
+            match diagnostics
+                .iter()
+                .find(|d| d.severity == generator::Severity::Error)
+            {
                 Some(e) => println!("rejected {} {}", e.code, e.message.replace('\n', " ")),
                 None => println!("rejected none (no error diagnostic)"),
             }
+        }
+        Err(e) => {
+            eprintln!("fatal: cannot write the crate: {e}");
+            return ExitCode::FAILURE;
         }
     }
     ExitCode::SUCCESS
 }
 
-#[derive(Debug)]
+/// One document of the manifest and what became of it.
+#[derive(Debug, Clone)]
 struct Row {
     id: String,
+    file: String,
     folder: String,
+    /// `2.0`, `3.0`, `3.1`, … (major.minor of the manifest's spec_version).
     version: String,
+    bytes: u64,
     expected_invalid: bool,
+    /// The crate's name (and folder) when generated: unique over the whole manifest.
+    crate_name: String,
     outcome: Outcome,
+    /// `None` when not compiled (not generated, or `--no-compile`).
+    compile: Option<compile::Compiled>,
 }
 
-#[derive(Debug)]
+/// What generating one document gave.
+#[derive(Debug, Clone)]
 enum Outcome {
-    Generated { warnings: u64 },
-    Rejected { code: String, message: String },
+    /// Not run yet.
+    Pending,
+    Generated {
+        warnings: u64,
+    },
+    Rejected {
+        code: String,
+        message: String,
+    },
     Panic(String),
     Timeout,
 }
 
-fn run_one(exe: &Path, file: &str, limit: Duration) -> Outcome {
+/// The manifest's rows, in its order, with unique crate names.
+fn manifest(root: &Path) -> Result<Vec<Row>, String> {
+    let path = root.join("MANIFEST.tsv");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut taken = BTreeSet::new();
+    let mut rows = Vec::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let col = |i: usize| cols.get(i).copied().unwrap_or("");
+        let id = col(0);
+        rows.push(Row {
+            id: id.to_owned(),
+            file: col(1).to_owned(),
+            folder: id.split('/').next().unwrap_or("").to_owned(),
+            version: col(7)
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+                .split('.')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("."),
+            bytes: col(6).parse().unwrap_or(0),
+            expected_invalid: col(11).contains("expected-invalid-or-rejected"),
+            crate_name: unique_crate_name(id, &mut taken),
+            outcome: Outcome::Pending,
+            compile: None,
+        });
+    }
+    Ok(rows)
+}
+
+/// `corpus-` and the manifest id made a crate name (`apisguru/stripe.com` →
+/// `corpus-apisguru-stripe-com`), with `-2`, `-3`, … when an earlier id gave the same name.
+fn unique_crate_name(id: &str, taken: &mut BTreeSet<String>) -> String {
+    let base = openapi_client_gen::crate_name(&format!("corpus-{id}"));
+    let mut name = base.clone();
+    let mut n = 1;
+    while !taken.insert(name.clone()) {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    name
+}
+
+/// Quick mode's selection (indices into `rows`): from each folder, its share of `target`
+/// (at least 2) of the valid documents no larger than `max_bytes`, every k-th one starting in
+/// the middle of the first stride — the same documents every time, spread over each folder.
+fn sample(rows: &[Row], target: usize, max_bytes: u64) -> Vec<usize> {
+    let eligible: Vec<usize> = (0..rows.len())
+        .filter(|&i| !rows[i].expected_invalid && rows[i].bytes <= max_bytes)
+        .collect();
+    let folders: BTreeSet<&str> = eligible.iter().map(|&i| rows[i].folder.as_str()).collect();
+    let mut picked = Vec::new();
+    for folder in folders {
+        let members: Vec<usize> = eligible
+            .iter()
+            .copied()
+            .filter(|&i| rows[i].folder == folder)
+            .collect();
+        let share = (target * members.len()).div_ceil(eligible.len().max(1));
+        let quota = share.max(2).min(members.len());
+        let stride = members.len() as f64 / quota as f64;
+        picked.extend((0..quota).map(|j| members[((j as f64 + 0.5) * stride) as usize]));
+    }
+    picked.sort_unstable();
+    picked
+}
+
+/// Generates `rows[i]` for each selected `i` on one worker per core, writing crates when
+/// `write_crates`; fills in each row's outcome.
+fn generate_all(rows: &mut [Row], selected: &[usize], write_crates: bool) {
+    let exe = std::env::current_exe().expect("the running xtask");
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let bar = progress(selected.len(), "documents generated");
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let rows_ref: &[Row] = rows;
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = selected.get(k) else { break };
+                    let row = &rows_ref[i];
+                    let name = write_crates.then_some(row.crate_name.as_str());
+                    let outcome = run_one(&exe, &row.file, name, TIME_BOUND);
+                    results.lock().expect("no worker panics").push((i, outcome));
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    bar.set_message(row.id.clone());
+                    bar.inc(1);
+                    tick_line(&bar, n, selected.len());
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    for (i, outcome) in results.into_inner().expect("no worker panics") {
+        rows[i].outcome = outcome;
+    }
+}
+
+/// A progress bar on stderr counting `what`; indicatif hides it when stderr is no terminal,
+/// and then [`tick_line`] prints a line every 100 instead.
+fn progress(len: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what} {{msg}}"
+        ))
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The line a hidden progress bar prints instead, every 100 and at the end.
+fn tick_line(bar: &ProgressBar, done: usize, total: usize) {
+    if bar.is_hidden() && (done.is_multiple_of(100) || done == total) {
+        eprintln!("[{done}/{total}] {:.0} s", bar.elapsed().as_secs_f64());
+    }
+}
+
+fn run_one(exe: &Path, file: &str, crate_name: Option<&str>, limit: Duration) -> Outcome {
     let mut child = match Command::new(exe)
-        .args(["corpus-one", file])
+        .arg("corpus-one")
+        .arg(file)
+        .args(crate_name)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -131,169 +323,141 @@ fn run_one(exe: &Path, file: &str, limit: Duration) -> Outcome {
     }
 }
 
-pub fn run(limit_docs: Option<usize>) -> ExitCode {
+/// `cargo xtask corpus …`.
+pub fn run(args: Args) -> ExitCode {
     let root = corpus_root();
-    let manifest = match std::fs::read_to_string(root.join("MANIFEST.tsv")) {
-        Ok(m) => m,
+    if !root.join("MANIFEST.tsv").is_file() {
+        eprintln!(
+            "no corpus at {} (MANIFEST.tsv missing; set CORPUS_DIR to the corpus folder)",
+            root.display()
+        );
+        if args.mode == Mode::Quick {
+            println!("corpus: skipped");
+            return ExitCode::SUCCESS;
+        }
+        return ExitCode::FAILURE;
+    }
+    let mut rows = match manifest(&root) {
+        Ok(rows) => rows,
         Err(e) => {
-            eprintln!("cannot read {}: {e}", root.join("MANIFEST.tsv").display());
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    let exe = std::env::current_exe().expect("the running xtask");
-    let mut rows = Vec::new();
-    let lines: Vec<&str> = manifest
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let total = limit_docs.unwrap_or(lines.len()).min(lines.len());
+    let mut selected: Vec<usize> = match args.mode {
+        Mode::Quick => sample(&rows, QUICK_SAMPLE, QUICK_MAX_BYTES),
+        Mode::Long => (0..rows.len()).collect(),
+    };
+    selected.truncate(args.limit.unwrap_or(usize::MAX));
     let started = Instant::now();
-    for (i, line) in lines.iter().take(total).enumerate() {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (id, file, version, notes) = (
-            cols[0],
-            cols[1],
-            cols.get(7).copied().unwrap_or(""),
-            cols.get(11).copied().unwrap_or(""),
-        );
-        let outcome = run_one(&exe, file, Duration::from_secs(30));
-        if (i + 1) % 50 == 0 || i + 1 == total {
-            eprintln!(
-                "[{}/{}] {:.0} s",
-                i + 1,
-                total,
-                started.elapsed().as_secs_f64()
-            );
+    eprintln!(
+        "corpus: generating {} documents of {}",
+        selected.len(),
+        root.display()
+    );
+    generate_all(&mut rows, &selected, args.compile);
+    let generation_time = started.elapsed();
+    let mut checked = None;
+    if args.compile {
+        let names: Vec<String> = selected
+            .iter()
+            .filter(|&&i| matches!(rows[i].outcome, Outcome::Generated { .. }))
+            .map(|&i| rows[i].crate_name.clone())
+            .collect();
+        eprintln!("corpus: cargo check of {} generated crates", names.len());
+        match compile::check(&crates_dir(), &names) {
+            Ok(result) => {
+                for &i in &selected {
+                    rows[i].compile = result.crates.get(&rows[i].crate_name).cloned();
+                }
+                checked = Some(result.summary);
+            }
+            Err(e) => {
+                eprintln!("corpus: cannot compile the generated crates: {e}");
+                return ExitCode::FAILURE;
+            }
         }
-        rows.push(Row {
-            id: id.to_owned(),
-            folder: id.split('/').next().unwrap_or("").to_owned(),
-            version: version
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect::<String>()
-                .split('.')
-                .take(2)
-                .collect::<Vec<_>>()
-                .join("."),
-            expected_invalid: notes.contains("expected-invalid-or-rejected"),
-            outcome,
-        });
     }
-    let report = report(&rows, started.elapsed());
-    let path = crate::codegen::workspace_root().join("CORPUS.md");
-    if let Err(e) = std::fs::write(&path, &report) {
-        eprintln!("cannot write {}: {e}", path.display());
-        return ExitCode::FAILURE;
+    let rows: Vec<Row> = selected.iter().map(|&i| rows[i].clone()).collect();
+    let timing = report::Timing {
+        generation: generation_time,
+        total: started.elapsed(),
+    };
+    match args.mode {
+        Mode::Quick => report::quick(&rows, checked.as_ref(), &timing),
+        Mode::Long => {
+            let text = report::long(&rows, checked.as_ref(), &timing, &args);
+            let path = crate::codegen::workspace_root().join("CORPUS.md");
+            if let Err(e) = std::fs::write(&path, &text) {
+                eprintln!("cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
     }
-    println!("{report}");
-    ExitCode::SUCCESS
 }
 
-fn report(rows: &[Row], elapsed: Duration) -> String {
-    let mut t = String::new();
-    t.push_str("# The corpus\n\n");
-    t.push_str("Every document of `../shared/corpus` (MANIFEST.tsv) through the generator, each in its own process with a 30 s bound. Documents flagged `expected-invalid-or-rejected` are counted apart: a located error is the right answer for them.\n\n");
-    t.push_str(&format!("Command: `cargo run --release -p xtask -- corpus`; {} documents in {:.0} s on 2 vCPUs.\n\n", rows.len(), elapsed.as_secs_f64()));
-    t.push_str("Not measured yet: whether the generated crates compile (issue 4).\n\n");
-    let tally = |filter: &dyn Fn(&Row) -> bool| {
-        let (mut g, mut r, mut p, mut to) = (0, 0, 0, 0);
-        for row in rows.iter().filter(|r| filter(r)) {
-            match row.outcome {
-                Outcome::Generated { .. } => g += 1,
-                Outcome::Rejected { .. } => r += 1,
-                Outcome::Panic(_) => p += 1,
-                Outcome::Timeout => to += 1,
-            }
-        }
-        (g, r, p, to)
-    };
-    let table = |t: &mut String, title: &str, key: &dyn Fn(&Row) -> String| {
-        t.push_str(&format!("## By {title}\n\n| {title} | documents | generated | rejected | panic | timeout | expected-invalid (rejected / generated) |\n|---|---|---|---|---|---|---|\n"));
-        let mut keys: Vec<String> = rows.iter().map(key).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            let valid = tally(&|r: &Row| key(r) == k && !r.expected_invalid);
-            let invalid = tally(&|r: &Row| key(r) == k && r.expected_invalid);
-            let n = rows.iter().filter(|r| key(r) == k).count();
-            t.push_str(&format!(
-                "| {k} | {n} | {} | {} | {} | {} | {} / {} |\n",
-                valid.0,
-                valid.1,
-                valid.2 + invalid.2,
-                valid.3 + invalid.3,
-                invalid.1,
-                invalid.0
-            ));
-        }
-        t.push('\n');
-    };
-    let all_valid = tally(&|r: &Row| !r.expected_invalid);
-    let all_invalid = tally(&|r: &Row| r.expected_invalid);
-    let valid_n = all_valid.0 + all_valid.1 + all_valid.2 + all_valid.3;
-    t.push_str("## Summary\n\n");
-    t.push_str(&format!(
-        "- valid documents: {valid_n}; generated {} ({:.1}%), rejected {}, panics {}, timeouts {}\n- expected-invalid documents: {}; rejected {}, generated {}, panics {}, timeouts {}\n\n",
-        all_valid.0,
-        100.0 * all_valid.0 as f64 / valid_n.max(1) as f64,
-        all_valid.1,
-        all_valid.2,
-        all_valid.3,
-        all_invalid.0 + all_invalid.1 + all_invalid.2 + all_invalid.3,
-        all_invalid.1,
-        all_invalid.0,
-        all_invalid.2,
-        all_invalid.3
-    ));
-    table(&mut t, "folder", &|r: &Row| r.folder.clone());
-    table(&mut t, "spec version", &|r: &Row| r.version.clone());
-    let mut codes: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| !r.expected_invalid) {
-        if let Outcome::Rejected { code, message } = &r.outcome {
-            let e = codes
-                .entry(code.clone())
-                .or_insert((0, format!("{}: {message}", r.id)));
-            e.0 += 1;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(folder: &str, n: usize, invalid: bool) -> Row {
+        Row {
+            id: format!("{folder}/doc{n}"),
+            file: format!("{folder}/doc{n}.yaml"),
+            folder: folder.to_owned(),
+            version: "3.0".to_owned(),
+            bytes: if n % 10 == 9 { 1 << 30 } else { 100 },
+            expected_invalid: invalid,
+            crate_name: String::new(),
+            outcome: Outcome::Pending,
+            compile: None,
         }
     }
-    let mut codes: Vec<(String, (usize, String))> = codes.into_iter().collect();
-    codes.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
-    t.push_str("## Why valid documents are rejected (first error, most common first)\n\n| code | documents | example |\n|---|---|---|\n");
-    for (code, (n, example)) in codes {
-        t.push_str(&format!(
-            "| `{code}` | {n} | {} |\n",
-            example.replace('|', "\\|")
-        ));
+
+    #[test]
+    fn the_sample_is_deterministic_spread_and_valid() {
+        let mut rows: Vec<Row> = (0..300).map(|n| row("big", n, false)).collect();
+        rows.extend((0..50).map(|n| row("edge", n, n % 2 == 0)));
+        rows.extend((0..3).map(|n| row("tiny", n, false)));
+        let picked = sample(&rows, 40, 1000);
+        assert_eq!(picked, sample(&rows, 40, 1000), "the same every time");
+        let count = |f: &str| picked.iter().filter(|&&i| rows[i].folder == f).count();
+        assert!((30..=40).contains(&count("big")), "{}", count("big"));
+        assert!((2..=5).contains(&count("edge")), "{}", count("edge"));
+        assert_eq!(count("tiny"), 2, "a small folder still has two");
+        assert!(picked.iter().all(|&i| !rows[i].expected_invalid));
+        assert!(
+            picked.iter().all(|&i| rows[i].bytes <= 1000),
+            "large ones left out"
+        );
+        assert!(
+            picked.windows(2).all(|w| w[0] < w[1]),
+            "manifest order, no repeats"
+        );
+        let big: Vec<usize> = picked.iter().copied().filter(|&i| i < 300).collect();
+        assert!(big[0] < 20 && *big.last().unwrap() > 280, "spread: {big:?}");
     }
-    t.push_str("\n## Panics and timeouts\n\n");
-    let bad: Vec<&Row> = rows
-        .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Panic(_) | Outcome::Timeout))
-        .collect();
-    if bad.is_empty() {
-        t.push_str("None.\n");
+
+    #[test]
+    fn crate_names_are_slugs_and_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(
+            unique_crate_name("apisguru/stripe.com", &mut taken),
+            "corpus-apisguru-stripe-com"
+        );
+        assert_eq!(
+            unique_crate_name("apisguru/stripe_com", &mut taken),
+            "corpus-apisguru-stripe-com-2"
+        );
+        assert_eq!(
+            unique_crate_name("apisguru/Stripe COM", &mut taken),
+            "corpus-apisguru-stripe-com-3"
+        );
+        assert_eq!(
+            unique_crate_name("edge/mermade/3.1/pass/Ünï", &mut taken),
+            "corpus-edge-mermade-3-1-pass-n"
+        );
     }
-    for r in bad {
-        let what = match &r.outcome {
-            Outcome::Panic(m) => format!("crashed ({m})"),
-            _ => "timed out".to_owned(),
-        };
-        t.push_str(&format!("- `{}`: {what}\n", r.id));
-    }
-    let warnings: u64 = rows
-        .iter()
-        .map(|r| {
-            if let Outcome::Generated { warnings } = r.outcome {
-                warnings
-            } else {
-                0
-            }
-        })
-        .sum();
-    t.push_str(&format!(
-        "\nWarnings over all generated documents: {warnings}.\n"
-    ));
-    t
 }
