@@ -9,6 +9,10 @@
 //! 4. `cargo test --workspace`: unit tests, snapshot tests (insta never writes snapshots when
 //!    `CI` is set; locally it leaves `.snap.new` files for `cargo insta review`), the freshness
 //!    check of the generated client, wire tests and the Prism end-to-end tests.
+//! 5. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
+//!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
+//!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
+//!    corpus is not there.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -119,7 +123,17 @@ pub fn run() -> ExitCode {
             ],
         )?;
         crate::features::run_checks(None)?;
-        tests(&root, &cargo)
+        tests(&root, &cargo)?;
+        println!("==> corpus sample: generate and compile (cargo xtask corpus --quick)");
+        let quick = crate::corpus::Args {
+            mode: crate::corpus::Mode::Quick,
+            limit: None,
+            compile: true,
+        };
+        match crate::corpus::run(quick) {
+            code if code == ExitCode::SUCCESS => Ok(()),
+            code => Err(code),
+        }
     };
     match steps() {
         Ok(()) => {
