@@ -102,6 +102,26 @@ pub enum TypeKind {
     Alias {
         target: TypeRef,
     },
+    /// `oneOf` / `anyOf`: a value of one of several types, and an `Other(serde_json::Value)`
+    /// variant for a value that is none of them, so decoding never fails on the union itself.
+    Union {
+        variants: Vec<UnionVariant>,
+        /// The property whose value names the variant (an OpenAPI `discriminator` whose
+        /// branches are all references); without one, variants are tried in order.
+        discriminator: Option<String>,
+    },
+}
+
+/// One branch of a [`TypeKind::Union`].
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// The discriminator values that select this variant (with a discriminator).
+    pub tags: Vec<String>,
+    pub doc: Option<String>,
+    /// Boxed because the variant's type contains the union itself (recursion).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

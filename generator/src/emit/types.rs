@@ -1,7 +1,7 @@
 //! Emission of `src/types.rs`: one Rust item per [`TypeDef`], in arena order.
 
 use super::{doc, ident, type_tokens};
-use crate::ir::{Api, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -90,6 +90,10 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
             }
         }
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => union(api, &name, &docs, &cfg, variants, discriminator.as_deref()),
         TypeKind::StringEnum { variants } => string_enum(&name, &docs, &cfg, variants),
         TypeKind::IntEnum { variants } => int_enum(&name, &docs, &cfg, variants),
         TypeKind::Alias { target } => {
@@ -100,6 +104,94 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 t => type_tokens(t, &api.types),
             };
             quote! { #docs #cfg pub type #name = #ty; }
+        }
+    }
+}
+
+/// A union: an enum whose serialized form is the variant's own (`untagged`); decoded by the
+/// discriminator property when there is one, else by trying the variants in order, and kept
+/// as `Other(serde_json::Value)` when no variant fits.
+fn union(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    cfg: &TokenStream,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+) -> TokenStream {
+    let ty = |v: &UnionVariant| {
+        let t = type_tokens(&v.ty, &api.types);
+        if v.boxed {
+            quote! { ::std::boxed::Box<#t> }
+        } else {
+            t
+        }
+    };
+    let items = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let t = ty(v);
+        let text = match (&v.doc, v.tags.as_slice()) {
+            (Some(d), _) if !d.trim().is_empty() => d.trim().to_owned(),
+            (_, []) => format!("A `{}`.", v.name),
+            (_, tags) => format!(
+                "Selected by {}.",
+                tags.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let vdoc = doc(Some(&text));
+        quote! { #vdoc #vname(#t), }
+    });
+    let other_doc = doc(Some(
+        "A value that is none of the declared variants, kept as JSON.",
+    ));
+    let Some(property) = discriminator else {
+        return quote! {
+            #docs
+            #cfg
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#items)*
+                #other_doc
+                Other(::serde_json::Value),
+            }
+        };
+    };
+    let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let vname = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed {
+            quote! { |v| Self::#vname(::std::boxed::Box::new(v)) }
+        } else {
+            quote! { Self::#vname }
+        };
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #docs
+        #cfg
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#items)*
+            #other_doc
+            Other(::serde_json::Value),
+        }
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Other(value)),
+                }
+            }
         }
     }
 }

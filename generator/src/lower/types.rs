@@ -7,7 +7,7 @@
 //! several places stays one Rust type). Fields whose type contains the struct itself are boxed.
 
 use crate::diag::{Diagnostic, Diagnostics, child};
-use crate::ir::{Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+use crate::ir::{Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, UnionVariant, Variant};
 use crate::naming::{self, Names};
 use crate::normalize::at;
 use openapiv3::{
@@ -356,10 +356,18 @@ impl<'m> Types<'m> {
                 Ok(self.structure(&props, &required, name, ptr, diags))
             }
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                if scalar_union(branches) {
-                    Err(TypeRef::IdOrPath)
+                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
                 } else {
-                    Err(TypeRef::Json)
+                    "anyOf"
+                };
+                if scalar_union(branches) {
+                    return Err(TypeRef::IdOrPath);
+                }
+                match branches.as_slice() {
+                    [] => Err(TypeRef::Json),
+                    [only] => Err(self.lower(only, name, &child(&child(ptr, key), "0"), diags)),
+                    _ => Ok(self.union(branches, s, key, name, ptr, diags)),
                 }
             }
             SchemaKind::Not { .. } => Err(TypeRef::Json),
@@ -396,6 +404,79 @@ impl<'m> Types<'m> {
                 }
                 Err(TypeRef::Json)
             }
+        }
+    }
+
+    /// A union of `branches` (at `ptr/key/i`): one variant per branch, named after the branch's
+    /// type; tagged by the schema's discriminator when every branch is a reference.
+    fn union(
+        &mut self,
+        branches: &[ReferenceOr<Schema>],
+        s: &Schema,
+        key: &str,
+        name: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> TypeKind {
+        let mut names = Names::new();
+        names.reserve(&["Other"]);
+        let discriminator = s.schema_data.discriminator.as_ref().filter(|_| {
+            branches
+                .iter()
+                .all(|b| matches!(b, ReferenceOr::Reference { .. }))
+        });
+        let mut variants = Vec::new();
+        for (i, b) in branches.iter().enumerate() {
+            let bptr = child(&child(ptr, key), i.to_string());
+            let (base, tags, doc) = match b {
+                ReferenceOr::Reference { reference } => {
+                    let component = reference.rsplit('/').next().unwrap_or(reference);
+                    let tags = match discriminator {
+                        Some(d) => {
+                            let mut tags: Vec<String> = d
+                                .mapping
+                                .iter()
+                                .filter(|(_, target)| {
+                                    *target == reference || target.as_str() == component
+                                })
+                                .map(|(value, _)| value.clone())
+                                .collect();
+                            if tags.is_empty() {
+                                tags.push(component.to_owned());
+                            }
+                            tags
+                        }
+                        None => Vec::new(),
+                    };
+                    (naming::type_name(component), tags, None)
+                }
+                ReferenceOr::Item(item) => (
+                    item.schema_data
+                        .title
+                        .as_deref()
+                        .map(naming::type_name)
+                        .unwrap_or_default(),
+                    Vec::new(),
+                    item.schema_data.description.clone(),
+                ),
+            };
+            let ty = self.lower(b, &format!("{name}Variant{i}"), &bptr, diags);
+            let base = if base.is_empty() {
+                variant_base(&ty, &self.space, i)
+            } else {
+                base
+            };
+            variants.push(UnionVariant {
+                name: names.unique(&base),
+                ty,
+                tags,
+                doc,
+                boxed: false,
+            });
+        }
+        TypeKind::Union {
+            variants,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
         }
     }
 
@@ -498,6 +579,24 @@ impl<'m> Types<'m> {
     pub fn finish(mut self, _diags: &mut Diagnostics) -> TypeSpace {
         let n = self.space.defs.len();
         for i in 0..n {
+            if let TypeKind::Union { variants, .. } = &self.space.defs[i].kind {
+                let flags: Vec<bool> = variants
+                    .iter()
+                    .map(|v| match &v.ty {
+                        TypeRef::Named(t) => {
+                            reaches(&self.space, *t, TypeId(i), &mut BTreeSet::new())
+                        }
+                        _ => false,
+                    })
+                    .collect();
+                if let TypeKind::Union { variants, .. } = &mut self.space.defs[i].kind {
+                    for (v, b) in variants.iter_mut().zip(flags) {
+                        v.boxed = b;
+                    }
+                }
+            }
+        }
+        for i in 0..n {
             let TypeKind::Struct { fields } = &self.space.defs[i].kind else {
                 continue;
             };
@@ -531,6 +630,10 @@ fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<Type
             TypeRef::Named(t) => reaches(space, *t, to, seen),
             _ => false,
         }),
+        TypeKind::Union { variants, .. } => variants.iter().any(|v| match &v.ty {
+            TypeRef::Named(t) => reaches(space, *t, to, seen),
+            _ => false,
+        }),
         TypeKind::Alias {
             target: TypeRef::Named(t),
         } => reaches(space, *t, to, seen),
@@ -538,9 +641,31 @@ fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<Type
     }
 }
 
+/// A variant name for a union branch of type `ty` with neither reference nor title.
+fn variant_base(ty: &TypeRef, space: &TypeSpace, i: usize) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Boolean".to_owned(),
+        TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::IdOrPath => "IdOrPath".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Vec(inner) => format!("{}List", variant_base(inner, space, i)),
+        TypeRef::Map(inner) => format!("{}Map", variant_base(inner, space, i)),
+        TypeRef::Named(id) => space.get(*id).name.clone(),
+        TypeRef::Json => format!("Variant{i}"),
+    }
+}
+
 /// Whether an inline schema becomes a named type (struct or enum) rather than a plain one.
 fn needs_name(s: &Schema) -> bool {
     match &s.schema_kind {
+        SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => {
+            b.len() > 1 && !scalar_union(b)
+        }
         SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),

@@ -196,6 +196,16 @@ fn rewrite(s: &mut Map<String, Value>) -> Vec<String> {
         s.insert("nullable".into(), Value::Bool(true));
         done.push("`type: null`".to_owned());
     }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(branches)) = s.get_mut(key) {
+            let before = branches.len();
+            branches.retain(|b| !is_null_schema(b));
+            if branches.len() < before {
+                s.insert("nullable".into(), Value::Bool(true));
+                done.push(format!("a `null` branch of `{key}`"));
+            }
+        }
+    }
     if let Some(c) = s.remove("const") {
         if !s.contains_key("enum") {
             s.insert("enum".into(), json!([c]));
@@ -250,6 +260,20 @@ fn rewrite(s: &mut Map<String, Value>) -> Vec<String> {
         }
     }
     done
+}
+
+/// `{type: "null"}`, or what it became once rewritten (`{nullable: true}`).
+fn is_null_schema(v: &Value) -> bool {
+    let Value::Object(m) = v else { return false };
+    let null_type = m.get("type").and_then(Value::as_str) == Some("null")
+        || (m.get("nullable") == Some(&Value::Bool(true)) && !m.contains_key("type"));
+    null_type
+        && m.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "type" | "nullable" | "description" | "title" | "enum"
+            )
+        })
 }
 
 /// The keywords that apply to values of type `t` only.
