@@ -522,6 +522,46 @@ impl Request {
             .append_pair(name, &value.to_param());
     }
 
+    /// Appends a structured query parameter as OpenAPI's default for it reads (`style: form`,
+    /// `explode: true`): each member of an object is a pair of its own (`key=value`), each
+    /// element of an array repeats `name=element`, a scalar is `name=value`. Values nested
+    /// deeper are sent as JSON text; `null`s are left out.
+    pub fn query_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        fn text(v: &serde_json::Value) -> Option<String> {
+            match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            }
+        }
+        let value = serde_json::to_value(value).map_err(Error::Encode)?;
+        let mut pairs = self.url.query_pairs_mut();
+        match &value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if let Some(t) = text(v) {
+                        pairs.append_pair(k, &t);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for t in items.iter().filter_map(text) {
+                    pairs.append_pair(name, &t);
+                }
+            }
+            other => {
+                if let Some(t) = text(other) {
+                    pairs.append_pair(name, &t);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Sets the query parameter `name` to `value`: the first pair named `name` takes the new
     /// value and any others are removed; without one, `name=value` is appended.
     pub fn set_query(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
@@ -574,6 +614,17 @@ impl Request {
     }
 
     /// Sets a header from a parameter.
+    /// Adds a header whose value is a structure, as JSON text.
+    pub fn header_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let text = serde_json::to_string(value).map_err(Error::Encode)?;
+        self.headers.push((name, text));
+        Ok(())
+    }
+
     pub fn header(&mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) {
         self.headers.push((name, value.to_param()));
     }
@@ -1110,6 +1161,23 @@ pub trait ParamValue {
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+}
+
+/// A list in a path segment or header: its elements comma-separated (OpenAPI's `simple`
+/// style, the default there).
+impl<T: ParamValue> ParamValue for [T] {
+    fn to_param(&self) -> String {
+        self.iter()
+            .map(ParamValue::to_param)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn to_param(&self) -> String {
+        self.as_slice().to_param()
     }
 }
 

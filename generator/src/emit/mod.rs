@@ -267,6 +267,8 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
 
 /// Spec text made safe for rustdoc: each line prefixed with a space, trailing spaces dropped.
 fn doc_lines(text: &str) -> Vec<String> {
+    // rustdoc refuses a bare carriage return (old Mac line ends, in real specs).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     text.lines()
         .map(|l| {
             let l = l.trim_end();

@@ -233,12 +233,21 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let wire = &p.wire;
         let call = match (p.location, &p.ty) {
             (ParamLocation::Path, _) => continue,
-            (ParamLocation::Query, TypeRef::Vec(_)) => {
+            (ParamLocation::Query, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
                 let style = style_tokens(p.style);
                 quote! { request.query_array(#wire, value, crate::runtime::ArrayStyle::#style); }
             }
-            (ParamLocation::Query, _) => quote! { request.query(#wire, value); },
-            (ParamLocation::Header, _) => quote! { request.header(#wire, value); },
+            (ParamLocation::Query, t) if is_scalar(api, t) => {
+                quote! { request.query(#wire, value); }
+            }
+            (ParamLocation::Query, _) => quote! { request.query_object(#wire, value)?; },
+            (ParamLocation::Header, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
+                quote! { request.header(#wire, value); }
+            }
+            (ParamLocation::Header, t) if is_scalar(api, t) => {
+                quote! { request.header(#wire, value); }
+            }
+            (ParamLocation::Header, _) => quote! { request.header_json(#wire, value)?; },
             (ParamLocation::Form, TypeRef::File) => quote! { request.form_file(#wire, value); },
             (ParamLocation::Form, TypeRef::Vec(inner)) if **inner == TypeRef::File => {
                 quote! { for file in value { request.form_file(#wire, file); } }
@@ -365,7 +374,7 @@ fn is_scalar(api: &Api, t: &TypeRef) -> bool {
         TypeRef::Named(id) => match &api.types.get(*id).kind {
             crate::ir::TypeKind::StringEnum { .. } | crate::ir::TypeKind::IntEnum { .. } => true,
             crate::ir::TypeKind::Alias { target } => is_scalar(api, target),
-            crate::ir::TypeKind::Struct { .. } => false,
+            crate::ir::TypeKind::Struct { .. } | crate::ir::TypeKind::Union { .. } => false,
         },
         _ => true,
     }

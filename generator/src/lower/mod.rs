@@ -41,7 +41,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     let mut module_names = Names::new();
     module_names.reserve(&["runtime", "types", "client", "error", "prelude"]);
     for tag in &model.tags {
-        let name = module_names.unique(&naming::snake_name(&tag.name));
+        let name = module_names.unique(&module_base(&tag.name));
         modules.push(Module {
             name,
             tag: tag.name.clone(),
@@ -81,7 +81,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
             let module = match modules.iter().position(|m| m.tag == tag) {
                 Some(i) => i,
                 None => {
-                    let name = module_names.unique(&naming::snake_name(&tag));
+                    let name = module_names.unique(&module_base(&tag));
                     modules.push(Module {
                         name,
                         tag: tag.clone(),
@@ -157,6 +157,18 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
 }
 
 /// Records which modules use each type, following fields, aliases, arrays and maps.
+/// A module's name (also its cargo feature) for a tag: the tag in snake case, with `_api`
+/// added where that is a name the crate already uses — a file of its own (`auth`, `types`,
+/// `runtime`, `lib`) or a cargo feature (`default`, `full`, `blocking`).
+fn module_base(tag: &str) -> String {
+    let snake = naming::snake_name(tag);
+    match naming::bare(&snake) {
+        "auth" | "types" | "runtime" | "lib" | "client" | "error" | "prelude" | "default"
+        | "full" | "blocking" => format!("{}_api", naming::bare(&snake)),
+        _ => snake,
+    }
+}
+
 fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
     fn visit(types: &mut crate::ir::TypeSpace, t: &TypeRef, module: usize) {
         match t {
@@ -172,6 +184,9 @@ fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
                         fields.iter().map(|f| f.ty.clone()).collect()
                     }
                     crate::ir::TypeKind::Alias { target } => vec![target.clone()],
+                    crate::ir::TypeKind::Union { variants, .. } => {
+                        variants.iter().map(|v| v.ty.clone()).collect()
+                    }
                     _ => Vec::new(),
                 };
                 for t in &inner {
