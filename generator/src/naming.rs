@@ -9,12 +9,14 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
-const KEYWORDS: [&str; 51] = [
+const KEYWORDS: [&str; 52] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
     "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
     "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    // Reserved in edition 2024, which the generated crates use.
+    "gen",
 ];
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
@@ -144,6 +146,7 @@ mod tests {
         );
         assert_eq!(snake_name("Private-Token"), "private_token");
         assert_eq!(snake_name("type"), "r#type");
+        assert_eq!(snake_name("gen"), "r#gen");
         assert_eq!(snake_name("self"), "self_");
         assert_eq!(snake_name("2fa"), "_2fa");
         assert_eq!(snake_name("名前"), "value");
