@@ -69,6 +69,22 @@ impl<'m> Types<'m> {
         }
     }
 
+    /// Whether lowering is nested past [`MAX_DEPTH`] (reported as an error at `ptr`).
+    fn too_deep(&self, ptr: &str, diags: &mut Diagnostics) -> bool {
+        if self.depth <= MAX_DEPTH {
+            return false;
+        }
+        diags.push(
+            Diagnostic::error(
+                "schema-too-deep",
+                at(ptr),
+                format!("schemas nest deeper than {MAX_DEPTH} levels here"),
+            )
+            .with_help("name deeply nested schemas as components and `$ref` them"),
+        );
+        true
+    }
+
     pub fn lower(
         &mut self,
         s: &ReferenceOr<Schema>,
@@ -76,15 +92,7 @@ impl<'m> Types<'m> {
         ptr: &str,
         diags: &mut Diagnostics,
     ) -> TypeRef {
-        if self.depth > MAX_DEPTH {
-            diags.push(
-                Diagnostic::error(
-                    "schema-too-deep",
-                    at(ptr),
-                    format!("schemas nest deeper than {MAX_DEPTH} levels here"),
-                )
-                .with_help("name deeply nested schemas as components and `$ref` them"),
-            );
+        if self.too_deep(ptr, diags) {
             return TypeRef::Json;
         }
         self.depth += 1;
@@ -276,15 +284,7 @@ impl<'m> Types<'m> {
         ptr: &str,
         diags: &mut Diagnostics,
     ) -> Result<TypeKind, TypeRef> {
-        if self.depth > MAX_DEPTH {
-            diags.push(
-                Diagnostic::error(
-                    "schema-too-deep",
-                    at(ptr),
-                    format!("schemas nest deeper than {MAX_DEPTH} levels here"),
-                )
-                .with_help("name deeply nested schemas as components and `$ref` them"),
-            );
+        if self.too_deep(ptr, diags) {
             return Err(TypeRef::Json);
         }
         self.depth += 1;

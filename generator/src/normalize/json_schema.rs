@@ -70,9 +70,11 @@ pub fn apply(doc: &mut Value, modern: bool, diags: &mut Diagnostics) {
         *slot = if b { json!({}) } else { json!({ "not": {} }) };
         warn(&p, format!("boolean schema `{b}`"), diags);
     }
-    boolean_required(doc, diags);
+    // `boolean_required` only removes keys, so the schemas' places stay valid for the rewrite.
+    let ptrs = crate::walk::schema_pointers(doc);
+    boolean_required(doc, &ptrs, diags);
     // Children before parents: a parent's rewrite may move its children.
-    for p in crate::walk::schema_pointers(doc).iter().rev() {
+    for p in ptrs.iter().rev() {
         let Some(Value::Object(s)) = doc.pointer_mut(p) else {
             continue;
         };
@@ -84,9 +86,9 @@ pub fn apply(doc: &mut Value, modern: bool, diags: &mut Diagnostics) {
 
 /// `required: true` on a property (JSON Schema draft 3, still written by hand): the property
 /// joins its parent's `required` list. Invalid in every OpenAPI version, so always a warning.
-fn boolean_required(doc: &mut Value, diags: &mut Diagnostics) {
-    for p in crate::walk::schema_pointers(doc) {
-        let Some(Value::Object(s)) = doc.pointer_mut(&p) else {
+fn boolean_required(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
+    for p in ptrs {
+        let Some(Value::Object(s)) = doc.pointer_mut(p) else {
             continue;
         };
         // Not on a property (a request body's schema, say): nothing to join, so dropped.
@@ -95,7 +97,7 @@ fn boolean_required(doc: &mut Value, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::warning(
                     "boolean-required",
-                    at(&crate::diag::child(&p, "required")),
+                    at(&crate::diag::child(p, "required")),
                     format!("`required: {b}` on a schema is JSON Schema draft 3; OpenAPI lists required properties in the parent's `required`"),
                 )
                 .with_help("remove it, or list the property in its parent schema's `required` array"),
@@ -113,7 +115,7 @@ fn boolean_required(doc: &mut Value, diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::warning(
                         "boolean-required",
-                        at(&format!("{}/required", crate::diag::child(&crate::diag::child(&p, "properties"), name))),
+                        at(&format!("{}/required", crate::diag::child(&crate::diag::child(p, "properties"), name))),
                         format!("`required: {b}` on a property is JSON Schema draft 3; OpenAPI lists required properties in the parent's `required`"),
                     )
                     .with_help("list the property's name in its parent schema's `required` array"),
