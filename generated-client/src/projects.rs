@@ -10488,20 +10488,22 @@ impl<'a> GetApiV4ProjectsIdSnapshot<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download a (possibly inconsistent) snapshot of a repository
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+    pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
         let request = self.request()?;
         let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+        crate::runtime::bytes(response).await
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
     #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
         crate::runtime::block_on(self.send())
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSnapshot<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
+    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -102,6 +102,12 @@ pub enum TypeKind {
     Alias {
         target: TypeRef,
     },
+    /// A tuple struct around the target, for a schema that contains itself through a list or
+    /// map only (`RecursiveArray: {type: array, items: {$ref: RecursiveArray}}`), which a type
+    /// alias cannot express.
+    Newtype {
+        target: TypeRef,
+    },
     /// `oneOf` / `anyOf`: a value of one of several types, and an `Other(serde_json::Value)`
     /// variant for a value that is none of them, so decoding never fails on the union itself.
     Union {
@@ -136,8 +142,21 @@ pub struct Field {
     pub name: String,
     pub wire: String,
     pub ty: TypeRef,
-    /// Absent from the JSON object allowed (`Option` unless required and not nullable).
+    /// `Option`: absent from the JSON object allowed (not required, or read-only or
+    /// write-only, so missing in one direction), or `null` allowed.
     pub optional: bool,
+    /// The schema lists the property as required: an `Option` that is `None` is still sent,
+    /// as `null`.
+    pub required: bool,
+    /// `null` is a value of the property (`nullable: true`, or `"null"` among 3.1 types).
+    pub nullable: bool,
+    /// Absent and `null` mean different things (an optional nullable field of a `PATCH`
+    /// body: absent leaves the value, `null` clears it): `Option<Option<T>>`.
+    pub explicit_null: bool,
+    /// `readOnly`: the server sends it, requests should not.
+    pub read_only: bool,
+    /// `writeOnly`: requests send it, the server does not (a password).
+    pub write_only: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
     /// Boxed because the field's type contains the struct itself (recursion).
@@ -150,7 +169,11 @@ pub enum TypeRef {
     String,
     Bool,
     I64,
+    /// `format: uint64` (or `uint`, `uint32`, …): values up to 2^64-1.
+    U64,
     F64,
+    /// `format: uuid`.
+    Uuid,
     Date,
     DateTime,
     /// Any JSON value.
@@ -254,6 +277,9 @@ pub struct Body {
     pub kind: BodyKind,
     /// The JSON body's type (`None` for form bodies).
     pub ty: Option<TypeRef>,
+    /// The JSON body's media type when it is a specific one other than `application/json`
+    /// (`application/merge-patch+json`): sent as the `Content-Type`.
+    pub media: Option<String>,
     pub required: bool,
     pub doc: Option<String>,
 }
@@ -272,7 +298,33 @@ pub enum BodyKind {
 pub struct Response {
     /// Status codes counted as success (`200`, `2XX`, …), as written.
     pub statuses: Vec<String>,
-    /// The body type; `None` when the success responses declare no body.
+    /// The body type when every success status declares the same one; `None` when they
+    /// declare no body (or differ: see `per_status`).
+    pub ty: Option<TypeRef>,
+    pub doc: Option<String>,
+    /// When the success statuses declare different bodies (`200` with a body and `204`
+    /// without, `200` and `201` with different types), `send` returns this enum instead.
+    pub per_status: Option<StatusEnum>,
+}
+
+/// The per-operation enum of success responses, one variant per declared status.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusEnum {
+    /// Rust name (UpperCamelCase), unique among the builders.
+    pub name: String,
+    pub variants: Vec<StatusVariant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusVariant {
+    /// Rust variant name (`Ok`, `Created`, `NoContent`, `Status299`; `Success` for `2XX` or
+    /// `default`).
+    pub name: String,
+    /// The status as written: `201`, `2XX`, `default`.
+    pub status: String,
+    /// A numeric status; `None` for `2XX` and `default`, which take every other success status.
+    pub code: Option<u16>,
+    /// The body type; `None` when the status declares no body.
     pub ty: Option<TypeRef>,
     pub doc: Option<String>,
 }

@@ -633,9 +633,18 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        self.json_body_as(body, "application/json")
+    }
+
+    /// Sets a JSON body sent with a media type of its own (`application/merge-patch+json`).
+    pub fn json_body_as<T: serde::Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
         self.body = Some(Body::Bytes {
-            content_type: "application/json",
+            content_type,
             bytes,
         });
         Ok(())
@@ -753,6 +762,36 @@ pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
 /// `com/example/app` → `com`, `example`, `app`), each then encoded on its own.
 pub fn multi_segment(value: &str) -> Vec<String> {
     value.split('/').map(str::to_owned).collect()
+}
+
+/// A structured path parameter in OpenAPI's default `simple` style: an object as
+/// `key,value,key,value`, a list as `a,b`, a scalar (a union's string or number) as itself.
+/// The result is then encoded as one segment like any other value.
+pub fn path_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let value = serde_json::to_value(value).map_err(Error::Encode)?;
+    Ok(match &value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), v.to_param()])
+            .collect::<Vec<_>>()
+            .join(","),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(ParamValue::to_param)
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_param(),
+    })
+}
+
+/// Deserializes a field whose absence and `null` differ (`Option<Option<T>>`, with
+/// `#[serde(default)]` for absence): a present value, `null` included, is `Some`.
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 /// Reads and discards a response body that the operation declares empty.
@@ -1203,6 +1242,7 @@ display_param!(
     f32,
     f64,
     chrono::NaiveDate,
+    uuid::Uuid,
     IdOrPath
 );
 

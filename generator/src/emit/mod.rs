@@ -154,6 +154,7 @@ serde_json = "1"
 thiserror = "2"
 tokio = { version = "1", features = ["time"] }
 url = "2"
+uuid = { version = "1", features = ["serde"] }
 "#;
 
 fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
@@ -287,6 +288,8 @@ pub(crate) fn type_tokens(t: &TypeRef, space: &TypeSpace) -> TokenStream {
         TypeRef::String => quote! { ::std::string::String },
         TypeRef::Bool => quote! { bool },
         TypeRef::I64 => quote! { i64 },
+        TypeRef::U64 => quote! { u64 },
+        TypeRef::Uuid => quote! { ::uuid::Uuid },
         TypeRef::F64 => quote! { f64 },
         TypeRef::Date => quote! { ::chrono::NaiveDate },
         TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },

@@ -199,8 +199,17 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 .map(|p| match p {
                     SegmentPart::Literal(l) => quote! { ::std::string::String::from(#l) },
                     SegmentPart::Param(i) => {
-                        let n = ident(&op.params[*i].name);
-                        quote! { crate::runtime::ParamValue::to_param(&self.#n) }
+                        let p = &op.params[*i];
+                        let n = ident(&p.name);
+                        let text = match &p.ty {
+                            TypeRef::Vec(inner) => is_scalar(api, inner),
+                            t => is_scalar(api, t),
+                        };
+                        if text {
+                            quote! { crate::runtime::ParamValue::to_param(&self.#n) }
+                        } else {
+                            quote! { crate::runtime::path_value(&self.#n)? }
+                        }
                     }
                 })
                 .collect();
@@ -223,10 +232,15 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     for i in &ins {
         let n = &i.name;
         let Some(p) = i.param else {
+            let set = |body: TokenStream| match op.body.as_ref().and_then(|b| b.media.as_deref()) {
+                Some(media) => quote! { request.json_body_as(#body, #media)?; },
+                None => quote! { request.json_body(#body)?; },
+            };
             statements.push(if i.required {
-                quote! { request.json_body(&self.#n)?; }
+                set(quote! { &self.#n })
             } else {
-                quote! { if let ::std::option::Option::Some(body) = &self.#n { request.json_body(body)?; } }
+                let set = set(quote! { body });
+                quote! { if let ::std::option::Option::Some(body) = &self.#n { #set } }
             });
             continue;
         };
@@ -266,24 +280,21 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             quote! { if let ::std::option::Option::Some(value) = &self.#n { #call } }
         });
     }
-    let (ret, finish) = match &op.response.ty {
-        Some(TypeRef::Bytes) => (
-            quote! { ::std::vec::Vec<u8> },
-            quote! { crate::runtime::bytes(response).await },
-        ),
-        Some(t) => {
-            let t = type_tokens(t, &api.types);
-            (
-                t.clone(),
-                quote! { crate::runtime::json::<#t>(response).await },
-            )
+    let (ret, finish, status_enum) = match &op.response.per_status {
+        Some(e) => {
+            let (ret, finish, def) = status_enum(api, op, e);
+            (ret, finish, def)
         }
-        None => (
-            quote! { () },
-            quote! { crate::runtime::empty(response).await },
-        ),
+        None => {
+            let (ret, finish) = decode(api, op.response.ty.as_ref());
+            (ret, quote! { #finish.await }, TokenStream::new())
+        }
     };
     let ret_doc = match &op.response.doc {
+        Some(_) if op.response.per_status.is_some() => format!(
+            "Sends the request. On success ({}), the variant of the status the server answered.",
+            op.response.statuses.join(", ")
+        ),
         Some(d) => format!(
             "Sends the request. On success ({}): {}",
             op.response.statuses.join(", "),
@@ -324,6 +335,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let allow_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     quote! {
+        #status_enum
         #sdoc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
@@ -367,6 +379,99 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The return type of a body and the expression (still to be awaited) that decodes it from
+/// `response`.
+fn decode(api: &Api, ty: Option<&TypeRef>) -> (TokenStream, TokenStream) {
+    match ty {
+        Some(TypeRef::Bytes) => (
+            quote! { ::std::vec::Vec<u8> },
+            quote! { crate::runtime::bytes(response) },
+        ),
+        Some(t) => {
+            let t = type_tokens(t, &api.types);
+            (t.clone(), quote! { crate::runtime::json::<#t>(response) })
+        }
+        None => (quote! { () }, quote! { crate::runtime::empty(response) }),
+    }
+}
+
+/// The enum of an operation's success responses, and the `send` tail that picks the variant
+/// by status: `(return type, tail, definition)`.
+fn status_enum(
+    api: &Api,
+    op: &Operation,
+    e: &crate::ir::StatusEnum,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let name = ident(&e.name);
+    let mut defs = Vec::new();
+    let mut arms = Vec::new();
+    let mut catch_all = None;
+    for v in &e.variants {
+        let vname = ident(&v.name);
+        let vdoc = match &v.doc {
+            Some(d) => format!("`{}`: {}", v.status, d.trim()),
+            None => format!("`{}`", v.status),
+        };
+        let vdoc = doc(Some(&vdoc));
+        let (ty, decode) = decode(api, v.ty.as_ref());
+        let (def, value) = match &v.ty {
+            Some(_) => (
+                quote! { #vdoc #vname(#ty), },
+                quote! { #decode.await.map(#name::#vname) },
+            ),
+            None => (
+                quote! { #vdoc #vname, },
+                quote! { #decode.await.map(|()| #name::#vname) },
+            ),
+        };
+        defs.push(def);
+        match v.code {
+            Some(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote! { #code => #value, });
+            }
+            None => catch_all = Some(quote! { _ => #value, }),
+        }
+    }
+    let catch_all = match catch_all {
+        Some(arm) => arm,
+        None => {
+            defs.push(quote! {
+                /// A success status the API does not declare, with the body as received.
+                Other {
+                    status: ::reqwest::StatusCode,
+                    body: ::std::vec::Vec<u8>,
+                },
+            });
+            quote! {
+                _ => {
+                    let status = response.status();
+                    crate::runtime::bytes(response).await.map(|body| #name::Other { status, body })
+                }
+            }
+        }
+    };
+    let edoc = doc(Some(&format!(
+        "What [`{}::send`] returns: one variant per success status of `{} {}`.",
+        op.builder, op.method, op.path
+    )));
+    let def = quote! {
+        #edoc
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#defs)*
+        }
+    };
+    let tail = quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            #catch_all
+        }
+    };
+    (quote! { #name }, tail, def)
+}
+
 /// Whether values of `t` are one text (`ParamValue`): scalars and enums, not structures.
 fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     match t {
@@ -374,6 +479,7 @@ fn is_scalar(api: &Api, t: &TypeRef) -> bool {
         TypeRef::Named(id) => match &api.types.get(*id).kind {
             crate::ir::TypeKind::StringEnum { .. } | crate::ir::TypeKind::IntEnum { .. } => true,
             crate::ir::TypeKind::Alias { target } => is_scalar(api, target),
+            crate::ir::TypeKind::Newtype { .. } => false,
             crate::ir::TypeKind::Struct { .. } | crate::ir::TypeKind::Union { .. } => false,
         },
         _ => true,

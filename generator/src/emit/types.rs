@@ -1,7 +1,7 @@
 //! Emission of `src/types.rs`: one Rust item per [`TypeDef`], in arena order.
 
 use super::{doc, ident, type_tokens};
-use crate::ir::{Api, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Api, TypeDef, TypeKind, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -65,12 +65,47 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         format!("**Deprecated.** {text}")
                     };
                 }
+                let note = if f.read_only {
+                    Some("Read-only: the server sets it; requests leave it `None`.")
+                } else if f.write_only {
+                    Some("Write-only: requests send it; the server never returns it.")
+                } else if f.explicit_null {
+                    Some("`None` leaves the value as it is (the field is not sent); `Some(None)` sends `null`, which clears it.")
+                } else if f.optional && f.required {
+                    Some("Required but nullable: `None` is sent as `null`.")
+                } else {
+                    None
+                };
+                if let Some(note) = note {
+                    if !text.trim().is_empty() {
+                        text.push_str("\n\n");
+                    }
+                    text.push_str(note);
+                }
                 let fdoc = doc(Some(&text));
                 let rename = (f.name != f.wire).then(|| {
                     let wire = &f.wire;
                     quote! { #[serde(rename = #wire)] }
                 });
-                if f.optional {
+                if f.explicit_null {
+                    quote! {
+                        #fdoc
+                        #rename
+                        #[serde(
+                            default,
+                            skip_serializing_if = "::std::option::Option::is_none",
+                            deserialize_with = "crate::runtime::double_option"
+                        )]
+                        pub #fname: ::std::option::Option<::std::option::Option<#ty>>,
+                    }
+                } else if f.optional && f.required {
+                    quote! {
+                        #fdoc
+                        #rename
+                        #[serde(default)]
+                        pub #fname: ::std::option::Option<#ty>,
+                    }
+                } else if f.optional {
                     quote! {
                         #fdoc
                         #rename
@@ -96,13 +131,18 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         } => union(api, &name, &docs, &cfg, variants, discriminator.as_deref()),
         TypeKind::StringEnum { variants } => string_enum(&name, &docs, &cfg, variants),
         TypeKind::IntEnum { variants } => int_enum(&name, &docs, &cfg, variants),
+        TypeKind::Newtype { target } => {
+            let ty = type_tokens(target, &api.types);
+            quote! {
+                #docs
+                #cfg
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Alias { target } => {
-            let ty = match target {
-                TypeRef::Named(id) if api.types.get(*id).name == def.name => {
-                    quote! { ::serde_json::Value }
-                }
-                t => type_tokens(t, &api.types),
-            };
+            let ty = type_tokens(target, &api.types);
             quote! { #docs #cfg pub type #name = #ty; }
         }
     }

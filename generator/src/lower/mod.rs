@@ -10,7 +10,7 @@ pub mod types;
 use crate::diag::{Diagnostic, Diagnostics, child};
 use crate::ir::{
     Api, ArrayStyle, AuthKind, AuthScheme, Body, BodyKind, Module, Operation, Param, ParamLocation,
-    Response, Segment, SegmentPart, TypeRef,
+    Response, Segment, SegmentPart, StatusEnum, StatusVariant, TypeRef,
 };
 use crate::naming::{self, Names};
 use crate::normalize::at;
@@ -54,8 +54,13 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
         "new",
         "with_http_client",
         "with_bearer_token",
+        "with_header_credential",
+        "with_query_credential",
+        "with_retry_policy",
+        "retry_policy",
         "base_url",
         "http_client",
+        "send",
         "url",
         "execute",
     ]);
@@ -114,6 +119,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
                     statuses: Vec::new(),
                     ty: None,
                     doc: None,
+                    per_status: None,
                 },
                 paginated: false,
                 origin: op_ptr.clone(),
@@ -131,7 +137,16 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
             );
             lower_segments(path, &op_ptr, &mut lowered, diags);
             lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
-            lower_response(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
+            lower_response(
+                model,
+                &mut types,
+                op,
+                &op_ptr,
+                &ctx,
+                &mut builder_names,
+                &mut lowered,
+                diags,
+            );
             lowered.paginated = lowered.method == "GET"
                 && matches!(lowered.response.ty, Some(TypeRef::Vec(_)))
                 && lowered
@@ -144,6 +159,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     let auth = lower_auth(model);
     let mut types = types.finish(diags);
     mark_usage(&mut types, &operations);
+    mark_explicit_null(&mut types, &operations);
     Api {
         title: model.info.title.clone(),
         version: model.info.version.clone(),
@@ -156,19 +172,20 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     }
 }
 
-/// Records which modules use each type, following fields, aliases, arrays and maps.
 /// A module's name (also its cargo feature) for a tag: the tag in snake case, with `_api`
 /// added where that is a name the crate already uses — a file of its own (`auth`, `types`,
-/// `runtime`, `lib`) or a cargo feature (`default`, `full`, `blocking`).
+/// `runtime`, `lib`; `main.rs` would make cargo build a binary) or a cargo feature
+/// (`default`, `full`, `blocking`).
 fn module_base(tag: &str) -> String {
     let snake = naming::snake_name(tag);
     match naming::bare(&snake) {
-        "auth" | "types" | "runtime" | "lib" | "client" | "error" | "prelude" | "default"
-        | "full" | "blocking" => format!("{}_api", naming::bare(&snake)),
+        "auth" | "types" | "runtime" | "lib" | "main" | "client" | "error" | "prelude"
+        | "default" | "full" | "blocking" => format!("{}_api", naming::bare(&snake)),
         _ => snake,
     }
 }
 
+/// Records which modules use each type, following fields, aliases, arrays and maps.
 fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
     fn visit(types: &mut crate::ir::TypeSpace, t: &TypeRef, module: usize) {
         match t {
@@ -183,7 +200,8 @@ fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
                     crate::ir::TypeKind::Struct { fields } => {
                         fields.iter().map(|f| f.ty.clone()).collect()
                     }
-                    crate::ir::TypeKind::Alias { target } => vec![target.clone()],
+                    crate::ir::TypeKind::Alias { target }
+                    | crate::ir::TypeKind::Newtype { target } => vec![target.clone()],
                     crate::ir::TypeKind::Union { variants, .. } => {
                         variants.iter().map(|v| v.ty.clone()).collect()
                     }
@@ -202,13 +220,64 @@ fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
             .iter()
             .map(|p| &p.ty)
             .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
-            .chain(op.response.ty.iter());
+            .chain(op.response.ty.iter())
+            .chain(
+                op.response
+                    .per_status
+                    .iter()
+                    .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
+            );
         for t in used {
             visit(types, t, op.module);
         }
     }
     for def in &mut types.defs {
         def.used_by.sort_unstable();
+    }
+}
+
+/// In the types a `PATCH` body reaches, an optional nullable field distinguishes absent
+/// (leave the value as it is) from `null` (clear it), as JSON Merge Patch (RFC 7396) and most
+/// `PATCH` endpoints read them: such fields become `Option<Option<T>>`.
+fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+    fn visit(types: &crate::ir::TypeSpace, t: &TypeRef, seen: &mut std::collections::BTreeSet<usize>) {
+        match t {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => visit(types, inner, seen),
+            TypeRef::Named(id) => {
+                if !seen.insert(id.0) {
+                    return;
+                }
+                match &types.get(*id).kind {
+                    crate::ir::TypeKind::Struct { fields } => {
+                        for f in fields {
+                            visit(types, &f.ty, seen);
+                        }
+                    }
+                    crate::ir::TypeKind::Alias { target }
+                    | crate::ir::TypeKind::Newtype { target } => visit(types, target, seen),
+                    crate::ir::TypeKind::Union { variants, .. } => {
+                        for v in variants {
+                            visit(types, &v.ty, seen);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for op in operations.iter().filter(|o| o.method == "PATCH") {
+        if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            visit(types, t, &mut seen);
+        }
+    }
+    for i in seen {
+        if let crate::ir::TypeKind::Struct { fields } = &mut types.defs[i].kind {
+            for f in fields {
+                f.explicit_null = f.nullable && !f.required && !f.read_only;
+            }
+        }
     }
 }
 
@@ -477,9 +546,12 @@ fn lower_body(
             ),
             None => TypeRef::Json,
         };
+        let essence = media.split(';').next().unwrap_or(media).trim();
+        let specific = essence.ends_with("+json") && !essence.contains('*');
         out.body = Some(Body {
             kind: BodyKind::Json,
             ty: Some(ty),
+            media: specific.then(|| essence.to_ascii_lowercase()),
             required: body.required,
             doc: body.description.clone(),
         });
@@ -553,57 +625,127 @@ fn lower_body(
     out.body = Some(Body {
         kind,
         ty: None,
+        media: None,
         required: body.required,
         doc: body.description.clone(),
     });
 }
 
+#[allow(clippy::too_many_arguments)]
 fn lower_response(
     model: &OpenAPI,
     types: &mut Types,
     op: &openapiv3::Operation,
     op_ptr: &str,
     ctx: &str,
+    builder_names: &mut Names,
     out: &mut Operation,
     diags: &mut Diagnostics,
 ) {
     let resp_ptr = child(op_ptr, "responses");
-    let mut success: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = op
+    let mut success: Vec<(String, Option<u16>, &ReferenceOr<openapiv3::Response>)> = op
         .responses
         .responses
         .iter()
-        .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .filter_map(|(code, r)| match code {
+            StatusCode::Code(c @ 200..=299) => Some((code.to_string(), Some(*c), r)),
+            StatusCode::Range(2) => Some((code.to_string(), None, r)),
+            _ => None,
+        })
         .collect();
-    success.sort_by_key(|(c, _)| (*c).clone());
-    out.response.statuses = success.iter().map(|(c, _)| c.to_string()).collect();
-    for (code, r) in &success {
-        let ptr = child(&resp_ptr, code.to_string());
+    success.sort_by_key(|(status, code, _)| (code.is_none(), status.clone()));
+    // An operation that declares no 2xx response but a `default` one: the default describes
+    // its success (many hand-written specs answer everything with `default`).
+    if success.is_empty()
+        && let Some(r) = &op.responses.default
+    {
+        success.push(("default".to_owned(), None, r));
+    }
+    out.response.statuses = success.iter().map(|(s, _, _)| s.clone()).collect();
+    let mut variant_names = Names::new();
+    variant_names.reserve(&["Other"]);
+    let mut variants = Vec::new();
+    for (i, (status, code, r)) in success.iter().enumerate() {
+        let ptr = child(&resp_ptr, status);
+        let name = variant_names.unique(&status_variant(*code));
         let Some(r) = resolve(r, "responses", |c| &c.responses, model) else {
             diags.push(Diagnostic::warning(
                 "unresolved-response",
                 at(&ptr),
                 "the `$ref` does not name a response in `components/responses`; it is read as having no body",
             ));
+            variants.push(StatusVariant {
+                name,
+                status: status.clone(),
+                code: *code,
+                ty: None,
+                doc: None,
+            });
             continue;
         };
-        if out.response.doc.is_none() && !r.description.is_empty() {
-            out.response.doc = Some(r.description.clone());
+        let doc = (!r.description.trim().is_empty()).then(|| r.description.clone());
+        if out.response.doc.is_none() {
+            out.response.doc = doc.clone();
         }
-        let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) else {
-            continue;
+        // Inline body types: `{Op}Response` for the first status, as when there is one, and
+        // `{Op}{Variant}Response` for the others.
+        let type_ctx = if i == 0 {
+            format!("{ctx}Response")
+        } else {
+            format!("{ctx}{name}Response")
         };
-        let ty = match &mt.schema {
-            Some(s) => types.lower(
-                s,
-                &format!("{ctx}Response"),
-                &child(&child(&child(&ptr, "content"), media), "schema"),
-                diags,
-            ),
-            None => TypeRef::Json,
+        let ty = if let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) {
+            Some(match &mt.schema {
+                Some(s) => types.lower(
+                    s,
+                    &type_ctx,
+                    &child(&child(&child(&ptr, "content"), media), "schema"),
+                    diags,
+                ),
+                None => TypeRef::Json,
+            })
+        } else if !r.content.is_empty() {
+            // A body that is not JSON (a file, an image, plain text): its bytes.
+            Some(TypeRef::Bytes)
+        } else {
+            None
         };
-        if out.response.ty.is_none() {
-            out.response.ty = Some(ty);
-        }
+        variants.push(StatusVariant {
+            name,
+            status: status.clone(),
+            code: *code,
+            ty,
+            doc,
+        });
+    }
+    let Some(first) = variants.first() else {
+        return;
+    };
+    if variants.iter().all(|v| v.ty == first.ty) {
+        out.response.ty = first.ty.clone();
+    } else {
+        out.response.per_status = Some(StatusEnum {
+            name: builder_names.unique(&format!("{}Response", out.builder)),
+            variants,
+        });
+    }
+}
+
+/// The variant name for a success status: its reason phrase (RFC 9110) in UpperCamelCase.
+fn status_variant(code: Option<u16>) -> String {
+    match code {
+        None => "Success".to_owned(),
+        Some(200) => "Ok".to_owned(),
+        Some(201) => "Created".to_owned(),
+        Some(202) => "Accepted".to_owned(),
+        Some(203) => "NonAuthoritativeInformation".to_owned(),
+        Some(204) => "NoContent".to_owned(),
+        Some(205) => "ResetContent".to_owned(),
+        Some(206) => "PartialContent".to_owned(),
+        Some(207) => "MultiStatus".to_owned(),
+        Some(208) => "AlreadyReported".to_owned(),
+        Some(226) => "ImUsed".to_owned(),
+        Some(c) => format!("Status{c}"),
     }
 }
 

@@ -310,6 +310,9 @@ impl<'m> Types<'m> {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
                     VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                     VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f.eq_ignore_ascii_case("uuid") => {
+                        TypeRef::Uuid
+                    }
                     _ => TypeRef::String,
                 })
             }
@@ -319,7 +322,14 @@ impl<'m> Types<'m> {
                     return Ok(int_enum(&values, s));
                 }
                 // Always 64-bit: ids declared `int32` exceed 2^31 on large instances.
-                Err(TypeRef::I64)
+                Err(match &it.format {
+                    VariantOrUnknownOrEmpty::Unknown(f)
+                        if f.to_ascii_lowercase().starts_with("uint") =>
+                    {
+                        TypeRef::U64
+                    }
+                    _ => TypeRef::I64,
+                })
             }
             SchemaKind::Type(Type::Number(_)) => Err(TypeRef::F64),
             SchemaKind::Type(Type::Boolean(_)) => Err(TypeRef::Bool),
@@ -554,19 +564,29 @@ impl<'m> Types<'m> {
             let pctx = format!("{name}{}", naming::type_name(wire));
             let pptr = child(&child(ptr, "properties"), wire);
             let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
-            let (doc, nullable, deprecated) = match prop {
+            let (doc, nullable, deprecated, read_only, write_only) = match prop {
                 ReferenceOr::Item(p) => (
                     p.schema_data.description.clone(),
                     p.schema_data.nullable,
                     p.schema_data.deprecated,
+                    p.schema_data.read_only,
+                    p.schema_data.write_only,
                 ),
-                ReferenceOr::Reference { .. } => (None, false, false),
+                ReferenceOr::Reference { .. } => (None, false, false, false, false),
             };
+            let required = required.contains(wire);
             fields.push(Field {
                 name: fname,
                 wire: wire.clone(),
                 ty,
-                optional: !required.contains(wire) || nullable,
+                // A required read-only field is missing from requests, a required write-only
+                // one from responses: both are optional in the one type that serves both.
+                optional: !required || nullable || read_only || write_only,
+                required: required && !read_only && !write_only,
+                nullable,
+                explicit_null: false,
+                read_only,
+                write_only,
                 doc,
                 deprecated,
                 boxed: false,
@@ -596,6 +616,25 @@ impl<'m> Types<'m> {
                 }
             }
         }
+        // An alias that expands back to itself: through a list or map it becomes a newtype;
+        // through aliases alone it stands for nothing but itself, so any JSON value.
+        for i in 0..n {
+            let TypeKind::Alias { target } = &self.space.defs[i].kind else {
+                continue;
+            };
+            match alias_cycle(&self.space, target, TypeId(i), false, &mut BTreeSet::new()) {
+                Some(true) => {
+                    let target = target.clone();
+                    self.space.defs[i].kind = TypeKind::Newtype { target };
+                }
+                Some(false) => {
+                    self.space.defs[i].kind = TypeKind::Alias {
+                        target: TypeRef::Json,
+                    }
+                }
+                None => {}
+            }
+        }
         for i in 0..n {
             let TypeKind::Struct { fields } = &self.space.defs[i].kind else {
                 continue;
@@ -614,6 +653,29 @@ impl<'m> Types<'m> {
             }
         }
         self.space
+    }
+}
+
+/// Whether expanding the alias `ty` (the target of alias `start`) leads back to `start`
+/// without passing a struct, enum or union: `Some(true)` through a list or map, `Some(false)`
+/// through aliases only.
+fn alias_cycle(
+    space: &TypeSpace,
+    ty: &TypeRef,
+    start: TypeId,
+    contained: bool,
+    seen: &mut BTreeSet<TypeId>,
+) -> Option<bool> {
+    match ty {
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => alias_cycle(space, inner, start, true, seen),
+        TypeRef::Named(id) if *id == start => Some(contained),
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            TypeKind::Alias { target } if seen.insert(*id) => {
+                alias_cycle(space, target, start, contained, seen)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -636,6 +698,9 @@ fn reaches(space: &TypeSpace, from: TypeId, to: TypeId, seen: &mut BTreeSet<Type
         }),
         TypeKind::Alias {
             target: TypeRef::Named(t),
+        }
+        | TypeKind::Newtype {
+            target: TypeRef::Named(t),
         } => reaches(space, *t, to, seen),
         _ => false,
     }
@@ -647,6 +712,8 @@ fn variant_base(ty: &TypeRef, space: &TypeSpace, i: usize) -> String {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
         TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::U64 => "Unsigned".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
         TypeRef::F64 => "Number".to_owned(),
         TypeRef::Date => "Date".to_owned(),
         TypeRef::DateTime => "DateTime".to_owned(),
