@@ -1,0 +1,332 @@
+//! Wire tests of `features-client`, generated from `specs/features/openapi.yaml`: what GitLab's
+//! specs do not exercise. Each test runs the client against an in-process HTTP server
+//! (wiremock) and asserts the exact request and the typed value the client made of the answer:
+//! success responses typed per status, tagged and untagged unions, PATCH bodies where absent
+//! and `null` differ, read-only and write-only properties, uuid and uint64, a structured path
+//! parameter, a binary body, a `default`-only response and a newtype for a self-containing list.
+
+use chrono::NaiveDate;
+use features_client::misc::GetStatus;
+use features_client::pets::{CreatePetResponse, DeletePetResponse};
+use features_client::types::{
+    Cat, Cell, Dog, Job, NewPet, NewPetPetType, Pet, PetPatch, Status, Tree, Value,
+};
+use features_client::{Client, Error};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const PET_ID: &str = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b";
+
+async fn server() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::new(&format!("{}/v1", server.uri())).unwrap();
+    (server, client)
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+fn body_json(req: &Request) -> serde_json::Value {
+    serde_json::from_slice(&req.body).unwrap()
+}
+
+fn content_type(req: &Request) -> &str {
+    req.headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+fn pet_id() -> uuid::Uuid {
+    PET_ID.parse().unwrap()
+}
+
+fn new_cat() -> NewPet {
+    NewPet {
+        pet_type: NewPetPetType::Cat,
+        name: "Tom".to_owned(),
+        owner_password: Some("hunter2".to_owned()),
+    }
+}
+
+#[tokio::test]
+async fn create_answers_created_with_the_pet_and_sends_the_write_only_field() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/pets"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!(
+            {"id": PET_ID, "petType": "cat", "name": "Tom", "lives": 9}
+        )))
+        .mount(&server)
+        .await;
+
+    let created = client.create_pet(new_cat()).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(content_type(&req), "application/json");
+    assert_eq!(
+        body_json(&req),
+        json!({"petType": "cat", "name": "Tom", "ownerPassword": "hunter2"})
+    );
+    let CreatePetResponse::Created(Pet::Cat(cat)) = created else {
+        panic!("expected a created cat, got {created:?}");
+    };
+    assert_eq!(cat.id, Some(pet_id()));
+    assert_eq!(cat.lives, Some(9));
+}
+
+#[tokio::test]
+async fn create_answers_accepted_with_a_job_of_another_type() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"jobId": 77})))
+        .mount(&server)
+        .await;
+
+    let answer = client.create_pet(new_cat()).await.unwrap();
+
+    assert_eq!(answer, CreatePetResponse::Accepted(Job { job_id: 77 }));
+}
+
+#[tokio::test]
+async fn an_undeclared_success_status_keeps_status_and_body() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("fine"))
+        .mount(&server)
+        .await;
+
+    let answer = client.create_pet(new_cat()).await.unwrap();
+
+    assert_eq!(
+        answer,
+        CreatePetResponse::Other {
+            status: reqwest::StatusCode::OK,
+            body: b"fine".to_vec()
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_declared_error_status_is_still_an_error() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"message": "name is missing"})),
+        )
+        .mount(&server)
+        .await;
+
+    let err = client.create_pet(new_cat()).await.unwrap_err();
+
+    let Error::Api(api) = err else {
+        panic!("expected an API error, got {err:?}")
+    };
+    assert_eq!(api.status, reqwest::StatusCode::BAD_REQUEST);
+    assert_eq!(api.message().as_deref(), Some("name is missing"));
+}
+
+#[tokio::test]
+async fn delete_answers_ok_with_a_body_or_no_content_without() {
+    let (server, client) = server().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v1/pets/{PET_ID}")))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(
+            {"id": PET_ID, "petType": "dog", "name": "Rex", "tag": null}
+        )))
+        .mount(&server)
+        .await;
+
+    assert_eq!(
+        client.delete_pet(pet_id()).await.unwrap(),
+        DeletePetResponse::NoContent
+    );
+    let DeletePetResponse::Ok(Pet::Dog(dog)) = client.delete_pet(pet_id()).await.unwrap() else {
+        panic!("expected the deleted dog");
+    };
+    assert_eq!(dog.name, "Rex");
+    assert_eq!(dog.tag, None);
+}
+
+#[tokio::test]
+async fn patch_sends_only_the_fields_set_and_null_for_the_cleared_ones() {
+    let (server, client) = server().await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/v1/pets/{PET_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(
+            {"id": PET_ID, "petType": "dog", "name": "Rex"}
+        )))
+        .mount(&server)
+        .await;
+
+    let patch = PetPatch {
+        name: None,
+        tag: Some(None),
+        birthday: Some(Some(NaiveDate::from_ymd_opt(2020, 2, 29).unwrap())),
+    };
+    client.update_pet(pet_id(), patch).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(content_type(&req), "application/merge-patch+json");
+    // `name` (None) is absent, `tag` (Some(None)) is null.
+    assert_eq!(
+        String::from_utf8(req.body.clone()).unwrap(),
+        r#"{"tag":null,"birthday":"2020-02-29"}"#
+    );
+}
+
+#[test]
+fn patch_fields_decode_absent_null_and_value_apart() {
+    let absent: PetPatch = serde_json::from_str("{}").unwrap();
+    let null: PetPatch = serde_json::from_str(r#"{"tag": null}"#).unwrap();
+    let value: PetPatch = serde_json::from_str(r#"{"tag": "old"}"#).unwrap();
+    assert_eq!(absent.tag, None);
+    assert_eq!(null.tag, Some(None));
+    assert_eq!(value.tag, Some(Some("old".to_owned())));
+}
+
+#[test]
+fn read_only_fields_left_none_are_not_sent() {
+    let dog = Dog {
+        id: None,
+        pet_type: "dog".to_owned(),
+        name: "Rex".to_owned(),
+        tag: None,
+    };
+    assert_eq!(
+        serde_json::to_value(Pet::Dog(dog)).unwrap(),
+        json!({"petType": "dog", "name": "Rex"})
+    );
+}
+
+#[tokio::test]
+async fn a_tagged_union_dispatches_on_the_discriminator_and_keeps_unknown_kinds() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": PET_ID, "petType": "cat", "name": "Tom", "lives": 18446744073709551615u64,
+             "friends": [{"petType": "dog", "name": "Rex", "tag": "good"}]},
+            {"petType": "dog", "name": "Rex"},
+            {"petType": "bird", "wings": 2}
+        ])))
+        .mount(&server)
+        .await;
+
+    let pets = client.list_pets().await.unwrap();
+
+    assert_eq!(pets.len(), 3);
+    let Pet::Cat(Cat {
+        id, lives, friends, ..
+    }) = &pets[0]
+    else {
+        panic!("expected a cat first, got {:?}", pets[0]);
+    };
+    assert_eq!(*id, Some(pet_id()));
+    assert_eq!(*lives, Some(u64::MAX));
+    let friends = friends.as_ref().unwrap();
+    assert!(matches!(&friends[0], Pet::Dog(d) if d.tag.as_deref() == Some("good")));
+    assert!(matches!(&pets[1], Pet::Dog(d) if d.name == "Rex" && d.id.is_none()));
+    assert_eq!(pets[2], Pet::Other(json!({"petType": "bird", "wings": 2})));
+}
+
+#[tokio::test]
+async fn a_structured_path_parameter_travels_in_simple_style_as_one_segment() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("x")))
+        .mount(&server)
+        .await;
+
+    let cell = Cell {
+        row: 3,
+        column: "B/C".to_owned(),
+    };
+    client.get_cell(cell).key(7).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(req.url.path(), "/v1/grid/row,3,column,B%2FC");
+    assert_eq!(req.url.query(), Some("key=7"));
+}
+
+#[tokio::test]
+async fn an_untagged_union_takes_the_first_variant_that_fits() {
+    let (server, client) = server().await;
+    let answers = [
+        json!("text"),
+        json!(["a", "b"]),
+        json!({"petType": "dog", "name": "Rex"}),
+        json!(42),
+        json!(null),
+    ];
+    for (i, a) in answers.iter().enumerate() {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/grid/row,{i},column,A")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(a.clone()))
+            .mount(&server)
+            .await;
+    }
+    let mut values = Vec::new();
+    for i in 0..answers.len() {
+        let cell = Cell {
+            row: i as i64,
+            column: "A".to_owned(),
+        };
+        values.push(client.get_cell(cell).await.unwrap());
+    }
+
+    assert_eq!(values[0], Value::String("text".to_owned()));
+    assert_eq!(
+        values[1],
+        Value::StringList(vec!["a".to_owned(), "b".to_owned()])
+    );
+    assert!(matches!(&values[2], Value::Dog(d) if d.name == "Rex"));
+    assert_eq!(values[3], Value::Other(json!(42)));
+    assert_eq!(values[4], Value::Other(serde_json::Value::Null));
+}
+
+#[tokio::test]
+async fn a_binary_response_is_returned_as_bytes() {
+    let (server, client) = server().await;
+    let png = vec![0x89, b'P', b'N', b'G', 0, 1, 2, 0xff];
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/pets/{PET_ID}/photo")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(png.clone(), "image/png"))
+        .mount(&server)
+        .await;
+
+    let bytes: Vec<u8> = client.get_photo(pet_id()).await.unwrap();
+
+    assert_eq!(bytes, png);
+}
+
+#[tokio::test]
+async fn a_default_only_response_is_the_success_body() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/status"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(
+            {"healthy": true, "since": null, "tree": [[], [[]]]}
+        )))
+        .mount(&server)
+        .await;
+
+    let builder: GetStatus<'_> = client.get_status();
+    let status: Status = builder.await.unwrap();
+
+    assert!(status.healthy);
+    assert_eq!(status.since, None);
+    assert_eq!(
+        status.tree,
+        Some(Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])])]))
+    );
+}
