@@ -196,21 +196,34 @@ pub struct Cell {
 /// Schema `#/components/schemas/Key`.
 #[cfg(feature = "misc")]
 pub type Key = crate::runtime::IdOrPath;
-/// What a cell holds.
+/// What a cell holds. Untagged: the client tries the narrower variants first, whatever their order here (an integer before a number, a dog before an object of optional fields).
 ///
 /// Schema `#/components/schemas/Value`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Value {
-    /// A `String`.
-    String(::std::string::String),
-    /// A `StringList`.
+    /// The value as `Integer`.
+    Integer(i64),
+    /// The value as `StringList`.
     StringList(::std::vec::Vec<::std::string::String>),
-    /// A `Dog`.
+    /// The value as `String`.
+    String(::std::string::String),
+    /// The value as `Number`.
+    Number(f64),
+    /// The value as `Dog`.
     Dog(crate::types::Dog),
+    /// The value as `Note`.
+    Note(crate::types::Note),
     /// A value that is none of the declared variants, kept as JSON.
     Other(::serde_json::Value),
+}
+/// Schema `#/components/schemas/Value/anyOf/4`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Note {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub note: ::std::option::Option<::std::string::String>,
 }
 /// A tree of lists; it contains itself through a list only.
 ///

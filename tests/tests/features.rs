@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use features_client::misc::GetStatus;
 use features_client::pets::{CreatePetResponse, DeletePetResponse};
 use features_client::types::{
-    Cat, Cell, Dog, Job, NewPet, NewPetPetType, Pet, PetPatch, Status, Tree, Value,
+    Cat, Cell, Dog, Job, NewPet, NewPetPetType, Note, Pet, PetPatch, Status, Tree, Value,
 };
 use features_client::{Client, Error};
 use serde_json::json;
@@ -259,13 +259,16 @@ async fn a_structured_path_parameter_travels_in_simple_style_as_one_segment() {
 }
 
 #[tokio::test]
-async fn an_untagged_union_takes_the_first_variant_that_fits() {
+async fn an_untagged_union_takes_the_narrowest_variant_that_fits() {
     let (server, client) = server().await;
     let answers = [
         json!("text"),
         json!(["a", "b"]),
         json!({"petType": "dog", "name": "Rex"}),
+        json!({"note": "remember"}),
         json!(42),
+        json!(4.5),
+        json!(true),
         json!(null),
     ];
     for (i, a) in answers.iter().enumerate() {
@@ -289,9 +292,19 @@ async fn an_untagged_union_takes_the_first_variant_that_fits() {
         values[1],
         Value::StringList(vec!["a".to_owned(), "b".to_owned()])
     );
+    // The spec lists the object of optional fields before `Dog`, which would take any object.
     assert!(matches!(&values[2], Value::Dog(d) if d.name == "Rex"));
-    assert_eq!(values[3], Value::Other(json!(42)));
-    assert_eq!(values[4], Value::Other(serde_json::Value::Null));
+    assert_eq!(
+        values[3],
+        Value::Note(Note {
+            note: Some("remember".to_owned())
+        })
+    );
+    // The spec lists `number` before `integer`, which would turn 42 into 42.0.
+    assert_eq!(values[4], Value::Integer(42));
+    assert_eq!(values[5], Value::Number(4.5));
+    assert_eq!(values[6], Value::Other(json!(true)));
+    assert_eq!(values[7], Value::Other(serde_json::Value::Null));
 }
 
 #[tokio::test]

@@ -172,7 +172,7 @@ fn union(
         let t = ty(v);
         let text = match (&v.doc, v.tags.as_slice()) {
             (Some(d), _) if !d.trim().is_empty() => d.trim().to_owned(),
-            (_, []) => format!("A `{}`.", v.name),
+            (_, []) => format!("The value as `{}`.", v.name),
             (_, tags) => format!(
                 "Selected by {}.",
                 tags.iter()

@@ -635,6 +635,25 @@ impl<'m> Types<'m> {
                 None => {}
             }
         }
+        // Untagged unions are tried in order, and serde takes the first variant that fits:
+        // the narrower variants go first (an integer before a number, an object with more
+        // required fields before one with fewer, a map or any JSON last), spec order otherwise.
+        for i in 0..n {
+            if let TypeKind::Union {
+                variants,
+                discriminator: None,
+            } = &self.space.defs[i].kind
+            {
+                let mut keyed: Vec<(u32, UnionVariant)> = variants
+                    .iter()
+                    .map(|v| (breadth(&self.space, &v.ty, 0), v.clone()))
+                    .collect();
+                keyed.sort_by_key(|(k, _)| *k);
+                if let TypeKind::Union { variants, .. } = &mut self.space.defs[i].kind {
+                    *variants = keyed.into_iter().map(|(_, v)| v).collect();
+                }
+            }
+        }
         for i in 0..n {
             let TypeKind::Struct { fields } = &self.space.defs[i].kind else {
                 continue;
@@ -653,6 +672,32 @@ impl<'m> Types<'m> {
             }
         }
         self.space
+    }
+}
+
+/// How many JSON values of their kind a union variant of type `ty` accepts, as a rank: lower
+/// is narrower and is tried first.
+fn breadth(space: &TypeSpace, ty: &TypeRef, depth: usize) -> u32 {
+    if depth > MAX_DEPTH {
+        return 0;
+    }
+    match ty {
+        TypeRef::F64 => 1,
+        TypeRef::String => 1,
+        TypeRef::Map(_) => 30,
+        TypeRef::Json => 40,
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            // 10 for an object with ten or more required fields … 19 for one with none.
+            TypeKind::Struct { fields } => {
+                let required = fields.iter().filter(|f| !f.optional).count();
+                19 - required.min(9) as u32
+            }
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => {
+                breadth(space, target, depth + 1)
+            }
+            _ => 0,
+        },
+        _ => 0,
     }
 }
 
