@@ -19,6 +19,12 @@ impl crate::Client {
             key: ::std::option::Option::None,
         }
     }
+    /// What happened, of every kind of event.
+    ///
+    /// `GET /events`
+    pub fn list_events(&self) -> ListEvents<'_> {
+        ListEvents { client: self }
+    }
     /// `GET /status`
     pub fn get_status(&self) -> GetStatus<'_> {
         GetStatus { client: self }
@@ -68,6 +74,52 @@ impl<'a> GetCell<'a> {
 }
 impl<'a> ::std::future::IntoFuture for GetCell<'a> {
     type Output = ::std::result::Result<crate::types::Value, crate::Error>;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_events`](crate::Client::list_events): `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListEvents<'a> {
+    client: &'a crate::Client,
+}
+impl<'a> ListEvents<'a> {
+    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let request = crate::runtime::Request::new(
+            self.client,
+            ::reqwest::Method::GET,
+            &[::std::string::String::from("events")],
+        )?;
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request. On success (200): The events, oldest first.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Event>, crate::Error> {
+        let request = self.request()?;
+        let response = self.client.send(request).await?;
+        crate::runtime::json::<::std::vec::Vec<crate::types::Event>>(response).await
+    }
+    /// Sends the request and waits for the answer, for callers that are not async
+    /// (must not be called from async code).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Event>, crate::Error> {
+        crate::runtime::block_on(self.send())
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListEvents<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<crate::types::Event>,
+        crate::Error,
+    >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -225,6 +225,86 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
+/// Something that happened. Its kinds extend it with `allOf` (inheritance, no `oneOf`): the client reads an event as the kind its `type` names.
+///
+/// Schema `#/components/schemas/Event`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum Event {
+    /// Selected by `feeding`.
+    Feeding(crate::types::Feeding),
+    /// Selected by `walk`.
+    Walk(crate::types::Walk),
+    /// Selected by `Event`.
+    EventBase(crate::types::EventBase),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
+#[cfg(feature = "misc")]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("feeding") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Feeding)
+                    .map_err(::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some("walk") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Walk)
+                    .map_err(::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some("Event") => {
+                ::serde_json::from_value(value)
+                    .map(Self::EventBase)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => ::std::result::Result::Ok(Self::Other(value)),
+        }
+    }
+}
+/// Something that happened. Its kinds extend it with `allOf` (inheritance, no `oneOf`): the client reads an event as the kind its `type` names.
+///
+/// Schema `#/components/schemas/Event`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EventBase {
+    #[serde(rename = "type")]
+    pub r#type: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+/// Schema `#/components/schemas/Feeding`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Feeding {
+    #[serde(rename = "type")]
+    pub r#type: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub food: ::std::string::String,
+}
+/// Schema `#/components/schemas/Walk`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Walk {
+    #[serde(rename = "type")]
+    pub r#type: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub minutes: ::std::option::Option<i64>,
+}
 /// A tree of lists; it contains itself through a list only.
 ///
 /// Schema `#/components/schemas/Tree`.

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use features_client::misc::GetStatus;
 use features_client::pets::{CreatePetResponse, DeletePetResponse};
 use features_client::types::{
-    Cat, Cell, Dog, Job, NewPet, NewPetPetType, Note, Pet, PetPatch, Status, Tree, Value,
+    Cat, Cell, Dog, Event, Job, NewPet, NewPetPetType, Note, Pet, PetPatch, Status, Tree, Value,
 };
 use features_client::{Client, Error};
 use serde_json::json;
@@ -305,6 +305,29 @@ async fn an_untagged_union_takes_the_narrowest_variant_that_fits() {
     assert_eq!(values[5], Value::Number(4.5));
     assert_eq!(values[6], Value::Other(json!(true)));
     assert_eq!(values[7], Value::Other(serde_json::Value::Null));
+}
+
+#[tokio::test]
+async fn an_inherited_discriminator_reads_each_kind_as_its_own_type() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"type": "feeding", "at": "2026-01-02T03:04:05Z", "food": "fish"},
+            {"type": "walk", "minutes": 30},
+            {"type": "Event"},
+            {"type": "nap", "hours": 3}
+        ])))
+        .mount(&server)
+        .await;
+
+    let events = client.list_events().await.unwrap();
+
+    assert_eq!(events.len(), 4);
+    assert!(matches!(&events[0], Event::Feeding(f) if f.food == "fish" && f.at.is_some()));
+    assert!(matches!(&events[1], Event::Walk(w) if w.minutes == Some(30)));
+    assert!(matches!(&events[2], Event::EventBase(b) if b.r#type == "Event"));
+    assert_eq!(events[3], Event::Other(json!({"type": "nap", "hours": 3})));
 }
 
 #[tokio::test]

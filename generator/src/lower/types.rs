@@ -218,6 +218,10 @@ impl<'m> Types<'m> {
                     used_by: Vec::new(),
                 });
                 self.components.insert(name.to_owned(), TypeRef::Named(id));
+                if let Some(kind) = self.inheritance(name, s, &rust, &ptr, diags) {
+                    self.space.defs[id.0].kind = kind;
+                    return TypeRef::Named(id);
+                }
                 let kind = self.kind_of(s, &rust, &ptr, diags);
                 self.space.defs[id.0].kind = match kind {
                     Ok(kind) => kind,
@@ -236,6 +240,113 @@ impl<'m> Types<'m> {
                 TypeRef::Named(id)
             }
         }
+    }
+
+    /// A component with a `discriminator` but no `oneOf`, which other components extend with
+    /// `allOf` (inheritance, Swagger 2.0's polymorphism): a tagged union of those components,
+    /// and of the component itself as `<Name>Base` for values tagged with its own name.
+    /// `None` when the schema is not such a base.
+    fn inheritance(
+        &mut self,
+        name: &str,
+        s: &Schema,
+        rust: &str,
+        ptr: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<TypeKind> {
+        let d = s.schema_data.discriminator.as_ref()?;
+        if matches!(
+            s.schema_kind,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+        ) {
+            return None;
+        }
+        let schemas = &self.model.components.as_ref()?.schemas;
+        let own = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let target_name = |target: &str| -> String {
+            target
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or(target)
+                .replace("~1", "/")
+                .replace("~0", "~")
+        };
+        let mut children: Vec<String> = schemas
+            .iter()
+            .filter(|(_, c)| match c {
+                ReferenceOr::Item(c) => match &c.schema_kind {
+                    SchemaKind::AllOf { all_of } => {
+                        all_of.len() > 1
+                            && all_of.iter().any(|b| {
+                                matches!(b, ReferenceOr::Reference { reference } if *reference == own)
+                            })
+                    }
+                    _ => false,
+                },
+                ReferenceOr::Reference { .. } => false,
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for target in d.mapping.values() {
+            let t = target_name(target);
+            if t != name && schemas.contains_key(&t) && !children.contains(&t) {
+                children.push(t);
+            }
+        }
+        if children.is_empty() {
+            return None;
+        }
+        let tags_of = |component: &str| -> Vec<String> {
+            let mut tags: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, target)| target_name(target) == component)
+                .map(|(value, _)| value.clone())
+                .collect();
+            if tags.is_empty() {
+                tags.push(component.to_owned());
+            }
+            tags
+        };
+        // The base itself, for values tagged with its own name.
+        let base_id = TypeId(self.space.defs.len());
+        let base_name = self.names.unique(&format!("{rust}Base"));
+        self.space.defs.push(TypeDef {
+            name: base_name.clone(),
+            origin: ptr.to_owned(),
+            doc: s.schema_data.description.clone(),
+            kind: TypeKind::Alias {
+                target: TypeRef::Json,
+            },
+            used_by: Vec::new(),
+        });
+        self.space.defs[base_id.0].kind = match self.kind_of(s, &base_name, ptr, diags) {
+            Ok(k) => k,
+            Err(t) => TypeKind::Alias { target: t },
+        };
+        let mut names = Names::new();
+        names.reserve(&["Other"]);
+        let mut variants = Vec::new();
+        for c in &children {
+            let ty = self.component(c, ptr, diags);
+            variants.push(UnionVariant {
+                name: names.unique(&naming::type_name(c)),
+                ty,
+                tags: tags_of(c),
+                doc: None,
+                boxed: false,
+            });
+        }
+        variants.push(UnionVariant {
+            name: names.unique(&base_name),
+            ty: TypeRef::Named(base_id),
+            tags: tags_of(name),
+            doc: None,
+            boxed: false,
+        });
+        Some(TypeKind::Union {
+            variants,
+            discriminator: Some(d.property_name.clone()),
+        })
     }
 
     /// An inline schema: a plain type, or a named type interned by name and content.
