@@ -1,7 +1,12 @@
 //! The `bench-generate` task: how long generating the full GitLab client takes, beside how long
 //! merely parsing its YAML takes (the floor any generator pays). Figures go to BENCHMARKS.md;
 //! run it with `cargo run --release -p xtask -- bench-generate` (and under `/usr/bin/time -v`
-//! with `--runs 1` for peak memory).
+//! with `--runs 1` for peak memory). The side-by-side with progenitor, `cargo xtask bench`, is in
+//! `bench/compare.rs`; `bench-parse FILE` is its child that only parses a spec file, the floor.
+
+pub mod compare;
+mod measure;
+mod progenitor;
 
 use generator::Config;
 use std::process::ExitCode;
@@ -10,6 +15,27 @@ use std::time::{Duration, Instant};
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// `xtask bench-parse FILE`: reads and parses one spec file into a JSON value, nothing else.
+pub fn parse_only(file: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match generator::load::parse(file, &text) {
+        Ok(value) => {
+            std::hint::black_box(value);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e:?}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 pub fn run(runs: usize) -> ExitCode {

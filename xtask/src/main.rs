@@ -3,6 +3,8 @@
 //! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
 //! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
 //! compiler over the shared corpus (see `corpus/mod.rs`).
+//! `cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]`: side by side with
+//! progenitor (see `bench/compare.rs`).
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
 //! output crate's `src/*.rs` and `openapi.json` (the effective spec), written only when changed,
@@ -39,6 +41,10 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
         ["corpus-one", file] => corpus::one(file, None),
         ["corpus-one", file, name] => corpus::one(file, Some(name)),
+        ["bench", rest @ ..] => {
+            bench::compare::Args::parse(rest).map_or_else(usage, bench::compare::run)
+        }
+        ["bench-parse", file] => bench::parse_only(file),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)
@@ -56,7 +62,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N]"
+        "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }
