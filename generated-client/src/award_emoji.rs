@@ -826,11 +826,15 @@ pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
 }
 impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1121,11 +1125,15 @@ pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
 }
 impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1428,11 +1436,15 @@ pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
 }
 impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1723,11 +1735,15 @@ pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
 }
 impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2030,11 +2046,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2327,11 +2347,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2640,11 +2664,15 @@ pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
 }
 impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2937,11 +2965,15 @@ pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
 }
 impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

@@ -87,6 +87,8 @@ pub struct GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
 }
 impl<'a> GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
     /// The name of the database
+    ///
+    /// Default: `"main"`.
     pub fn database(
         mut self,
         value: impl ::std::convert::Into<
@@ -296,6 +298,8 @@ pub struct GetApiV4AdminBatchedBackgroundMigrations<'a> {
 }
 impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
     /// The name of the database, the default `main`
+    ///
+    /// Default: `"main"`.
     pub fn database(
         mut self,
         value: impl ::std::convert::Into<

@@ -185,16 +185,22 @@ pub struct GetApiV4BulkImports<'a> {
 }
 impl<'a> GetApiV4BulkImports<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -458,16 +464,22 @@ pub struct GetApiV4BulkImportsEntities<'a> {
 }
 impl<'a> GetApiV4BulkImportsEntities<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -662,11 +674,15 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

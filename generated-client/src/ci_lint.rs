@@ -81,6 +81,8 @@ impl<'a> GetApiV4ProjectsIdCiLint<'a> {
         self
     }
     /// Run pipeline creation simulation, or only do static check. This is false by default
+    ///
+    /// Default: `false`.
     pub fn dry_run(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.dry_run = ::std::option::Option::Some(value.into());
         self

@@ -99,11 +99,15 @@ pub struct GetApiV4ProjectsIdResourceGroups<'a> {
 }
 impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -334,11 +338,15 @@ pub struct GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
 }
 impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

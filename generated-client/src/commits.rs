@@ -356,6 +356,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
         self
     }
     /// List commits in order
+    ///
+    /// Default: `"default"`.
     pub fn order(
         mut self,
         value: impl ::std::convert::Into<
@@ -366,16 +368,22 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
         self
     }
     /// Parse and include Git trailers for every commit
+    ///
+    /// Default: `false`.
     pub fn trailers(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.trailers = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -580,6 +588,8 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
     /// Include commit stats
+    ///
+    /// Default: `true`.
     pub fn stats(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.stats = ::std::option::Option::Some(value.into());
         self
@@ -647,16 +657,22 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// A diff in a Unified diff format
+    ///
+    /// Default: `false`.
     pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unidiff = ::std::option::Option::Some(value.into());
         self
@@ -779,11 +795,15 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -965,6 +985,8 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
     /// Only include the first parent of merges
+    ///
+    /// Default: `false`.
     pub fn first_parent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.first_parent = ::std::option::Option::Some(value.into());
         self
@@ -1150,6 +1172,8 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
     /// Scope
+    ///
+    /// Default: `"all"`.
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<
@@ -1160,11 +1184,15 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1289,11 +1317,15 @@ pub struct GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

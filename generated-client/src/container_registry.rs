@@ -198,11 +198,15 @@ pub struct GetApiV4GroupsIdRegistryRepositories<'a> {
 }
 impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -329,21 +333,29 @@ pub struct GetApiV4ProjectsIdRegistryRepositories<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Determines if tags should be included
+    ///
+    /// Default: `false`.
     pub fn tags(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Determines if the tags count should be included
+    ///
+    /// Default: `false`.
     pub fn tags_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.tags_count = ::std::option::Option::Some(value.into());
         self
@@ -525,11 +537,15 @@ pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -886,16 +902,22 @@ pub struct GetApiV4RegistryRepositoriesId<'a> {
 }
 impl<'a> GetApiV4RegistryRepositoriesId<'a> {
     /// Determines if tags should be included
+    ///
+    /// Default: `false`.
     pub fn tags(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Determines if the tags count should be included
+    ///
+    /// Default: `false`.
     pub fn tags_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.tags_count = ::std::option::Option::Some(value.into());
         self
     }
     /// Determines if the size should be included
+    ///
+    /// Default: `false`.
     pub fn size(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self

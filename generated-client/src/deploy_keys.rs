@@ -171,11 +171,15 @@ pub struct GetApiV4ProjectsIdDeployKeys<'a> {
 }
 impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -579,16 +583,22 @@ pub struct GetApiV4DeployKeys<'a> {
 }
 impl<'a> GetApiV4DeployKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Only return deploy keys that are public
+    ///
+    /// Default: `false`.
     pub fn public(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.public = ::std::option::Option::Some(value.into());
         self

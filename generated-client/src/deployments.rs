@@ -227,16 +227,22 @@ pub struct GetApiV4ProjectsIdDeployments<'a> {
 }
 impl<'a> GetApiV4ProjectsIdDeployments<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return deployments ordered by either one of `id`, `iid`, `created_at`, `updated_at` or `ref` fields. Default is `id`
+    ///
+    /// Default: `"id"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -247,6 +253,8 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
         self
     }
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -719,11 +727,15 @@ pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
 }
 impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -792,6 +804,8 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
         self
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
+    ///
+    /// Default: `"all"`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
@@ -802,6 +816,8 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -812,6 +828,8 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -820,6 +838,8 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
         self
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
+    ///
+    /// Default: `false`.
     pub fn with_labels_details(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -828,6 +848,8 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
         self
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
+    ///
+    /// Default: `false`.
     pub fn with_merge_status_recheck(
         mut self,
         value: impl ::std::convert::Into<bool>,

@@ -194,11 +194,15 @@ pub struct GetApiV4ProjectsIdEnvironments<'a> {
 }
 impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -583,11 +587,15 @@ impl<'a> DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
         self
     }
     /// Maximum number of environments to delete. Defaults to 100
+    ///
+    /// Default: `100`.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Defaults to true for safety reasons. It performs a dry run where no actual deletion will be performed. Set to false to actually delete the environment
+    ///
+    /// Default: `true`.
     pub fn dry_run(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.dry_run = ::std::option::Option::Some(value.into());
         self

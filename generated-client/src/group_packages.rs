@@ -54,21 +54,29 @@ pub struct GetApiV4GroupsIdPackages<'a> {
 }
 impl<'a> GetApiV4GroupsIdPackages<'a> {
     /// Determines if subgroups should be excluded
+    ///
+    /// Default: `false`.
     pub fn exclude_subgroups(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.exclude_subgroups = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
@@ -77,6 +85,8 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
         self
     }
     /// Return packages sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,

@@ -1251,6 +1251,8 @@ pub struct GetApiV4Groups<'a> {
 }
 impl<'a> GetApiV4Groups<'a> {
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
@@ -1285,11 +1287,15 @@ impl<'a> GetApiV4Groups<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Order by name, path, id or similarity if searching
+    ///
+    /// Default: `"name"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
@@ -1298,6 +1304,8 @@ impl<'a> GetApiV4Groups<'a> {
         self
     }
     /// Sort by asc (ascending) or desc (descending)
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -1337,16 +1345,22 @@ impl<'a> GetApiV4Groups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1937,6 +1951,8 @@ pub struct GetApiV4GroupsId<'a> {
 }
 impl<'a> GetApiV4GroupsId<'a> {
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1945,6 +1961,8 @@ impl<'a> GetApiV4GroupsId<'a> {
         self
     }
     /// Omit project details
+    ///
+    /// Default: `true`.
     pub fn with_projects(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_projects = ::std::option::Option::Some(value.into());
         self
@@ -2750,6 +2768,8 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
         self
     }
     /// Order by name, path, id or similarity if searching
+    ///
+    /// Default: `"name"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
@@ -2758,6 +2778,8 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
         self
     }
     /// Sort by asc (ascending) or desc (descending)
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -2766,16 +2788,22 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -2953,16 +2981,22 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3132,6 +3166,8 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Return projects ordered by field
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
@@ -3140,6 +3176,8 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -3148,21 +3186,29 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3171,6 +3217,8 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3179,16 +3227,22 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Include projects shared to this group
+    ///
+    /// Default: `true`.
     pub fn with_shared(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_shared = ::std::option::Option::Some(value.into());
         self
     }
     /// Includes projects in subgroups of this group
+    ///
+    /// Default: `false`.
     pub fn include_subgroups(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_subgroups = ::std::option::Option::Some(value.into());
         self
     }
     /// Includes projects in ancestors of this group
+    ///
+    /// Default: `false`.
     pub fn include_ancestor_groups(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3207,16 +3261,22 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3225,6 +3285,8 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
         self
     }
     /// Return only projects having security report artifacts present
+    ///
+    /// Default: `false`.
     pub fn with_security_reports(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3427,6 +3489,8 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
         self
     }
     /// Return projects ordered by field
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -3437,6 +3501,8 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -3445,16 +3511,22 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3463,6 +3535,8 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3481,16 +3555,22 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3660,6 +3740,8 @@ pub struct GetApiV4GroupsIdSubgroups<'a> {
 }
 impl<'a> GetApiV4GroupsIdSubgroups<'a> {
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
@@ -3694,11 +3776,15 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Order by name, path, id or similarity if searching
+    ///
+    /// Default: `"name"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
@@ -3707,6 +3793,8 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
         self
     }
     /// Sort by asc (ascending) or desc (descending)
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -3746,16 +3834,22 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3929,6 +4023,8 @@ pub struct GetApiV4GroupsIdDescendantGroups<'a> {
 }
 impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
@@ -3963,11 +4059,15 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Order by name, path, id or similarity if searching
+    ///
+    /// Default: `"name"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
@@ -3976,6 +4076,8 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
         self
     }
     /// Sort by asc (ascending) or desc (descending)
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -4015,16 +4117,22 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -4247,11 +4355,15 @@ impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4634,11 +4746,15 @@ impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4885,11 +5001,15 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
         self
     }
     /// Return only active users
+    ///
+    /// Default: `false`.
     pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.active = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only blocked users
+    ///
+    /// Default: `false`.
     pub fn blocked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.blocked = ::std::option::Option::Some(value.into());
         self
@@ -4911,11 +5031,15 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5063,6 +5187,8 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
         self
     }
     /// Filters only active users
+    ///
+    /// Default: `false`.
     pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.active = ::std::option::Option::Some(value.into());
         self
@@ -5081,11 +5207,15 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5215,11 +5345,15 @@ pub struct GetApiV4GroupsIdSshCertificates<'a> {
 }
 impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5441,11 +5575,15 @@ pub struct GetApiV4GroupsIdUploads<'a> {
 }
 impl<'a> GetApiV4GroupsIdUploads<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5966,11 +6104,15 @@ pub struct GetApiV4GroupsIdPendingMembers<'a> {
 }
 impl<'a> GetApiV4GroupsIdPendingMembers<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -6032,11 +6174,15 @@ pub struct GetApiV4GroupsIdBillableMembers<'a> {
 }
 impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -6230,11 +6376,15 @@ pub struct GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
 }
 impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -6360,11 +6510,15 @@ pub struct GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
 }
 impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

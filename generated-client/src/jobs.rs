@@ -327,6 +327,8 @@ impl<'a> GetApiV4JobsIdArtifacts<'a> {
         self
     }
     /// Perform direct download from remote storage instead of proxying artifacts
+    ///
+    /// Default: `false`.
     pub fn direct_download(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.direct_download = ::std::option::Option::Some(value.into());
         self
@@ -411,6 +413,8 @@ impl<'a> PostApiV4JobsIdArtifacts<'a> {
         self
     }
     /// The type of artifact
+    ///
+    /// Default: `"archive"`.
     pub fn artifact_type(
         mut self,
         value: impl ::std::convert::Into<
@@ -421,6 +425,8 @@ impl<'a> PostApiV4JobsIdArtifacts<'a> {
         self
     }
     /// The format of artifact
+    ///
+    /// Default: `"zip"`.
     pub fn artifact_format(
         mut self,
         value: impl ::std::convert::Into<

@@ -342,11 +342,15 @@ impl<'a> GetApiV4GroupsIdMembers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -565,11 +569,15 @@ impl<'a> GetApiV4GroupsIdMembersAll<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -807,11 +815,15 @@ pub struct DeleteApiV4GroupsIdMembersUserId<'a> {
 }
 impl<'a> DeleteApiV4GroupsIdMembersUserId<'a> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
+    ///
+    /// Default: `false`.
     pub fn skip_subresources(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.skip_subresources = ::std::option::Option::Some(value.into());
         self
     }
     /// Flag indicating if the removed member should be unassigned from any issues or merge requests within given group or project
+    ///
+    /// Default: `false`.
     pub fn unassign_issuables(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unassign_issuables = ::std::option::Option::Some(value.into());
         self
@@ -964,11 +976,15 @@ impl<'a> GetApiV4ProjectsIdMembers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1187,11 +1203,15 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1429,11 +1449,15 @@ pub struct DeleteApiV4ProjectsIdMembersUserId<'a> {
 }
 impl<'a> DeleteApiV4ProjectsIdMembersUserId<'a> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
+    ///
+    /// Default: `false`.
     pub fn skip_subresources(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.skip_subresources = ::std::option::Option::Some(value.into());
         self
     }
     /// Flag indicating if the removed member should be unassigned from any issues or merge requests within given group or project
+    ///
+    /// Default: `false`.
     pub fn unassign_issuables(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unassign_issuables = ::std::option::Option::Some(value.into());
         self

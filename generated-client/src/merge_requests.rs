@@ -964,6 +964,8 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
+    ///
+    /// Default: `"all"`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
@@ -974,6 +976,8 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -984,6 +988,8 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -992,6 +998,8 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
+    ///
+    /// Default: `false`.
     pub fn with_labels_details(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1000,6 +1008,8 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
+    ///
+    /// Default: `false`.
     pub fn with_merge_status_recheck(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1236,16 +1246,22 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Returns merge requests from non archived projects only.
+    ///
+    /// Default: `true`.
     pub fn non_archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.non_archived = ::std::option::Option::Some(value.into());
         self
@@ -1992,6 +2008,8 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
+    ///
+    /// Default: `"all"`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
@@ -2002,6 +2020,8 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -2012,6 +2032,8 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -2020,6 +2042,8 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
+    ///
+    /// Default: `false`.
     pub fn with_labels_details(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -2028,6 +2052,8 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
+    ///
+    /// Default: `false`.
     pub fn with_merge_status_recheck(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -2264,11 +2290,15 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2915,11 +2945,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3205,6 +3239,8 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
     /// A diff in a Unified diff format
+    ///
+    /// Default: `false`.
     pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unidiff = ::std::option::Option::Some(value.into());
         self
@@ -3280,16 +3316,22 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// A diff in a Unified diff format
+    ///
+    /// Default: `false`.
     pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unidiff = ::std::option::Option::Some(value.into());
         self
@@ -3800,11 +3842,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3926,11 +3972,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3994,11 +4044,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4120,6 +4174,8 @@ pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
     /// A diff in a Unified diff format
+    ///
+    /// Default: `false`.
     pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unidiff = ::std::option::Option::Some(value.into());
         self
@@ -4300,6 +4356,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
+    ///
+    /// Default: `"all"`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
@@ -4310,6 +4368,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -4320,6 +4380,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -4328,6 +4390,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
+    ///
+    /// Default: `false`.
     pub fn with_labels_details(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -4336,6 +4400,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
+    ///
+    /// Default: `false`.
     pub fn with_merge_status_recheck(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -4384,6 +4450,8 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
+    ///
+    /// Default: `"created_by_me"`.
     pub fn scope(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsScope>,
@@ -4570,11 +4638,15 @@ impl<'a> GetApiV4MergeRequests<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

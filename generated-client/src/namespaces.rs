@@ -435,11 +435,15 @@ pub struct GetApiV4NamespacesStorageLimitExclusions<'a> {
 }
 impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -579,16 +583,22 @@ impl<'a> GetApiV4Namespaces<'a> {
         self
     }
     /// Only include top level namespaces
+    ///
+    /// Default: `false`.
     pub fn top_level_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.top_level_only = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

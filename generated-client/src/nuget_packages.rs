@@ -934,16 +934,22 @@ impl<'a> GetApiV4GroupsIdPackagesNugetQuery<'a> {
         self
     }
     /// The number of results to skip
+    ///
+    /// Default: `0`.
     pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
     /// The number of results to return
+    ///
+    /// Default: `20`.
     pub fn take(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.take = ::std::option::Option::Some(value.into());
         self
     }
     /// Include prerelease versions
+    ///
+    /// Default: `true`.
     pub fn prerelease(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.prerelease = ::std::option::Option::Some(value.into());
         self
@@ -1454,16 +1460,22 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetQuery<'a> {
         self
     }
     /// The number of results to skip
+    ///
+    /// Default: `0`.
     pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
     /// The number of results to return
+    ///
+    /// Default: `20`.
     pub fn take(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.take = ::std::option::Option::Some(value.into());
         self
     }
     /// Include prerelease versions
+    ///
+    /// Default: `true`.
     pub fn prerelease(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.prerelease = ::std::option::Option::Some(value.into());
         self

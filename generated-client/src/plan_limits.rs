@@ -47,6 +47,8 @@ pub struct GetApiV4ApplicationPlanLimits<'a> {
 }
 impl<'a> GetApiV4ApplicationPlanLimits<'a> {
     /// Name of the plan to get the limits from. Default: default.
+    ///
+    /// Default: `"default"`.
     pub fn plan_name(
         mut self,
         value: impl ::std::convert::Into<

@@ -662,6 +662,8 @@ impl<'a> PostApiV4ProjectsImport<'a> {
         self
     }
     /// If there is a project in the same namespace and with the same name overwrite it
+    ///
+    /// Default: `false`.
     pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.overwrite = ::std::option::Option::Some(value.into());
         self
@@ -2266,6 +2268,8 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
         self
     }
     /// If there is a project in the same namespace and with the same name overwrite it
+    ///
+    /// Default: `false`.
     pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.overwrite = ::std::option::Option::Some(value.into());
         self
@@ -4003,6 +4007,8 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
         self
     }
     /// If there is a project in the same namespace and with the same name overwrite it
+    ///
+    /// Default: `false`.
     pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.overwrite = ::std::option::Option::Some(value.into());
         self

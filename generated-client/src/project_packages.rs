@@ -117,16 +117,22 @@ pub struct GetApiV4ProjectsIdPackages<'a> {
 }
 impl<'a> GetApiV4ProjectsIdPackages<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
@@ -135,6 +141,8 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
         self
     }
     /// Return packages sorted in `asc` or `desc` order.
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -420,11 +428,15 @@ pub struct GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
 }
 impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

@@ -4082,11 +4082,15 @@ impl<'a> GetApiV4ProjectsIdJobs<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4539,11 +4543,15 @@ pub struct GetApiV4ProjectsIdPipelines<'a> {
 }
 impl<'a> GetApiV4ProjectsIdPipelines<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4610,6 +4618,8 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
         self
     }
     /// Order pipelines
+    ///
+    /// Default: `"id"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -4620,6 +4630,8 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
         self
     }
     /// Sort pipelines
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -5032,6 +5044,8 @@ pub struct GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
 }
 impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
     /// Includes retried jobs
+    ///
+    /// Default: `false`.
     pub fn include_retried(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_retried = ::std::option::Option::Some(value.into());
         self
@@ -5045,11 +5059,15 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5183,11 +5201,15 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -5666,11 +5688,15 @@ pub struct GetApiV4ProjectsIdPipelineSchedules<'a> {
 }
 impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -6465,11 +6491,15 @@ pub struct GetApiV4ProjectsIdTriggers<'a> {
 }
 impl<'a> GetApiV4ProjectsIdTriggers<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -6832,11 +6862,15 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
         self
     }
     /// Include all statuses instead of latest only. Default is `false`.
+    ///
+    /// Default: `false`.
     pub fn all_param(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.all_param = ::std::option::Option::Some(value.into());
         self
     }
     /// Values for sorting statuses. Valid values are `id` and `pipeline_id`. Default is `id`.
+    ///
+    /// Default: `"id"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -6847,6 +6881,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
         self
     }
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -6855,11 +6891,15 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -7593,6 +7633,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'a> {
         self
     }
     /// Retrieve binary data for a file that is an lfs pointer
+    ///
+    /// Default: `false`.
     pub fn lfs(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.lfs = ::std::option::Option::Some(value.into());
         self
@@ -8009,11 +8051,15 @@ pub struct GetApiV4ProjectsIdUploads<'a> {
 }
 impl<'a> GetApiV4ProjectsIdUploads<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -8777,6 +8823,8 @@ impl<'a> PostApiV4ProjectsIdPagesDomains<'a> {
         self
     }
     /// Enables automatic generation of SSL certificates issued by Let's Encrypt for custom domains.
+    ///
+    /// Default: `false`.
     pub fn auto_ssl_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.auto_ssl_enabled = ::std::option::Option::Some(value.into());
         self
@@ -9420,6 +9468,8 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
         self
     }
     /// Return events sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -9428,11 +9478,15 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -9787,11 +9841,15 @@ impl<'a> GetApiV4ProjectsIdHooksHookIdEvents<'a> {
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
@@ -10210,11 +10268,15 @@ pub struct GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -10585,11 +10647,15 @@ pub struct GetApiV4ProjectsIdTemplatesType<'a> {
 }
 impl<'a> GetApiV4ProjectsIdTemplatesType<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -11036,6 +11102,8 @@ pub struct GetApiV4Projects<'a> {
 }
 impl<'a> GetApiV4Projects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
@@ -11044,6 +11112,8 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -11078,26 +11148,36 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by imported by authenticated user
+    ///
+    /// Default: `false`.
     pub fn imported(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.imported = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by projects that the current user is a member of
+    ///
+    /// Default: `false`.
     pub fn membership(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.membership = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -11106,6 +11186,8 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -11203,6 +11285,8 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Limit by projects where wiki checksum is failed
+    ///
+    /// Default: `false`.
     pub fn wiki_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -11211,6 +11295,8 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Limit by projects where repository checksum is failed
+    ///
+    /// Default: `false`.
     pub fn repository_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -11219,6 +11305,8 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Include hidden projects. Can only be set by admins
+    ///
+    /// Default: `false`.
     pub fn include_hidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_hidden = ::std::option::Option::Some(value.into());
         self
@@ -11232,26 +11320,36 @@ impl<'a> GetApiV4Projects<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -13809,11 +13907,15 @@ pub struct GetApiV4ProjectsId<'a> {
 }
 impl<'a> GetApiV4ProjectsId<'a> {
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -13822,6 +13924,8 @@ impl<'a> GetApiV4ProjectsId<'a> {
         self
     }
     /// Include project license data
+    ///
+    /// Default: `false`.
     pub fn license(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.license = ::std::option::Option::Some(value.into());
         self
@@ -15459,6 +15563,8 @@ pub struct GetApiV4ProjectsIdForks<'a> {
 }
 impl<'a> GetApiV4ProjectsIdForks<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
@@ -15467,6 +15573,8 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -15501,26 +15609,36 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by imported by authenticated user
+    ///
+    /// Default: `false`.
     pub fn imported(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.imported = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by projects that the current user is a member of
+    ///
+    /// Default: `false`.
     pub fn membership(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.membership = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -15529,6 +15647,8 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -15626,6 +15746,8 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Limit by projects where wiki checksum is failed
+    ///
+    /// Default: `false`.
     pub fn wiki_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -15634,6 +15756,8 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Limit by projects where repository checksum is failed
+    ///
+    /// Default: `false`.
     pub fn repository_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -15642,6 +15766,8 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Include hidden projects. Can only be set by admins
+    ///
+    /// Default: `false`.
     pub fn include_hidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_hidden = ::std::option::Option::Some(value.into());
         self
@@ -15655,21 +15781,29 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -16135,11 +16269,15 @@ impl<'a> GetApiV4ProjectsIdStarrers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -16528,11 +16666,15 @@ impl<'a> GetApiV4ProjectsIdUsers<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -16680,11 +16822,15 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
         self
     }
     /// Include shared groups
+    ///
+    /// Default: `false`.
     pub fn with_shared(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_shared = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit to shared groups user has access to
+    ///
+    /// Default: `false`.
     pub fn shared_visible_only(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -16703,11 +16849,15 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -16878,16 +17028,22 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -17173,11 +17329,15 @@ impl<'a> GetApiV4ProjectsIdTransferLocations<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -17429,11 +17589,15 @@ impl<'a> GetApiV4ProjectsIdAuditEvents<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -17613,11 +17777,15 @@ pub struct GetApiV4ProjectsIdProtectedBranches<'a> {
 }
 impl<'a> GetApiV4ProjectsIdProtectedBranches<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -17984,21 +18152,29 @@ impl<'a> GetApiV4ProjectsIdRepositoryTree<'a> {
         self
     }
     /// Used to get a recursive tree
+    ///
+    /// Default: `false`.
     pub fn recursive(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.recursive = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Specify the pagination method ("none" is only valid if "recursive" is true)
+    ///
+    /// Default: `"legacy"`.
     pub fn pagination(
         mut self,
         value: impl ::std::convert::Into<
@@ -18271,6 +18447,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryArchive<'a> {
         self
     }
     /// Used to exclude LFS objects from archive
+    ///
+    /// Default: `true`.
     pub fn include_lfs_blobs(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_lfs_blobs = ::std::option::Option::Some(value.into());
         self
@@ -18361,11 +18539,15 @@ impl<'a> GetApiV4ProjectsIdRepositoryCompare<'a> {
         self
     }
     /// Comparison method, `true` for direct comparison between `from` and `to` (`from`..`to`), `false` to compare using merge base (`from`...`to`)
+    ///
+    /// Default: `false`.
     pub fn straight(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.straight = ::std::option::Option::Some(value.into());
         self
     }
     /// A diff in a Unified diff format
+    ///
+    /// Default: `false`.
     pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.unidiff = ::std::option::Option::Some(value.into());
         self
@@ -18446,11 +18628,15 @@ pub struct GetApiV4ProjectsIdRepositoryContributors<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -18464,6 +18650,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
         self
     }
     /// Return contributors ordered by `name` or `email` or `commits`
+    ///
+    /// Default: `"commits"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -18474,6 +18662,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
         self
     }
     /// Sort by asc (ascending) or desc (descending)
+    ///
+    /// Default: `"asc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
@@ -18688,6 +18878,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryChangelog<'a> {
         self
     }
     /// The Git trailer to use for determining if commits are to be included in the changelog
+    ///
+    /// Default: `"Changelog"`.
     pub fn trailer(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -18920,6 +19112,8 @@ pub struct GetApiV4UsersUserIdProjects<'a> {
 }
 impl<'a> GetApiV4UsersUserIdProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
@@ -18928,6 +19122,8 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -18962,26 +19158,36 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by imported by authenticated user
+    ///
+    /// Default: `false`.
     pub fn imported(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.imported = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by projects that the current user is a member of
+    ///
+    /// Default: `false`.
     pub fn membership(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.membership = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -18990,6 +19196,8 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19087,6 +19295,8 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Limit by projects where wiki checksum is failed
+    ///
+    /// Default: `false`.
     pub fn wiki_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19095,6 +19305,8 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Limit by projects where repository checksum is failed
+    ///
+    /// Default: `false`.
     pub fn repository_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19103,6 +19315,8 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Include hidden projects. Can only be set by admins
+    ///
+    /// Default: `false`.
     pub fn include_hidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_hidden = ::std::option::Option::Some(value.into());
         self
@@ -19116,26 +19330,36 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19353,6 +19577,8 @@ pub struct GetApiV4UsersUserIdContributedProjects<'a> {
 }
 impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
@@ -19361,6 +19587,8 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -19369,16 +19597,22 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
@@ -19538,6 +19772,8 @@ pub struct GetApiV4UsersUserIdStarredProjects<'a> {
 }
 impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
+    ///
+    /// Default: `"created_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsOrderBy>,
@@ -19546,6 +19782,8 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Return projects sorted in ascending and descending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -19580,26 +19818,36 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Limit by owned by authenticated user
+    ///
+    /// Default: `false`.
     pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.owned = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by starred status
+    ///
+    /// Default: `false`.
     pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.starred = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by imported by authenticated user
+    ///
+    /// Default: `false`.
     pub fn imported(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.imported = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by projects that the current user is a member of
+    ///
+    /// Default: `false`.
     pub fn membership(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.membership = ::std::option::Option::Some(value.into());
         self
     }
     /// Limit by enabled issues feature
+    ///
+    /// Default: `false`.
     pub fn with_issues_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19608,6 +19856,8 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Limit by enabled merge requests feature
+    ///
+    /// Default: `false`.
     pub fn with_merge_requests_enabled(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19705,6 +19955,8 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Limit by projects where wiki checksum is failed
+    ///
+    /// Default: `false`.
     pub fn wiki_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19713,6 +19965,8 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Limit by projects where repository checksum is failed
+    ///
+    /// Default: `false`.
     pub fn repository_checksum_failed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -19721,6 +19975,8 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Include hidden projects. Can only be set by admins
+    ///
+    /// Default: `false`.
     pub fn include_hidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_hidden = ::std::option::Option::Some(value.into());
         self
@@ -19734,21 +19990,29 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Return only the ID, URL, name, and path of each project
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Include project statistics
+    ///
+    /// Default: `false`.
     pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.statistics = ::std::option::Option::Some(value.into());
         self

@@ -215,6 +215,8 @@ pub struct GetApiV4GroupsIdReleases<'a> {
 }
 impl<'a> GetApiV4GroupsIdReleases<'a> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -223,16 +225,22 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
         self
     }
     /// Return only limited fields for each release
+    ///
+    /// Default: `false`.
     pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.simple = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -361,16 +369,22 @@ pub struct GetApiV4ProjectsIdReleases<'a> {
 }
 impl<'a> GetApiV4ProjectsIdReleases<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// The field to use as order. Either `released_at` (default) or `created_at`
+    ///
+    /// Default: `"released_at"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
@@ -379,6 +393,8 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
         self
     }
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,

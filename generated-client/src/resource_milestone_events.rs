@@ -110,11 +110,15 @@ pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
 }
 impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -306,11 +310,15 @@ pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a>
 }
 impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

@@ -116,6 +116,8 @@ pub struct GetApiV4ProjectsIdRepositoryTags<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
     /// Return tags sorted in updated by `asc` or `desc` order.
+    ///
+    /// Default: `"desc"`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
@@ -124,6 +126,8 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
         self
     }
     /// Return tags ordered by `name`, `updated`, `version` fields.
+    ///
+    /// Default: `"updated"`.
     pub fn order_by(
         mut self,
         value: impl ::std::convert::Into<
@@ -150,11 +154,15 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

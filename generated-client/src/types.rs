@@ -79,6 +79,8 @@ pub struct ApiEntitiesCustomAttribute {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove {
     /// A valid access level (defaults: `30`, the Developer role)
+    ///
+    /// Default: `30`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<i64>,
 }
@@ -2860,12 +2862,18 @@ pub struct PostApiV4GroupsIdClustersUser {
     /// Cluster name
     pub name: ::std::string::String,
     /// Determines if cluster is active or not, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// The associated environment to the cluster
+    ///
+    /// Default: `"*"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// Cluster base domain
@@ -2875,6 +2883,8 @@ pub struct PostApiV4GroupsIdClustersUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub management_project_id: ::std::option::Option<i64>,
     /// Determines if GitLab will manage namespaces and service accounts for this cluster, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed: ::std::option::Option<bool>,
     /// Platform Kubernetes data
@@ -2897,6 +2907,8 @@ pub struct PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Cluster authorization type, defaults to RBAC
+    ///
+    /// Default: `"rbac"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_type: ::std::option::Option<
         crate::types::PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType,
@@ -2999,6 +3011,8 @@ pub struct PutApiV4GroupsIdClustersClusterId {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// The ID of the management project
@@ -5255,6 +5269,8 @@ pub struct PostApiV4GroupsIdInvitations {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Source that triggered the member creation process
+    ///
+    /// Default: `"invitations-api"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_source: ::std::option::Option<::std::string::String>,
     /// The ID of a member role for the invited user
@@ -5725,6 +5741,8 @@ pub struct PostApiV4GroupsIdMembers {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Source that triggered the member creation process
+    ///
+    /// Default: `"members-api"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_source: ::std::option::Option<::std::string::String>,
 }
@@ -6816,11 +6834,15 @@ pub struct PostApiV4GroupsIdAccessTokens {
     /// The permissions of the token
     pub scopes: ::std::vec::Vec<crate::types::PostApiV4GroupsIdAccessTokensScopesItem>,
     /// The expiration date of the token
+    ///
+    /// Default: `"2026-03-05T09:41:42.949Z"`.
     pub expires_at: ::chrono::NaiveDate,
     /// Resource access token description
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The access level of the token in the group
+    ///
+    /// Default: `40`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
         crate::types::PostApiV4GroupsIdAccessTokensAccessLevel,
@@ -7068,6 +7090,8 @@ pub struct PostApiV4GroupsIdWikis {
     /// Content of a wiki page
     pub content: ::std::string::String,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
+    ///
+    /// Default: `"markdown"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::PostApiV4GroupsIdWikisFormat>,
 }
@@ -7173,6 +7197,8 @@ pub struct PutApiV4GroupsIdWikisSlug {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
+    ///
+    /// Default: `"markdown"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::PostApiV4GroupsIdWikisFormat>,
 }
@@ -7219,6 +7245,8 @@ pub struct ApiEntitiesWikiAttachmentLink {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove {
     /// A valid access level (defaults: `30`, the Developer role)
+    ///
+    /// Default: `30`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<i64>,
 }
@@ -8271,6 +8299,8 @@ pub struct PostApiV4ProjectsIdPipelineVariablesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The type of variable, must be one of env_var or file. Defaults to env_var
+    ///
+    /// Default: `"env_var"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variable_type: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdPipelineVariablesItemVariableType,
@@ -8738,9 +8768,13 @@ pub struct PostApiV4ProjectsIdPipelineSchedules {
     /// The cron
     pub cron: ::std::string::String,
     /// The timezone
+    ///
+    /// Default: `"UTC"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_timezone: ::std::option::Option<::std::string::String>,
     /// The activation of pipeline schedule
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
 }
@@ -8778,6 +8812,8 @@ pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
     /// The value of the variable
     pub value: ::std::string::String,
     /// The type of variable, must be one of env_var or file. Defaults to env_var
+    ///
+    /// Default: `"env_var"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variable_type: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdPipelineVariablesItemVariableType,
@@ -8793,6 +8829,8 @@ pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The type of variable, must be one of env_var or file
+    ///
+    /// Default: `"env_var"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variable_type: ::std::option::Option<
         crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType,
@@ -9147,9 +9185,13 @@ pub struct PostApiV4ProjectsIdRepositoryCommits {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author_name: ::std::option::Option<::std::string::String>,
     /// Include commit stats
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<bool>,
     /// When `true` overwrites the target branch with a new commit based on the `start_branch` or `start_sha`
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub force: ::std::option::Option<bool>,
 }
@@ -9166,6 +9208,8 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsActionsItem {
     /// File content
     pub content: ::std::string::String,
     /// `text` or `base64`
+    ///
+    /// Default: `"text"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding,
@@ -9450,6 +9494,8 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
     /// The name of the branch
     pub branch: ::std::string::String,
     /// Does not commit any changes
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
     /// A custom commit message to use for the picked commit
@@ -9465,6 +9511,8 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert {
     /// Target branch name
     pub branch: ::std::string::String,
     /// Does not commit any changes
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
 }
@@ -9494,6 +9542,8 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments {
     /// The line number
     pub line: i64,
     /// The type of the line
+    ///
+    /// Default: `"new"`.
     pub line_type: crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType,
 }
 /// The type of the line
@@ -9636,9 +9686,13 @@ pub struct PostApiV4ProjectsIdStatusesSha {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// A string label to differentiate this status from the status of other systems
+    ///
+    /// Default: `"default"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// A string label to differentiate this status from the status of other systems
+    ///
+    /// Default: `"default"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<::std::string::String>,
     /// The total code coverage
@@ -10642,6 +10696,8 @@ pub struct PostApiV4ProjectsIdEnvironments {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
+    ///
+    /// Default: `"always"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_stop_setting: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdEnvironmentsAutoStopSetting,
@@ -10906,6 +10962,8 @@ for PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
     /// Force environment to stop without executing `on_stop` actions
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub force: ::std::option::Option<bool>,
 }
@@ -11218,6 +11276,8 @@ pub struct PostApiV4ProjectsIdRepositoryFilesFilePath {
     /// File content
     pub content: ::std::string::String,
     /// File encoding
+    ///
+    /// Default: `"text"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdRepositoryFilesFilePathEncoding,
@@ -11321,6 +11381,8 @@ pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
     /// File content
     pub content: ::std::string::String,
     /// File encoding
+    ///
+    /// Default: `"text"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdRepositoryFilesFilePathEncoding,
@@ -14793,6 +14855,8 @@ pub struct PostApiV4ProjectsIdInvitations {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Source that triggered the member creation process
+    ///
+    /// Default: `"invitations-api"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_source: ::std::option::Option<::std::string::String>,
     /// The ID of a member role for the invited user
@@ -15203,6 +15267,8 @@ pub struct PostApiV4ProjectsIdCiLint {
     /// Content of .gitlab-ci.yml
     pub content: ::std::string::String,
     /// Run pipeline creation simulation, or only do static check. This is false by default
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
     /// If the list of jobs that would exist in a static check or pipeline
@@ -15278,6 +15344,8 @@ pub struct PostApiV4ProjectsIdMembers {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Source that triggered the member creation process
+    ///
+    /// Default: `"members-api"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_source: ::std::option::Option<::std::string::String>,
 }
@@ -15890,6 +15958,8 @@ pub struct ApiEntitiesMergeRequestChanges {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
     /// Indicates if the merge request pipeline creation should be performed asynchronously. If set to `true`, the pipeline will be created outside of the API request and the endpoint will return an empty response with a `202` status code. When the response is `202`, the creation can still fail outside of this request.
+    ///
+    /// Default: `false`.
     #[serde(rename = "async")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<bool>,
@@ -16310,6 +16380,8 @@ pub struct PostApiV4ProjectsIdPagesDomains {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::vec::Vec<u8>>,
     /// Enables automatic generation of SSL certificates issued by Let's Encrypt for custom domains.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_ssl_enabled: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16385,21 +16457,29 @@ pub struct PostApiV4ProjectsIdClustersUser {
     /// Cluster name
     pub name: ::std::string::String,
     /// Determines if cluster is active or not, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Cluster base domain
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The associated environment to the cluster
+    ///
+    /// Default: `"*"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// The ID of the management project
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub management_project_id: ::std::option::Option<i64>,
     /// Determines if GitLab will manage namespaces and service accounts for this cluster, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed: ::std::option::Option<bool>,
     /// Platform Kubernetes data
@@ -16422,6 +16502,8 @@ pub struct PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Cluster authorization type, defaults to RBAC
+    ///
+    /// Default: `"rbac"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_type: ::std::option::Option<
         crate::types::PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType,
@@ -16443,6 +16525,8 @@ pub struct PutApiV4ProjectsIdClustersClusterId {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// The ID of the management project
@@ -17197,6 +17281,8 @@ pub struct PostApiV4ProjectsIdExportUpload {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// HTTP method to upload the exported project
+    ///
+    /// Default: `"PUT"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdExportUploadHttpMethod,
@@ -21219,19 +21305,23 @@ pub struct ApiEntitiesProjectWithAccessPermissions {
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectAccess {
+    /// The member's access level (10 guest … 50 owner).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_level: ::std::option::Option<::std::string::String>,
+    pub access_level: ::std::option::Option<i64>,
+    /// The member's notification level.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_level: ::std::option::Option<::std::string::String>,
+    pub notification_level: ::std::option::Option<i64>,
 }
 /// Schema `#/components/schemas/API_Entities_GroupAccess`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiEntitiesGroupAccess {
+    /// The member's access level in the project's group (10 guest … 50 owner).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_level: ::std::option::Option<::std::string::String>,
+    pub access_level: ::std::option::Option<i64>,
+    /// The member's notification level in the group.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_level: ::std::option::Option<::std::string::String>,
+    pub notification_level: ::std::option::Option<i64>,
 }
 /// Fork new project for the current user or provided namespace.
 ///
@@ -21846,6 +21936,8 @@ pub struct ApiEntitiesPublicGroupDetails {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostApiV4ProjectsIdHousekeeping {
     /// `prune` to trigger manual prune of unreachable objects or `eager` to trigger eager housekeeping.
+    ///
+    /// Default: `"eager"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<crate::types::PostApiV4ProjectsIdHousekeepingTask>,
 }
@@ -22007,6 +22099,8 @@ pub struct PostApiV4ProjectsIdProtectedBranches {
         crate::types::PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel,
     >,
     /// Allow force push for all users with push access.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_force_push: ::std::option::Option<bool>,
     /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
@@ -22766,6 +22860,8 @@ pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filepath: ::std::option::Option<::std::string::String>,
     /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
+    ///
+    /// Default: `"other"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub link_type: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType,
@@ -22870,6 +22966,8 @@ pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filepath: ::std::option::Option<::std::string::String>,
     /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
+    ///
+    /// Default: `"other"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub link_type: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType,
@@ -23106,6 +23204,8 @@ pub struct PostApiV4ProjectsIdRepositoryChangelog {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The Git trailer to use for determining if commits are to be included in the changelog
+    ///
+    /// Default: `"Changelog"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trailer: ::std::option::Option<::std::string::String>,
     /// The branch to commit the changelog changes to
@@ -23115,6 +23215,8 @@ pub struct PostApiV4ProjectsIdRepositoryChangelog {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_file: ::std::option::Option<::std::string::String>,
     /// The file to commit the changelog changes to
+    ///
+    /// Default: `"CHANGELOG.md"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     /// The commit message to use when committing the changelog
@@ -23142,11 +23244,15 @@ pub struct PostApiV4ProjectsIdAccessTokens {
     /// The permissions of the token
     pub scopes: ::std::vec::Vec<crate::types::PostApiV4GroupsIdAccessTokensScopesItem>,
     /// The expiration date of the token
+    ///
+    /// Default: `"2026-03-05T09:41:42.948Z"`.
     pub expires_at: ::chrono::NaiveDate,
     /// Resource access token description
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The access level of the token in the project
+    ///
+    /// Default: `40`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
         crate::types::PostApiV4ProjectsIdAccessTokensAccessLevel,
@@ -23398,6 +23504,8 @@ pub struct PostApiV4ProjectsIdWikis {
     /// Content of a wiki page
     pub content: ::std::string::String,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
+    ///
+    /// Default: `"markdown"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::PostApiV4GroupsIdWikisFormat>,
 }
@@ -23418,6 +23526,8 @@ pub struct PutApiV4ProjectsIdWikisSlug {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
+    ///
+    /// Default: `"markdown"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::PostApiV4GroupsIdWikisFormat>,
 }
@@ -23461,6 +23571,8 @@ pub struct ApiEntitiesBatchedBackgroundMigration {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume {
     /// The name of the database
+    ///
+    /// Default: `"main"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<
         crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
@@ -23557,6 +23669,8 @@ for PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause {
     /// The name of the database
+    ///
+    /// Default: `"main"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<
         crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
@@ -23708,12 +23822,18 @@ pub struct PostApiV4AdminClustersAdd {
     /// Cluster name
     pub name: ::std::string::String,
     /// Determines if cluster is active or not, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// The associated environment to the cluster
+    ///
+    /// Default: `"*"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// Cluster base domain
@@ -23723,6 +23843,8 @@ pub struct PostApiV4AdminClustersAdd {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub management_project_id: ::std::option::Option<i64>,
     /// Determines if GitLab will manage namespaces and service accounts for this cluster, defaults to true
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed: ::std::option::Option<bool>,
     /// Platform Kubernetes data
@@ -23744,6 +23866,8 @@ pub struct PutApiV4AdminClustersClusterId {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_scope: ::std::option::Option<::std::string::String>,
     /// Deploy each environment to a separate Kubernetes namespace
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_per_environment: ::std::option::Option<bool>,
     /// Cluster base domain
@@ -23768,6 +23892,8 @@ pub struct PutApiV4AdminClustersClusterId {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostApiV4AdminMigrationsTimestampMark {
     /// The name of the database
+    ///
+    /// Default: `"main"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<
         crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
@@ -24269,6 +24395,8 @@ pub struct PostApiV4Applications {
     pub scopes: ::std::string::String,
     /// The application is used where the client secret can be kept confidential. Native mobile apps \
     ///                         and Single Page Apps are considered non-confidential. Defaults to true if not supplied
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidential: ::std::option::Option<bool>,
 }
@@ -25076,6 +25204,8 @@ pub struct PostApiV4JobsIdArtifactsAuthorize {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filesize: ::std::option::Option<i64>,
     /// The type of artifact
+    ///
+    /// Default: `"archive"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub artifact_type: ::std::option::Option<
         crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
@@ -25285,11 +25415,15 @@ pub struct PostApiV4JobsIdArtifacts {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_in: ::std::option::Option<::std::string::String>,
     /// The type of artifact
+    ///
+    /// Default: `"archive"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub artifact_type: ::std::option::Option<
         crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
     >,
     /// The format of artifact
+    ///
+    /// Default: `"zip"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub artifact_format: ::std::option::Option<
         crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
@@ -25797,6 +25931,8 @@ pub struct PostApiV4UsersUserIdKeys {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Scope of usage for the SSH key
+    ///
+    /// Default: `"auth_and_signing"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_type: ::std::option::Option<
         crate::types::PostApiV4UsersUserIdKeysUsageType,
@@ -28336,6 +28472,8 @@ pub struct PostApiV4Snippets {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The visibility of the snippet
+    ///
+    /// Default: `"internal"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<crate::types::PostApiV4SnippetsVisibility>,
     /// An array of files
@@ -28795,6 +28933,8 @@ pub struct PostApiV4UsageDataTrackEventsEventsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_properties: ::std::option::Option<::serde_json::Value>,
     /// Send the tracked event to Snowplow
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_snowplow: ::std::option::Option<bool>,
 }
@@ -28816,6 +28956,8 @@ pub struct PostApiV4UsageDataTrackEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_properties: ::std::option::Option<::serde_json::Value>,
     /// Send the tracked event to Snowplow
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_snowplow: ::std::option::Option<bool>,
 }
@@ -28833,6 +28975,8 @@ pub struct PostApiV4UserKeys {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Scope of usage for the SSH key
+    ///
+    /// Default: `"auth_and_signing"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_type: ::std::option::Option<
         crate::types::PostApiV4UsersUserIdKeysUsageType,

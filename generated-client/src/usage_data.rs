@@ -268,6 +268,8 @@ pub struct GetApiV4UsageDataMetricDefinitions<'a> {
 }
 impl<'a> GetApiV4UsageDataMetricDefinitions<'a> {
     /// Include file paths in the metric definitions
+    ///
+    /// Default: `false`.
     pub fn include_paths(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.include_paths = ::std::option::Option::Some(value.into());
         self

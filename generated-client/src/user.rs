@@ -437,11 +437,15 @@ pub struct GetApiV4UserKeys<'a> {
 }
 impl<'a> GetApiV4UserKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -707,11 +711,15 @@ pub struct GetApiV4UserGpgKeys<'a> {
 }
 impl<'a> GetApiV4UserGpgKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1020,11 +1028,15 @@ pub struct GetApiV4UserEmails<'a> {
 }
 impl<'a> GetApiV4UserEmails<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -1555,6 +1567,8 @@ pub struct GetApiV4UserActivities<'a> {
 }
 impl<'a> GetApiV4UserActivities<'a> {
     /// Date string in the format YEAR-MONTH-DAY
+    ///
+    /// Default: `"2024-09-05T09:41:43.021Z"`.
     pub fn from(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
@@ -1563,11 +1577,15 @@ impl<'a> GetApiV4UserActivities<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self

@@ -1220,21 +1220,29 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Filters only active users
+    ///
+    /// Default: `false`.
     pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.active = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only human users
+    ///
+    /// Default: `false`.
     pub fn humans(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.humans = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only external users
+    ///
+    /// Default: `false`.
     pub fn external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.external = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only blocked users
+    ///
+    /// Default: `false`.
     pub fn blocked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.blocked = ::std::option::Option::Some(value.into());
         self
@@ -1256,11 +1264,15 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Filters only users without projects
+    ///
+    /// Default: `false`.
     pub fn without_projects(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.without_projects = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters users without project bots
+    ///
+    /// Default: `false`.
     pub fn without_project_bots(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1269,6 +1281,8 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Filters only admin users
+    ///
+    /// Default: `false`.
     pub fn admins(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.admins = ::std::option::Option::Some(value.into());
         self
@@ -1282,21 +1296,29 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Filters only non active users
+    ///
+    /// Default: `false`.
     pub fn exclude_active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.exclude_active = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only non external users
+    ///
+    /// Default: `false`.
     pub fn exclude_external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.exclude_external = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only non human users
+    ///
+    /// Default: `false`.
     pub fn exclude_humans(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.exclude_humans = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters only non internal users
+    ///
+    /// Default: `false`.
     pub fn exclude_internal(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.exclude_internal = ::std::option::Option::Some(value.into());
         self
@@ -1318,16 +1340,22 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -1336,6 +1364,8 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Skip LDAP users
+    ///
+    /// Default: `false`.
     pub fn skip_ldap(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.skip_ldap = ::std::option::Option::Some(value.into());
         self
@@ -1346,6 +1376,8 @@ impl<'a> GetApiV4Users<'a> {
         self
     }
     /// Filters only auditor users
+    ///
+    /// Default: `false`.
     pub fn auditors(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.auditors = ::std::option::Option::Some(value.into());
         self
@@ -1941,6 +1973,8 @@ pub struct GetApiV4UsersId<'a> {
 }
 impl<'a> GetApiV4UsersId<'a> {
     /// Include custom attributes in the response
+    ///
+    /// Default: `false`.
     pub fn with_custom_attributes(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -2621,11 +2655,15 @@ pub struct GetApiV4UsersIdFollowing<'a> {
 }
 impl<'a> GetApiV4UsersIdFollowing<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2743,11 +2781,15 @@ pub struct GetApiV4UsersIdFollowers<'a> {
 }
 impl<'a> GetApiV4UsersIdFollowers<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -2973,11 +3015,15 @@ pub struct GetApiV4UsersUserIdProjectDeployKeys<'a> {
 }
 impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3095,11 +3141,15 @@ pub struct GetApiV4UsersUserIdKeys<'a> {
 }
 impl<'a> GetApiV4UsersUserIdKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3373,11 +3423,15 @@ pub struct GetApiV4UsersIdGpgKeys<'a> {
 }
 impl<'a> GetApiV4UsersIdGpgKeys<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -3696,11 +3750,15 @@ pub struct GetApiV4UsersIdEmails<'a> {
 }
 impl<'a> GetApiV4UsersIdEmails<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4298,11 +4356,15 @@ impl<'a> GetApiV4UsersUserIdMemberships<'a> {
         self
     }
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
@@ -4472,16 +4534,22 @@ pub struct GetApiV4UsersUserIdImpersonationTokens<'a> {
 }
 impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
     /// Current page number
+    ///
+    /// Default: `1`.
     pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Number of items per page
+    ///
+    /// Default: `20`.
     pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
     /// Filters (all|active|inactive) impersonation_tokens
+    ///
+    /// Default: `"all"`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<

@@ -254,6 +254,8 @@ pub struct GetApiV4GroupsIdWikis<'a> {
 }
 impl<'a> GetApiV4GroupsIdWikis<'a> {
     /// Include pages' content
+    ///
+    /// Default: `false`.
     pub fn with_content(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_content = ::std::option::Option::Some(value.into());
         self
@@ -387,6 +389,8 @@ impl<'a> GetApiV4GroupsIdWikisSlug<'a> {
         self
     }
     /// Render content to HTML
+    ///
+    /// Default: `false`.
     pub fn render_html(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.render_html = ::std::option::Option::Some(value.into());
         self
@@ -624,6 +628,8 @@ pub struct GetApiV4ProjectsIdWikis<'a> {
 }
 impl<'a> GetApiV4ProjectsIdWikis<'a> {
     /// Include pages' content
+    ///
+    /// Default: `false`.
     pub fn with_content(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_content = ::std::option::Option::Some(value.into());
         self
@@ -757,6 +763,8 @@ impl<'a> GetApiV4ProjectsIdWikisSlug<'a> {
         self
     }
     /// Render content to HTML
+    ///
+    /// Default: `false`.
     pub fn render_html(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.render_html = ::std::option::Option::Some(value.into());
         self

@@ -481,6 +481,24 @@ impl fmt::Debug for File {
     }
 }
 
+/// What a path segment percent-encodes: the characters the URL standard encodes in a segment
+/// (controls, space, `"`, `#`, `<`, `>`, `?`, `{`, `}`, the backtick, `/`, `%`, and `\`, a
+/// separator in `http(s)` URLs), so the value arrives as exactly one segment that decodes back to
+/// itself.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
+
 impl Request {
     /// A request for the path made of `segments` below the client's base URL. Each segment is
     /// percent-encoded as one path segment (`group/project` → `group%2Fproject`), so no value
@@ -492,21 +510,26 @@ impl Request {
         segments: &[String],
     ) -> Result<Self, Error> {
         let mut url = client.base_url.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|()| Error::InvalidBaseUrl {
-                    url: client.base_url.to_string(),
-                    reason: "the base URL cannot have a path".to_owned(),
-                })?;
-            path.pop_if_empty();
-            for segment in segments {
-                if segment.is_empty() || segment == "." || segment == ".." {
-                    return Err(Error::InvalidPathSegment(segment.clone()));
-                }
-                path.push(segment);
-            }
+        if url.cannot_be_a_base() {
+            return Err(Error::InvalidBaseUrl {
+                url: client.base_url.to_string(),
+                reason: "the base URL cannot have a path".to_owned(),
+            });
         }
+        // Encoded here rather than by `url`'s own segment push, which drops tabs and line ends
+        // (as the URL standard does for parsed input): `.\t.` would arrive as a `..` segment.
+        let mut path = url.path().trim_end_matches('/').to_owned();
+        for segment in segments {
+            if segment.is_empty() || segment == "." || segment == ".." {
+                return Err(Error::InvalidPathSegment(segment.clone()));
+            }
+            path.push('/');
+            path.extend(percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        url.set_path(&path);
         Ok(Request {
             method,
             url,

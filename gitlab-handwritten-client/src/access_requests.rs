@@ -268,6 +268,8 @@ pub struct AccessRequestsProjectsApprovePut<'a> {
 }
 impl<'a> AccessRequestsProjectsApprovePut<'a> {
     /// A valid project access level.  0 = no access , 10 = guest, 20 = reporter, 30 = developer, 40 = Maintainer.  Default is 30.'
+    ///
+    /// Default: `30`.
     pub fn access_level(
         mut self,
         value: impl ::std::convert::Into<crate::types::ProjectAccessLevel>,
@@ -492,6 +494,8 @@ pub struct AccessRequestsGroupsApprovePut<'a> {
 }
 impl<'a> AccessRequestsGroupsApprovePut<'a> {
     /// A valid group access level.  0 = no access , 10 = Guest, 20 = Reporter, 30 = Developer, 40 = Maintainer, 50 = Owner.  Default is 30.
+    ///
+    /// Default: `30`.
     pub fn access_level(
         mut self,
         value: impl ::std::convert::Into<crate::types::GroupAccessLevel>,

@@ -368,3 +368,36 @@ async fn wildcard_path_keeps_its_slashes_and_encodes_each_segment() {
     );
     assert_eq!(req.url.query(), None);
 }
+
+/// GitLab's example of `GET /projects/:id` for a member (docs: projects.md): `permissions`
+/// holds numbers, which the description declares as strings (corrected by the overlay), and
+/// `group_access` is `null` for a project outside a group.
+#[tokio::test]
+async fn a_project_is_read_with_its_numeric_permissions() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/group%2Fbench"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 3, "name": "Diaspora Project Site", "path_with_namespace": "diaspora/diaspora-project-site",
+            "default_branch": "main", "visibility": "private",
+            "namespace": {"id": 3, "name": "Diaspora", "path": "diaspora", "kind": "group",
+                          "full_path": "diaspora", "parent_id": null, "avatar_url": null,
+                          "web_url": "https://gitlab.example.com/diaspora"},
+            "permissions": {"project_access": {"access_level": 10, "notification_level": 3},
+                            "group_access": null}
+        })))
+        .mount(&server)
+        .await;
+
+    let project = client
+        .get_api_v4_projects_id("group/bench")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(project.id, Some(3));
+    let permissions = project.permissions.unwrap();
+    let access = permissions.project_access.unwrap();
+    assert_eq!(access.access_level, Some(10));
+    assert_eq!(access.notification_level, Some(3));
+    assert_eq!(permissions.group_access, None);
+}

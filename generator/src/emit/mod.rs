@@ -148,6 +148,7 @@ chrono = { version = "0.4", default-features = false, features = ["serde", "std"
 fastrand = "2"
 futures-util = { version = "0.3", default-features = false, features = ["alloc"] }
 httpdate = "1"
+percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "json", "http2", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"

@@ -240,7 +240,11 @@ fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
 /// (leave the value as it is) from `null` (clear it), as JSON Merge Patch (RFC 7396) and most
 /// `PATCH` endpoints read them: such fields become `Option<Option<T>>`.
 fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
-    fn visit(types: &crate::ir::TypeSpace, t: &TypeRef, seen: &mut std::collections::BTreeSet<usize>) {
+    fn visit(
+        types: &crate::ir::TypeSpace,
+        t: &TypeRef,
+        seen: &mut std::collections::BTreeSet<usize>,
+    ) {
         match t {
             TypeRef::Vec(inner) | TypeRef::Map(inner) => visit(types, inner, seen),
             TypeRef::Named(id) => {
@@ -424,7 +428,15 @@ fn lower_params(
             location,
             ty,
             required,
-            doc: data.description.clone(),
+            doc: with_default(
+                data.description.clone(),
+                match &data.format {
+                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                        s.schema_data.default.as_ref()
+                    }
+                    _ => None,
+                },
+            ),
             deprecated: data.deprecated.unwrap_or(false),
             style,
             multi_segment: location == ParamLocation::Path
@@ -505,6 +517,23 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
             ));
         }
     }
+}
+
+/// A description with the schema's `default` added (`Default: \`20\`.`): the server applies it
+/// when the value is not sent, so the reader of the docs should know it.
+pub(crate) fn with_default(
+    doc: Option<String>,
+    default: Option<&serde_json::Value>,
+) -> Option<String> {
+    let Some(default) = default.filter(|d| !d.is_null()) else {
+        return doc;
+    };
+    let mut text = doc.unwrap_or_default().trim_end().to_owned();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Default: `{default}`."));
+    Some(text)
 }
 
 fn is_json(media: &str) -> bool {
@@ -607,7 +636,10 @@ fn lower_body(
             ty = TypeRef::String;
         }
         let doc = match prop {
-            ReferenceOr::Item(s) => s.schema_data.description.clone(),
+            ReferenceOr::Item(s) => with_default(
+                s.schema_data.description.clone(),
+                s.schema_data.default.as_ref(),
+            ),
             ReferenceOr::Reference { .. } => None,
         };
         out.params.push(Param {

@@ -262,7 +262,10 @@ impl<'m> Types<'m> {
             return None;
         }
         let schemas = &self.model.components.as_ref()?.schemas;
-        let own = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let own = format!(
+            "#/components/schemas/{}",
+            name.replace('~', "~0").replace('/', "~1")
+        );
         let target_name = |target: &str| -> String {
             target
                 .strip_prefix("#/components/schemas/")
@@ -677,7 +680,10 @@ impl<'m> Types<'m> {
             let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
             let (doc, nullable, deprecated, read_only, write_only) = match prop {
                 ReferenceOr::Item(p) => (
-                    p.schema_data.description.clone(),
+                    super::with_default(
+                        p.schema_data.description.clone(),
+                        p.schema_data.default.as_ref(),
+                    ),
                     p.schema_data.nullable,
                     p.schema_data.deprecated,
                     p.schema_data.read_only,
