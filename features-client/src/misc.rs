@@ -58,10 +58,12 @@ impl<'a> GetCell<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The value in the cell.
-    pub async fn send(self) -> ::std::result::Result<crate::types::Value, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::Value>(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::Value, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<crate::types::Value>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -99,12 +101,17 @@ impl<'a> ListEvents<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The events, oldest first.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Event>, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<::std::vec::Vec<crate::types::Event>>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::Event>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::Event>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -145,12 +152,12 @@ impl<'a> GetStatus<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (default): The service's status.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::Status, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::Status>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::Status, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<crate::types::Status>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -85,12 +85,14 @@ impl<'a> ListPets<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The pets.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Pet>, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<::std::vec::Vec<crate::types::Pet>>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::std::vec::Vec<crate::types::Pet>, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::Pet>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -287,10 +289,12 @@ impl<'a> UpdatePet<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The pet as it is now.
-    pub async fn send(self) -> ::std::result::Result<crate::types::Pet, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::Pet>(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::Pet, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<crate::types::Pet>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -333,10 +337,12 @@ impl<'a> GetPhoto<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The photo.
-    pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::bytes(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

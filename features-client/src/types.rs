@@ -6,8 +6,7 @@
 ///
 /// Schema `#/components/schemas/Pet`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
     /// Selected by `cat`.
     Cat(crate::types::Cat),
@@ -45,7 +44,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 }
 /// Schema `#/components/schemas/Cat`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Cat {
     /// Assigned by the server.
     ///
@@ -61,7 +60,7 @@ pub struct Cat {
     pub friends: ::std::option::Option<::std::vec::Vec<crate::types::Pet>>,
 }
 /// Schema `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Dog {
     /// Read-only: the server sets it; requests leave it `None`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,8 +73,13 @@ pub struct Dog {
 }
 /// Schema `#/components/schemas/NewPet`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewPet {
+    /// Assigned by the server.
+    ///
+    /// Read-only: the server sets it; requests leave it `None`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::uuid::Uuid>,
     #[serde(rename = "petType")]
     pub pet_type: crate::types::NewPetPetType,
     pub name: ::std::string::String,
@@ -155,7 +159,7 @@ impl crate::runtime::ParamValue for NewPetPetType {
 }
 /// Schema `#/components/schemas/PetPatch`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PetPatch {
     /// The new name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -179,14 +183,14 @@ pub struct PetPatch {
 }
 /// Schema `#/components/schemas/Job`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Job {
     #[serde(rename = "jobId")]
     pub job_id: i64,
 }
 /// Schema `#/components/schemas/Cell`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cell {
     pub row: i64,
     pub column: ::std::string::String,
@@ -200,7 +204,7 @@ pub type Key = crate::runtime::IdOrPath;
 ///
 /// Schema `#/components/schemas/Value`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     /// The value as `Integer`.
@@ -220,7 +224,7 @@ pub enum Value {
 }
 /// Schema `#/components/schemas/Value/anyOf/4`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct Note {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
@@ -229,8 +233,7 @@ pub struct Note {
 ///
 /// Schema `#/components/schemas/Event`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Selected by `feeding`.
     Feeding(crate::types::Feeding),
@@ -277,7 +280,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 ///
 /// Schema `#/components/schemas/Event`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct EventBase {
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -286,7 +289,7 @@ pub struct EventBase {
 }
 /// Schema `#/components/schemas/Feeding`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Feeding {
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -296,7 +299,7 @@ pub struct Feeding {
 }
 /// Schema `#/components/schemas/Walk`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Walk {
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -309,12 +312,12 @@ pub struct Walk {
 ///
 /// Schema `#/components/schemas/Tree`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
 /// Schema `#/components/schemas/Status`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Status {
     pub healthy: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

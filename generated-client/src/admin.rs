@@ -51,12 +51,17 @@ impl<'a> GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Retrieve dictionary details
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesDictionaryTable, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesDictionaryTable>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesDictionaryTable,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesDictionaryTable,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

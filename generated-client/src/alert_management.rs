@@ -140,10 +140,12 @@ impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Workhorse authorize metric image file upload
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -190,18 +192,17 @@ impl<'a> GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Metric Images for alert
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -286,12 +287,17 @@ impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Upload a metric image for an alert
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesMetricImage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesMetricImage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesMetricImage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -370,12 +376,17 @@ impl<'a> PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageI
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Update a metric image for an alert
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesMetricImage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesMetricImage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesMetricImage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -433,12 +444,17 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Remove a metric image for an alert
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesMetricImage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesMetricImage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesMetricImage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -56,12 +56,14 @@ impl<'a> GetApiV4Avatar<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Return avatar url for a user
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesAvatar>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesAvatar,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

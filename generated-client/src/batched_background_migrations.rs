@@ -116,18 +116,17 @@ impl<'a> GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Retrieve a batched background migration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesBatchedBackgroundMigration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -181,18 +180,17 @@ impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Resume a batched background migration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesBatchedBackgroundMigration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -247,18 +245,17 @@ impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Pause a batched background migration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesBatchedBackgroundMigration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -326,18 +323,17 @@ impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get the list of batched background migrations
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -131,18 +131,17 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get all broadcast messages
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -157,16 +156,17 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesSystemBroadcastMessage>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesSystemBroadcastMessage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -183,23 +183,27 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4BroadcastMessages<'a> {
@@ -238,16 +242,17 @@ impl<'a> PostApiV4BroadcastMessages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Create a broadcast message
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesSystemBroadcastMessage>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -297,16 +302,17 @@ impl<'a> GetApiV4BroadcastMessagesId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a specific broadcast message
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesSystemBroadcastMessage>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -358,16 +364,17 @@ impl<'a> PutApiV4BroadcastMessagesId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Update a broadcast message
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesSystemBroadcastMessage>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -417,16 +424,17 @@ impl<'a> DeleteApiV4BroadcastMessagesId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Delete a broadcast message
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesSystemBroadcastMessage>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesSystemBroadcastMessage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

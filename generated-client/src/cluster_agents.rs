@@ -228,18 +228,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List tokens for an agent
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -254,18 +253,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesClustersAgentTokenBasic>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
             crate::types::ApiEntitiesClustersAgentTokenBasic,
-        >(response)
-            .await
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -282,23 +280,27 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
@@ -343,18 +345,17 @@ impl<'a> PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Create an agent token
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgentTokenWithToken,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesClustersAgentTokenWithToken,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesClustersAgentTokenWithToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -411,16 +412,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a single agent token
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgentToken,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesClustersAgentToken>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesClustersAgentToken,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesClustersAgentToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -477,10 +479,12 @@ impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Revoke an agent token
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -546,18 +550,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List the agents for a project
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -572,15 +575,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesClustersAgent>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesClustersAgent>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesClustersAgent,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -594,23 +599,27 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusterAgents<'a> {
@@ -652,12 +661,17 @@ impl<'a> PostApiV4ProjectsIdClusterAgents<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Register an agent with a project
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClustersAgent, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesClustersAgent>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesClustersAgent,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesClustersAgent,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -707,12 +721,17 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get details about an agent
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClustersAgent, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesClustersAgent>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesClustersAgent,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesClustersAgent,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -762,10 +781,12 @@ impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Delete a registered agent
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -152,10 +152,12 @@ impl<'a> PostApiV4ProjectsIdPackagesComposer<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Composer packages endpoint for registering packages
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -210,10 +212,12 @@ impl<'a> GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Composer package endpoint to download a package archive
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -260,10 +264,12 @@ impl<'a> GetApiV4GroupIdPackagesComposerPackages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Composer packages endpoint at group level
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -311,10 +317,12 @@ impl<'a> GetApiV4GroupIdPackagesComposerPSha<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Composer packages endpoint at group level for packages list
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -365,10 +373,12 @@ impl<'a> GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Composer v2 packages p2 endpoint at group level for package versions metadata
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -418,10 +428,12 @@ impl<'a> GetApiV4GroupIdPackagesComposerPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Composer packages endpoint at group level for package versions metadata
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

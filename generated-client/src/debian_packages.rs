@@ -620,10 +620,12 @@ impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The Release file signature
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -676,10 +678,12 @@ impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The unsigned Release file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -732,10 +736,12 @@ impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The signed Release file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -802,10 +808,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The installer (udeb) binary files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -877,10 +885,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The installer (udeb) binary files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -938,10 +948,12 @@ impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The source files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1006,10 +1018,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The source files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1077,10 +1091,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The binary files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1151,10 +1167,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The binary files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1221,10 +1239,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download Debian package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1278,10 +1298,12 @@ impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The Release file signature
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1333,10 +1355,12 @@ impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The unsigned Release file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1388,10 +1412,12 @@ impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The signed Release file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1457,10 +1483,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The installer (udeb) binary files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1531,10 +1559,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The installer (udeb) binary files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1591,10 +1621,12 @@ impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The source files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1658,10 +1690,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The source files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1728,10 +1762,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The binary files index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1801,10 +1837,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 202): The binary files index by hash
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1868,10 +1906,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download Debian package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1943,10 +1983,12 @@ impl<'a> PutApiV4ProjectsIdPackagesDebianFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Upload Debian package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1995,10 +2037,12 @@ impl<'a> PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Authorize Debian package upload
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

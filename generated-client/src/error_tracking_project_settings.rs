@@ -89,18 +89,17 @@ impl<'a> GetApiV4ProjectsIdErrorTrackingSettings<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get Error Tracking settings
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesErrorTrackingProjectSetting,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -154,18 +153,17 @@ impl<'a> PutApiV4ProjectsIdErrorTrackingSettings<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Update Error Tracking project settings. Available in GitLab 15.10 and later.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesErrorTrackingProjectSetting,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -219,18 +217,17 @@ impl<'a> PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Enable or disable the Error Tracking project settings
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesErrorTrackingProjectSetting,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

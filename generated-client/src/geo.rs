@@ -178,10 +178,12 @@ impl<'a> GetApiV4GeoProxy<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Returns a Geo proxy response
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -226,10 +228,12 @@ impl<'a> GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Returns a replicable file from store (via CDN or sendfile)
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -274,18 +278,17 @@ impl<'a> GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Returns the list of pipeline refs for the project
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -337,12 +340,17 @@ impl<'a> PostApiV4GeoStatus<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Posts the current node status to the primary site
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::EeApiEntitiesGeoNodeStatus, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::EeApiEntitiesGeoNodeStatus>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::EeApiEntitiesGeoNodeStatus,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::EeApiEntitiesGeoNodeStatus,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -392,10 +400,12 @@ impl<'a> PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
     }
     /// Sends the request. On success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-upload-pack
     ///                   request from secondary gitlab-shell to primary
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -440,10 +450,12 @@ impl<'a> PostApiV4GeoProxyGitSshUploadPack<'a> {
     }
     /// Sends the request. On success (200): Responsible for making HTTP POST /repo.git/git-upload-pack
     ///                   request from secondary gitlab-shell to primary
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -488,10 +500,12 @@ impl<'a> PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
     }
     /// Sends the request. On success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-receive-pack
     ///                   request from secondary gitlab-shell to primary
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -536,10 +550,12 @@ impl<'a> PostApiV4GeoProxyGitSshReceivePack<'a> {
     }
     /// Sends the request. On success (200): Responsible for making HTTP POST /repo.git/info/refs?service=git-receive-pack
     ///                   request from secondary gitlab-shell to primary
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -583,10 +599,12 @@ impl<'a> PostApiV4GeoNodeProxyIdGraphql<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Query the GraphQL endpoint of an existing Geo node
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

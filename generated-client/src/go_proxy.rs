@@ -124,10 +124,12 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -182,12 +184,17 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Version metadata
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGoModuleVersion, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesGoModuleVersion>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesGoModuleVersion,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesGoModuleVersion,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -248,10 +255,12 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download module file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -307,10 +316,12 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download module source
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

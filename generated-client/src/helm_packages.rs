@@ -117,10 +117,12 @@ impl<'a> GetApiV4ProjectsIdPackagesHelmChannelIndexYaml<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download a chart index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -174,10 +176,12 @@ impl<'a> GetApiV4ProjectsIdPackagesHelmChannelChartsFileNameTgz<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download a chart
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -227,10 +231,12 @@ impl<'a> PostApiV4ProjectsIdPackagesHelmApiChannelChartsAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Authorize a chart upload from workhorse
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -285,10 +291,12 @@ impl<'a> PostApiV4ProjectsIdPackagesHelmApiChannelCharts<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Upload a chart
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -124,10 +124,12 @@ impl<'a> PutApiV4HooksHookIdUrlVariablesKey<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Set a url variable
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -172,10 +174,12 @@ impl<'a> DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Un-Set a url variable
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -222,10 +226,12 @@ impl<'a> PutApiV4HooksHookIdCustomHeadersKey<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Set a custom header
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -270,10 +276,12 @@ impl<'a> DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Un-Set a custom header
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -315,10 +323,12 @@ impl<'a> PostApiV4HooksHookId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): created Hook
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

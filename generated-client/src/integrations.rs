@@ -3613,18 +3613,17 @@ impl<'a> GetApiV4GroupsIdIntegrations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List all active integrations
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3678,12 +3677,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3734,12 +3738,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsAsana<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Asana integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3790,12 +3799,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsAssembla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3846,12 +3860,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsBamboo<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3902,12 +3921,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsBugzilla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -3958,12 +3982,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsBuildkite<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4014,12 +4043,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsCampfire<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4070,12 +4104,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsConfluence<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4126,12 +4165,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4183,12 +4227,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsDatadog<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4239,12 +4288,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4295,12 +4349,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsDiscord<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Discord integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4351,12 +4410,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsDroneCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4407,12 +4471,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4463,12 +4532,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4519,12 +4593,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4576,12 +4655,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4632,12 +4716,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4688,12 +4777,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsHarbor<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4744,12 +4838,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsIrker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Irker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4800,12 +4899,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsJenkins<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4856,12 +4960,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsJira<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4912,12 +5021,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -4968,12 +5082,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMatrix<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5024,12 +5143,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5081,12 +5205,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5138,12 +5267,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPackagist<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5194,12 +5328,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPhorge<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5250,12 +5389,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5306,12 +5450,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5362,12 +5511,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPumble<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5418,12 +5572,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsPushover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5474,12 +5633,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsRedmine<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5530,12 +5694,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsEwm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5586,12 +5755,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsYoutrack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5642,12 +5816,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsClickup<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5698,12 +5877,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsSlack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5754,12 +5938,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5810,12 +5999,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMattermost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5866,12 +6060,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsTeamcity<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5922,12 +6121,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsTelegram<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -5978,12 +6182,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6034,12 +6243,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6090,12 +6304,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsZentao<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6146,12 +6365,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsSquashTm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6202,12 +6426,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGithub<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Github integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6258,12 +6487,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6314,12 +6548,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6375,12 +6614,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederati
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6432,12 +6676,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMockCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6488,12 +6737,17 @@ impl<'a> PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6543,12 +6797,17 @@ impl<'a> GetApiV4GroupsIdIntegrationsSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get an integration settings
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegration>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegration,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6598,10 +6857,12 @@ impl<'a> DeleteApiV4GroupsIdIntegrationsSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Disable an integration
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6644,18 +6905,17 @@ impl<'a> GetApiV4ProjectsIdServices<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List all active integrations
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6709,12 +6969,17 @@ impl<'a> PutApiV4ProjectsIdServicesAppleAppStore<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6765,12 +7030,17 @@ impl<'a> PutApiV4ProjectsIdServicesAsana<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Asana integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6821,12 +7091,17 @@ impl<'a> PutApiV4ProjectsIdServicesAssembla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6877,12 +7152,17 @@ impl<'a> PutApiV4ProjectsIdServicesBamboo<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6933,12 +7213,17 @@ impl<'a> PutApiV4ProjectsIdServicesBugzilla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -6989,12 +7274,17 @@ impl<'a> PutApiV4ProjectsIdServicesBuildkite<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7045,12 +7335,17 @@ impl<'a> PutApiV4ProjectsIdServicesCampfire<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7101,12 +7396,17 @@ impl<'a> PutApiV4ProjectsIdServicesConfluence<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7157,12 +7457,17 @@ impl<'a> PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7213,12 +7518,17 @@ impl<'a> PutApiV4ProjectsIdServicesDatadog<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7269,12 +7579,17 @@ impl<'a> PutApiV4ProjectsIdServicesDiffblueCover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7325,12 +7640,17 @@ impl<'a> PutApiV4ProjectsIdServicesDiscord<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Discord integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7381,12 +7701,17 @@ impl<'a> PutApiV4ProjectsIdServicesDroneCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7437,12 +7762,17 @@ impl<'a> PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7493,12 +7823,17 @@ impl<'a> PutApiV4ProjectsIdServicesExternalWiki<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7549,12 +7884,17 @@ impl<'a> PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7606,12 +7946,17 @@ impl<'a> PutApiV4ProjectsIdServicesGooglePlay<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7662,12 +8007,17 @@ impl<'a> PutApiV4ProjectsIdServicesHangoutsChat<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7718,12 +8068,17 @@ impl<'a> PutApiV4ProjectsIdServicesHarbor<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7774,12 +8129,17 @@ impl<'a> PutApiV4ProjectsIdServicesIrker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Irker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7830,12 +8190,17 @@ impl<'a> PutApiV4ProjectsIdServicesJenkins<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7886,12 +8251,17 @@ impl<'a> PutApiV4ProjectsIdServicesJira<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7942,12 +8312,17 @@ impl<'a> PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -7998,12 +8373,17 @@ impl<'a> PutApiV4ProjectsIdServicesMatrix<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8054,12 +8434,17 @@ impl<'a> PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8111,12 +8496,17 @@ impl<'a> PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8167,12 +8557,17 @@ impl<'a> PutApiV4ProjectsIdServicesPackagist<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8223,12 +8618,17 @@ impl<'a> PutApiV4ProjectsIdServicesPhorge<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8279,12 +8679,17 @@ impl<'a> PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8335,12 +8740,17 @@ impl<'a> PutApiV4ProjectsIdServicesPivotaltracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8391,12 +8801,17 @@ impl<'a> PutApiV4ProjectsIdServicesPumble<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8447,12 +8862,17 @@ impl<'a> PutApiV4ProjectsIdServicesPushover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8503,12 +8923,17 @@ impl<'a> PutApiV4ProjectsIdServicesRedmine<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8559,12 +8984,17 @@ impl<'a> PutApiV4ProjectsIdServicesEwm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8615,12 +9045,17 @@ impl<'a> PutApiV4ProjectsIdServicesYoutrack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8671,12 +9106,17 @@ impl<'a> PutApiV4ProjectsIdServicesClickup<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8727,12 +9167,17 @@ impl<'a> PutApiV4ProjectsIdServicesSlack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8783,12 +9228,17 @@ impl<'a> PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8839,12 +9289,17 @@ impl<'a> PutApiV4ProjectsIdServicesMattermost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8895,12 +9350,17 @@ impl<'a> PutApiV4ProjectsIdServicesTeamcity<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -8951,12 +9411,17 @@ impl<'a> PutApiV4ProjectsIdServicesTelegram<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9007,12 +9472,17 @@ impl<'a> PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9063,12 +9533,17 @@ impl<'a> PutApiV4ProjectsIdServicesWebexTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9119,12 +9594,17 @@ impl<'a> PutApiV4ProjectsIdServicesZentao<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9175,12 +9655,17 @@ impl<'a> PutApiV4ProjectsIdServicesSquashTm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9231,12 +9716,17 @@ impl<'a> PutApiV4ProjectsIdServicesGithub<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Github integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9287,12 +9777,17 @@ impl<'a> PutApiV4ProjectsIdServicesGitGuardian<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9343,12 +9838,17 @@ impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9402,12 +9902,17 @@ impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9459,12 +9964,17 @@ impl<'a> PutApiV4ProjectsIdServicesMockCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9515,12 +10025,17 @@ impl<'a> PutApiV4ProjectsIdServicesMockMonitoring<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9570,12 +10085,17 @@ impl<'a> GetApiV4ProjectsIdServicesSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get an integration settings
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegration>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegration,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9625,10 +10145,12 @@ impl<'a> DeleteApiV4ProjectsIdServicesSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Disable an integration
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9675,10 +10197,12 @@ impl<'a> PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Trigger a slash command for mattermost-slash-commands
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9726,10 +10250,12 @@ impl<'a> PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Trigger a slash command for slack-slash-commands
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9773,18 +10299,17 @@ impl<'a> GetApiV4ProjectsIdIntegrations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): List all active integrations
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9838,12 +10363,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9894,12 +10424,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAsana<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Asana integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -9950,12 +10485,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAssembla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10006,12 +10546,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBamboo<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10062,12 +10607,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10118,12 +10668,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10174,12 +10729,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsCampfire<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10230,12 +10790,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsConfluence<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10286,12 +10851,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10343,12 +10913,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDatadog<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10399,12 +10974,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10455,12 +11035,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDiscord<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Discord integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10511,12 +11096,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10567,12 +11157,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10623,12 +11218,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10679,12 +11279,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10736,12 +11341,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10792,12 +11402,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10848,12 +11463,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsHarbor<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10904,12 +11524,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsIrker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Irker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -10960,12 +11585,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJenkins<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11016,12 +11646,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJira<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11072,12 +11707,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11128,12 +11768,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMatrix<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11184,12 +11829,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11241,12 +11891,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11298,12 +11953,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPackagist<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11354,12 +12014,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPhorge<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11410,12 +12075,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11466,12 +12136,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11522,12 +12197,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPumble<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11578,12 +12258,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPushover<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11634,12 +12319,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsRedmine<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11690,12 +12380,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsEwm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11746,12 +12441,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11802,12 +12502,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsClickup<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11858,12 +12563,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSlack<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Slack integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11914,12 +12624,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -11970,12 +12685,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMattermost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12026,12 +12746,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12082,12 +12807,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsTelegram<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12138,12 +12868,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12194,12 +12929,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12250,12 +12990,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsZentao<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12306,12 +13051,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12362,12 +13112,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGithub<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Github integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12418,12 +13173,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12474,12 +13234,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12537,12 +13302,17 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12594,12 +13364,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMockCi<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12650,12 +13425,17 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegrationBasic>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegrationBasic,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegrationBasic,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12705,12 +13485,17 @@ impl<'a> GetApiV4ProjectsIdIntegrationsSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get an integration settings
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesIntegration>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesIntegration,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesIntegration,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12760,10 +13545,12 @@ impl<'a> DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Disable an integration
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12810,10 +13597,12 @@ impl<'a> PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Trigger a slash command for mattermost-slash-commands
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12861,10 +13650,12 @@ impl<'a> PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Trigger a slash command for slack-slash-commands
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12909,10 +13700,12 @@ impl<'a> PostApiV4IntegrationsSlackEvents<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 204): Successfully processed event
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12954,10 +13747,12 @@ impl<'a> PostApiV4IntegrationsSlackInteractions<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): created Interaction
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -12999,10 +13794,12 @@ impl<'a> PostApiV4IntegrationsSlackOptions<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): created Option
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

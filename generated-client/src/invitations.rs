@@ -223,18 +223,17 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a list of group or project invitations viewable by the authenticated user
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -249,15 +248,17 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -271,23 +272,27 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdInvitations<'a> {
@@ -329,12 +334,14 @@ impl<'a> PostApiV4GroupsIdInvitations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Invite non-members by email address to a group or project.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -386,12 +393,14 @@ impl<'a> PutApiV4GroupsIdInvitationsEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Updates a group or project invitation.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -441,10 +450,12 @@ impl<'a> DeleteApiV4GroupsIdInvitationsEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Removes an invitation from a group or project.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -521,18 +532,17 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a list of group or project invitations viewable by the authenticated user
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -547,15 +557,17 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -569,23 +581,27 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdInvitations<'a> {
@@ -627,12 +643,14 @@ impl<'a> PostApiV4ProjectsIdInvitations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Invite non-members by email address to a group or project.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -684,12 +702,14 @@ impl<'a> PutApiV4ProjectsIdInvitationsEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Updates a group or project invitation.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesInvitation>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesInvitation,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -739,10 +759,12 @@ impl<'a> DeleteApiV4ProjectsIdInvitationsEmail<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Removes an invitation from a group or project.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

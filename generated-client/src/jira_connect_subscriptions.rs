@@ -47,12 +47,17 @@ impl<'a> PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Subscribe a namespace to a JiraConnectInstallation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBasicSuccess, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesBasicSuccess>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesBasicSuccess,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesBasicSuccess,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -159,10 +159,12 @@ impl<'a> GetApiV4GroupsIdPackagesMavenPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the maven package file at a group level
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -213,10 +215,12 @@ impl<'a> GetApiV4ProjectsIdPackagesMavenPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the maven package file at a project level
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -278,10 +282,12 @@ impl<'a> PutApiV4ProjectsIdPackagesMavenPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Upload the maven package file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -335,10 +341,12 @@ impl<'a> PutApiV4ProjectsIdPackagesMavenPathFileNameAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Workhorse authorize the maven package file upload
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -387,10 +395,12 @@ impl<'a> GetApiV4PackagesMavenPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the maven package file at instance level
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -128,10 +128,12 @@ impl<'a> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthor
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Workhorse authorize model package file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -214,10 +216,12 @@ impl<'a> GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download an ml_model package file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -306,10 +310,12 @@ impl<'a> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Workhorse upload model package file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

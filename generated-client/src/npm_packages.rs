@@ -438,12 +438,17 @@ impl<'a> GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackageTag>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNpmPackageTag,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackageTag,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -506,10 +511,12 @@ impl<'a> PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -565,10 +572,12 @@ impl<'a> DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Deletes the given tag
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -620,10 +629,12 @@ impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -675,10 +686,12 @@ impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -729,12 +742,14 @@ impl<'a> GetApiV4GroupsIdPackagesNpmPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -791,12 +806,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackageTag>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNpmPackageTag,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackageTag,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -858,10 +878,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -916,10 +938,12 @@ impl<'a> DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Deletes the given tag
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -970,10 +994,12 @@ impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1024,10 +1050,12 @@ impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1082,10 +1110,12 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the NPM tarball
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1135,12 +1165,14 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1193,10 +1225,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Create or deprecate NPM package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1245,12 +1279,17 @@ impl<'a> GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackageTag>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNpmPackageTag,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackageTag,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1309,10 +1348,12 @@ impl<'a> PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1364,10 +1405,12 @@ impl<'a> DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Deletes the given tag
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1415,10 +1458,12 @@ impl<'a> PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1466,10 +1511,12 @@ impl<'a> PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1515,12 +1562,14 @@ impl<'a> GetApiV4PackagesNpmPackageName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Ok
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNpmPackage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNpmPackage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -569,16 +569,17 @@ impl<'a> GetApiV4GroupsIdPackagesNugetIndex<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V3 Feed Service Index
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetServiceIndex>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetServiceIndex,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetServiceIndex,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -650,10 +651,12 @@ impl<'a> GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Symbol File Download Endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -700,10 +703,12 @@ impl<'a> GetApiV4GroupsIdPackagesNugetV2<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Service Index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -750,10 +755,12 @@ impl<'a> GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Package $metadata endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -805,16 +812,17 @@ impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Metadata Service - Package name level
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetPackagesMetadata>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetPackagesMetadata,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetPackagesMetadata,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -878,16 +886,17 @@ impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Metadata Service - Package name and version level
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetPackageMetadata>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetPackageMetadata,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetPackageMetadata,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -984,16 +993,17 @@ impl<'a> GetApiV4GroupsIdPackagesNugetQuery<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Search Service
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetSearchResults>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetSearchResults,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetSearchResults,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1046,16 +1056,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetIndex<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V3 Feed Service Index
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetServiceIndex>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetServiceIndex,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetServiceIndex,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1126,10 +1137,12 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Symbol File Download Endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1175,10 +1188,12 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetV2<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Service Index
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1229,10 +1244,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetV2<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): The NuGet V2 Feed Package Publish endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1278,10 +1295,12 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Package $metadata endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1332,16 +1351,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Metadata Service - Package name level
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetPackagesMetadata>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetPackagesMetadata,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetPackagesMetadata,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1404,16 +1424,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Metadata Service - Package name and version level
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetPackageMetadata>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetPackageMetadata,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetPackageMetadata,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1509,16 +1530,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetQuery<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Search Service
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetSearchResults>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetSearchResults,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetSearchResults,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1577,16 +1599,17 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Content Service - index request
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesVersions,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesNugetPackagesVersions>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesNugetPackagesVersions,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesNugetPackagesVersions,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1657,10 +1680,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Content Service - content request
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1711,10 +1736,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNuget<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): The NuGet V3 Feed Package Publish endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1759,10 +1786,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Package Authorize endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1813,10 +1842,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): The NuGet Symbol Package Publish endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1862,10 +1893,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet Symbol Package Authorize endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1919,10 +1952,12 @@ impl<'a> DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): The NuGet Package Delete endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -1969,10 +2004,12 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Package Authorize endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -2023,10 +2060,12 @@ impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Find Packages by ID endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -2078,10 +2117,12 @@ impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Enumerate Packages endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -2146,10 +2187,12 @@ impl<
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): The NuGet V2 Feed Single Package Metadata endpoint
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

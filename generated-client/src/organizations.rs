@@ -85,18 +85,17 @@ impl<'a> PostApiV4Organizations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Create an organization
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesOrganizationsOrganization,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesOrganizationsOrganization,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesOrganizationsOrganization,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

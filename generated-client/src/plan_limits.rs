@@ -75,12 +75,14 @@ impl<'a> GetApiV4ApplicationPlanLimits<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get current plan limits
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesPlanLimit>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesPlanLimit,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -128,12 +130,14 @@ impl<'a> PutApiV4ApplicationPlanLimits<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Change plan limits
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesPlanLimit>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesPlanLimit,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

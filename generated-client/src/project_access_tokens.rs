@@ -144,18 +144,17 @@ impl<'a> GetApiV4ProjectsIdAccessTokens<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get list of all access tokens for the specified resource
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -208,18 +207,17 @@ impl<'a> PostApiV4ProjectsIdAccessTokens<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Create a resource access token
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesResourceAccessTokenWithToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -272,16 +270,17 @@ impl<'a> GetApiV4ProjectsIdAccessTokensTokenId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get an access token for the specified resource by ID
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessToken,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesResourceAccessToken>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesResourceAccessToken,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesResourceAccessToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -334,10 +333,12 @@ impl<'a> DeleteApiV4ProjectsIdAccessTokensTokenId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Revoke a resource access token
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -385,18 +386,17 @@ impl<'a> PostApiV4ProjectsIdAccessTokensTokenIdRotate<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Rotate a resource access token
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesResourceAccessTokenWithToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

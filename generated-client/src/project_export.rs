@@ -145,16 +145,17 @@ impl<'a> GetApiV4ProjectsIdExport<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get export status
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectExportStatus,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesProjectExportStatus>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::types::ApiEntitiesProjectExportStatus,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesProjectExportStatus,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -207,10 +208,12 @@ impl<'a> PostApiV4ProjectsIdExport<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (202): Start export
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -254,10 +257,12 @@ impl<'a> GetApiV4ProjectsIdExportDownload<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download export
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -302,10 +307,12 @@ impl<'a> PostApiV4ProjectsIdExportRelations<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (202): Start relations export
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -372,10 +379,12 @@ impl<'a> GetApiV4ProjectsIdExportRelationsDownload<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download relations export
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -431,18 +440,17 @@ impl<'a> GetApiV4ProjectsIdExportRelationsStatus<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Relations export status
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -61,12 +61,14 @@ impl<'a> PostApiV4ImportBitbucket<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Import a BitBucket Cloud repository
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ProjectImportEntity, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ProjectImportEntity>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ProjectImportEntity,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -111,12 +113,14 @@ impl<'a> PostApiV4ImportBitbucketServer<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Import a BitBucket Server repository
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ProjectEntity, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ProjectEntity>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ProjectEntity,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -234,18 +234,17 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a list of project packages
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -260,15 +259,17 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesPackage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesPackage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesPackage,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -282,23 +283,27 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackages<'a> {
@@ -340,12 +345,14 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a single project package
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ApiEntitiesPackage>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesPackage,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -392,10 +399,12 @@ impl<'a> DeleteApiV4ProjectsIdPackagesPackageId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Delete a project package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -475,18 +484,17 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get the pipelines for a single project package
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -501,15 +509,17 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<crate::types::ApiEntitiesPackagePipeline>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesPackagePipeline>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
+            crate::types::ApiEntitiesPackagePipeline,
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -523,23 +533,27 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {

@@ -147,10 +147,12 @@ impl<'a> GetApiV4ProjectsIdPackagesRubygemsFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the spec index file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -198,10 +200,12 @@ impl<'a> GetApiV4ProjectsIdPackagesRubygemsQuickMarshal48FileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the gemspec file
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -249,10 +253,12 @@ impl<'a> GetApiV4ProjectsIdPackagesRubygemsGemsFileName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Download the .gem package
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -301,10 +307,12 @@ impl<'a> PostApiV4ProjectsIdPackagesRubygemsApiV1GemsAuthorize<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Authorize a gem upload from workhorse
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -358,10 +366,12 @@ impl<'a> PostApiV4ProjectsIdPackagesRubygemsApiV1Gems<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (201): Upload a gem
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -420,10 +430,12 @@ impl<'a> GetApiV4ProjectsIdPackagesRubygemsApiV1Dependencies<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Fetch a list of dependencies
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

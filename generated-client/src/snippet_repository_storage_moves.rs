@@ -98,18 +98,17 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a list of all snippet repository storage moves
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -124,18 +123,17 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
     }
     /// Sends the request and returns the page with what the server said about the
     /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Page<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::page::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::runtime::Page<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_page::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        >(response)
-            .await
+        >(self.client, self.request())
     }
     /// Every item of every page, from the page the request asks for on. Pages are
     /// fetched as the stream is read: by `page` (offset pagination) or by following
@@ -152,23 +150,27 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
         crate::runtime::paginate_from(self.client, self.request())
     }
     /// Every item of every page.
-    pub async fn all(
+    pub fn all(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
-    pub async fn first(
+    pub fn first(
         self,
         n: usize,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        crate::runtime::collect_first(self.stream(), n).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::collect_first(self.stream(), n)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetApiV4SnippetRepositoryStorageMoves<'a> {
@@ -207,10 +209,12 @@ impl<'a> PostApiV4SnippetRepositoryStorageMoves<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (202): Schedule bulk snippet repository storage moves
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -252,18 +256,17 @@ impl<'a> GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a snippet repository storage move
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -185,10 +185,12 @@ impl<'a> GetApiV4ProjectsIdTerraformStateName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 204): Get a Terraform state by its name
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -234,10 +236,12 @@ impl<'a> PostApiV4ProjectsIdTerraformStateName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200, 204): Add a new Terraform state or update an existing one
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -283,10 +287,12 @@ impl<'a> DeleteApiV4ProjectsIdTerraformStateName<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Delete a Terraform state of a certain name
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -335,10 +341,12 @@ impl<'a> PostApiV4ProjectsIdTerraformStateNameLock<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Lock a Terraform state of a certain name
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -397,10 +405,12 @@ impl<'a> DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Unlock a Terraform state of a certain name
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -449,10 +459,12 @@ impl<'a> GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a Terraform state version
-    pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::bytes(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -504,10 +516,12 @@ impl<'a> DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): Delete a Terraform state version
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -6,7 +6,7 @@
 ///
 /// Schema `#/components/schemas/API_Entities_AccessRequester`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesAccessRequester {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -65,7 +65,7 @@ pub struct ApiEntitiesAccessRequester {
         feature = "resource_milestone_events"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCustomAttribute {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -76,7 +76,7 @@ pub struct ApiEntitiesCustomAttribute {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdAccessRequestsUserIdApprove`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove {
     /// A valid access level (defaults: `30`, the Developer role)
     ///
@@ -88,7 +88,7 @@ pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove {
 ///
 /// Schema `#/components/schemas/API_Entities_AwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesAwardEmoji {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -135,7 +135,7 @@ pub struct ApiEntitiesAwardEmoji {
         feature = "resource_milestone_events"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -162,7 +162,7 @@ pub struct ApiEntitiesUserBasic {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdEpicsEpicIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -171,7 +171,7 @@ pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -180,7 +180,7 @@ pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
 ///
 /// Schema `#/components/schemas/API_Entities_Badge`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBadge {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -201,7 +201,7 @@ pub struct ApiEntitiesBadge {
 ///
 /// Schema `#/components/schemas/API_Entities_BasicBadgeDetails`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicBadgeDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -218,7 +218,7 @@ pub struct ApiEntitiesBasicBadgeDetails {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdBadges`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdBadges {
     /// URL of the badge link
     pub link_url: ::std::string::String,
@@ -232,7 +232,7 @@ pub struct PostApiV4GroupsIdBadges {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdBadgesBadgeId`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdBadgesBadgeId {
     /// URL of the badge link
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -248,7 +248,7 @@ pub struct PutApiV4GroupsIdBadgesBadgeId {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdCustomAttributesKey`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdCustomAttributesKey {
     /// The value of the custom attribute
     pub value: ::std::string::String,
@@ -257,7 +257,7 @@ pub struct PutApiV4GroupsIdCustomAttributesKey {
 ///
 /// Schema `#/components/schemas/API_Entities_Group`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGroup {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -356,7 +356,7 @@ pub struct ApiEntitiesGroup {
 }
 /// Schema `#/components/schemas/API_Entities_Group/properties/statistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGroupStatistics {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_size: ::std::option::Option<::std::string::String>,
@@ -379,7 +379,7 @@ pub struct ApiEntitiesGroupStatistics {
 }
 /// Schema `#/components/schemas/API_Entities_Namespace_RootStorageStatistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNamespaceRootStorageStatistics {
     /// CI artifacts size in bytes.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -420,7 +420,7 @@ pub struct ApiEntitiesNamespaceRootStorageStatistics {
 }
 /// Schema `#/components/schemas/EE_API_Entities_LdapGroupLink`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesLdapGroupLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cn: ::std::option::Option<::std::string::String>,
@@ -435,7 +435,7 @@ pub struct EeApiEntitiesLdapGroupLink {
 }
 /// Schema `#/components/schemas/EE_API_Entities_SamlGroupLink`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesSamlGroupLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1439,7 +1439,7 @@ pub struct PutApiV4GroupsId {
 ///
 /// Schema `#/components/schemas/API_Entities_GroupDetail`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGroupDetail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1588,7 +1588,7 @@ pub struct ApiEntitiesGroupDetail {
 ///
 /// Schema `#/components/schemas/API_Entities_Project`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -1901,7 +1901,7 @@ pub struct ApiEntitiesProject {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesLicenseBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -1926,7 +1926,7 @@ pub struct ApiEntitiesLicenseBasic {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNamespaceBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -1958,7 +1958,7 @@ pub struct ApiEntitiesNamespaceBasic {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicProjectDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2011,7 +2011,7 @@ pub struct ApiEntitiesBasicProjectDetails {
 }
 /// Schema `#/components/schemas/API_Entities_Project/properties/_links`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectLinks {
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2033,7 +2033,7 @@ pub struct ApiEntitiesProjectLinks {
 }
 /// Schema `#/components/schemas/API_Entities_ContainerExpirationPolicy`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesContainerExpirationPolicy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cadence: ::std::option::Option<::std::string::String>,
@@ -2052,7 +2052,7 @@ pub struct ApiEntitiesContainerExpirationPolicy {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectStatistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectStatistics {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_count: ::std::option::Option<::std::string::String>,
@@ -2081,7 +2081,7 @@ pub struct ApiEntitiesProjectStatistics {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdTransfer`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdTransfer {
     /// The ID of the target group to which the group needs to be transferred to.If not provided, the source group will be promoted to a top-level group.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2091,7 +2091,7 @@ pub struct PostApiV4GroupsIdTransfer {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdShare`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdShare {
     /// The ID of the group to share
     pub group_id: i64,
@@ -2190,7 +2190,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdShareGroupAccess {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdTokensRevoke`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdTokensRevoke {
     /// The token to revoke
     pub token: ::std::string::String,
@@ -2199,7 +2199,7 @@ pub struct PostApiV4GroupsIdTokensRevoke {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_AuditEvent`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesAuditEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2220,7 +2220,7 @@ pub struct EeApiEntitiesAuditEvent {
 ///
 /// Schema `#/components/schemas/API_Entities_UserPublic`.
 #[cfg(any(feature = "groups", feature = "keys", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserPublic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2325,7 +2325,7 @@ pub struct ApiEntitiesUserPublic {
         feature = "user"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIdentity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
@@ -2336,7 +2336,7 @@ pub struct ApiEntitiesIdentity {
 }
 /// Schema `#/components/schemas/API_Entities_ScimIdentity`.
 #[cfg(any(feature = "groups", feature = "users", feature = "keys", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesScimIdentity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extern_uid: ::std::option::Option<::std::string::String>,
@@ -2349,7 +2349,7 @@ pub struct ApiEntitiesScimIdentity {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_SshCertificate`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesSshCertificate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2364,7 +2364,7 @@ pub struct EeApiEntitiesSshCertificate {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdSshCertificates`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdSshCertificates {
     /// The title of the ssh certificate
     pub title: ::std::string::String,
@@ -2383,7 +2383,7 @@ pub struct PostApiV4GroupsIdSshCertificates {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiRunner {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2537,7 +2537,7 @@ impl crate::runtime::ParamValue for ApiEntitiesCiRunnerRunnerType {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_ResetTokenResult`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiResetTokenResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
@@ -2548,7 +2548,7 @@ pub struct ApiEntitiesCiResetTokenResult {
 ///
 /// Schema `#/components/schemas/API_Entities_DeployToken`.
 #[cfg(feature = "deploy_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeployToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2569,7 +2569,7 @@ pub struct ApiEntitiesDeployToken {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdDeployTokens`.
 #[cfg(feature = "deploy_tokens")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdDeployTokens {
     /// New deploy token's name
     pub name: ::std::string::String,
@@ -2673,7 +2673,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdDeployTokensScopesItem {
 ///
 /// Schema `#/components/schemas/API_Entities_DeployTokenWithToken`.
 #[cfg(feature = "deploy_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeployTokenWithToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2696,7 +2696,7 @@ pub struct ApiEntitiesDeployTokenWithToken {
 ///
 /// Schema `#/components/schemas/API_Entities_Cluster`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCluster {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2735,7 +2735,7 @@ pub struct ApiEntitiesCluster {
 }
 /// Schema `#/components/schemas/API_Entities_Platform_Kubernetes`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPlatformKubernetes {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_url: ::std::option::Option<::std::string::String>,
@@ -2748,7 +2748,7 @@ pub struct ApiEntitiesPlatformKubernetes {
 }
 /// Schema `#/components/schemas/API_Entities_Provider_Gcp`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProviderGcp {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_id: ::std::option::Option<::std::string::String>,
@@ -2778,7 +2778,7 @@ pub struct ApiEntitiesProviderGcp {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectIdentity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -2799,7 +2799,7 @@ pub struct ApiEntitiesProjectIdentity {
 ///
 /// Schema `#/components/schemas/API_Entities_ClusterGroup`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClusterGroup {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2844,7 +2844,7 @@ pub struct ApiEntitiesClusterGroup {
 #[cfg(
     any(feature = "runners", feature = "projects_job_token_scope", feature = "clusters")
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicGroupDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2857,7 +2857,7 @@ pub struct ApiEntitiesBasicGroupDetails {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdClustersUser {
     /// Cluster name
     pub name: ::std::string::String,
@@ -2894,7 +2894,7 @@ pub struct PostApiV4GroupsIdClustersUser {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: ::std::string::String,
@@ -2996,7 +2996,7 @@ for PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdClustersClusterId`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdClustersClusterId {
     /// Cluster name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3031,7 +3031,7 @@ pub struct PutApiV4GroupsIdClustersClusterId {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdClustersClusterId/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3050,7 +3050,7 @@ pub struct PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes {
 ///
 /// Schema `#/components/schemas/API_Entities_ContainerRegistry_Repository`.
 #[cfg(feature = "container_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesContainerRegistryRepository {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -3083,7 +3083,7 @@ pub struct ApiEntitiesContainerRegistryRepository {
 ///
 /// Schema `#/components/schemas/API_Entities_ContainerRegistry_Tag`.
 #[cfg(feature = "container_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesContainerRegistryTag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -3096,7 +3096,7 @@ pub struct ApiEntitiesContainerRegistryTag {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdDebianDistributions`.
 #[cfg(feature = "debian_distribution")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdDebianDistributions {
     /// The Debian Codename
     pub codename: ::std::string::String,
@@ -3129,7 +3129,7 @@ pub struct PostApiV4GroupsIdDebianDistributions {
 ///
 /// Schema `#/components/schemas/API_Entities_Packages_Debian_Distribution`.
 #[cfg(feature = "debian_distribution")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackagesDebianDistribution {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -3156,7 +3156,7 @@ pub struct ApiEntitiesPackagesDebianDistribution {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdDebianDistributionsCodename`.
 #[cfg(feature = "debian_distribution")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdDebianDistributionsCodename {
     /// The Debian Suite
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3187,7 +3187,7 @@ pub struct PutApiV4GroupsIdDebianDistributionsCodename {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdExportRelations`.
 #[cfg(feature = "group_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdExportRelations {
     /// Whether to export in batches
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3197,7 +3197,7 @@ pub struct PostApiV4GroupsIdExportRelations {
 ///
 /// Schema `#/components/schemas/API_Entities_BulkImports_ExportStatus`.
 #[cfg(any(feature = "group_export", feature = "project_export"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBulkImportsExportStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub relation: ::std::option::Option<::std::string::String>,
@@ -3293,7 +3293,7 @@ impl crate::runtime::ParamValue for ApiEntitiesBulkImportsExportStatusStatus {
 }
 /// Schema `#/components/schemas/API_Entities_BulkImports_ExportBatchStatus`.
 #[cfg(any(feature = "group_export", feature = "project_export"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBulkImportsExportBatchStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
@@ -3312,7 +3312,7 @@ pub struct ApiEntitiesBulkImportsExportBatchStatus {
 ///
 /// Schema `#/components/schemas/API_Entities_Package`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -3348,7 +3348,7 @@ pub struct ApiEntitiesPackage {
 }
 /// Schema `#/components/schemas/API_Entities_Package/properties/_links`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackageLinks {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_path: ::std::option::Option<::std::string::String>,
@@ -3365,7 +3365,7 @@ pub struct ApiEntitiesPackageLinks {
         feature = "project_packages"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackagePipeline {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -3393,7 +3393,7 @@ pub struct ApiEntitiesPackagePipeline {
 }
 /// Schema `#/components/schemas/API_Entities_PackageVersion`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackageVersion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3410,7 +3410,7 @@ pub struct ApiEntitiesPackageVersion {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Variable`.
 #[cfg(any(feature = "ci_variables", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiVariable {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variable_type: ::std::option::Option<::std::string::String>,
@@ -3435,7 +3435,7 @@ pub struct ApiEntitiesCiVariable {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdVariables`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdVariables {
     /// The ID of a group or URL-encoded path of the group owned by the
     ///         authenticated user
@@ -3539,7 +3539,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdVariablesVariableType {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdVariablesKey`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdVariablesKey {
     /// The value of a variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3569,7 +3569,7 @@ pub struct PutApiV4GroupsIdVariablesKey {
 ///
 /// Schema `#/components/schemas/API_Entities_IntegrationBasic`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIntegrationBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -3622,7 +3622,7 @@ pub struct ApiEntitiesIntegrationBasic {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAppleAppStore`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsAppleAppStore {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: ::std::string::String,
@@ -3643,7 +3643,7 @@ pub struct PutApiV4GroupsIdIntegrationsAppleAppStore {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAsana`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsAsana {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: ::std::string::String,
@@ -3661,7 +3661,7 @@ pub struct PutApiV4GroupsIdIntegrationsAsana {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAssembla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsAssembla {
     /// The authentication token.
     pub token: ::std::string::String,
@@ -3679,7 +3679,7 @@ pub struct PutApiV4GroupsIdIntegrationsAssembla {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBamboo`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsBamboo {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3703,7 +3703,7 @@ pub struct PutApiV4GroupsIdIntegrationsBamboo {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBugzilla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsBugzilla {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -3722,7 +3722,7 @@ pub struct PutApiV4GroupsIdIntegrationsBugzilla {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBuildkite`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsBuildkite {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: ::std::string::String,
@@ -3748,7 +3748,7 @@ pub struct PutApiV4GroupsIdIntegrationsBuildkite {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCampfire`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsCampfire {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: ::std::string::String,
@@ -3769,7 +3769,7 @@ pub struct PutApiV4GroupsIdIntegrationsCampfire {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsConfluence`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsConfluence {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: ::std::string::String,
@@ -3781,7 +3781,7 @@ pub struct PutApiV4GroupsIdIntegrationsConfluence {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCustomIssueTracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -3800,7 +3800,7 @@ pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDatadog`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsDatadog {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3855,7 +3855,7 @@ pub struct PutApiV4GroupsIdIntegrationsDatadog {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiffblueCover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsDiffblueCover {
     /// Diffblue Cover license key.
     pub diffblue_license_key: ::std::string::String,
@@ -3871,7 +3871,7 @@ pub struct PutApiV4GroupsIdIntegrationsDiffblueCover {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiscord`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsDiscord {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: ::std::string::String,
@@ -3958,7 +3958,7 @@ pub struct PutApiV4GroupsIdIntegrationsDiscord {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDroneCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsDroneCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3984,7 +3984,7 @@ pub struct PutApiV4GroupsIdIntegrationsDroneCi {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEmailsOnPush`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush {
     /// Send from committer
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4011,7 +4011,7 @@ pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsExternalWiki`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsExternalWiki {
     /// URL of the external wiki.
     pub external_wiki_url: ::std::string::String,
@@ -4023,7 +4023,7 @@ pub struct PutApiV4GroupsIdIntegrationsExternalWiki {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
     /// Default channel to use if no other channel is configured.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4125,7 +4125,7 @@ pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGooglePlay`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGooglePlay {
     /// Package name of the app in Google Play.
     pub package_name: ::std::string::String,
@@ -4144,7 +4144,7 @@ pub struct PutApiV4GroupsIdIntegrationsGooglePlay {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHangoutsChat`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsHangoutsChat {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: ::std::string::String,
@@ -4189,7 +4189,7 @@ pub struct PutApiV4GroupsIdIntegrationsHangoutsChat {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHarbor`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsHarbor {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: ::std::string::String,
@@ -4207,7 +4207,7 @@ pub struct PutApiV4GroupsIdIntegrationsHarbor {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsIrker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsIrker {
     /// irker daemon hostname. The default value is `localhost`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4234,7 +4234,7 @@ pub struct PutApiV4GroupsIdIntegrationsIrker {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJenkins`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsJenkins {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4266,7 +4266,7 @@ pub struct PutApiV4GroupsIdIntegrationsJenkins {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJira`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsJira {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: ::std::string::String,
@@ -4310,7 +4310,7 @@ pub struct PutApiV4GroupsIdIntegrationsJira {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJiraCloudApp`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4331,7 +4331,7 @@ pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMatrix`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMatrix {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4386,7 +4386,7 @@ pub struct PutApiV4GroupsIdIntegrationsMatrix {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
     /// The Mattermost token.
     pub token: ::std::string::String,
@@ -4398,7 +4398,7 @@ pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlackSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands {
     /// The Slack token.
     pub token: ::std::string::String,
@@ -4410,7 +4410,7 @@ pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPackagist`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPackagist {
     /// Username of a Packagist account.
     pub username: ::std::string::String,
@@ -4436,7 +4436,7 @@ pub struct PutApiV4GroupsIdIntegrationsPackagist {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPhorge`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPhorge {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -4453,7 +4453,7 @@ pub struct PutApiV4GroupsIdIntegrationsPhorge {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPipelinesEmail`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail {
     /// Comma-separated list of recipient email addresses.
     pub recipients: ::std::string::String,
@@ -4477,7 +4477,7 @@ pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPivotaltracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPivotaltracker {
     /// The Pivotal Tracker token.
     pub token: ::std::string::String,
@@ -4495,7 +4495,7 @@ pub struct PutApiV4GroupsIdIntegrationsPivotaltracker {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPumble`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPumble {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: ::std::string::String,
@@ -4540,7 +4540,7 @@ pub struct PutApiV4GroupsIdIntegrationsPumble {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPushover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsPushover {
     /// The application key.
     pub api_key: ::std::string::String,
@@ -4565,7 +4565,7 @@ pub struct PutApiV4GroupsIdIntegrationsPushover {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsRedmine`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsRedmine {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -4584,7 +4584,7 @@ pub struct PutApiV4GroupsIdIntegrationsRedmine {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEwm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsEwm {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -4603,7 +4603,7 @@ pub struct PutApiV4GroupsIdIntegrationsEwm {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsYoutrack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsYoutrack {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -4620,7 +4620,7 @@ pub struct PutApiV4GroupsIdIntegrationsYoutrack {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsClickup`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsClickup {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -4637,7 +4637,7 @@ pub struct PutApiV4GroupsIdIntegrationsClickup {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsSlack {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: ::std::string::String,
@@ -4744,7 +4744,7 @@ pub struct PutApiV4GroupsIdIntegrationsSlack {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMicrosoftTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: ::std::string::String,
@@ -4789,7 +4789,7 @@ pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermost`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMattermost {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: ::std::string::String,
@@ -4893,7 +4893,7 @@ pub struct PutApiV4GroupsIdIntegrationsMattermost {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTeamcity`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsTeamcity {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4920,7 +4920,7 @@ pub struct PutApiV4GroupsIdIntegrationsTeamcity {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTelegram`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsTelegram {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4978,7 +4978,7 @@ pub struct PutApiV4GroupsIdIntegrationsTelegram {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsUnifyCircuit`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: ::std::string::String,
@@ -5023,7 +5023,7 @@ pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsWebexTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsWebexTeams {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: ::std::string::String,
@@ -5068,7 +5068,7 @@ pub struct PutApiV4GroupsIdIntegrationsWebexTeams {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsZentao`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsZentao {
     /// Base URL of the ZenTao instance.
     pub url: ::std::string::String,
@@ -5085,7 +5085,7 @@ pub struct PutApiV4GroupsIdIntegrationsZentao {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSquashTm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsSquashTm {
     /// URL of the Squash TM webhook.
     pub url: ::std::string::String,
@@ -5106,7 +5106,7 @@ pub struct PutApiV4GroupsIdIntegrationsSquashTm {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGithub`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGithub {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: ::std::string::String,
@@ -5126,7 +5126,7 @@ pub struct PutApiV4GroupsIdIntegrationsGithub {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitGuardian`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGitGuardian {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: ::std::string::String,
@@ -5138,7 +5138,7 @@ pub struct PutApiV4GroupsIdIntegrationsGitGuardian {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
     /// ID of the Google Cloud project.
     pub artifact_registry_project_id: ::std::string::String,
@@ -5154,7 +5154,7 @@ pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
     /// Google Cloud project ID for the Workload Identity Federation.
     pub workload_identity_federation_project_id: ::std::string::String,
@@ -5172,7 +5172,7 @@ pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFedera
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMockCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5190,7 +5190,7 @@ pub struct PutApiV4GroupsIdIntegrationsMockCi {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockMonitoring`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdIntegrationsMockMonitoring {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5200,7 +5200,7 @@ pub struct PutApiV4GroupsIdIntegrationsMockMonitoring {
 ///
 /// Schema `#/components/schemas/API_Entities_Integration`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIntegration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -5255,7 +5255,7 @@ pub struct ApiEntitiesIntegration {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdInvitations`.
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdInvitations {
     /// A valid access level (defaults: `30`, developer access level)
     pub access_level: crate::types::PostApiV4GroupsIdInvitationsAccessLevel,
@@ -5367,7 +5367,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdInvitationsAccessLevel {
 ///
 /// Schema `#/components/schemas/API_Entities_Invitation`.
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesInvitation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<::std::string::String>,
@@ -5388,7 +5388,7 @@ pub struct ApiEntitiesInvitation {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdInvitationsEmail`.
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdInvitationsEmail {
     /// A valid access level (defaults: `30`, developer access level)
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5488,7 +5488,7 @@ impl crate::runtime::ParamValue for PutApiV4GroupsIdInvitationsEmailAccessLevel 
 ///
 /// Schema `#/components/schemas/API_Entities_MarkdownUploadAdmin`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMarkdownUploadAdmin {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5503,7 +5503,7 @@ pub struct ApiEntitiesMarkdownUploadAdmin {
 }
 /// Schema `#/components/schemas/API_Entities_UserSafe`.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserSafe {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -5516,7 +5516,7 @@ pub struct ApiEntitiesUserSafe {
 ///
 /// Schema `#/components/schemas/API_Entities_Member`.
 #[cfg(any(feature = "groups", feature = "members"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMember {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -5562,7 +5562,7 @@ pub struct ApiEntitiesMember {
 }
 /// Schema `#/components/schemas/EE_API_Entities_MemberRole`.
 #[cfg(any(feature = "groups", feature = "members"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesMemberRole {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -5727,7 +5727,7 @@ impl crate::runtime::ParamValue for EeApiEntitiesMemberRoleBaseAccessLevel {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdMembers`.
 #[cfg(feature = "members")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdMembers {
     /// A valid access level.
     pub access_level: i64,
@@ -5750,7 +5750,7 @@ pub struct PostApiV4GroupsIdMembers {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserId`.
 #[cfg(feature = "members")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdMembersUserId {
     /// A valid access level
     pub access_level: i64,
@@ -5765,7 +5765,7 @@ pub struct PutApiV4GroupsIdMembersUserId {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserIdState`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdMembersUserIdState {
     /// The new state for the memberships of the user
     pub state: crate::types::PutApiV4GroupsIdMembersUserIdStateState,
@@ -5843,7 +5843,7 @@ impl crate::runtime::ParamValue for PutApiV4GroupsIdMembersUserIdStateState {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_BillableMembership`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesBillableMembership {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5864,7 +5864,7 @@ pub struct EeApiEntitiesBillableMembership {
 }
 /// Schema `#/components/schemas/EE_API_Entities_BillableMembership/properties/access_level`.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesBillableMembershipAccessLevel {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub string_value: ::std::option::Option<::std::string::String>,
@@ -5877,7 +5877,7 @@ pub struct EeApiEntitiesBillableMembershipAccessLevel {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestBasic`.
 #[cfg(any(feature = "commits", feature = "deployments", feature = "merge_requests"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -6000,7 +6000,7 @@ pub struct ApiEntitiesMergeRequestBasic {
         feature = "resource_milestone_events"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMilestone {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6038,7 +6038,7 @@ pub struct ApiEntitiesMilestone {
         feature = "merge_requests"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIssuableReferences {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub short: ::std::option::Option<::std::string::String>,
@@ -6058,7 +6058,7 @@ pub struct ApiEntitiesIssuableReferences {
         feature = "merge_requests"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIssuableTimeStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_estimate: ::std::option::Option<i64>,
@@ -6073,7 +6073,7 @@ pub struct ApiEntitiesIssuableTimeStats {
 ///
 /// Schema `#/components/schemas/API_Entities_NpmPackageTag`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNpmPackageTag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dist_tags: ::std::option::Option<::serde_json::Value>,
@@ -6082,7 +6082,7 @@ pub struct ApiEntitiesNpmPackageTag {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdPackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
     /// Package name
     pub package_name: ::std::string::String,
@@ -6091,7 +6091,7 @@ pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
 ///
 /// Schema `#/components/schemas/API_Entities_NpmPackage`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNpmPackage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -6105,7 +6105,7 @@ pub struct ApiEntitiesNpmPackage {
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_ServiceIndex`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetServiceIndex {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -6116,7 +6116,7 @@ pub struct ApiEntitiesNugetServiceIndex {
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_PackagesMetadata`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetPackagesMetadata {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
@@ -6127,7 +6127,7 @@ pub struct ApiEntitiesNugetPackagesMetadata {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_PackagesMetadataItem`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetPackagesMetadataItem {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6147,7 +6147,7 @@ pub struct ApiEntitiesNugetPackagesMetadataItem {
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_PackageMetadata`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetPackageMetadata {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6163,7 +6163,7 @@ pub struct ApiEntitiesNugetPackageMetadata {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_PackageMetadataCatalogEntry`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetPackageMetadataCatalogEntry {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6203,7 +6203,7 @@ pub struct ApiEntitiesNugetPackageMetadataCatalogEntry {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_DependencyGroup`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetDependencyGroup {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6221,7 +6221,7 @@ pub struct ApiEntitiesNugetDependencyGroup {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_Dependency`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetDependency {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6239,7 +6239,7 @@ pub struct ApiEntitiesNugetDependency {
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_SearchResults`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetSearchResults {
     #[serde(rename = "totalHits")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6251,7 +6251,7 @@ pub struct ApiEntitiesNugetSearchResults {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_SearchResult`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetSearchResult {
     #[serde(rename = "@type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6291,7 +6291,7 @@ pub struct ApiEntitiesNugetSearchResult {
 }
 /// Schema `#/components/schemas/API_Entities_Nuget_SearchResultVersion`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetSearchResultVersion {
     #[serde(rename = "@id")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6305,7 +6305,7 @@ pub struct ApiEntitiesNugetSearchResultVersion {
 ///
 /// Schema `#/components/schemas/API_Entities_Release`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesRelease {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -6357,7 +6357,7 @@ pub struct ApiEntitiesRelease {
         feature = "releases"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6392,7 +6392,7 @@ pub struct ApiEntitiesCommit {
 }
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMilestoneWithStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6427,7 +6427,7 @@ pub struct ApiEntitiesMilestoneWithStats {
 }
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats/properties/issue_stats`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMilestoneWithStatsIssueStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<::std::string::String>,
@@ -6436,7 +6436,7 @@ pub struct ApiEntitiesMilestoneWithStatsIssueStats {
 }
 /// Schema `#/components/schemas/API_Entities_Release/properties/assets`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesReleaseAssets {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
@@ -6447,7 +6447,7 @@ pub struct ApiEntitiesReleaseAssets {
 }
 /// Schema `#/components/schemas/API_Entities_Releases_Source`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesReleasesSource {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
@@ -6458,7 +6458,7 @@ pub struct ApiEntitiesReleasesSource {
 ///
 /// Schema `#/components/schemas/API_Entities_Releases_Link`.
 #[cfg(any(feature = "release_links", feature = "releases"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesReleasesLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -6473,7 +6473,7 @@ pub struct ApiEntitiesReleasesLink {
 }
 /// Schema `#/components/schemas/API_Entities_Releases_Evidence`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesReleasesEvidence {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sha: ::std::option::Option<::std::string::String>,
@@ -6484,7 +6484,7 @@ pub struct ApiEntitiesReleasesEvidence {
 }
 /// Schema `#/components/schemas/API_Entities_Release/properties/_links`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesReleaseLinks {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub closed_issues_url: ::std::option::Option<::std::string::String>,
@@ -6506,7 +6506,7 @@ pub struct ApiEntitiesReleaseLinks {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdAccessTokensSelfRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6522,7 +6522,7 @@ pub struct PostApiV4GroupsIdAccessTokensSelfRotate {
         feature = "project_access_tokens"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesResourceAccessTokenWithToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -6790,7 +6790,7 @@ impl crate::runtime::ParamValue for ApiEntitiesResourceAccessTokenWithTokenResou
 ///
 /// Schema `#/components/schemas/API_Entities_ResourceAccessToken`.
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesResourceAccessToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -6827,7 +6827,7 @@ pub struct ApiEntitiesResourceAccessToken {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens`.
 #[cfg(feature = "group_access_tokens")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdAccessTokens {
     /// Resource access token name
     pub name: ::std::string::String,
@@ -7037,7 +7037,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdAccessTokensAccessLevel {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokensTokenIdRotate`.
 #[cfg(feature = "group_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7047,7 +7047,7 @@ pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate {
 ///
 /// Schema `#/components/schemas/API_Entities_WikiPageBasic`.
 #[cfg(any(feature = "wikis", feature = "events", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesWikiPageBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
@@ -7060,7 +7060,7 @@ pub struct ApiEntitiesWikiPageBasic {
 ///
 /// Schema `#/components/schemas/API_Entities_WikiPage`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesWikiPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
@@ -7079,7 +7079,7 @@ pub struct ApiEntitiesWikiPage {
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdWikis {
     /// Title of a wiki page
     pub title: ::std::string::String,
@@ -7097,7 +7097,7 @@ pub struct PostApiV4GroupsIdWikis {
 }
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis/properties/front_matter`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GroupsIdWikisFrontMatter {
     /// Front matter title of a wiki page
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7184,7 +7184,7 @@ impl crate::runtime::ParamValue for PostApiV4GroupsIdWikisFormat {
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdWikisSlug`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4GroupsIdWikisSlug {
     /// Title of a wiki page
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7218,7 +7218,7 @@ pub struct PostApiV4GroupsIdWikisAttachments {
 ///
 /// Schema `#/components/schemas/API_Entities_WikiAttachment`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesWikiAttachment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
@@ -7231,7 +7231,7 @@ pub struct ApiEntitiesWikiAttachment {
 }
 /// Schema `#/components/schemas/API_Entities_WikiAttachment/properties/link`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesWikiAttachmentLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -7242,7 +7242,7 @@ pub struct ApiEntitiesWikiAttachmentLink {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdAccessRequestsUserIdApprove`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove {
     /// A valid access level (defaults: `30`, the Developer role)
     ///
@@ -7254,7 +7254,7 @@ pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove {
 ///
 /// Schema `#/components/schemas/API_Entities_MetricImage`.
 #[cfg(feature = "alert_management")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMetricImage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -7273,7 +7273,7 @@ pub struct ApiEntitiesMetricImage {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7282,7 +7282,7 @@ pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7291,7 +7291,7 @@ pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7300,7 +7300,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7309,7 +7309,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji 
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippetsSnippetIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7318,7 +7318,7 @@ pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
     /// Name of the emoji without colons.
     pub name: ::std::string::String,
@@ -7327,7 +7327,7 @@ pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdBadges`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdBadges {
     /// URL of the badge link
     pub link_url: ::std::string::String,
@@ -7341,7 +7341,7 @@ pub struct PostApiV4ProjectsIdBadges {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdBadgesBadgeId`.
 #[cfg(feature = "badges")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdBadgesBadgeId {
     /// URL of the badge link
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7357,7 +7357,7 @@ pub struct PutApiV4ProjectsIdBadgesBadgeId {
 ///
 /// Schema `#/components/schemas/API_Entities_Branch`.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBranch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -7382,7 +7382,7 @@ pub struct ApiEntitiesBranch {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryBranchesBranchProtect`.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
     /// Flag if developers can push to that branch
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7395,7 +7395,7 @@ pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryBranches`.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryBranches {
     /// The name of the branch
     pub branch: ::std::string::String,
@@ -7407,7 +7407,7 @@ pub struct PostApiV4ProjectsIdRepositoryBranches {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdCatalogPublish`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdCatalogPublish {
     /// The version of the catalog resource / tag of the release to publish
     pub version: ::std::string::String,
@@ -7418,7 +7418,7 @@ pub struct PostApiV4ProjectsIdCatalogPublish {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Catalog_Resources_Version`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiCatalogResourcesVersion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
@@ -7434,7 +7434,7 @@ pub struct ApiEntitiesCiCatalogResourcesVersion {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJob {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -7512,7 +7512,7 @@ pub struct ApiEntitiesCiJob {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -7586,7 +7586,7 @@ pub struct ApiEntitiesUser {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiPipelineBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -7620,7 +7620,7 @@ pub struct ApiEntitiesCiPipelineBasic {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJobProject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ci_job_token_scope_enabled: ::std::option::Option<::std::string::String>,
@@ -7634,7 +7634,7 @@ pub struct ApiEntitiesCiJobProject {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJobArtifactFile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
@@ -7650,7 +7650,7 @@ pub struct ApiEntitiesCiJobArtifactFile {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJobArtifact {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_type: ::std::option::Option<crate::types::ApiEntitiesCiJobArtifactFileType>,
@@ -8031,7 +8031,7 @@ impl crate::runtime::ParamValue for ApiEntitiesCiJobArtifactFileFormat {
         feature = "projects"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiRunnerManager {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8058,7 +8058,7 @@ pub struct ApiEntitiesCiRunnerManager {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobsJobIdPlay`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdJobsJobIdPlay {
     /// User defined variables that will be included when running the job
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8070,7 +8070,7 @@ pub struct PostApiV4ProjectsIdJobsJobIdPlay {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobsJobIdPlay/properties/job_variables_attributes/items`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem {
     /// The name of the variable
     pub key: ::std::string::String,
@@ -8081,7 +8081,7 @@ pub struct PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_JobBasic`.
 #[cfg(any(feature = "ci_resource_groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJobBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8131,7 +8131,7 @@ pub struct ApiEntitiesCiJobBasic {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_ResourceGroup`.
 #[cfg(feature = "ci_resource_groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiResourceGroup {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8148,7 +8148,7 @@ pub struct ApiEntitiesCiResourceGroup {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdResourceGroupsKey`.
 #[cfg(feature = "ci_resource_groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdResourceGroupsKey {
     /// The process mode of the resource group
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8233,7 +8233,7 @@ impl crate::runtime::ParamValue for PutApiV4ProjectsIdResourceGroupsKeyProcessMo
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRunners`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRunners {
     /// The ID of a runner
     pub runner_id: i64,
@@ -8242,7 +8242,7 @@ pub struct PostApiV4ProjectsIdRunners {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_SecureFile`.
 #[cfg(feature = "secure_files")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiSecureFile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8277,7 +8277,7 @@ pub struct PostApiV4ProjectsIdSecureFiles {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPipeline {
     /// Reference
     #[serde(rename = "ref")]
@@ -8290,7 +8290,7 @@ pub struct PostApiV4ProjectsIdPipeline {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline/properties/variables/items`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPipelineVariablesItem {
     /// The key of the variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8382,7 +8382,7 @@ for PostApiV4ProjectsIdPipelineVariablesItemVariableType {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Pipeline`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiPipeline {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8432,7 +8432,7 @@ pub struct ApiEntitiesCiPipeline {
 }
 /// Schema `#/components/schemas/DetailedStatusEntity`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct DetailedStatusEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
@@ -8457,7 +8457,7 @@ pub struct DetailedStatusEntity {
 }
 /// Schema `#/components/schemas/DetailedStatusEntity/properties/action`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct DetailedStatusEntityAction {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
@@ -8476,7 +8476,7 @@ pub struct DetailedStatusEntityAction {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_PipelineWithMetadata`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiPipelineWithMetadata {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8530,7 +8530,7 @@ pub struct ApiEntitiesCiPipelineWithMetadata {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Bridge`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiBridge {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8584,7 +8584,7 @@ pub struct ApiEntitiesCiBridge {
 ///
 /// Schema `#/components/schemas/TestReportEntity`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct TestReportEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_time: ::std::option::Option<i64>,
@@ -8605,7 +8605,7 @@ pub struct TestReportEntity {
 }
 /// Schema `#/components/schemas/TestSuiteEntity`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct TestSuiteEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -8628,7 +8628,7 @@ pub struct TestSuiteEntity {
 }
 /// Schema `#/components/schemas/TestCaseEntity`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct TestCaseEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
@@ -8653,7 +8653,7 @@ pub struct TestCaseEntity {
 ///
 /// Schema `#/components/schemas/TestReportSummaryEntity`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct TestReportSummaryEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
@@ -8662,7 +8662,7 @@ pub struct TestReportSummaryEntity {
 }
 /// Schema `#/components/schemas/TestSuiteSummaryEntity`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct TestSuiteSummaryEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -8689,7 +8689,7 @@ pub struct TestSuiteSummaryEntity {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelinesPipelineIdMetadata`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPipelinesPipelineIdMetadata {
     /// The name of the pipeline
     pub name: ::std::string::String,
@@ -8698,7 +8698,7 @@ pub struct PutApiV4ProjectsIdPipelinesPipelineIdMetadata {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_PipelineSchedule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiPipelineSchedule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8726,7 +8726,7 @@ pub struct ApiEntitiesCiPipelineSchedule {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_PipelineScheduleDetails`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiPipelineScheduleDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8758,7 +8758,7 @@ pub struct ApiEntitiesCiPipelineScheduleDetails {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipelineSchedules`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPipelineSchedules {
     /// The description of pipeline schedule
     pub description: ::std::string::String,
@@ -8782,7 +8782,7 @@ pub struct PostApiV4ProjectsIdPipelineSchedules {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleId`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId {
     /// The description of pipeline schedule
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8805,7 +8805,7 @@ pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
     /// The key of the variable
     pub key: ::std::string::String,
@@ -8823,7 +8823,7 @@ pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey {
     /// The value of the variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8914,7 +8914,7 @@ for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableTyp
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsId(refRef)triggerPipeline`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRefRefTriggerPipeline {
     /// The unique token of trigger or job token
     pub token: ::std::string::String,
@@ -8926,7 +8926,7 @@ pub struct PostApiV4ProjectsIdRefRefTriggerPipeline {
 ///
 /// Schema `#/components/schemas/API_Entities_Trigger`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTrigger {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -8949,7 +8949,7 @@ pub struct ApiEntitiesTrigger {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdTriggers`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdTriggers {
     /// The trigger token description
     pub description: ::std::string::String,
@@ -8961,7 +8961,7 @@ pub struct PostApiV4ProjectsIdTriggers {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTriggersTriggerId`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdTriggersTriggerId {
     /// The trigger token description
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8971,7 +8971,7 @@ pub struct PutApiV4ProjectsIdTriggersTriggerId {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdVariables`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdVariables {
     /// The key of a variable
     pub key: ::std::string::String,
@@ -9005,7 +9005,7 @@ pub struct PostApiV4ProjectsIdVariables {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdVariablesKey`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdVariablesKey {
     /// The value of a variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9040,7 +9040,7 @@ pub struct PutApiV4ProjectsIdVariablesKey {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdVariablesKey/properties/filter`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdVariablesKeyFilter {
     /// The environment scope of a variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9050,7 +9050,7 @@ pub struct PutApiV4ProjectsIdVariablesKeyFilter {
 ///
 /// Schema `#/components/schemas/API_Entities_Clusters_AgentTokenBasic`.
 #[cfg(feature = "cluster_agents")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClustersAgentTokenBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -9071,7 +9071,7 @@ pub struct ApiEntitiesClustersAgentTokenBasic {
 ///
 /// Schema `#/components/schemas/API_Entities_Clusters_AgentToken`.
 #[cfg(feature = "cluster_agents")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClustersAgentToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -9094,7 +9094,7 @@ pub struct ApiEntitiesClustersAgentToken {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdClusterAgentsAgentIdTokens`.
 #[cfg(feature = "cluster_agents")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
     /// The name for the token
     pub name: ::std::string::String,
@@ -9106,7 +9106,7 @@ pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
 ///
 /// Schema `#/components/schemas/API_Entities_Clusters_AgentTokenWithToken`.
 #[cfg(feature = "cluster_agents")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClustersAgentTokenWithToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -9131,7 +9131,7 @@ pub struct ApiEntitiesClustersAgentTokenWithToken {
 ///
 /// Schema `#/components/schemas/API_Entities_Clusters_Agent`.
 #[cfg(any(feature = "cluster_agents", feature = "environments"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClustersAgent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -9150,7 +9150,7 @@ pub struct ApiEntitiesClustersAgent {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdClusterAgents`.
 #[cfg(feature = "cluster_agents")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdClusterAgents {
     /// The name of the agent
     pub name: ::std::string::String,
@@ -9159,7 +9159,7 @@ pub struct PostApiV4ProjectsIdClusterAgents {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryCommits {
     /// Name of the branch to commit into. To create a new branch, also provide either `start_branch` or `start_sha`, and optionally `start_project`.
     pub branch: ::std::string::String,
@@ -9197,7 +9197,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommits {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryCommitsActionsItem {
     /// The action to perform, `create`, `delete`, `move`, `update`, `chmod`
     pub action: crate::types::PostApiV4ProjectsIdRepositoryCommitsActionsItemAction,
@@ -9380,7 +9380,7 @@ for PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
 ///
 /// Schema `#/components/schemas/API_Entities_CommitDetail`.
 #[cfg(any(feature = "commits", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitDetail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -9423,7 +9423,7 @@ pub struct ApiEntitiesCommitDetail {
 }
 /// Schema `#/components/schemas/API_Entities_CommitStats`.
 #[cfg(any(feature = "commits", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additions: ::std::option::Option<i64>,
@@ -9436,7 +9436,7 @@ pub struct ApiEntitiesCommitStats {
 ///
 /// Schema `#/components/schemas/API_Entities_Diff`.
 #[cfg(any(feature = "commits", feature = "merge_requests", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::std::string::String>,
@@ -9461,7 +9461,7 @@ pub struct ApiEntitiesDiff {
 ///
 /// Schema `#/components/schemas/API_Entities_CommitNote`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitNote {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
@@ -9480,7 +9480,7 @@ pub struct ApiEntitiesCommitNote {
 ///
 /// Schema `#/components/schemas/API_Entities_CommitSequence`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitSequence {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
@@ -9489,7 +9489,7 @@ pub struct ApiEntitiesCommitSequence {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaCherryPick`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
     /// The name of the branch
     pub branch: ::std::string::String,
@@ -9506,7 +9506,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaRevert`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert {
     /// Target branch name
     pub branch: ::std::string::String,
@@ -9520,7 +9520,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert {
 ///
 /// Schema `#/components/schemas/API_Entities_BasicRef`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicRef {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9532,7 +9532,7 @@ pub struct ApiEntitiesBasicRef {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments {
     /// The text of the comment
     pub note: ::std::string::String,
@@ -9622,7 +9622,7 @@ for PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
 ///
 /// Schema `#/components/schemas/API_Entities_CommitSignature`.
 #[cfg(feature = "commits")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitSignature {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_type: ::std::option::Option<::std::string::String>,
@@ -9635,7 +9635,7 @@ pub struct ApiEntitiesCommitSignature {
 ///
 /// Schema `#/components/schemas/API_Entities_CommitStatus`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCommitStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -9671,7 +9671,7 @@ pub struct ApiEntitiesCommitStatus {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdStatusesSha`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdStatusesSha {
     /// The state of the status
     pub state: crate::types::PostApiV4ProjectsIdStatusesShaState,
@@ -9791,7 +9791,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdStatusesShaState {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesComposer`.
 #[cfg(feature = "composer_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPackagesComposer {
     /// The name of the branch
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9804,7 +9804,7 @@ pub struct PostApiV4ProjectsIdPackagesComposer {
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanPackageSnapshot`.
 #[cfg(feature = "conan_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesConanPackageConanPackageSnapshot {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub package_snapshot: ::std::option::Option<::serde_json::Value>,
@@ -9813,7 +9813,7 @@ pub struct ApiEntitiesConanPackageConanPackageSnapshot {
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanRecipeSnapshot`.
 #[cfg(feature = "conan_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesConanPackageConanRecipeSnapshot {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipe_snapshot: ::std::option::Option<::serde_json::Value>,
@@ -9822,7 +9822,7 @@ pub struct ApiEntitiesConanPackageConanRecipeSnapshot {
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanPackageManifest`.
 #[cfg(feature = "conan_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesConanPackageConanPackageManifest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub package_urls: ::std::option::Option<::serde_json::Value>,
@@ -9831,7 +9831,7 @@ pub struct ApiEntitiesConanPackageConanPackageManifest {
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanRecipeManifest`.
 #[cfg(feature = "conan_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesConanPackageConanRecipeManifest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipe_urls: ::std::option::Option<::serde_json::Value>,
@@ -9840,7 +9840,7 @@ pub struct ApiEntitiesConanPackageConanRecipeManifest {
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanUploadUrls`.
 #[cfg(feature = "conan_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesConanPackageConanUploadUrls {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_urls: ::std::option::Option<::serde_json::Value>,
@@ -9881,7 +9881,7 @@ pub struct PutApiV4ProjectsIdPackagesDebianFileName {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesDebianFileNameAuthorize`.
 #[cfg(feature = "debian_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
     /// The Debian Codename or Suite
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9893,7 +9893,7 @@ pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
 ///
 /// Schema `#/components/schemas/API_Entities_DeployKeysProject`.
 #[cfg(feature = "deploy_keys")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeployKeysProject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -9926,7 +9926,7 @@ pub struct ApiEntitiesDeployKeysProject {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployKeys`.
 #[cfg(feature = "deploy_keys")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdDeployKeys {
     /// New deploy key
     pub key: ::std::string::String,
@@ -9943,7 +9943,7 @@ pub struct PostApiV4ProjectsIdDeployKeys {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeployKeysKeyId`.
 #[cfg(feature = "deploy_keys")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdDeployKeysKeyId {
     /// New deploy key's title
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -9956,7 +9956,7 @@ pub struct PutApiV4ProjectsIdDeployKeysKeyId {
 ///
 /// Schema `#/components/schemas/API_Entities_DeployKey`.
 #[cfg(any(feature = "users", feature = "deploy_keys"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeployKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -9987,7 +9987,7 @@ pub struct ApiEntitiesDeployKey {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployTokens`.
 #[cfg(feature = "deploy_tokens")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdDeployTokens {
     /// New deploy token's name
     pub name: ::std::string::String,
@@ -10004,7 +10004,7 @@ pub struct PostApiV4ProjectsIdDeployTokens {
 ///
 /// Schema `#/components/schemas/API_Entities_Deployment`.
 #[cfg(any(feature = "deployments", feature = "environments"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeployment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10032,7 +10032,7 @@ pub struct ApiEntitiesDeployment {
 ///
 /// Schema `#/components/schemas/API_Entities_EnvironmentBasic`.
 #[cfg(any(feature = "deployments", feature = "environments"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesEnvironmentBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10051,7 +10051,7 @@ pub struct ApiEntitiesEnvironmentBasic {
 ///
 /// Schema `#/components/schemas/API_Entities_DeploymentExtended`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeploymentExtended {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10087,7 +10087,7 @@ pub struct ApiEntitiesDeploymentExtended {
 ///
 /// Schema `#/components/schemas/API_Entities_Deployments_Approval`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeploymentsApproval {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::types::ApiEntitiesUserBasic>,
@@ -10100,7 +10100,7 @@ pub struct ApiEntitiesDeploymentsApproval {
 }
 /// Schema `#/components/schemas/API_Entities_Deployments_ApprovalSummary`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDeploymentsApprovalSummary {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
@@ -10109,7 +10109,7 @@ pub struct ApiEntitiesDeploymentsApprovalSummary {
 }
 /// Schema `#/components/schemas/API_Entities_ProtectedEnvironments_ApprovalRuleForSummary`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -10134,7 +10134,7 @@ pub struct ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployments`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdDeployments {
     /// The name of the environment to create the deployment for
     pub environment: ::std::string::String,
@@ -10229,7 +10229,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdDeploymentsStatus {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeploymentsDeploymentId`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdDeploymentsDeploymentId {
     /// The new status of the deployment. One of `running`, `success`, `failed`, or `canceled`
     pub status: crate::types::PutApiV4ProjectsIdDeploymentsDeploymentIdStatus,
@@ -10315,7 +10315,7 @@ impl crate::runtime::ParamValue for PutApiV4ProjectsIdDeploymentsDeploymentIdSta
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeploymentsDeploymentIdApproval`.
 #[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval {
     /// The status of the approval (either `approved` or `rejected`)
     pub status: crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus,
@@ -10402,7 +10402,7 @@ for PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
 ///
 /// Schema `#/components/schemas/API_Entities_DraftNote`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDraftNote {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10427,7 +10427,7 @@ pub struct ApiEntitiesDraftNote {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes {
     /// The content of a note.
     pub note: ::std::string::String,
@@ -10447,7 +10447,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition {
     /// Base commit SHA in the source branch
     pub base_sha: ::std::string::String,
@@ -10569,7 +10569,7 @@ for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionTyp
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRange {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<
@@ -10582,7 +10582,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLine
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range/properties/start`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeStart {
     /// Start line code for multi-line note
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -10600,7 +10600,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLine
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range/properties/end`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeEnd {
     /// End line code for multi-line note
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -10620,7 +10620,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLine
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId {
     /// The content of a note.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -10634,7 +10634,7 @@ pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId {
 ///
 /// Schema `#/components/schemas/API_Entities_Environment`.
 #[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesEnvironment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10673,7 +10673,7 @@ pub struct ApiEntitiesEnvironment {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments`.
 #[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdEnvironments {
     /// The name of the environment
     pub name: ::std::string::String,
@@ -10857,7 +10857,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdEnvironmentsAutoStopSetti
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdEnvironmentsEnvironmentId`.
 #[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId {
     /// The new URL on which this deployment is viewable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -10959,7 +10959,7 @@ for PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironmentsEnvironmentIdStop`.
 #[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
     /// Force environment to stop without executing `on_stop` actions
     ///
@@ -10971,7 +10971,7 @@ pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironmentsStopStale`.
 #[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdEnvironmentsStopStale {
     /// Stop all environments that were last modified or deployed to before this date.
     pub before: ::chrono::DateTime<::chrono::Utc>,
@@ -10980,7 +10980,7 @@ pub struct PostApiV4ProjectsIdEnvironmentsStopStale {
 ///
 /// Schema `#/components/schemas/API_Entities_ErrorTracking_ClientKey`.
 #[cfg(feature = "error_tracking_client_keys")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesErrorTrackingClientKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -10995,7 +10995,7 @@ pub struct ApiEntitiesErrorTrackingClientKey {
 ///
 /// Schema `#/components/schemas/API_Entities_ErrorTracking_ProjectSetting`.
 #[cfg(feature = "error_tracking_project_settings")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesErrorTrackingProjectSetting {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
@@ -11012,7 +11012,7 @@ pub struct ApiEntitiesErrorTrackingProjectSetting {
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdErrorTrackingSettings`.
 #[cfg(feature = "error_tracking_project_settings")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdErrorTrackingSettings {
     /// Pass true to enable the already configured Error Tracking settings or false to disable it.
     pub active: bool,
@@ -11024,7 +11024,7 @@ pub struct PatchApiV4ProjectsIdErrorTrackingSettings {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdErrorTrackingSettings`.
 #[cfg(feature = "error_tracking_project_settings")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdErrorTrackingSettings {
     /// Pass true to enable the configured Error Tracking settings or false to disable it.
     pub active: bool,
@@ -11035,7 +11035,7 @@ pub struct PutApiV4ProjectsIdErrorTrackingSettings {
 ///
 /// Schema `#/components/schemas/API_Entities_FeatureFlag`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureFlag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -11056,7 +11056,7 @@ pub struct ApiEntitiesFeatureFlag {
 }
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_Strategy`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureFlagStrategy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -11073,7 +11073,7 @@ pub struct ApiEntitiesFeatureFlagStrategy {
 }
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_Scope`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureFlagScope {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -11082,7 +11082,7 @@ pub struct ApiEntitiesFeatureFlagScope {
 }
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_BasicUserList`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureFlagBasicUserList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -11097,7 +11097,7 @@ pub struct ApiEntitiesFeatureFlagBasicUserList {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFeatureFlags {
     /// The name of the feature flag
     pub name: ::std::string::String,
@@ -11117,7 +11117,7 @@ pub struct PostApiV4ProjectsIdFeatureFlags {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItem {
     /// The strategy name. Can be `default`, `gradualRolloutUserId`, `userWithId`, or `gitlabUserList`. In GitLab 13.5 and later, can be `flexibleRollout`
     pub name: ::std::string::String,
@@ -11136,7 +11136,7 @@ pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItem {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items/properties/scopes/items`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItemScopesItem {
     /// The environment scope of the scope
     pub environment_scope: ::std::string::String,
@@ -11145,7 +11145,7 @@ pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItemScopesItem {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
     /// The new name of the feature flag. Supported in GitLab 13.3 and later
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11165,7 +11165,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
 }
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName/properties/strategies/items`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem {
     /// The feature flag strategy ID
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11192,7 +11192,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem {
 }
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName/properties/strategies/items/properties/scopes/items`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem {
     /// The scope id
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11209,7 +11209,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem
 ///
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_UserList`.
 #[cfg(feature = "feature_flags_user_lists")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureFlagUserList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -11234,7 +11234,7 @@ pub struct ApiEntitiesFeatureFlagUserList {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlagsUserLists`.
 #[cfg(feature = "feature_flags_user_lists")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFeatureFlagsUserLists {
     /// The name of the list
     pub name: ::std::string::String,
@@ -11245,7 +11245,7 @@ pub struct PostApiV4ProjectsIdFeatureFlagsUserLists {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsUserListsIid`.
 #[cfg(feature = "feature_flags_user_lists")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid {
     /// The name of the list
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11258,7 +11258,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryFilesFilePath {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: ::std::string::String,
@@ -11363,7 +11363,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdRepositoryFilesFilePathEn
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: ::std::string::String,
@@ -11398,7 +11398,7 @@ pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
 ///
 /// Schema `#/components/schemas/API_Entities_FreezePeriod`.
 #[cfg(feature = "freeze_periods")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFreezePeriod {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -11417,7 +11417,7 @@ pub struct ApiEntitiesFreezePeriod {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdFreezePeriods`.
 #[cfg(feature = "freeze_periods")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFreezePeriods {
     /// Start of the freeze period in cron format.
     pub freeze_start: ::std::string::String,
@@ -11431,7 +11431,7 @@ pub struct PostApiV4ProjectsIdFreezePeriods {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdFreezePeriodsFreezePeriodId`.
 #[cfg(feature = "freeze_periods")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
     /// Start of the freeze period in cron format
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11447,7 +11447,7 @@ pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileNameAuthorize`.
 #[cfg(feature = "generic_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize {
     /// Package version
     pub package_version: ::std::string::String,
@@ -11627,7 +11627,7 @@ for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect
 ///
 /// Schema `#/components/schemas/API_Entities_GoModuleVersion`.
 #[cfg(feature = "go_proxy")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGoModuleVersion {
     #[serde(rename = "Version")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11649,7 +11649,7 @@ pub struct PostApiV4ProjectsIdPackagesHelmApiChannelCharts {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAppleAppStore`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesAppleAppStore {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: ::std::string::String,
@@ -11670,7 +11670,7 @@ pub struct PutApiV4ProjectsIdServicesAppleAppStore {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAsana`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesAsana {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: ::std::string::String,
@@ -11688,7 +11688,7 @@ pub struct PutApiV4ProjectsIdServicesAsana {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAssembla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesAssembla {
     /// The authentication token.
     pub token: ::std::string::String,
@@ -11706,7 +11706,7 @@ pub struct PutApiV4ProjectsIdServicesAssembla {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBamboo`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesBamboo {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11730,7 +11730,7 @@ pub struct PutApiV4ProjectsIdServicesBamboo {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBugzilla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesBugzilla {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -11749,7 +11749,7 @@ pub struct PutApiV4ProjectsIdServicesBugzilla {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBuildkite`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesBuildkite {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: ::std::string::String,
@@ -11775,7 +11775,7 @@ pub struct PutApiV4ProjectsIdServicesBuildkite {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCampfire`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesCampfire {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: ::std::string::String,
@@ -11796,7 +11796,7 @@ pub struct PutApiV4ProjectsIdServicesCampfire {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesConfluence`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesConfluence {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: ::std::string::String,
@@ -11808,7 +11808,7 @@ pub struct PutApiV4ProjectsIdServicesConfluence {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCustomIssueTracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesCustomIssueTracker {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -11827,7 +11827,7 @@ pub struct PutApiV4ProjectsIdServicesCustomIssueTracker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDatadog`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesDatadog {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11882,7 +11882,7 @@ pub struct PutApiV4ProjectsIdServicesDatadog {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiffblueCover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesDiffblueCover {
     /// Diffblue Cover license key.
     pub diffblue_license_key: ::std::string::String,
@@ -11898,7 +11898,7 @@ pub struct PutApiV4ProjectsIdServicesDiffblueCover {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiscord`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesDiscord {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: ::std::string::String,
@@ -11985,7 +11985,7 @@ pub struct PutApiV4ProjectsIdServicesDiscord {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDroneCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesDroneCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12011,7 +12011,7 @@ pub struct PutApiV4ProjectsIdServicesDroneCi {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEmailsOnPush`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesEmailsOnPush {
     /// Send from committer
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12038,7 +12038,7 @@ pub struct PutApiV4ProjectsIdServicesEmailsOnPush {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesExternalWiki`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesExternalWiki {
     /// URL of the external wiki.
     pub external_wiki_url: ::std::string::String,
@@ -12050,7 +12050,7 @@ pub struct PutApiV4ProjectsIdServicesExternalWiki {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication {
     /// Default channel to use if no other channel is configured.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12152,7 +12152,7 @@ pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGooglePlay`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGooglePlay {
     /// Package name of the app in Google Play.
     pub package_name: ::std::string::String,
@@ -12171,7 +12171,7 @@ pub struct PutApiV4ProjectsIdServicesGooglePlay {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHangoutsChat`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesHangoutsChat {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: ::std::string::String,
@@ -12216,7 +12216,7 @@ pub struct PutApiV4ProjectsIdServicesHangoutsChat {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHarbor`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesHarbor {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: ::std::string::String,
@@ -12234,7 +12234,7 @@ pub struct PutApiV4ProjectsIdServicesHarbor {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesIrker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesIrker {
     /// irker daemon hostname. The default value is `localhost`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12261,7 +12261,7 @@ pub struct PutApiV4ProjectsIdServicesIrker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJenkins`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesJenkins {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12293,7 +12293,7 @@ pub struct PutApiV4ProjectsIdServicesJenkins {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJira`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesJira {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: ::std::string::String,
@@ -12337,7 +12337,7 @@ pub struct PutApiV4ProjectsIdServicesJira {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJiraCloudApp`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesJiraCloudApp {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12358,7 +12358,7 @@ pub struct PutApiV4ProjectsIdServicesJiraCloudApp {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMatrix`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMatrix {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12413,7 +12413,7 @@ pub struct PutApiV4ProjectsIdServicesMatrix {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands {
     /// The Mattermost token.
     pub token: ::std::string::String,
@@ -12425,7 +12425,7 @@ pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlackSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesSlackSlashCommands {
     /// The Slack token.
     pub token: ::std::string::String,
@@ -12437,7 +12437,7 @@ pub struct PutApiV4ProjectsIdServicesSlackSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPackagist`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPackagist {
     /// Username of a Packagist account.
     pub username: ::std::string::String,
@@ -12463,7 +12463,7 @@ pub struct PutApiV4ProjectsIdServicesPackagist {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPhorge`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPhorge {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -12480,7 +12480,7 @@ pub struct PutApiV4ProjectsIdServicesPhorge {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPipelinesEmail`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPipelinesEmail {
     /// Comma-separated list of recipient email addresses.
     pub recipients: ::std::string::String,
@@ -12504,7 +12504,7 @@ pub struct PutApiV4ProjectsIdServicesPipelinesEmail {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPivotaltracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPivotaltracker {
     /// The Pivotal Tracker token.
     pub token: ::std::string::String,
@@ -12522,7 +12522,7 @@ pub struct PutApiV4ProjectsIdServicesPivotaltracker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPumble`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPumble {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: ::std::string::String,
@@ -12567,7 +12567,7 @@ pub struct PutApiV4ProjectsIdServicesPumble {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPushover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesPushover {
     /// The application key.
     pub api_key: ::std::string::String,
@@ -12592,7 +12592,7 @@ pub struct PutApiV4ProjectsIdServicesPushover {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesRedmine`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesRedmine {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -12611,7 +12611,7 @@ pub struct PutApiV4ProjectsIdServicesRedmine {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEwm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesEwm {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -12630,7 +12630,7 @@ pub struct PutApiV4ProjectsIdServicesEwm {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesYoutrack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesYoutrack {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -12647,7 +12647,7 @@ pub struct PutApiV4ProjectsIdServicesYoutrack {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesClickup`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesClickup {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -12664,7 +12664,7 @@ pub struct PutApiV4ProjectsIdServicesClickup {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesSlack {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: ::std::string::String,
@@ -12771,7 +12771,7 @@ pub struct PutApiV4ProjectsIdServicesSlack {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMicrosoftTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMicrosoftTeams {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: ::std::string::String,
@@ -12816,7 +12816,7 @@ pub struct PutApiV4ProjectsIdServicesMicrosoftTeams {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermost`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMattermost {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: ::std::string::String,
@@ -12920,7 +12920,7 @@ pub struct PutApiV4ProjectsIdServicesMattermost {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTeamcity`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesTeamcity {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -12947,7 +12947,7 @@ pub struct PutApiV4ProjectsIdServicesTeamcity {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTelegram`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesTelegram {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13005,7 +13005,7 @@ pub struct PutApiV4ProjectsIdServicesTelegram {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesUnifyCircuit`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesUnifyCircuit {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: ::std::string::String,
@@ -13050,7 +13050,7 @@ pub struct PutApiV4ProjectsIdServicesUnifyCircuit {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesWebexTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesWebexTeams {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: ::std::string::String,
@@ -13095,7 +13095,7 @@ pub struct PutApiV4ProjectsIdServicesWebexTeams {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesZentao`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesZentao {
     /// Base URL of the ZenTao instance.
     pub url: ::std::string::String,
@@ -13112,7 +13112,7 @@ pub struct PutApiV4ProjectsIdServicesZentao {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSquashTm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesSquashTm {
     /// URL of the Squash TM webhook.
     pub url: ::std::string::String,
@@ -13133,7 +13133,7 @@ pub struct PutApiV4ProjectsIdServicesSquashTm {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGithub`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGithub {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: ::std::string::String,
@@ -13153,7 +13153,7 @@ pub struct PutApiV4ProjectsIdServicesGithub {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitGuardian`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGitGuardian {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: ::std::string::String,
@@ -13165,7 +13165,7 @@ pub struct PutApiV4ProjectsIdServicesGitGuardian {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry {
     /// ID of the Google Cloud project.
     pub artifact_registry_project_id: ::std::string::String,
@@ -13181,7 +13181,7 @@ pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation {
     /// Google Cloud project ID for the Workload Identity Federation.
     pub workload_identity_federation_project_id: ::std::string::String,
@@ -13199,7 +13199,7 @@ pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederati
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMockCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13217,7 +13217,7 @@ pub struct PutApiV4ProjectsIdServicesMockCi {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockMonitoring`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdServicesMockMonitoring {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13227,7 +13227,7 @@ pub struct PutApiV4ProjectsIdServicesMockMonitoring {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdServicesMattermostSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger {
     /// The Mattermost token.
     pub token: ::std::string::String,
@@ -13236,7 +13236,7 @@ pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdServicesSlackSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger {
     /// The Slack token.
     pub token: ::std::string::String,
@@ -13245,7 +13245,7 @@ pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAppleAppStore`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: ::std::string::String,
@@ -13266,7 +13266,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAsana`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsAsana {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: ::std::string::String,
@@ -13284,7 +13284,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAsana {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAssembla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsAssembla {
     /// The authentication token.
     pub token: ::std::string::String,
@@ -13302,7 +13302,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAssembla {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBamboo`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsBamboo {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13326,7 +13326,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBamboo {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBugzilla`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsBugzilla {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -13345,7 +13345,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBugzilla {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBuildkite`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsBuildkite {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: ::std::string::String,
@@ -13371,7 +13371,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBuildkite {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCampfire`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsCampfire {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: ::std::string::String,
@@ -13392,7 +13392,7 @@ pub struct PutApiV4ProjectsIdIntegrationsCampfire {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsConfluence`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsConfluence {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: ::std::string::String,
@@ -13404,7 +13404,7 @@ pub struct PutApiV4ProjectsIdIntegrationsConfluence {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCustomIssueTracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -13423,7 +13423,7 @@ pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDatadog`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsDatadog {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13478,7 +13478,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDatadog {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiffblueCover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover {
     /// Diffblue Cover license key.
     pub diffblue_license_key: ::std::string::String,
@@ -13494,7 +13494,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiscord`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsDiscord {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: ::std::string::String,
@@ -13581,7 +13581,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDiscord {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDroneCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsDroneCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13607,7 +13607,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDroneCi {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEmailsOnPush`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush {
     /// Send from committer
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13634,7 +13634,7 @@ pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsExternalWiki`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsExternalWiki {
     /// URL of the external wiki.
     pub external_wiki_url: ::std::string::String,
@@ -13646,7 +13646,7 @@ pub struct PutApiV4ProjectsIdIntegrationsExternalWiki {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
     /// Default channel to use if no other channel is configured.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13748,7 +13748,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGooglePlay`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGooglePlay {
     /// Package name of the app in Google Play.
     pub package_name: ::std::string::String,
@@ -13767,7 +13767,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGooglePlay {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHangoutsChat`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: ::std::string::String,
@@ -13812,7 +13812,7 @@ pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHarbor`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsHarbor {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: ::std::string::String,
@@ -13830,7 +13830,7 @@ pub struct PutApiV4ProjectsIdIntegrationsHarbor {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsIrker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsIrker {
     /// irker daemon hostname. The default value is `localhost`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13857,7 +13857,7 @@ pub struct PutApiV4ProjectsIdIntegrationsIrker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJenkins`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsJenkins {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13889,7 +13889,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJenkins {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJira`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsJira {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: ::std::string::String,
@@ -13933,7 +13933,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJira {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJiraCloudApp`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13954,7 +13954,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMatrix`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMatrix {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14009,7 +14009,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMatrix {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
     /// The Mattermost token.
     pub token: ::std::string::String,
@@ -14021,7 +14021,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlackSlashCommands`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
     /// The Slack token.
     pub token: ::std::string::String,
@@ -14033,7 +14033,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPackagist`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPackagist {
     /// Username of a Packagist account.
     pub username: ::std::string::String,
@@ -14059,7 +14059,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPackagist {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPhorge`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPhorge {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -14076,7 +14076,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPhorge {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPipelinesEmail`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail {
     /// Comma-separated list of recipient email addresses.
     pub recipients: ::std::string::String,
@@ -14100,7 +14100,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPivotaltracker`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker {
     /// The Pivotal Tracker token.
     pub token: ::std::string::String,
@@ -14118,7 +14118,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPumble`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPumble {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: ::std::string::String,
@@ -14163,7 +14163,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPumble {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPushover`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsPushover {
     /// The application key.
     pub api_key: ::std::string::String,
@@ -14188,7 +14188,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPushover {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsRedmine`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsRedmine {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -14207,7 +14207,7 @@ pub struct PutApiV4ProjectsIdIntegrationsRedmine {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEwm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsEwm {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -14226,7 +14226,7 @@ pub struct PutApiV4ProjectsIdIntegrationsEwm {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsYoutrack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsYoutrack {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -14243,7 +14243,7 @@ pub struct PutApiV4ProjectsIdIntegrationsYoutrack {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsClickup`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsClickup {
     /// URL of the project.
     pub project_url: ::std::string::String,
@@ -14260,7 +14260,7 @@ pub struct PutApiV4ProjectsIdIntegrationsClickup {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlack`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsSlack {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: ::std::string::String,
@@ -14367,7 +14367,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSlack {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMicrosoftTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: ::std::string::String,
@@ -14412,7 +14412,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermost`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMattermost {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: ::std::string::String,
@@ -14516,7 +14516,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMattermost {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTeamcity`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsTeamcity {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14543,7 +14543,7 @@ pub struct PutApiV4ProjectsIdIntegrationsTeamcity {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTelegram`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsTelegram {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14601,7 +14601,7 @@ pub struct PutApiV4ProjectsIdIntegrationsTelegram {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsUnifyCircuit`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: ::std::string::String,
@@ -14646,7 +14646,7 @@ pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsWebexTeams`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsWebexTeams {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: ::std::string::String,
@@ -14691,7 +14691,7 @@ pub struct PutApiV4ProjectsIdIntegrationsWebexTeams {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsZentao`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsZentao {
     /// Base URL of the ZenTao instance.
     pub url: ::std::string::String,
@@ -14708,7 +14708,7 @@ pub struct PutApiV4ProjectsIdIntegrationsZentao {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSquashTm`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsSquashTm {
     /// URL of the Squash TM webhook.
     pub url: ::std::string::String,
@@ -14729,7 +14729,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSquashTm {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGithub`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGithub {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: ::std::string::String,
@@ -14749,7 +14749,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGithub {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitGuardian`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGitGuardian {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: ::std::string::String,
@@ -14761,7 +14761,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGitGuardian {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
     /// ID of the Google Cloud project.
     pub artifact_registry_project_id: ::std::string::String,
@@ -14777,7 +14777,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
     /// Google Cloud project ID for the Workload Identity Federation.
     pub workload_identity_federation_project_id: ::std::string::String,
@@ -14795,7 +14795,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFede
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockCi`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMockCi {
     /// Enable SSL verification. Defaults to `true` (enabled).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14813,7 +14813,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMockCi {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockMonitoring`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14823,7 +14823,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger {
     /// The Mattermost token.
     pub token: ::std::string::String,
@@ -14832,7 +14832,7 @@ pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger {
     /// The Slack token.
     pub token: ::std::string::String,
@@ -14841,7 +14841,7 @@ pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdInvitations`.
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdInvitations {
     /// A valid access level (defaults: `30`, developer access level)
     pub access_level: crate::types::PostApiV4GroupsIdInvitationsAccessLevel,
@@ -14867,7 +14867,7 @@ pub struct PostApiV4ProjectsIdInvitations {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdInvitationsEmail`.
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdInvitationsEmail {
     /// A valid access level (defaults: `30`, developer access level)
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14885,7 +14885,7 @@ pub struct PutApiV4ProjectsIdInvitationsEmail {
 ///
 /// Schema `#/components/schemas/API_Entities_RelatedIssue`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesRelatedIssue {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -14988,7 +14988,7 @@ pub struct ApiEntitiesRelatedIssue {
 }
 /// Schema `#/components/schemas/API_Entities_RelatedIssue/properties/_links`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesRelatedIssueLinks {
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15004,7 +15004,7 @@ pub struct ApiEntitiesRelatedIssueLinks {
 }
 /// Schema `#/components/schemas/EpicBaseEntity`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EpicBaseEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -15023,7 +15023,7 @@ pub struct EpicBaseEntity {
 }
 /// Schema `#/components/schemas/API_Entities_Iteration`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIteration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -15054,7 +15054,7 @@ pub struct ApiEntitiesIteration {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidLinks`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdIssuesIssueIidLinks {
     /// The ID or URL-encoded path of a target project
     pub target_project_id: ::std::string::String,
@@ -15143,7 +15143,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdIssuesIssueIidLinksLinkTy
 ///
 /// Schema `#/components/schemas/API_Entities_IssueLink`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIssueLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_issue: ::std::option::Option<crate::types::ApiEntitiesIssueBasic>,
@@ -15154,7 +15154,7 @@ pub struct ApiEntitiesIssueLink {
 }
 /// Schema `#/components/schemas/API_Entities_IssueBasic`.
 #[cfg(feature = "issue_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesIssueBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15221,7 +15221,7 @@ pub struct ApiEntitiesIssueBasic {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Lint_Result`.
 #[cfg(feature = "ci_lint")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiLintResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
@@ -15240,7 +15240,7 @@ pub struct ApiEntitiesCiLintResult {
 }
 /// Schema `#/components/schemas/API_Entities_Ci_Lint_Result_Include`.
 #[cfg(feature = "ci_lint")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiLintResultInclude {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15262,7 +15262,7 @@ pub struct ApiEntitiesCiLintResultInclude {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdCiLint`.
 #[cfg(feature = "ci_lint")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdCiLint {
     /// Content of .gitlab-ci.yml
     pub content: ::std::string::String,
@@ -15293,7 +15293,7 @@ pub struct PostApiV4ProjectsIdUploads {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectUpload`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectUpload {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15310,7 +15310,7 @@ pub struct ApiEntitiesProjectUpload {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMaven*pathFileNameAuthorize`.
 #[cfg(feature = "maven_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesMavenPathFileNameAuthorize {
     /// Package path
     pub path: ::std::string::String,
@@ -15330,7 +15330,7 @@ pub struct PutApiV4ProjectsIdPackagesMavenPathFileName {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMembers`.
 #[cfg(feature = "members")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMembers {
     /// A valid access level.
     pub access_level: i64,
@@ -15353,7 +15353,7 @@ pub struct PostApiV4ProjectsIdMembers {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMembersUserId`.
 #[cfg(feature = "members")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdMembersUserId {
     /// A valid access level
     pub access_level: i64,
@@ -15368,7 +15368,7 @@ pub struct PutApiV4ProjectsIdMembersUserId {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestApprovals`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestApprovals {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_has_approved: ::std::option::Option<bool>,
@@ -15381,7 +15381,7 @@ pub struct ApiEntitiesMergeRequestApprovals {
 }
 /// Schema `#/components/schemas/API_Entities_Approvals`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesApprovals {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::types::ApiEntitiesUserBasic>,
@@ -15390,7 +15390,7 @@ pub struct ApiEntitiesApprovals {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidApprove`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove {
     /// When present, must have the HEAD SHA of the source branch
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15403,7 +15403,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_MergeRequestApprovalState`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesMergeRequestApprovalState {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_rules_overwritten: ::std::option::Option<bool>,
@@ -15414,7 +15414,7 @@ pub struct EeApiEntitiesMergeRequestApprovalState {
 }
 /// Schema `#/components/schemas/EE_API_Entities_MergeRequestApprovalStateRule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesMergeRequestApprovalStateRule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15457,7 +15457,7 @@ pub struct EeApiEntitiesMergeRequestApprovalStateRule {
 }
 /// Schema `#/components/schemas/EE_API_Entities_MergeRequestApprovalRule_SourceRule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesMergeRequestApprovalRuleSourceRule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals_required: ::std::option::Option<i64>,
@@ -15466,7 +15466,7 @@ pub struct EeApiEntitiesMergeRequestApprovalRuleSourceRule {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals {
     /// The amount of approvals required. Must be higher than the project approvals
     pub approvals_required: i64,
@@ -15475,7 +15475,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_ApprovalState`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesApprovalState {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15536,7 +15536,7 @@ pub struct EeApiEntitiesApprovalState {
 }
 /// Schema `#/components/schemas/EE_API_Entities_ApprovalRuleShort`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesApprovalRuleShort {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15549,7 +15549,7 @@ pub struct EeApiEntitiesApprovalRuleShort {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate {
     /// The duration in human format.
     pub duration: ::std::string::String,
@@ -15558,7 +15558,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime {
     /// The duration in human format.
     pub duration: ::std::string::String,
@@ -15567,7 +15567,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequests`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequests {
     /// The title of the merge request.
     pub title: ::std::string::String,
@@ -15625,7 +15625,7 @@ pub struct PostApiV4ProjectsIdMergeRequests {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequest`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15766,7 +15766,7 @@ pub struct ApiEntitiesMergeRequest {
 }
 /// Schema `#/components/schemas/API_Entities_DiffRefs`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDiffRefs {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub base_sha: ::std::option::Option<::std::string::String>,
@@ -15777,7 +15777,7 @@ pub struct ApiEntitiesDiffRefs {
 }
 /// Schema `#/components/schemas/API_Entities_MergeRequest/properties/user`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_merge: ::std::option::Option<::std::string::String>,
@@ -15786,7 +15786,7 @@ pub struct ApiEntitiesMergeRequestUser {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestReviewer`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestReviewer {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::types::ApiEntitiesUserBasic>,
@@ -15799,7 +15799,7 @@ pub struct ApiEntitiesMergeRequestReviewer {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
     /// The context commits’ SHA.
     pub commits: ::std::vec::Vec<::std::string::String>,
@@ -15808,7 +15808,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestChanges`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestChanges {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -15955,7 +15955,7 @@ pub struct ApiEntitiesMergeRequestChanges {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
     /// Indicates if the merge request pipeline creation should be performed asynchronously. If set to `true`, the pipeline will be created outside of the API request and the endpoint will return an empty response with a `202` status code. When the response is `202`, the creation can still fail outside of this request.
     ///
@@ -15968,7 +15968,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIid`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid {
     /// The title of the merge request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16103,7 +16103,7 @@ for PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidMerge`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
     /// Custom merge commit message.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16131,7 +16131,7 @@ pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidRebase`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase {
     /// Set to true to skip creating a CI pipeline.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16141,7 +16141,7 @@ pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase {
 ///
 /// Schema `#/components/schemas/API_Entities_MRNote`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMrNote {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
@@ -16152,7 +16152,7 @@ pub struct ApiEntitiesMrNote {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestDiff`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -16177,7 +16177,7 @@ pub struct ApiEntitiesMergeRequestDiff {
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestDiffFull`.
 #[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMergeRequestDiffFull {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -16206,7 +16206,7 @@ pub struct ApiEntitiesMergeRequestDiffFull {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMlModelsModelVersionIdFiles(*path)FileNameAuthorize`.
 #[cfg(feature = "ml_model_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize {
     /// File directory path
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16238,7 +16238,7 @@ pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
     /// Package name
     pub package_name: ::std::string::String,
@@ -16247,7 +16247,7 @@ pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackageName`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesNpmPackageName {
     /// Package version info
     pub versions: ::serde_json::Value,
@@ -16256,7 +16256,7 @@ pub struct PutApiV4ProjectsIdPackagesNpmPackageName {
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_PackagesVersions`.
 #[cfg(feature = "nuget_packages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNugetPackagesVersions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -16292,7 +16292,7 @@ pub struct PutApiV4ProjectsIdPackagesNugetV2 {
 ///
 /// Schema `#/components/schemas/API_Entities_PackageFile`.
 #[cfg(feature = "package_files")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPackageFile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -16317,7 +16317,7 @@ pub struct ApiEntitiesPackageFile {
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdPages`.
 #[cfg(feature = "pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdPages {
     /// Whether to use unique domain
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16333,7 +16333,7 @@ pub struct PatchApiV4ProjectsIdPages {
 ///
 /// Schema `#/components/schemas/API_Entities_PagesDomain`.
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPagesDomain {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
@@ -16354,7 +16354,7 @@ pub struct ApiEntitiesPagesDomain {
 }
 /// Schema `#/components/schemas/API_Entities_PagesDomainCertificate`.
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPagesDomainCertificate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
@@ -16409,7 +16409,7 @@ pub struct PutApiV4ProjectsIdPagesDomainsDomain {
 ///
 /// Schema `#/components/schemas/API_Entities_ClusterProject`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesClusterProject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -16452,7 +16452,7 @@ pub struct ApiEntitiesClusterProject {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdClustersUser`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdClustersUser {
     /// Cluster name
     pub name: ::std::string::String,
@@ -16489,7 +16489,7 @@ pub struct PostApiV4ProjectsIdClustersUser {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdClustersUser/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: ::std::string::String,
@@ -16513,7 +16513,7 @@ pub struct PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdClustersClusterId`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdClustersClusterId {
     /// Cluster name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16548,7 +16548,7 @@ pub struct PutApiV4ProjectsIdClustersClusterId {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdClustersClusterId/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16567,7 +16567,7 @@ pub struct PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes {
 ///
 /// Schema `#/components/schemas/API_Entities_ContainerRegistry_TagDetails`.
 #[cfg(feature = "container_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesContainerRegistryTagDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -16590,7 +16590,7 @@ pub struct ApiEntitiesContainerRegistryTagDetails {
 ///
 /// Schema `#/components/schemas/API_Entities_Projects_ContainerRegistry_Protection_Rule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectsContainerRegistryProtectionRule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -16607,7 +16607,7 @@ pub struct ApiEntitiesProjectsContainerRegistryProtectionRule {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRegistryProtectionRepositoryRules {
     /// Container repository path pattern protected by the protection rule.
     ///             For example `flight/flight-*`. Wildcard character `*` allowed.
@@ -16787,7 +16787,7 @@ for PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDel
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId {
     /// Container repository path pattern protected by the protection rule.
     ///               For example `flight/flight-*`. Wildcard character `*` allowed.
@@ -16976,7 +16976,7 @@ for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimum
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDebianDistributions`.
 #[cfg(feature = "debian_distribution")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdDebianDistributions {
     /// The Debian Codename
     pub codename: ::std::string::String,
@@ -17009,7 +17009,7 @@ pub struct PostApiV4ProjectsIdDebianDistributions {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDebianDistributionsCodename`.
 #[cfg(feature = "debian_distribution")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdDebianDistributionsCodename {
     /// The Debian Suite
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17040,7 +17040,7 @@ pub struct PutApiV4ProjectsIdDebianDistributionsCodename {
 ///
 /// Schema `#/components/schemas/API_Entities_Event`.
 #[cfg(any(feature = "events", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -17077,7 +17077,7 @@ pub struct ApiEntitiesEvent {
 }
 /// Schema `#/components/schemas/API_Entities_Note`.
 #[cfg(any(feature = "events", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNote {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -17129,7 +17129,7 @@ pub struct ApiEntitiesNote {
 }
 /// Schema `#/components/schemas/API_Entities_PushEventPayload`.
 #[cfg(any(feature = "events", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPushEventPayload {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_count: ::std::option::Option<i64>,
@@ -17153,7 +17153,7 @@ pub struct ApiEntitiesPushEventPayload {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectExportStatus`.
 #[cfg(feature = "project_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectExportStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -17254,7 +17254,7 @@ impl crate::runtime::ParamValue for ApiEntitiesProjectExportStatusExportStatus {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectExportStatus/properties/_links`.
 #[cfg(feature = "project_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectExportStatusLinks {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_url: ::std::option::Option<::std::string::String>,
@@ -17265,7 +17265,7 @@ pub struct ApiEntitiesProjectExportStatusLinks {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdExport`.
 #[cfg(feature = "project_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdExport {
     /// Override the project description
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17275,7 +17275,7 @@ pub struct PostApiV4ProjectsIdExport {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdExport/properties/upload`.
 #[cfg(feature = "project_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdExportUpload {
     /// The URL to upload the project
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17361,7 +17361,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdExportUploadHttpMethod {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdExportRelations`.
 #[cfg(feature = "project_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdExportRelations {
     /// Whether to export in batches
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17371,7 +17371,7 @@ pub struct PostApiV4ProjectsIdExportRelations {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookIdUrlVariablesKey`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesKey {
     /// The value of the variable
     pub value: ::std::string::String,
@@ -17380,7 +17380,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesKey {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookIdCustomHeadersKey`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersKey {
     /// The value of the custom header
     pub value: ::std::string::String,
@@ -17389,7 +17389,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersKey {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectHook`.
 #[cfg(feature = "project_hooks")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectHook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -17458,7 +17458,7 @@ pub struct ApiEntitiesProjectHook {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId`.
 #[cfg(feature = "project_hooks")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdHooksHookId {
     /// The URL to send the request to
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17621,7 +17621,7 @@ impl crate::runtime::ParamValue for PutApiV4ProjectsIdHooksHookIdBranchFilterStr
 }
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/url_variables/items`.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesItem {
     /// Name of the variable
     pub key: ::std::string::String,
@@ -17630,7 +17630,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesItem {
 }
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/custom_headers/items`.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersItem {
     /// Name of the header
     pub key: ::std::string::String,
@@ -17641,7 +17641,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersItem {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdHooks`.
 #[cfg(feature = "project_hooks")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdHooks {
     /// The URL to send the request to
     pub url: ::std::string::String,
@@ -17731,7 +17731,7 @@ pub struct PostApiV4ProjectsIdHooks {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectImportStatus`.
 #[cfg(feature = "project_import")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectImportStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -17764,7 +17764,7 @@ pub struct ApiEntitiesProjectImportStatus {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectImportFailedRelation`.
 #[cfg(feature = "project_import")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectImportFailedRelation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -17785,7 +17785,7 @@ pub struct ApiEntitiesProjectImportFailedRelation {
 ///
 /// Schema `#/components/schemas/API_Entities_RelationImportTracker`.
 #[cfg(feature = "project_import")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesRelationImportTracker {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -17804,7 +17804,7 @@ pub struct ApiEntitiesRelationImportTracker {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectJobTokenScope`.
 #[cfg(feature = "projects_job_token_scope")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectJobTokenScope {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inbound_enabled: ::std::option::Option<bool>,
@@ -17815,7 +17815,7 @@ pub struct ApiEntitiesProjectJobTokenScope {
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdJobTokenScope`.
 #[cfg(feature = "projects_job_token_scope")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdJobTokenScope {
     /// Indicates CI/CD job tokens generated in other projects have restricted access to this project.
     pub enabled: bool,
@@ -17824,7 +17824,7 @@ pub struct PatchApiV4ProjectsIdJobTokenScope {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobTokenScopeAllowlist`.
 #[cfg(feature = "projects_job_token_scope")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist {
     /// ID of target project
     pub target_project_id: i64,
@@ -17833,7 +17833,7 @@ pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobTokenScopeGroupsAllowlist`.
 #[cfg(feature = "projects_job_token_scope")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
     /// ID of target group
     pub target_group_id: i64,
@@ -17842,7 +17842,7 @@ pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
 ///
 /// Schema `#/components/schemas/API_Entities_Projects_Packages_Protection_Rule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectsPackagesProtectionRule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -17859,7 +17859,7 @@ pub struct ApiEntitiesProjectsPackagesProtectionRule {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesProtectionRules`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdPackagesProtectionRules {
     /// Package name protected by the rule. For example @my-scope/my-package-*.
     ///             Wildcard character * allowed.
@@ -18033,7 +18033,7 @@ for PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId {
     /// Package name protected by the rule. For example @my-scope/my-package-*.
     ///               Wildcard character * allowed.
@@ -18134,7 +18134,7 @@ for PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAcc
 ///
 /// Schema `#/components/schemas/API_Entities_Projects_RepositoryStorageMove`.
 #[cfg(any(feature = "project_repository_storage_moves", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectsRepositoryStorageMove {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -18155,7 +18155,7 @@ pub struct ApiEntitiesProjectsRepositoryStorageMove {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryStorageMoves`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryStorageMoves {
     /// The destination storage shard
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -18165,7 +18165,7 @@ pub struct PostApiV4ProjectsIdRepositoryStorageMoves {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectSnippet`.
 #[cfg(feature = "project_snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectSnippet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -18206,7 +18206,7 @@ pub struct ApiEntitiesProjectSnippet {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets`.
 #[cfg(feature = "project_snippets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdSnippets {
     /// The title of the snippet
     pub title: ::std::string::String,
@@ -18301,7 +18301,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdSnippetsVisibility {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/files/items`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdSnippetsFilesItem {
     /// The path of a snippet file
     pub file_path: ::std::string::String,
@@ -18312,7 +18312,7 @@ pub struct PostApiV4ProjectsIdSnippetsFilesItem {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId`.
 #[cfg(feature = "project_snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdSnippetsSnippetId {
     /// The content of the snippet
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -18339,7 +18339,7 @@ pub struct PutApiV4ProjectsIdSnippetsSnippetId {
 }
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId/properties/files/items`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdSnippetsSnippetIdFilesItem {
     /// The type of action to perform on the file, must be one of: create, update, delete, move
     pub action: crate::types::PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction,
@@ -18435,7 +18435,7 @@ impl crate::runtime::ParamValue for PutApiV4ProjectsIdSnippetsSnippetIdFilesItem
 ///
 /// Schema `#/components/schemas/API_Entities_UserAgentDetail`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserAgentDetail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
@@ -18448,7 +18448,7 @@ pub struct ApiEntitiesUserAgentDetail {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectDailyStatistics`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectDailyStatistics {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fetches: ::std::option::Option<
@@ -18457,7 +18457,7 @@ pub struct ApiEntitiesProjectDailyStatistics {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectDailyStatistics/properties/fetches`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectDailyStatisticsFetches {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
@@ -18468,7 +18468,7 @@ pub struct ApiEntitiesProjectDailyStatisticsFetches {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectDailyFetches`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectDailyFetches {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
@@ -18479,7 +18479,7 @@ pub struct ApiEntitiesProjectDailyFetches {
 ///
 /// Schema `#/components/schemas/API_Entities_TemplatesList`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTemplatesList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -18490,7 +18490,7 @@ pub struct ApiEntitiesTemplatesList {
 ///
 /// Schema `#/components/schemas/API_Entities_License`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesLicense {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -18519,7 +18519,7 @@ pub struct ApiEntitiesLicense {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdCustomAttributesKey`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdCustomAttributesKey {
     /// The value of the custom attribute
     pub value: ::std::string::String,
@@ -20986,7 +20986,7 @@ pub struct PostApiV4ProjectsUserUserId {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectWithAccess`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectWithAccess {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -21294,7 +21294,7 @@ pub struct ApiEntitiesProjectWithAccess {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectWithAccess/properties/permissions`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectWithAccessPermissions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_access: ::std::option::Option<crate::types::ApiEntitiesProjectAccess>,
@@ -21303,7 +21303,7 @@ pub struct ApiEntitiesProjectWithAccessPermissions {
 }
 /// Schema `#/components/schemas/API_Entities_ProjectAccess`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectAccess {
     /// The member's access level (10 guest … 50 owner).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -21314,7 +21314,7 @@ pub struct ApiEntitiesProjectAccess {
 }
 /// Schema `#/components/schemas/API_Entities_GroupAccess`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGroupAccess {
     /// The member's access level in the project's group (10 guest … 50 owner).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -21327,7 +21327,7 @@ pub struct ApiEntitiesGroupAccess {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdFork`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdFork {
     /// (deprecated) The ID or name of the namespace that the project will be forked into
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -21878,7 +21878,7 @@ for PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdShare`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdShare {
     /// The ID of a group
     pub group_id: i64,
@@ -21895,7 +21895,7 @@ pub struct PostApiV4ProjectsIdShare {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectGroupLink`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectGroupLink {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -21914,7 +21914,7 @@ pub struct ApiEntitiesProjectGroupLink {
 ///
 /// Schema `#/components/schemas/API_Entities_PublicGroupDetails`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPublicGroupDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -21933,7 +21933,7 @@ pub struct ApiEntitiesPublicGroupDetails {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdHousekeeping`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdHousekeeping {
     /// `prune` to trigger manual prune of unreachable objects or `eager` to trigger eager housekeeping.
     ///
@@ -22014,7 +22014,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdHousekeepingTask {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTransfer`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdTransfer {
     /// The ID or path of the new namespace
     pub namespace: ::std::string::String,
@@ -22023,7 +22023,7 @@ pub struct PutApiV4ProjectsIdTransfer {
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectRepositoryStorage`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectRepositoryStorage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_path: ::std::option::Option<::std::string::String>,
@@ -22038,7 +22038,7 @@ pub struct ApiEntitiesProjectRepositoryStorage {
 ///
 /// Schema `#/components/schemas/API_Entities_ProtectedBranch`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProtectedBranch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -22065,7 +22065,7 @@ pub struct ApiEntitiesProtectedBranch {
 }
 /// Schema `#/components/schemas/API_Entities_ProtectedRefAccess`.
 #[cfg(any(feature = "protected_tags", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProtectedRefAccess {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -22084,7 +22084,7 @@ pub struct ApiEntitiesProtectedRefAccess {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedBranches {
     /// The name of the protected branch
     pub name: ::std::string::String,
@@ -22359,7 +22359,7 @@ for PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_push/items`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
@@ -22457,7 +22457,7 @@ for PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_merge/items`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
@@ -22476,7 +22476,7 @@ pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_unprotect/items`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
@@ -22570,7 +22570,7 @@ for PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdProtectedBranchesName`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4ProjectsIdProtectedBranchesName {
     /// Allow force push for all users with push access.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22609,7 +22609,7 @@ pub struct PatchApiV4ProjectsIdProtectedBranchesName {
 ///
 /// Schema `#/components/schemas/API_Entities_ProtectedTag`.
 #[cfg(feature = "protected_tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProtectedTag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -22622,7 +22622,7 @@ pub struct ApiEntitiesProtectedTag {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags`.
 #[cfg(feature = "protected_tags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedTags {
     /// The name of the protected tag
     pub name: ::std::string::String,
@@ -22716,7 +22716,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdProtectedTagsCreateAccess
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/allowed_to_create/items`.
 #[cfg(feature = "protected_tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdProtectedTagsAllowedToCreateItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_level: ::std::option::Option<
@@ -22762,7 +22762,7 @@ pub struct PostApiV4ProjectsIdPackagesPypi {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdReleases {
     /// The tag where the release is created from
     pub tag_name: ::std::string::String,
@@ -22796,7 +22796,7 @@ pub struct PostApiV4ProjectsIdReleases {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdReleasesAssets {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<
@@ -22805,7 +22805,7 @@ pub struct PostApiV4ProjectsIdReleasesAssets {
 }
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets/properties/links/items`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdReleasesAssetsLinksItem {
     /// The name of the link. Link names must be unique within the release
     pub name: ::std::string::String,
@@ -22825,7 +22825,7 @@ pub struct PostApiV4ProjectsIdReleasesAssetsLinksItem {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdReleasesTagName`.
 #[cfg(feature = "releases")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdReleasesTagName {
     /// The release name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22847,7 +22847,7 @@ pub struct PutApiV4ProjectsIdReleasesTagName {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleasesTagNameAssetsLinks`.
 #[cfg(feature = "release_links")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
     /// The name of the link. Link names must be unique in the release
     pub name: ::std::string::String,
@@ -22951,7 +22951,7 @@ for PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId`.
 #[cfg(feature = "release_links")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
     /// The name of the link
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22977,7 +22977,7 @@ pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
 ///
 /// Schema `#/components/schemas/API_Entities_RemoteMirror`.
 #[cfg(feature = "remote_mirrors")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesRemoteMirror {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -23010,7 +23010,7 @@ pub struct ApiEntitiesRemoteMirror {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRemoteMirrors`.
 #[cfg(feature = "remote_mirrors")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRemoteMirrors {
     /// The URL for a remote mirror
     pub url: ::std::string::String,
@@ -23105,7 +23105,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRemoteMirrorsMirrorId`.
 #[cfg(feature = "remote_mirrors")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId {
     /// Determines if the mirror is enabled
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23127,7 +23127,7 @@ pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId {
 ///
 /// Schema `#/components/schemas/API_Entities_TreeObject`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTreeObject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -23145,7 +23145,7 @@ pub struct ApiEntitiesTreeObject {
 ///
 /// Schema `#/components/schemas/API_Entities_Compare`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCompare {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit: ::std::option::Option<crate::types::ApiEntitiesCommit>,
@@ -23164,7 +23164,7 @@ pub struct ApiEntitiesCompare {
 ///
 /// Schema `#/components/schemas/API_Entities_Contributor`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesContributor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -23181,7 +23181,7 @@ pub struct ApiEntitiesContributor {
 ///
 /// Schema `#/components/schemas/API_Entities_Changelog`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesChangelog {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
@@ -23190,7 +23190,7 @@ pub struct ApiEntitiesChangelog {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryChangelog`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryChangelog {
     /// The version of the release, using the semantic versioning format
     pub version: ::std::string::String,
@@ -23227,7 +23227,7 @@ pub struct PostApiV4ProjectsIdRepositoryChangelog {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdAccessTokensSelfRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23237,7 +23237,7 @@ pub struct PostApiV4ProjectsIdAccessTokensSelfRotate {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokens`.
 #[cfg(feature = "project_access_tokens")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdAccessTokens {
     /// Resource access token name
     pub name: ::std::string::String,
@@ -23344,7 +23344,7 @@ impl crate::runtime::ParamValue for PostApiV4ProjectsIdAccessTokensAccessLevel {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensTokenIdRotate`.
 #[cfg(feature = "project_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdAccessTokensTokenIdRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23354,7 +23354,7 @@ pub struct PostApiV4ProjectsIdAccessTokensTokenIdRotate {
 ///
 /// Schema `#/components/schemas/API_Entities_ResourceMilestoneEvent`.
 #[cfg(feature = "resource_milestone_events")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesResourceMilestoneEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -23386,7 +23386,7 @@ pub struct PostApiV4ProjectsIdPackagesRubygemsApiV1Gems {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositorySubmodulesSubmodule`.
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdRepositorySubmodulesSubmodule {
     /// Commit sha to update the submodule to.
     pub commit_sha: ::std::string::String,
@@ -23400,7 +23400,7 @@ pub struct PutApiV4ProjectsIdRepositorySubmodulesSubmodule {
 ///
 /// Schema `#/components/schemas/API_Entities_Tag`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -23419,7 +23419,7 @@ pub struct ApiEntitiesTag {
 }
 /// Schema `#/components/schemas/API_Entities_TagRelease`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTagRelease {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_name: ::std::option::Option<::std::string::String>,
@@ -23430,7 +23430,7 @@ pub struct ApiEntitiesTagRelease {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryTags`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdRepositoryTags {
     /// The name of the tag
     pub tag_name: ::std::string::String,
@@ -23445,7 +23445,7 @@ pub struct PostApiV4ProjectsIdRepositoryTags {
 ///
 /// Schema `#/components/schemas/API_Entities_TagSignature`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTagSignature {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_type: ::std::option::Option<::std::string::String>,
@@ -23456,7 +23456,7 @@ pub struct ApiEntitiesTagSignature {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem*moduleVersionFileAuthorize`.
 #[cfg(feature = "terraform_registry")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize {
     /// Module version
     pub module_version: ::std::string::String,
@@ -23465,7 +23465,7 @@ pub struct PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModul
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdTerraformStateNameLock`.
 #[cfg(feature = "terraform_state")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdTerraformStateNameLock {
     /// Terraform state lock ID
     #[serde(rename = "ID")]
@@ -23493,7 +23493,7 @@ pub struct PostApiV4ProjectsIdTerraformStateNameLock {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdWikis`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectsIdWikis {
     /// Title of a wiki page
     pub title: ::std::string::String,
@@ -23513,7 +23513,7 @@ pub struct PostApiV4ProjectsIdWikis {
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdWikisSlug`.
 #[cfg(feature = "wikis")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4ProjectsIdWikisSlug {
     /// Title of a wiki page
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23547,7 +23547,7 @@ pub struct PostApiV4ProjectsIdWikisAttachments {
 ///
 /// Schema `#/components/schemas/API_Entities_BatchedBackgroundMigration`.
 #[cfg(feature = "batched_background_migrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBatchedBackgroundMigration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -23568,7 +23568,7 @@ pub struct ApiEntitiesBatchedBackgroundMigration {
 ///
 /// Schema `#/components/schemas/putApiV4AdminBatchedBackgroundMigrationsIdResume`.
 #[cfg(feature = "batched_background_migrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume {
     /// The name of the database
     ///
@@ -23666,7 +23666,7 @@ for PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
 ///
 /// Schema `#/components/schemas/putApiV4AdminBatchedBackgroundMigrationsIdPause`.
 #[cfg(feature = "batched_background_migrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause {
     /// The name of the database
     ///
@@ -23680,7 +23680,7 @@ pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause {
 ///
 /// Schema `#/components/schemas/postApiV4AdminCiVariables`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4AdminCiVariables {
     /// The key of the variable. Max 255 characters
     pub key: ::std::string::String,
@@ -23777,7 +23777,7 @@ impl crate::runtime::ParamValue for PostApiV4AdminCiVariablesVariableType {
 ///
 /// Schema `#/components/schemas/putApiV4AdminCiVariablesKey`.
 #[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4AdminCiVariablesKey {
     /// The description of the variable
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23804,7 +23804,7 @@ pub struct PutApiV4AdminCiVariablesKey {
 ///
 /// Schema `#/components/schemas/API_Entities_Dictionary_Table`.
 #[cfg(feature = "admin")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDictionaryTable {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub table_name: ::std::option::Option<::std::string::String>,
@@ -23817,7 +23817,7 @@ pub struct ApiEntitiesDictionaryTable {
 ///
 /// Schema `#/components/schemas/postApiV4AdminClustersAdd`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4AdminClustersAdd {
     /// Cluster name
     pub name: ::std::string::String,
@@ -23854,7 +23854,7 @@ pub struct PostApiV4AdminClustersAdd {
 ///
 /// Schema `#/components/schemas/putApiV4AdminClustersClusterId`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4AdminClustersClusterId {
     /// Cluster name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23889,7 +23889,7 @@ pub struct PutApiV4AdminClustersClusterId {
 ///
 /// Schema `#/components/schemas/postApiV4AdminMigrationsTimestampMark`.
 #[cfg(feature = "migrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4AdminMigrationsTimestampMark {
     /// The name of the database
     ///
@@ -23903,7 +23903,7 @@ pub struct PostApiV4AdminMigrationsTimestampMark {
 ///
 /// Schema `#/components/schemas/API_Entities_System_BroadcastMessage`.
 #[cfg(feature = "broadcast_messages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSystemBroadcastMessage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -23934,7 +23934,7 @@ pub struct ApiEntitiesSystemBroadcastMessage {
 ///
 /// Schema `#/components/schemas/postApiV4BroadcastMessages`.
 #[cfg(feature = "broadcast_messages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4BroadcastMessages {
     /// Message to display
     pub message: ::std::string::String,
@@ -24274,7 +24274,7 @@ impl crate::runtime::ParamValue for PostApiV4BroadcastMessagesTheme {
 ///
 /// Schema `#/components/schemas/putApiV4BroadcastMessagesId`.
 #[cfg(feature = "broadcast_messages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4BroadcastMessagesId {
     /// Message to display
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24384,7 +24384,7 @@ impl crate::runtime::ParamValue for PutApiV4BroadcastMessagesIdBroadcastType {
 ///
 /// Schema `#/components/schemas/postApiV4Applications`.
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4Applications {
     /// Name of the application.
     pub name: ::std::string::String,
@@ -24404,7 +24404,7 @@ pub struct PostApiV4Applications {
 ///
 /// Schema `#/components/schemas/API_Entities_ApplicationWithSecret`.
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesApplicationWithSecret {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -24423,7 +24423,7 @@ pub struct ApiEntitiesApplicationWithSecret {
 ///
 /// Schema `#/components/schemas/API_Entities_Application`.
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesApplication {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -24440,7 +24440,7 @@ pub struct ApiEntitiesApplication {
 ///
 /// Schema `#/components/schemas/API_Entities_Avatar`.
 #[cfg(any(feature = "avatar", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesAvatar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
@@ -24449,7 +24449,7 @@ pub struct ApiEntitiesAvatar {
 ///
 /// Schema `#/components/schemas/API_Entities_BulkImport`.
 #[cfg(feature = "bulk_imports")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBulkImport {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -24549,7 +24549,7 @@ impl crate::runtime::ParamValue for ApiEntitiesBulkImportStatus {
 ///
 /// Schema `#/components/schemas/API_Entities_BulkImports`.
 #[cfg(feature = "bulk_imports")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBulkImports {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -24744,7 +24744,7 @@ impl crate::runtime::ParamValue for ApiEntitiesBulkImportsEntityType {
 ///
 /// Schema `#/components/schemas/API_Entities_BulkImports_EntityFailure`.
 #[cfg(feature = "bulk_imports")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBulkImportsEntityFailure {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub relation: ::std::option::Option<::std::string::String>,
@@ -24763,7 +24763,7 @@ pub struct ApiEntitiesBulkImportsEntityFailure {
 ///
 /// Schema `#/components/schemas/postApiV4Runners`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4Runners {
     /// Registration token
     pub token: ::std::string::String,
@@ -24805,7 +24805,7 @@ pub struct PostApiV4Runners {
 ///
 /// Schema `#/components/schemas/postApiV4Runners/properties/info`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4RunnersInfo {
     /// Runner's name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24896,7 +24896,7 @@ impl crate::runtime::ParamValue for PostApiV4RunnersAccessLevel {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_RunnerRegistrationDetails`.
 #[cfg(any(feature = "runners", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiRunnerRegistrationDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -24909,7 +24909,7 @@ pub struct ApiEntitiesCiRunnerRegistrationDetails {
 ///
 /// Schema `#/components/schemas/postApiV4RunnersVerify`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4RunnersVerify {
     /// The runner's authentication token
     pub token: ::std::string::String,
@@ -24921,7 +24921,7 @@ pub struct PostApiV4RunnersVerify {
 ///
 /// Schema `#/components/schemas/postApiV4RunnersResetAuthenticationToken`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4RunnersResetAuthenticationToken {
     /// The current authentication token of the runner
     pub token: ::std::string::String,
@@ -24930,7 +24930,7 @@ pub struct PostApiV4RunnersResetAuthenticationToken {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_RunnerDetails`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiRunnerDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -24983,7 +24983,7 @@ pub struct ApiEntitiesCiRunnerDetails {
 ///
 /// Schema `#/components/schemas/putApiV4RunnersId`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4RunnersId {
     /// The description of the runner
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25017,7 +25017,7 @@ pub struct PutApiV4RunnersId {
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_JobBasicWithProject`.
 #[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesCiJobBasicWithProject {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -25067,7 +25067,7 @@ pub struct ApiEntitiesCiJobBasicWithProject {
 ///
 /// Schema `#/components/schemas/postApiV4JobsRequest`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4JobsRequest {
     /// Runner's authentication token
     pub token: ::std::string::String,
@@ -25088,7 +25088,7 @@ pub struct PostApiV4JobsRequest {
 ///
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/info`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4JobsRequestInfo {
     /// Runner's name
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25119,7 +25119,7 @@ pub struct PostApiV4JobsRequestInfo {
 ///
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/info/properties/config`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4JobsRequestInfoConfig {
     /// GPUs enabled
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25129,7 +25129,7 @@ pub struct PostApiV4JobsRequestInfoConfig {
 ///
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/session`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4JobsRequestSession {
     /// Session's url
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25145,7 +25145,7 @@ pub struct PostApiV4JobsRequestSession {
 ///
 /// Schema `#/components/schemas/putApiV4JobsId`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4JobsId {
     /// Job token
     pub token: ::std::string::String,
@@ -25169,7 +25169,7 @@ pub struct PutApiV4JobsId {
 ///
 /// Schema `#/components/schemas/putApiV4JobsId/properties/output`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4JobsIdOutput {
     /// Job's trace CRC32 checksum
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25182,7 +25182,7 @@ pub struct PutApiV4JobsIdOutput {
 ///
 /// Schema `#/components/schemas/patchApiV4JobsIdTrace`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4JobsIdTrace {
     /// Job's authentication token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25195,7 +25195,7 @@ pub struct PatchApiV4JobsIdTrace {
 ///
 /// Schema `#/components/schemas/postApiV4JobsIdArtifactsAuthorize`.
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4JobsIdArtifactsAuthorize {
     /// Job's authentication token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25530,7 +25530,7 @@ pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernameP
 ///
 /// Schema `#/components/schemas/putApiV4PackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag {
     /// Package name
     pub package_name: ::std::string::String,
@@ -25539,7 +25539,7 @@ pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag {
 ///
 /// Schema `#/components/schemas/API_Entities_Terraform_ModuleVersions`.
 #[cfg(feature = "terraform_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTerraformModuleVersions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modules: ::std::option::Option<::std::string::String>,
@@ -25548,7 +25548,7 @@ pub struct ApiEntitiesTerraformModuleVersions {
 ///
 /// Schema `#/components/schemas/API_Entities_Terraform_ModuleVersion`.
 #[cfg(feature = "terraform_registry")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesTerraformModuleVersion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -25571,7 +25571,7 @@ pub struct ApiEntitiesTerraformModuleVersion {
 ///
 /// Schema `#/components/schemas/putApiV4UsersIdCustomAttributesKey`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4UsersIdCustomAttributesKey {
     /// The value of the custom attribute
     pub value: ::std::string::String,
@@ -25580,7 +25580,7 @@ pub struct PutApiV4UsersIdCustomAttributesKey {
 ///
 /// Schema `#/components/schemas/API_Entities_UserSupportPin`.
 #[cfg(any(feature = "users", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserSupportPin {
     /// The security PIN
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25699,7 +25699,7 @@ pub struct PostApiV4Users {
 ///
 /// Schema `#/components/schemas/API_Entities_UserWithAdmin`.
 #[cfg(any(feature = "users", feature = "keys"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserWithAdmin {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -25921,7 +25921,7 @@ pub struct PutApiV4UsersId {
 ///
 /// Schema `#/components/schemas/postApiV4UsersUserIdKeys`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsersUserIdKeys {
     /// The new SSH key
     pub key: ::std::string::String,
@@ -26015,7 +26015,7 @@ impl crate::runtime::ParamValue for PostApiV4UsersUserIdKeysUsageType {
 ///
 /// Schema `#/components/schemas/API_Entities_SSHKey`.
 #[cfg(any(feature = "users", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSshKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -26034,7 +26034,7 @@ pub struct ApiEntitiesSshKey {
 ///
 /// Schema `#/components/schemas/postApiV4UsersIdGpgKeys`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsersIdGpgKeys {
     /// The new GPG key
     pub key: ::std::string::String,
@@ -26043,7 +26043,7 @@ pub struct PostApiV4UsersIdGpgKeys {
 ///
 /// Schema `#/components/schemas/API_Entities_GpgKey`.
 #[cfg(any(feature = "users", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGpgKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -26056,7 +26056,7 @@ pub struct ApiEntitiesGpgKey {
 ///
 /// Schema `#/components/schemas/postApiV4UsersIdEmails`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsersIdEmails {
     /// The email of the user
     pub email: ::std::string::String,
@@ -26068,7 +26068,7 @@ pub struct PostApiV4UsersIdEmails {
 ///
 /// Schema `#/components/schemas/API_Entities_Email`.
 #[cfg(any(feature = "users", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesEmail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -26081,7 +26081,7 @@ pub struct ApiEntitiesEmail {
 ///
 /// Schema `#/components/schemas/API_Entities_Membership`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMembership {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
@@ -26096,7 +26096,7 @@ pub struct ApiEntitiesMembership {
 ///
 /// Schema `#/components/schemas/API_Entities_ImpersonationToken`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesImpersonationToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -26125,7 +26125,7 @@ pub struct ApiEntitiesImpersonationToken {
 ///
 /// Schema `#/components/schemas/postApiV4UsersUserIdImpersonationTokens`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsersUserIdImpersonationTokens {
     /// The name of the impersonation token
     pub name: ::std::string::String,
@@ -26143,7 +26143,7 @@ pub struct PostApiV4UsersUserIdImpersonationTokens {
 ///
 /// Schema `#/components/schemas/API_Entities_ImpersonationTokenWithToken`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesImpersonationTokenWithToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -26174,7 +26174,7 @@ pub struct ApiEntitiesImpersonationTokenWithToken {
 ///
 /// Schema `#/components/schemas/postApiV4UsersUserIdPersonalAccessTokens`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsersUserIdPersonalAccessTokens {
     /// The name of the personal access token
     pub name: ::std::string::String,
@@ -26313,7 +26313,7 @@ impl crate::runtime::ParamValue for PostApiV4UsersUserIdPersonalAccessTokensScop
 ///
 /// Schema `#/components/schemas/API_Entities_PersonalAccessTokenWithToken`.
 #[cfg(any(feature = "personal_access_tokens", feature = "users", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPersonalAccessTokenWithToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -26342,7 +26342,7 @@ pub struct ApiEntitiesPersonalAccessTokenWithToken {
 ///
 /// Schema `#/components/schemas/API_Entities_Feature`.
 #[cfg(feature = "features")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeature {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -26355,7 +26355,7 @@ pub struct ApiEntitiesFeature {
 }
 /// Schema `#/components/schemas/API_Entities_FeatureGate`.
 #[cfg(feature = "features")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureGate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -26366,7 +26366,7 @@ pub struct ApiEntitiesFeatureGate {
 ///
 /// Schema `#/components/schemas/API_Entities_Feature_Definition`.
 #[cfg(feature = "features")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesFeatureDefinition {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -26392,7 +26392,7 @@ pub struct ApiEntitiesFeatureDefinition {
 ///
 /// Schema `#/components/schemas/postApiV4FeaturesName`.
 #[cfg(feature = "features")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4FeaturesName {
     /// `true` or `false` to enable/disable, or an integer for percentage of time
     pub value: ::std::string::String,
@@ -26425,7 +26425,7 @@ pub struct PostApiV4FeaturesName {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_Geo_PipelineRefs`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesGeoPipelineRefs {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pipeline_refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -26434,14 +26434,14 @@ pub struct EeApiEntitiesGeoPipelineRefs {
 ///
 /// Schema `#/components/schemas/postApiV4GeoStatus`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GeoStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::PostApiV4GeoStatusData>,
 }
 /// Schema `#/components/schemas/postApiV4GeoStatus/properties/data`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoStatusData {
     /// Geo Node ID to look up its status
     pub geo_node_id: i64,
@@ -26488,7 +26488,7 @@ pub struct PostApiV4GeoStatusData {
 }
 /// Schema `#/components/schemas/postApiV4GeoStatus/properties/data/properties/status`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4GeoStatusDataStatus {
     /// Projects count
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -26873,7 +26873,7 @@ pub struct PostApiV4GeoStatusDataStatus {
 ///
 /// Schema `#/components/schemas/EE_API_Entities_GeoNodeStatus`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesGeoNodeStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo_node_id: ::std::option::Option<::std::string::String>,
@@ -27631,14 +27631,14 @@ pub struct EeApiEntitiesGeoNodeStatus {
 }
 /// Schema `#/components/schemas/StorageShardEntity`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct StorageShardEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 /// Schema `#/components/schemas/EE_API_Entities_GeoNodeStatus/properties/_links`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct EeApiEntitiesGeoNodeStatusLinks {
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -27651,7 +27651,7 @@ pub struct EeApiEntitiesGeoNodeStatusLinks {
 ///
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsUploadPack`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack {
     /// Secret token to authenticate by gitlab shell
     pub secret_token: ::std::string::String,
@@ -27659,7 +27659,7 @@ pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack {
 }
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsUploadPack/properties/data`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPackData {
     /// GitLab identifier of user that initiated the clone/pull
     pub gl_id: ::std::string::String,
@@ -27671,7 +27671,7 @@ pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPackData {
 ///
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshUploadPack`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshUploadPack {
     pub secret_token: ::std::string::String,
     pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
@@ -27680,7 +27680,7 @@ pub struct PostApiV4GeoProxyGitSshUploadPack {
 }
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshUploadPack/properties/data`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshUploadPackData {
     pub gl_id: ::std::string::String,
     pub primary_repo: ::std::string::String,
@@ -27690,7 +27690,7 @@ pub struct PostApiV4GeoProxyGitSshUploadPackData {
 ///
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsReceivePack`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack {
     pub secret_token: ::std::string::String,
     pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
@@ -27700,7 +27700,7 @@ pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack {
 ///
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshReceivePack`.
 #[cfg(feature = "geo")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4GeoProxyGitSshReceivePack {
     pub secret_token: ::std::string::String,
     pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
@@ -27711,7 +27711,7 @@ pub struct PostApiV4GeoProxyGitSshReceivePack {
 ///
 /// Schema `#/components/schemas/postApiV4IntegrationsSlackEvents`.
 #[cfg(feature = "integrations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4IntegrationsSlackEvents {
     /// (Deprecated by Slack) The request token, unused by GitLab
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -27743,7 +27743,7 @@ pub struct PostApiV4IntegrationsSlackEvents {
 ///
 /// Schema `#/components/schemas/postApiV4IntegrationsJiraConnectSubscriptions`.
 #[cfg(feature = "jira_connect_subscriptions")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4IntegrationsJiraConnectSubscriptions {
     /// JWT token for authorization with the Jira Connect installation
     pub jwt: ::std::string::String,
@@ -27754,7 +27754,7 @@ pub struct PostApiV4IntegrationsJiraConnectSubscriptions {
 ///
 /// Schema `#/components/schemas/API_Entities_BasicSuccess`.
 #[cfg(feature = "jira_connect_subscriptions")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicSuccess {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<::serde_json::Value>,
@@ -27763,7 +27763,7 @@ pub struct ApiEntitiesBasicSuccess {
 ///
 /// Schema `#/components/schemas/API_Entities_SSHKeyWithUser`.
 #[cfg(feature = "keys")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSshKeyWithUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -27784,7 +27784,7 @@ pub struct ApiEntitiesSshKeyWithUser {
 ///
 /// Schema `#/components/schemas/postApiV4Markdown`.
 #[cfg(feature = "markdown")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4Markdown {
     /// The Markdown text to render
     pub text: ::std::string::String,
@@ -27799,7 +27799,7 @@ pub struct PostApiV4Markdown {
 ///
 /// Schema `#/components/schemas/API_Entities_Markdown`.
 #[cfg(feature = "markdown")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMarkdown {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub html: ::std::option::Option<::std::string::String>,
@@ -27808,7 +27808,7 @@ pub struct ApiEntitiesMarkdown {
 ///
 /// Schema `#/components/schemas/putApiV4NamespacesId`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4NamespacesId {
     /// Compute minutes quota for this namespace
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -27829,7 +27829,7 @@ pub struct PutApiV4NamespacesId {
 }
 /// Schema `#/components/schemas/putApiV4NamespacesId/properties/gitlab_subscription_attributes`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4NamespacesIdGitlabSubscriptionAttributes {
     /// Start date of subscription
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -27866,7 +27866,7 @@ pub struct PutApiV4NamespacesIdGitlabSubscriptionAttributes {
 ///
 /// Schema `#/components/schemas/API_Entities_Namespace`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNamespace {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -27919,7 +27919,7 @@ pub struct ApiEntitiesNamespace {
 ///
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGitlabSubscription {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<crate::types::ApiEntitiesGitlabSubscriptionPlan>,
@@ -27932,7 +27932,7 @@ pub struct ApiEntitiesGitlabSubscription {
 }
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/plan`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGitlabSubscriptionPlan {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -27949,7 +27949,7 @@ pub struct ApiEntitiesGitlabSubscriptionPlan {
 }
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/usage`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGitlabSubscriptionUsage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats_in_subscription: ::std::option::Option<::std::string::String>,
@@ -27962,7 +27962,7 @@ pub struct ApiEntitiesGitlabSubscriptionUsage {
 }
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/billing`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesGitlabSubscriptionBilling {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_start_date: ::std::option::Option<::std::string::String>,
@@ -27975,7 +27975,7 @@ pub struct ApiEntitiesGitlabSubscriptionBilling {
 ///
 /// Schema `#/components/schemas/postApiV4NamespacesIdStorageLimitExclusion`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4NamespacesIdStorageLimitExclusion {
     /// The reason the Namespace is being excluded
     pub reason: ::std::string::String,
@@ -27984,7 +27984,7 @@ pub struct PostApiV4NamespacesIdStorageLimitExclusion {
 ///
 /// Schema `#/components/schemas/API_Entities_Namespaces_Storage_LimitExclusion`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNamespacesStorageLimitExclusion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -27999,7 +27999,7 @@ pub struct ApiEntitiesNamespacesStorageLimitExclusion {
 ///
 /// Schema `#/components/schemas/API_Entities_NamespaceExistence`.
 #[cfg(feature = "namespaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesNamespaceExistence {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exists: ::std::option::Option<bool>,
@@ -28027,7 +28027,7 @@ pub struct PostApiV4Organizations {
 ///
 /// Schema `#/components/schemas/API_Entities_Organizations_Organization`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesOrganizationsOrganization {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28050,7 +28050,7 @@ pub struct ApiEntitiesOrganizationsOrganization {
 ///
 /// Schema `#/components/schemas/API_Entities_PagesDomainBasic`.
 #[cfg(feature = "pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPagesDomainBasic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
@@ -28073,7 +28073,7 @@ pub struct ApiEntitiesPagesDomainBasic {
 }
 /// Schema `#/components/schemas/API_Entities_PagesDomainCertificateExpiration`.
 #[cfg(feature = "pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPagesDomainCertificateExpiration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expired: ::std::option::Option<::std::string::String>,
@@ -28084,7 +28084,7 @@ pub struct ApiEntitiesPagesDomainCertificateExpiration {
 ///
 /// Schema `#/components/schemas/API_Entities_PersonalAccessToken`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPersonalAccessToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28111,7 +28111,7 @@ pub struct ApiEntitiesPersonalAccessToken {
 ///
 /// Schema `#/components/schemas/postApiV4PersonalAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4PersonalAccessTokensSelfRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28121,7 +28121,7 @@ pub struct PostApiV4PersonalAccessTokensSelfRotate {
 ///
 /// Schema `#/components/schemas/API_Entities_PersonalAccessTokenWithLastUsedIps`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPersonalAccessTokenWithLastUsedIps {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28150,7 +28150,7 @@ pub struct ApiEntitiesPersonalAccessTokenWithLastUsedIps {
 ///
 /// Schema `#/components/schemas/postApiV4PersonalAccessTokensIdRotate`.
 #[cfg(feature = "personal_access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4PersonalAccessTokensIdRotate {
     /// The expiration date of the token
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28160,7 +28160,7 @@ pub struct PostApiV4PersonalAccessTokensIdRotate {
 ///
 /// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves`.
 #[cfg(feature = "project_repository_storage_moves")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ProjectRepositoryStorageMoves {
     /// The source storage shard
     pub source_storage_name: crate::types::PostApiV4ProjectRepositoryStorageMovesSourceStorageName,
@@ -28382,7 +28382,7 @@ for PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
 ///
 /// Schema `#/components/schemas/API_Entities_Snippet`.
 #[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSnippet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28423,7 +28423,7 @@ pub struct ApiEntitiesSnippet {
 ///
 /// Schema `#/components/schemas/API_Entities_PersonalSnippet`.
 #[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPersonalSnippet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28464,7 +28464,7 @@ pub struct ApiEntitiesPersonalSnippet {
 ///
 /// Schema `#/components/schemas/postApiV4Snippets`.
 #[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4Snippets {
     /// The title of a snippet
     pub title: ::std::string::String,
@@ -28564,7 +28564,7 @@ impl crate::runtime::ParamValue for PostApiV4SnippetsVisibility {
 ///
 /// Schema `#/components/schemas/putApiV4SnippetsId`.
 #[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4SnippetsId {
     /// The content of a snippet
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28593,7 +28593,7 @@ pub struct PutApiV4SnippetsId {
 ///
 /// Schema `#/components/schemas/API_Entities_Snippets_RepositoryStorageMove`.
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSnippetsRepositoryStorageMove {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28612,7 +28612,7 @@ pub struct ApiEntitiesSnippetsRepositoryStorageMove {
 }
 /// Schema `#/components/schemas/API_Entities_BasicSnippet`.
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesBasicSnippet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -28643,7 +28643,7 @@ pub struct ApiEntitiesBasicSnippet {
 ///
 /// Schema `#/components/schemas/postApiV4SnippetsIdRepositoryStorageMoves`.
 #[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4SnippetsIdRepositoryStorageMoves {
     /// The destination storage shard
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28653,7 +28653,7 @@ pub struct PostApiV4SnippetsIdRepositoryStorageMoves {
 ///
 /// Schema `#/components/schemas/postApiV4SnippetRepositoryStorageMoves`.
 #[cfg(feature = "snippet_repository_storage_moves")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4SnippetRepositoryStorageMoves {
     /// The source storage shard
     pub source_storage_name: crate::types::PostApiV4ProjectRepositoryStorageMovesSourceStorageName,
@@ -28667,7 +28667,7 @@ pub struct PostApiV4SnippetRepositoryStorageMoves {
 ///
 /// Schema `#/components/schemas/putApiV4SuggestionsIdApply`.
 #[cfg(feature = "suggestions")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4SuggestionsIdApply {
     /// A custom commit message to use instead of the default generated message or the project's default message
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28677,7 +28677,7 @@ pub struct PutApiV4SuggestionsIdApply {
 ///
 /// Schema `#/components/schemas/API_Entities_Suggestion`.
 #[cfg(feature = "suggestions")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesSuggestion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -28698,7 +28698,7 @@ pub struct ApiEntitiesSuggestion {
 ///
 /// Schema `#/components/schemas/putApiV4SuggestionsBatchApply`.
 #[cfg(feature = "suggestions")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4SuggestionsBatchApply {
     /// An array of the suggestion IDs
     pub ids: ::std::vec::Vec<i64>,
@@ -28710,7 +28710,7 @@ pub struct PutApiV4SuggestionsBatchApply {
 ///
 /// Schema `#/components/schemas/putApiV4HooksHookIdUrlVariablesKey`.
 #[cfg(feature = "hooks")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4HooksHookIdUrlVariablesKey {
     /// The value of the variable
     pub value: ::std::string::String,
@@ -28719,7 +28719,7 @@ pub struct PutApiV4HooksHookIdUrlVariablesKey {
 ///
 /// Schema `#/components/schemas/putApiV4HooksHookIdCustomHeadersKey`.
 #[cfg(feature = "hooks")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4HooksHookIdCustomHeadersKey {
     /// The value of the custom header
     pub value: ::std::string::String,
@@ -28728,7 +28728,7 @@ pub struct PutApiV4HooksHookIdCustomHeadersKey {
 ///
 /// Schema `#/components/schemas/API_Entities_Hook`.
 #[cfg(feature = "system_hooks")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesHook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -28769,7 +28769,7 @@ pub struct ApiEntitiesHook {
 ///
 /// Schema `#/components/schemas/postApiV4Hooks`.
 #[cfg(feature = "system_hooks")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4Hooks {
     /// The URL to send the request to
     pub url: ::std::string::String,
@@ -28820,7 +28820,7 @@ pub struct PostApiV4Hooks {
 ///
 /// Schema `#/components/schemas/putApiV4HooksHookId`.
 #[cfg(feature = "system_hooks")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4HooksHookId {
     /// The URL to send the request to
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28870,7 +28870,7 @@ pub struct PutApiV4HooksHookId {
 }
 /// Schema `#/components/schemas/postApiV4FeatureFlagsUnleashProjectIdClientRegister`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
     /// The instance ID of Unleash Client
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28881,7 +28881,7 @@ pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
 }
 /// Schema `#/components/schemas/postApiV4FeatureFlagsUnleashProjectIdClientMetrics`.
 #[cfg(feature = "feature_flags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
     /// The instance ID of Unleash Client
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28894,7 +28894,7 @@ pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementCounter`.
 #[cfg(feature = "usage_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsageDataIncrementCounter {
     /// The event name that should be tracked
     pub event: ::std::string::String,
@@ -28903,7 +28903,7 @@ pub struct PostApiV4UsageDataIncrementCounter {
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementUniqueUsers`.
 #[cfg(feature = "usage_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsageDataIncrementUniqueUsers {
     /// The event name that should be tracked
     pub event: ::std::string::String,
@@ -28912,14 +28912,14 @@ pub struct PostApiV4UsageDataIncrementUniqueUsers {
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvents`.
 #[cfg(feature = "usage_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsageDataTrackEvents {
     /// An array of internal events. Maximum 50 events allowed.
     pub events: ::std::vec::Vec<crate::types::PostApiV4UsageDataTrackEventsEventsItem>,
 }
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvents/properties/events/items`.
 #[cfg(feature = "usage_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsageDataTrackEventsEventsItem {
     /// The event name that should be tracked
     pub event: ::std::string::String,
@@ -28942,7 +28942,7 @@ pub struct PostApiV4UsageDataTrackEventsEventsItem {
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvent`.
 #[cfg(feature = "usage_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UsageDataTrackEvent {
     /// The event name that should be tracked
     pub event: ::std::string::String,
@@ -28965,7 +28965,7 @@ pub struct PostApiV4UsageDataTrackEvent {
 ///
 /// Schema `#/components/schemas/postApiV4UserKeys`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UserKeys {
     /// The new SSH key
     pub key: ::std::string::String,
@@ -28986,7 +28986,7 @@ pub struct PostApiV4UserKeys {
 ///
 /// Schema `#/components/schemas/postApiV4UserGpgKeys`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UserGpgKeys {
     /// The new GPG key
     pub key: ::std::string::String,
@@ -28995,7 +28995,7 @@ pub struct PostApiV4UserGpgKeys {
 ///
 /// Schema `#/components/schemas/putApiV4UserUserIdCreditCardValidation`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4UserUserIdCreditCardValidation {
     /// The time when the user's credit card was validated
     pub credit_card_validated_at: ::chrono::DateTime<::chrono::Utc>,
@@ -29026,7 +29026,7 @@ pub struct PutApiV4UserUserIdCreditCardValidation {
 ///
 /// Schema `#/components/schemas/API_Entities_UserCreditCardValidations`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserCreditCardValidations {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -29037,7 +29037,7 @@ pub struct ApiEntitiesUserCreditCardValidations {
 ///
 /// Schema `#/components/schemas/putApiV4UserPreferences`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4UserPreferences {
     /// Flag indicating the user sees only one file diff per page
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29053,7 +29053,7 @@ pub struct PutApiV4UserPreferences {
 ///
 /// Schema `#/components/schemas/API_Entities_UserPreferences`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserPreferences {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -29070,7 +29070,7 @@ pub struct ApiEntitiesUserPreferences {
 ///
 /// Schema `#/components/schemas/postApiV4UserEmails`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UserEmails {
     /// The new email
     pub email: ::std::string::String,
@@ -29079,7 +29079,7 @@ pub struct PostApiV4UserEmails {
 ///
 /// Schema `#/components/schemas/putApiV4UserStatus`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PutApiV4UserStatus {
     /// The emoji to set on the status
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29189,7 +29189,7 @@ impl crate::runtime::ParamValue for PutApiV4UserStatusClearStatusAfter {
 ///
 /// Schema `#/components/schemas/API_Entities_UserStatus`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emoji: ::std::option::Option<::std::string::String>,
@@ -29206,7 +29206,7 @@ pub struct ApiEntitiesUserStatus {
 ///
 /// Schema `#/components/schemas/patchApiV4UserStatus`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PatchApiV4UserStatus {
     /// The emoji to set on the status
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29236,7 +29236,7 @@ pub struct PutApiV4UserAvatar {
 ///
 /// Schema `#/components/schemas/postApiV4UserPersonalAccessTokens`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UserPersonalAccessTokens {
     /// The name of the personal access token
     pub name: ::std::string::String,
@@ -29318,7 +29318,7 @@ impl crate::runtime::ParamValue for PostApiV4UserPersonalAccessTokensScopesItem 
 ///
 /// Schema `#/components/schemas/postApiV4UserRunners`.
 #[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4UserRunners {
     /// Specifies the scope of the runner
     pub runner_type: crate::types::PostApiV4UserRunnersRunnerType,
@@ -29428,7 +29428,7 @@ impl crate::runtime::ParamValue for PostApiV4UserRunnersRunnerType {
 ///
 /// Schema `#/components/schemas/API_Entities_UserCounts`.
 #[cfg(feature = "user_counts")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesUserCounts {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merge_requests: ::std::option::Option<i64>,
@@ -29445,7 +29445,7 @@ pub struct ApiEntitiesUserCounts {
 ///
 /// Schema `#/components/schemas/API_Entities_PlanLimit`.
 #[cfg(feature = "plan_limits")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesPlanLimit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ci_instance_level_variables: ::std::option::Option<i64>,
@@ -29498,7 +29498,7 @@ pub struct ApiEntitiesPlanLimit {
 ///
 /// Schema `#/components/schemas/putApiV4ApplicationPlanLimits`.
 #[cfg(feature = "plan_limits")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PutApiV4ApplicationPlanLimits {
     /// Name of the plan to update
     pub plan_name: crate::types::PutApiV4ApplicationPlanLimitsPlanName,
@@ -29678,7 +29678,7 @@ impl crate::runtime::ParamValue for PutApiV4ApplicationPlanLimitsPlanName {
 ///
 /// Schema `#/components/schemas/API_Entities_Appearance`.
 #[cfg(feature = "application")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesAppearance {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -29719,7 +29719,7 @@ pub struct ApiEntitiesAppearance {
 ///
 /// Schema `#/components/schemas/API_Entities_ApplicationStatistics`.
 #[cfg(feature = "application")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesApplicationStatistics {
     /// Approximate number of repo forks
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29759,7 +29759,7 @@ pub struct ApiEntitiesApplicationStatistics {
 ///
 /// Schema `#/components/schemas/API_Entities_DiscoveredClusters`.
 #[cfg(feature = "clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesDiscoveredClusters {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::string::String>,
@@ -29770,7 +29770,7 @@ pub struct ApiEntitiesDiscoveredClusters {
 ///
 /// Schema `#/components/schemas/postApiV4DeployKeys`.
 #[cfg(feature = "deploy_keys")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4DeployKeys {
     /// New deploy key
     pub key: ::std::string::String,
@@ -29784,7 +29784,7 @@ pub struct PostApiV4DeployKeys {
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucket`.
 #[cfg(feature = "project_import_bitbucket")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ImportBitbucket {
     /// BitBucket username
     pub bitbucket_username: ::std::string::String,
@@ -29802,7 +29802,7 @@ pub struct PostApiV4ImportBitbucket {
 ///
 /// Schema `#/components/schemas/ProjectImportEntity`.
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ProjectImportEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -29916,7 +29916,7 @@ impl crate::runtime::ParamValue for ProjectImportEntityImportStatus {
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucketServer`.
 #[cfg(feature = "project_import_bitbucket")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ImportBitbucketServer {
     /// Bitbucket Server URL
     pub bitbucket_server_url: ::std::string::String,
@@ -30013,7 +30013,7 @@ impl crate::runtime::ParamValue for PostApiV4ImportBitbucketServerTimeoutStrateg
 ///
 /// Schema `#/components/schemas/ProjectEntity`.
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ProjectEntity {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -30032,7 +30032,7 @@ pub struct ProjectEntity {
 ///
 /// Schema `#/components/schemas/postApiV4ImportGithub`.
 #[cfg(feature = "project_import_github")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ImportGithub {
     /// GitHub personal access token
     pub personal_access_token: ::std::string::String,
@@ -30062,7 +30062,7 @@ pub struct PostApiV4ImportGithub {
 ///
 /// Schema `#/components/schemas/postApiV4ImportGithubCancel`.
 #[cfg(feature = "project_import_github")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ImportGithubCancel {
     /// ID of importing project to be canceled
     pub project_id: i64,
@@ -30071,7 +30071,7 @@ pub struct PostApiV4ImportGithubCancel {
 ///
 /// Schema `#/components/schemas/postApiV4ImportGithubGists`.
 #[cfg(feature = "import")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4ImportGithubGists {
     /// GitHub personal access token
     pub personal_access_token: ::std::string::String,
@@ -30080,7 +30080,7 @@ pub struct PostApiV4ImportGithubGists {
 ///
 /// Schema `#/components/schemas/postApiV4SlackTrigger`.
 #[cfg(feature = "slack")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4SlackTrigger {
     /// Text of the slack command
     pub text: ::std::string::String,
@@ -30089,7 +30089,7 @@ pub struct PostApiV4SlackTrigger {
 ///
 /// Schema `#/components/schemas/API_Entities_Metadata`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMetadata {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -30102,7 +30102,7 @@ pub struct ApiEntitiesMetadata {
 }
 /// Schema `#/components/schemas/API_Entities_Metadata/properties/kas`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesMetadataKas {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -30119,7 +30119,7 @@ pub struct ApiEntitiesMetadataKas {
 ///
 /// Schema `#/components/schemas/API_Entities_Projects_Topic`.
 #[cfg(feature = "topics")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ApiEntitiesProjectsTopic {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -30179,7 +30179,7 @@ pub struct PutApiV4TopicsId {
 ///
 /// Schema `#/components/schemas/postApiV4TopicsMerge`.
 #[cfg(feature = "topics")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostApiV4TopicsMerge {
     /// ID of source project topic
     pub source_topic_id: i64,

@@ -144,10 +144,12 @@ impl<'a> PostApiV4UsageDataIncrementCounter<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Track usage data event
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -190,10 +192,12 @@ impl<'a> PostApiV4UsageDataIncrementUniqueUsers<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Track usage data event for the current user
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -236,10 +240,12 @@ impl<'a> PostApiV4UsageDataTrackEvents<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Track multiple gitlab internal events
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -291,10 +297,12 @@ impl<'a> GetApiV4UsageDataMetricDefinitions<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get a list of all metric definitions
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -335,10 +343,12 @@ impl<'a> GetApiV4UsageDataServicePing<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get the latest ServicePing payload
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -381,10 +391,12 @@ impl<'a> PostApiV4UsageDataTrackEvent<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Track gitlab internal events
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -425,10 +437,12 @@ impl<'a> GetApiV4UsageDataNonSqlMetrics<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get Non SQL usage ping metrics
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -469,10 +483,12 @@ impl<'a> GetApiV4UsageDataQueries<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Get raw SQL queries for usage data SQL metrics
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -762,6 +762,37 @@ pub enum ArrayStyle {
     Pipe,
 }
 
+/// Sends `request` (or returns the error of building it) and decodes the JSON body of the
+/// success. Operations return this future rather than an `async` block of their own, so the
+/// client type-checks one state machine per kind of body instead of one per operation.
+pub async fn send_json<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<T, Error> {
+    json(client.send(request?).await?).await
+}
+
+/// Sends `request` and reads the success's body as bytes (see [`send_json`]).
+pub async fn send_bytes(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<Vec<u8>, Error> {
+    bytes(client.send(request?).await?).await
+}
+
+/// Sends `request` and discards the success's body, declared empty (see [`send_json`]).
+pub async fn send_empty(client: &Client, request: Result<Request, Error>) -> Result<(), Error> {
+    empty(client.send(request?).await?).await
+}
+
+/// Sends `request` and reads the page it answers (see [`page`] and [`send_json`]).
+pub async fn send_page<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<Page<T>, Error> {
+    page(client.send(request?).await?).await
+}
+
 /// Decodes a JSON response body.
 pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
     let status = response.status().as_u16();

@@ -166,18 +166,17 @@ impl<'a> AccessRequestsProjectsGet<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::ProjectAccessResponse>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -227,12 +226,14 @@ impl<'a> AccessRequestsProjectsPost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ProjectAccessRequest, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ProjectAccessRequest>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ProjectAccessRequest, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ProjectAccessRequest,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -296,12 +297,14 @@ impl<'a> AccessRequestsProjectsApprovePut<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::ProjectAccessApprove, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::ProjectAccessApprove>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::ProjectAccessApprove, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::ProjectAccessApprove,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -350,10 +353,12 @@ impl<'a> AccessRequestProjectsDenyDelete<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -395,18 +400,17 @@ impl<'a> AccessRequestsGroupsGet<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::GroupAccessResponse>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
             ::std::vec::Vec<crate::types::GroupAccessResponse>,
-        >(response)
-            .await
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::GroupAccessResponse>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -456,12 +460,14 @@ impl<'a> AccessRequestsGroupsPost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::GroupAccessRequest, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::GroupAccessRequest>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::GroupAccessRequest, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::GroupAccessRequest,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -522,12 +528,14 @@ impl<'a> AccessRequestsGroupsApprovePut<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::GroupAccessApprove, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::GroupAccessApprove>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::GroupAccessApprove, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::GroupAccessApprove,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -573,10 +581,12 @@ impl<'a> AccessRequestsGroupsDenyDelete<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

@@ -87,16 +87,17 @@ impl<'a> AccessTokensGet<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::AccessToken>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<::std::vec::Vec<crate::types::AccessToken>>(response)
-            .await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::types::AccessToken>,
+            crate::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            ::std::vec::Vec<crate::types::AccessToken>,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -168,12 +169,14 @@ impl<'a> AccessTokensPost<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): Successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::NewAccessToken, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::NewAccessToken>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::NewAccessToken, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::NewAccessToken,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).
@@ -219,10 +222,12 @@ impl<'a> AccessTokensDelete<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (204): No content if successfully revoked
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::empty(response).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

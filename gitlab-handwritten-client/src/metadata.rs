@@ -26,12 +26,14 @@ impl<'a> GetMetadata<'a> {
         ::std::result::Result::Ok(request)
     }
     /// Sends the request. On success (200): successful operation
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::types::MetadataResponse, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        crate::runtime::json::<crate::types::MetadataResponse>(response).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::types::MetadataResponse, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        crate::runtime::send_json::<
+            crate::types::MetadataResponse,
+        >(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
     /// (must not be called from async code).

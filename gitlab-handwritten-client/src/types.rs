@@ -4,7 +4,7 @@
 //! Types of GitLab API: request and response bodies, enums.
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct MetadataResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -15,7 +15,7 @@ pub struct MetadataResponse {
 }
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema/properties/kas`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct MetadataResponseKas {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -27,7 +27,7 @@ pub struct MetadataResponseKas {
 }
 /// Schema `#/paths/~1v4~1version/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "version")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct VersionResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -36,7 +36,7 @@ pub struct VersionResponse {
 }
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ProjectAccessResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -54,7 +54,7 @@ pub struct ProjectAccessResponse {
 }
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ProjectAccessRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -148,7 +148,7 @@ impl crate::runtime::ParamValue for ProjectAccessLevel {
 }
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct ProjectAccessApprove {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -166,7 +166,7 @@ pub struct ProjectAccessApprove {
 }
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct GroupAccessResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -184,7 +184,7 @@ pub struct GroupAccessResponse {
 }
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct GroupAccessRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -282,7 +282,7 @@ impl crate::runtime::ParamValue for GroupAccessLevel {
 }
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct GroupAccessApprove {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -302,7 +302,7 @@ pub struct GroupAccessApprove {
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct AccessToken {
     /// The ID of the bot user the token belongs to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -409,7 +409,7 @@ impl crate::runtime::ParamValue for AccessTokenScope {
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct NewAccessToken {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,

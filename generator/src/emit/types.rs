@@ -47,6 +47,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     };
     let docs = doc(Some(&text));
     let cfg = cfg_attr(api, def);
+    let serde = serde_derives(def);
     match &def.kind {
         TypeKind::Struct { fields } => {
             let all_optional = fields.iter().all(|f| f.optional);
@@ -119,7 +120,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #derive_default #serde)]
                 pub struct #name {
                     #(#fields)*
                 }
@@ -128,7 +129,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Union {
             variants,
             discriminator,
-        } => union(api, &name, &docs, &cfg, variants, discriminator.as_deref()),
+        } => union(
+            api,
+            def,
+            &name,
+            &docs,
+            &cfg,
+            variants,
+            discriminator.as_deref(),
+        ),
         TypeKind::StringEnum { variants } => string_enum(&name, &docs, &cfg, variants),
         TypeKind::IntEnum { variants } => int_enum(&name, &docs, &cfg, variants),
         TypeKind::Newtype { target } => {
@@ -136,7 +145,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde)]
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
             }
@@ -153,6 +162,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 /// as `Other(serde_json::Value)` when no variant fits.
 fn union(
     api: &Api,
+    def: &TypeDef,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     cfg: &TokenStream,
@@ -187,11 +197,12 @@ fn union(
     let other_doc = doc(Some(
         "A value that is none of the declared variants, kept as JSON.",
     ));
+    let serde = serde_derives(def);
     let Some(property) = discriminator else {
         return quote! {
             #docs
             #cfg
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #serde)]
             #[serde(untagged)]
             pub enum #name {
                 #(#items)*
@@ -212,27 +223,48 @@ fn union(
             ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
+    // Serialized as the variant's own value; decoded by the tag.
+    let serialize = def.serde.serialize.then(|| {
+        quote! {
+            #[derive(::serde::Serialize)]
+            #[serde(untagged)]
+        }
+    });
+    let deserialize = def.serde.deserialize.then(|| {
+        quote! {
+            #cfg
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Ok(Self::Other(value)),
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #cfg
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #serialize
         pub enum #name {
             #(#items)*
             #other_doc
             Other(::serde_json::Value),
         }
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::Other(value)),
-                }
-            }
-        }
+        #deserialize
+    }
+}
+
+/// The serde derives of a struct, newtype or untagged union: those its use needs.
+fn serde_derives(def: &TypeDef) -> TokenStream {
+    match (def.serde.serialize, def.serde.deserialize) {
+        (true, false) => quote! { ::serde::Serialize },
+        (false, true) => quote! { ::serde::Deserialize },
+        _ => quote! { ::serde::Serialize, ::serde::Deserialize },
     }
 }
 

@@ -160,6 +160,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     let mut types = types.finish(diags);
     mark_usage(&mut types, &operations);
     mark_explicit_null(&mut types, &operations);
+    mark_serde(&mut types, &operations);
     Api {
         title: model.info.title.clone(),
         version: model.info.version.clone(),
@@ -236,10 +237,12 @@ fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
     }
 }
 
-/// In the types a `PATCH` body reaches, an optional nullable field distinguishes absent
-/// (leave the value as it is) from `null` (clear it), as JSON Merge Patch (RFC 7396) and most
-/// `PATCH` endpoints read them: such fields become `Option<Option<T>>`.
-fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+/// The named types reachable from `roots`, through fields, aliases, newtypes, union variants,
+/// lists and maps (indices into the type space).
+fn reachable<'t>(
+    types: &crate::ir::TypeSpace,
+    roots: impl IntoIterator<Item = &'t TypeRef>,
+) -> std::collections::BTreeSet<usize> {
     fn visit(
         types: &crate::ir::TypeSpace,
         t: &TypeRef,
@@ -271,17 +274,69 @@ fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]
         }
     }
     let mut seen = std::collections::BTreeSet::new();
-    for op in operations.iter().filter(|o| o.method == "PATCH") {
-        if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
-            visit(types, t, &mut seen);
-        }
+    for t in roots {
+        visit(types, t, &mut seen);
     }
-    for i in seen {
+    seen
+}
+
+/// In the types a `PATCH` body reaches, an optional nullable field distinguishes absent
+/// (leave the value as it is) from `null` (clear it), as JSON Merge Patch (RFC 7396) and most
+/// `PATCH` endpoints read them: such fields become `Option<Option<T>>`.
+fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+    let roots = operations
+        .iter()
+        .filter(|o| o.method == "PATCH")
+        .filter_map(|o| o.body.as_ref().and_then(|b| b.ty.as_ref()));
+    for i in reachable(types, roots) {
         if let crate::ir::TypeKind::Struct { fields } = &mut types.defs[i].kind {
             for f in fields {
                 f.explicit_null = f.nullable && !f.required && !f.read_only;
             }
         }
+    }
+}
+
+/// Decides each type's serde impls ([`crate::ir::TypeDef::serde`]): `Serialize` for what
+/// requests send, `Deserialize` for what responses carry, both for what no operation reaches
+/// and for the types inside it.
+fn mark_serde(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+    let sent = reachable(
+        types,
+        operations.iter().flat_map(|op| {
+            op.params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
+        }),
+    );
+    let received = reachable(
+        types,
+        operations.iter().flat_map(|op| {
+            op.response.ty.iter().chain(
+                op.response
+                    .per_status
+                    .iter()
+                    .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
+            )
+        }),
+    );
+    let mut sent = sent;
+    let mut received = received;
+    // A type no operation reaches (a component only other such types use, or none) gets both,
+    // and so does everything it contains.
+    let orphans: Vec<TypeRef> = (0..types.defs.len())
+        .filter(|i| !sent.contains(i) && !received.contains(i))
+        .map(|i| TypeRef::Named(crate::ir::TypeId(i)))
+        .collect();
+    let both = reachable(types, &orphans);
+    sent.extend(&both);
+    received.extend(&both);
+    for (i, def) in types.defs.iter_mut().enumerate() {
+        def.serde = crate::ir::SerdeUse {
+            serialize: sent.contains(&i),
+            deserialize: received.contains(&i),
+        };
     }
 }
 

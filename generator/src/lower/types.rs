@@ -216,6 +216,7 @@ impl<'m> Types<'m> {
                         target: TypeRef::Json,
                     },
                     used_by: Vec::new(),
+                    serde: crate::ir::SerdeUse::default(),
                 });
                 self.components.insert(name.to_owned(), TypeRef::Named(id));
                 if let Some(kind) = self.inheritance(name, s, &rust, &ptr, diags) {
@@ -321,6 +322,7 @@ impl<'m> Types<'m> {
                 target: TypeRef::Json,
             },
             used_by: Vec::new(),
+            serde: crate::ir::SerdeUse::default(),
         });
         self.space.defs[base_id.0].kind = match self.kind_of(s, &base_name, ptr, diags) {
             Ok(k) => k,
@@ -381,6 +383,7 @@ impl<'m> Types<'m> {
                 target: TypeRef::Json,
             },
             used_by: Vec::new(),
+            serde: crate::ir::SerdeUse::default(),
         });
         self.interned.insert(canonical, id);
         self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {
