@@ -62,7 +62,7 @@ impl<'a> GetCell<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::Value, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<crate::types::Value>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -108,7 +108,7 @@ impl<'a> ListEvents<'a> {
             ::std::vec::Vec<crate::types::Event>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::Event>,
         >(self.client, self.request())
@@ -156,7 +156,7 @@ impl<'a> GetStatus<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::Status, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<crate::types::Status>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -89,7 +89,7 @@ impl<'a> ListPets<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<crate::types::Pet>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::Pet>,
         >(self.client, self.request())
@@ -293,7 +293,7 @@ impl<'a> UpdatePet<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::Pet, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<crate::types::Pet>(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -341,7 +341,7 @@ impl<'a> GetPhoto<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

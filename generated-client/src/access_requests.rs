@@ -222,7 +222,7 @@ impl<'a> GetApiV4GroupsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
         >(self.client, self.request())
@@ -247,7 +247,7 @@ impl<'a> GetApiV4GroupsIdAccessRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -271,7 +271,7 @@ impl<'a> GetApiV4GroupsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -283,7 +283,7 @@ impl<'a> GetApiV4GroupsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -331,7 +331,7 @@ impl<'a> PostApiV4GroupsIdAccessRequests<'a> {
             crate::types::ApiEntitiesAccessRequester,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -394,7 +394,7 @@ impl<'a> PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
             crate::types::ApiEntitiesAccessRequester,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -451,7 +451,7 @@ impl<'a> DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -524,7 +524,7 @@ impl<'a> GetApiV4ProjectsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
         >(self.client, self.request())
@@ -549,7 +549,7 @@ impl<'a> GetApiV4ProjectsIdAccessRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -573,7 +573,7 @@ impl<'a> GetApiV4ProjectsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -585,7 +585,7 @@ impl<'a> GetApiV4ProjectsIdAccessRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -633,7 +633,7 @@ impl<'a> PostApiV4ProjectsIdAccessRequests<'a> {
             crate::types::ApiEntitiesAccessRequester,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -696,7 +696,7 @@ impl<'a> PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a> {
             crate::types::ApiEntitiesAccessRequester,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAccessRequester,
         >(self.client, self.request())
@@ -754,7 +754,7 @@ impl<'a> DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -58,7 +58,7 @@ impl<'a> GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
             crate::types::ApiEntitiesDictionaryTable,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDictionaryTable,
         >(self.client, self.request())

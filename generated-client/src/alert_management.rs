@@ -144,7 +144,7 @@ impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -199,7 +199,7 @@ impl<'a> GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
         >(self.client, self.request())
@@ -294,7 +294,7 @@ impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
             crate::types::ApiEntitiesMetricImage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMetricImage,
         >(self.client, self.request())
@@ -383,7 +383,7 @@ impl<'a> PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageI
             crate::types::ApiEntitiesMetricImage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMetricImage,
         >(self.client, self.request())
@@ -451,7 +451,7 @@ impl<
             crate::types::ApiEntitiesMetricImage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMetricImage,
         >(self.client, self.request())

@@ -78,7 +78,7 @@ impl<'a> GetApiV4ApplicationAppearance<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAppearance,
         >(self.client, self.request())
@@ -337,7 +337,7 @@ impl<'a> PutApiV4ApplicationAppearance<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAppearance,
         >(self.client, self.request())
@@ -393,7 +393,7 @@ impl<'a> GetApiV4ApplicationStatistics<'a> {
             crate::types::ApiEntitiesApplicationStatistics,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesApplicationStatistics,
         >(self.client, self.request())

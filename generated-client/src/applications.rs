@@ -92,7 +92,7 @@ impl<'a> GetApiV4Applications<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
         >(self.client, self.request())
@@ -152,7 +152,7 @@ impl<'a> PostApiV4Applications<'a> {
             crate::types::ApiEntitiesApplicationWithSecret,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesApplicationWithSecret,
         >(self.client, self.request())
@@ -209,7 +209,7 @@ impl<'a> DeleteApiV4ApplicationsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -260,7 +260,7 @@ impl<'a> PostApiV4ApplicationsIdRenewSecret<'a> {
             crate::types::ApiEntitiesApplicationWithSecret,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesApplicationWithSecret,
         >(self.client, self.request())

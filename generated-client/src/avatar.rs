@@ -60,7 +60,7 @@ impl<'a> GetApiV4Avatar<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAvatar,
         >(self.client, self.request())

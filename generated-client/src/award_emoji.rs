@@ -869,7 +869,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -894,7 +894,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -918,7 +918,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -930,7 +930,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -980,7 +980,7 @@ impl<'a> PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1040,7 +1040,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1101,7 +1101,7 @@ impl<'a> DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1181,7 +1181,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -1206,7 +1206,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1230,7 +1230,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1242,7 +1242,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1296,7 +1296,7 @@ impl<'a> PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1360,7 +1360,7 @@ impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1424,7 +1424,7 @@ impl<'a> DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1501,7 +1501,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -1526,7 +1526,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1550,7 +1550,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1562,7 +1562,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1612,7 +1612,7 @@ impl<'a> PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1672,7 +1672,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1733,7 +1733,7 @@ impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1813,7 +1813,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -1838,7 +1838,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1862,7 +1862,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1874,7 +1874,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1928,7 +1928,7 @@ impl<'a> PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -1992,7 +1992,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2056,7 +2056,7 @@ impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2133,7 +2133,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -2158,7 +2158,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2182,7 +2182,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2194,7 +2194,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2245,7 +2245,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2306,7 +2306,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2367,7 +2367,7 @@ impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> 
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2447,7 +2447,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -2472,7 +2472,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2496,7 +2496,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2508,7 +2508,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2562,7 +2562,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2628,7 +2628,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwar
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2696,7 +2696,7 @@ impl<
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2773,7 +2773,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -2798,7 +2798,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2822,7 +2822,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2834,7 +2834,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2885,7 +2885,7 @@ impl<'a> PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -2946,7 +2946,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -3007,7 +3007,7 @@ impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3087,7 +3087,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
         >(self.client, self.request())
@@ -3112,7 +3112,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -3136,7 +3136,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3148,7 +3148,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3202,7 +3202,7 @@ impl<'a> PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -3266,7 +3266,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAwardEmoji,
         >(self.client, self.request())
@@ -3330,7 +3330,7 @@ impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> 
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -324,7 +324,7 @@ impl<'a> GetApiV4GroupsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
         >(self.client, self.request())
@@ -349,7 +349,7 @@ impl<'a> GetApiV4GroupsIdBadges<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -373,7 +373,7 @@ impl<'a> GetApiV4GroupsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -385,7 +385,7 @@ impl<'a> GetApiV4GroupsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -432,7 +432,7 @@ impl<'a> PostApiV4GroupsIdBadges<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -498,7 +498,7 @@ impl<'a> GetApiV4GroupsIdBadgesRender<'a> {
             crate::types::ApiEntitiesBasicBadgeDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBasicBadgeDetails,
         >(self.client, self.request())
@@ -558,7 +558,7 @@ impl<'a> GetApiV4GroupsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -614,7 +614,7 @@ impl<'a> PutApiV4GroupsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -668,7 +668,7 @@ impl<'a> DeleteApiV4GroupsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -753,7 +753,7 @@ impl<'a> GetApiV4ProjectsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
         >(self.client, self.request())
@@ -778,7 +778,7 @@ impl<'a> GetApiV4ProjectsIdBadges<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -802,7 +802,7 @@ impl<'a> GetApiV4ProjectsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -814,7 +814,7 @@ impl<'a> GetApiV4ProjectsIdBadges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -861,7 +861,7 @@ impl<'a> PostApiV4ProjectsIdBadges<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -927,7 +927,7 @@ impl<'a> GetApiV4ProjectsIdBadgesRender<'a> {
             crate::types::ApiEntitiesBasicBadgeDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBasicBadgeDetails,
         >(self.client, self.request())
@@ -987,7 +987,7 @@ impl<'a> GetApiV4ProjectsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -1043,7 +1043,7 @@ impl<'a> PutApiV4ProjectsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBadge,
         >(self.client, self.request())
@@ -1097,7 +1097,7 @@ impl<'a> DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -123,7 +123,7 @@ impl<'a> GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
             crate::types::ApiEntitiesBatchedBackgroundMigration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
         >(self.client, self.request())
@@ -187,7 +187,7 @@ impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
             crate::types::ApiEntitiesBatchedBackgroundMigration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
         >(self.client, self.request())
@@ -252,7 +252,7 @@ impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
             crate::types::ApiEntitiesBatchedBackgroundMigration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBatchedBackgroundMigration,
         >(self.client, self.request())
@@ -330,7 +330,7 @@ impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
         >(self.client, self.request())

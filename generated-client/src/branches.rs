@@ -260,7 +260,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
         >(self.client, self.request())
@@ -285,7 +285,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBranches<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBranch,
         >(self.client, self.request())
@@ -309,7 +309,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -321,7 +321,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -369,7 +369,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryBranches<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBranch,
         >(self.client, self.request())
@@ -424,7 +424,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBranch,
         >(self.client, self.request())
@@ -479,7 +479,7 @@ impl<'a> DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -531,7 +531,7 @@ impl<'a> HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -585,7 +585,7 @@ impl<'a> PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBranch,
         >(self.client, self.request())
@@ -642,7 +642,7 @@ impl<'a> PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBranch,
         >(self.client, self.request())
@@ -696,7 +696,7 @@ impl<'a> DeleteApiV4ProjectsIdRepositoryMergedBranches<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

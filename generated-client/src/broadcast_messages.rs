@@ -138,7 +138,7 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
         >(self.client, self.request())
@@ -163,7 +163,7 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSystemBroadcastMessage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSystemBroadcastMessage,
         >(self.client, self.request())
@@ -190,7 +190,7 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -202,7 +202,7 @@ impl<'a> GetApiV4BroadcastMessages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -249,7 +249,7 @@ impl<'a> PostApiV4BroadcastMessages<'a> {
             crate::types::ApiEntitiesSystemBroadcastMessage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSystemBroadcastMessage,
         >(self.client, self.request())
@@ -309,7 +309,7 @@ impl<'a> GetApiV4BroadcastMessagesId<'a> {
             crate::types::ApiEntitiesSystemBroadcastMessage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSystemBroadcastMessage,
         >(self.client, self.request())
@@ -371,7 +371,7 @@ impl<'a> PutApiV4BroadcastMessagesId<'a> {
             crate::types::ApiEntitiesSystemBroadcastMessage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSystemBroadcastMessage,
         >(self.client, self.request())
@@ -431,7 +431,7 @@ impl<'a> DeleteApiV4BroadcastMessagesId<'a> {
             crate::types::ApiEntitiesSystemBroadcastMessage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSystemBroadcastMessage,
         >(self.client, self.request())

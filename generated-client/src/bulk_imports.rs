@@ -248,7 +248,7 @@ impl<'a> GetApiV4BulkImports<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
         >(self.client, self.request())
@@ -273,7 +273,7 @@ impl<'a> GetApiV4BulkImports<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBulkImport>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBulkImport,
         >(self.client, self.request())
@@ -297,7 +297,7 @@ impl<'a> GetApiV4BulkImports<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -309,7 +309,7 @@ impl<'a> GetApiV4BulkImports<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -431,7 +431,7 @@ impl<'a> PostApiV4BulkImports<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBulkImport,
         >(self.client, self.request())
@@ -535,7 +535,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
         >(self.client, self.request())
@@ -560,7 +560,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBulkImports,
         >(self.client, self.request())
@@ -584,7 +584,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -596,7 +596,7 @@ impl<'a> GetApiV4BulkImportsEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -640,7 +640,7 @@ impl<'a> GetApiV4BulkImportsImportId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBulkImport,
         >(self.client, self.request())
@@ -732,7 +732,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
         >(self.client, self.request())
@@ -757,7 +757,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBulkImports,
         >(self.client, self.request())
@@ -781,7 +781,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -793,7 +793,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -843,7 +843,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
             crate::types::ApiEntitiesBulkImports,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBulkImports,
         >(self.client, self.request())
@@ -904,7 +904,7 @@ impl<'a> GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
             crate::types::ApiEntitiesBulkImportsEntityFailure,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBulkImportsEntityFailure,
         >(self.client, self.request())
@@ -963,7 +963,7 @@ impl<'a> PostApiV4BulkImportsImportIdCancel<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBulkImport,
         >(self.client, self.request())

@@ -150,7 +150,7 @@ impl<'a> GetApiV4ProjectsIdCiLint<'a> {
             crate::types::ApiEntitiesCiLintResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiLintResult,
         >(self.client, self.request())
@@ -211,7 +211,7 @@ impl<'a> PostApiV4ProjectsIdCiLint<'a> {
             crate::types::ApiEntitiesCiLintResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiLintResult,
         >(self.client, self.request())

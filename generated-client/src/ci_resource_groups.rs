@@ -140,7 +140,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
         >(self.client, self.request())
@@ -165,7 +165,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiResourceGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiResourceGroup,
         >(self.client, self.request())
@@ -189,7 +189,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -201,7 +201,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -251,7 +251,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroupsKey<'a> {
             crate::types::ApiEntitiesCiResourceGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResourceGroup,
         >(self.client, self.request())
@@ -313,7 +313,7 @@ impl<'a> PutApiV4ProjectsIdResourceGroupsKey<'a> {
             crate::types::ApiEntitiesCiResourceGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResourceGroup,
         >(self.client, self.request())
@@ -396,7 +396,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
         >(self.client, self.request())
@@ -421,7 +421,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiJobBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiJobBasic,
         >(self.client, self.request())
@@ -445,7 +445,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -457,7 +457,7 @@ impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

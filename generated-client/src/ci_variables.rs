@@ -325,7 +325,7 @@ impl<'a> GetApiV4GroupsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
         >(self.client, self.request())
@@ -350,7 +350,7 @@ impl<'a> GetApiV4GroupsIdVariables<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -374,7 +374,7 @@ impl<'a> GetApiV4GroupsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -386,7 +386,7 @@ impl<'a> GetApiV4GroupsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -433,7 +433,7 @@ impl<'a> PostApiV4GroupsIdVariables<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -490,7 +490,7 @@ impl<'a> GetApiV4GroupsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -549,7 +549,7 @@ impl<'a> PutApiV4GroupsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -606,7 +606,7 @@ impl<'a> DeleteApiV4GroupsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -686,7 +686,7 @@ impl<'a> GetApiV4ProjectsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
         >(self.client, self.request())
@@ -711,7 +711,7 @@ impl<'a> GetApiV4ProjectsIdVariables<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -735,7 +735,7 @@ impl<'a> GetApiV4ProjectsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -747,7 +747,7 @@ impl<'a> GetApiV4ProjectsIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -794,7 +794,7 @@ impl<'a> PostApiV4ProjectsIdVariables<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -863,7 +863,7 @@ impl<'a> GetApiV4ProjectsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -922,7 +922,7 @@ impl<'a> PutApiV4ProjectsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -991,7 +991,7 @@ impl<'a> DeleteApiV4ProjectsIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -1070,7 +1070,7 @@ impl<'a> GetApiV4AdminCiVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
         >(self.client, self.request())
@@ -1095,7 +1095,7 @@ impl<'a> GetApiV4AdminCiVariables<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -1119,7 +1119,7 @@ impl<'a> GetApiV4AdminCiVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1131,7 +1131,7 @@ impl<'a> GetApiV4AdminCiVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1177,7 +1177,7 @@ impl<'a> PostApiV4AdminCiVariables<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -1233,7 +1233,7 @@ impl<'a> GetApiV4AdminCiVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -1291,7 +1291,7 @@ impl<'a> PutApiV4AdminCiVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -1347,7 +1347,7 @@ impl<'a> DeleteApiV4AdminCiVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

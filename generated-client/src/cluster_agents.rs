@@ -235,7 +235,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
         >(self.client, self.request())
@@ -260,7 +260,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesClustersAgentTokenBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesClustersAgentTokenBasic,
         >(self.client, self.request())
@@ -287,7 +287,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -299,7 +299,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -352,7 +352,7 @@ impl<'a> PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
             crate::types::ApiEntitiesClustersAgentTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClustersAgentTokenWithToken,
         >(self.client, self.request())
@@ -419,7 +419,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
             crate::types::ApiEntitiesClustersAgentToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClustersAgentToken,
         >(self.client, self.request())
@@ -483,7 +483,7 @@ impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -557,7 +557,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
         >(self.client, self.request())
@@ -582,7 +582,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesClustersAgent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesClustersAgent,
         >(self.client, self.request())
@@ -606,7 +606,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -618,7 +618,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -668,7 +668,7 @@ impl<'a> PostApiV4ProjectsIdClusterAgents<'a> {
             crate::types::ApiEntitiesClustersAgent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClustersAgent,
         >(self.client, self.request())
@@ -728,7 +728,7 @@ impl<'a> GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
             crate::types::ApiEntitiesClustersAgent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClustersAgent,
         >(self.client, self.request())
@@ -785,7 +785,7 @@ impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

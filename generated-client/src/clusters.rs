@@ -364,7 +364,7 @@ impl<'a> GetApiV4GroupsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
         >(self.client, self.request())
@@ -389,7 +389,7 @@ impl<'a> GetApiV4GroupsIdClusters<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -413,7 +413,7 @@ impl<'a> GetApiV4GroupsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -425,7 +425,7 @@ impl<'a> GetApiV4GroupsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -475,7 +475,7 @@ impl<'a> GetApiV4GroupsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterGroup,
         >(self.client, self.request())
@@ -537,7 +537,7 @@ impl<'a> PutApiV4GroupsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterGroup,
         >(self.client, self.request())
@@ -597,7 +597,7 @@ impl<'a> DeleteApiV4GroupsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterGroup,
         >(self.client, self.request())
@@ -658,7 +658,7 @@ impl<'a> PostApiV4GroupsIdClustersUser<'a> {
             crate::types::ApiEntitiesClusterGroup,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterGroup,
         >(self.client, self.request())
@@ -738,7 +738,7 @@ impl<'a> GetApiV4ProjectsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
         >(self.client, self.request())
@@ -763,7 +763,7 @@ impl<'a> GetApiV4ProjectsIdClusters<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -787,7 +787,7 @@ impl<'a> GetApiV4ProjectsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -799,7 +799,7 @@ impl<'a> GetApiV4ProjectsIdClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -849,7 +849,7 @@ impl<'a> GetApiV4ProjectsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterProject,
         >(self.client, self.request())
@@ -911,7 +911,7 @@ impl<'a> PutApiV4ProjectsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterProject,
         >(self.client, self.request())
@@ -971,7 +971,7 @@ impl<'a> DeleteApiV4ProjectsIdClustersClusterId<'a> {
             crate::types::ApiEntitiesClusterProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterProject,
         >(self.client, self.request())
@@ -1032,7 +1032,7 @@ impl<'a> PostApiV4ProjectsIdClustersUser<'a> {
             crate::types::ApiEntitiesClusterProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesClusterProject,
         >(self.client, self.request())
@@ -1088,7 +1088,7 @@ impl<'a> GetApiV4AdminClusters<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
         >(self.client, self.request())
@@ -1146,7 +1146,7 @@ impl<'a> GetApiV4AdminClustersClusterId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -1200,7 +1200,7 @@ impl<'a> PutApiV4AdminClustersClusterId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -1252,7 +1252,7 @@ impl<'a> DeleteApiV4AdminClustersClusterId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -1305,7 +1305,7 @@ impl<'a> PostApiV4AdminClustersAdd<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCluster,
         >(self.client, self.request())
@@ -1362,7 +1362,7 @@ impl<'a> GetApiV4DiscoverCertBasedClusters<'a> {
             crate::types::ApiEntitiesDiscoveredClusters,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDiscoveredClusters,
         >(self.client, self.request())

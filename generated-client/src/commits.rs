@@ -447,7 +447,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
         >(self.client, self.request())
@@ -472,7 +472,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -496,7 +496,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -508,7 +508,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -559,7 +559,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryCommits<'a> {
             crate::types::ApiEntitiesCommitDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitDetail,
         >(self.client, self.request())
@@ -631,7 +631,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
             crate::types::ApiEntitiesCommitDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitDetail,
         >(self.client, self.request())
@@ -726,7 +726,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
         >(self.client, self.request())
@@ -751,7 +751,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDiff,
         >(self.client, self.request())
@@ -775,7 +775,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -787,7 +787,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -861,7 +861,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
         >(self.client, self.request())
@@ -886,7 +886,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCommitNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCommitNote,
         >(self.client, self.request())
@@ -910,7 +910,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -922,7 +922,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -974,7 +974,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommitNote, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitNote,
         >(self.client, self.request())
@@ -1048,7 +1048,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
             crate::types::ApiEntitiesCommitSequence,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitSequence,
         >(self.client, self.request())
@@ -1110,7 +1110,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -1169,7 +1169,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -1269,7 +1269,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
         >(self.client, self.request())
@@ -1294,7 +1294,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicRef>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicRef,
         >(self.client, self.request())
@@ -1318,7 +1318,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1330,7 +1330,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1404,7 +1404,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
         >(self.client, self.request())
@@ -1429,7 +1429,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestBasic,
         >(self.client, self.request())
@@ -1453,7 +1453,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1465,7 +1465,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1518,7 +1518,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a> {
             crate::types::ApiEntitiesCommitSignature,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitSignature,
         >(self.client, self.request())

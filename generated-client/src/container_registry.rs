@@ -240,7 +240,7 @@ impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
         >(self.client, self.request())
@@ -265,7 +265,7 @@ impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesContainerRegistryRepository,
         >(self.client, self.request())
@@ -292,7 +292,7 @@ impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -304,7 +304,7 @@ impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -397,7 +397,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
         >(self.client, self.request())
@@ -422,7 +422,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesContainerRegistryRepository,
         >(self.client, self.request())
@@ -449,7 +449,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -461,7 +461,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -509,7 +509,7 @@ impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -587,7 +587,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
         >(self.client, self.request())
@@ -612,7 +612,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesContainerRegistryTag,
         >(self.client, self.request())
@@ -639,7 +639,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -651,7 +651,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -758,7 +758,7 @@ impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -816,7 +816,7 @@ impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
             crate::types::ApiEntitiesContainerRegistryTagDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesContainerRegistryTagDetails,
         >(self.client, self.request())
@@ -881,7 +881,7 @@ impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -966,7 +966,7 @@ impl<'a> GetApiV4RegistryRepositoriesId<'a> {
             crate::types::ApiEntitiesContainerRegistryRepository,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesContainerRegistryRepository,
         >(self.client, self.request())

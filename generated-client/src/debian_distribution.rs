@@ -465,7 +465,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
         >(self.client, self.request())
@@ -490,7 +490,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributions<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -517,7 +517,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -529,7 +529,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -580,7 +580,7 @@ impl<'a> PostApiV4GroupsIdDebianDistributions<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -644,7 +644,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributionsCodename<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -710,7 +710,7 @@ impl<'a> PutApiV4GroupsIdDebianDistributionsCodename<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -873,7 +873,7 @@ impl<'a> DeleteApiV4GroupsIdDebianDistributionsCodename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -929,7 +929,7 @@ impl<'a> GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -1127,7 +1127,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
         >(self.client, self.request())
@@ -1152,7 +1152,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributions<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -1179,7 +1179,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1191,7 +1191,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1241,7 +1241,7 @@ impl<'a> PostApiV4ProjectsIdDebianDistributions<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -1304,7 +1304,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -1370,7 +1370,7 @@ impl<'a> PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())
@@ -1533,7 +1533,7 @@ impl<'a> DeleteApiV4ProjectsIdDebianDistributionsCodename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1588,7 +1588,7 @@ impl<'a> GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
             crate::types::ApiEntitiesPackagesDebianDistribution,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackagesDebianDistribution,
         >(self.client, self.request())

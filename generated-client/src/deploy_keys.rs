@@ -212,7 +212,7 @@ impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
         >(self.client, self.request())
@@ -237,7 +237,7 @@ impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployKeysProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployKeysProject,
         >(self.client, self.request())
@@ -261,7 +261,7 @@ impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -273,7 +273,7 @@ impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -323,7 +323,7 @@ impl<'a> PostApiV4ProjectsIdDeployKeys<'a> {
             crate::types::ApiEntitiesDeployKeysProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployKeysProject,
         >(self.client, self.request())
@@ -386,7 +386,7 @@ impl<'a> GetApiV4ProjectsIdDeployKeysKeyId<'a> {
             crate::types::ApiEntitiesDeployKeysProject,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployKeysProject,
         >(self.client, self.request())
@@ -448,7 +448,7 @@ impl<'a> PutApiV4ProjectsIdDeployKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployKey,
         >(self.client, self.request())
@@ -505,7 +505,7 @@ impl<'a> DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -556,7 +556,7 @@ impl<'a> PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployKey,
         >(self.client, self.request())
@@ -644,7 +644,7 @@ impl<'a> GetApiV4DeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
         >(self.client, self.request())
@@ -669,7 +669,7 @@ impl<'a> GetApiV4DeployKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployKey,
         >(self.client, self.request())
@@ -693,7 +693,7 @@ impl<'a> GetApiV4DeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -705,7 +705,7 @@ impl<'a> GetApiV4DeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -749,7 +749,7 @@ impl<'a> PostApiV4DeployKeys<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployKey,
         >(self.client, self.request())

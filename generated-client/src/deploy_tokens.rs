@@ -244,7 +244,7 @@ impl<'a> GetApiV4GroupsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
         >(self.client, self.request())
@@ -269,7 +269,7 @@ impl<'a> GetApiV4GroupsIdDeployTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployToken,
         >(self.client, self.request())
@@ -293,7 +293,7 @@ impl<'a> GetApiV4GroupsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -305,7 +305,7 @@ impl<'a> GetApiV4GroupsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -355,7 +355,7 @@ impl<'a> PostApiV4GroupsIdDeployTokens<'a> {
             crate::types::ApiEntitiesDeployTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployTokenWithToken,
         >(self.client, self.request())
@@ -418,7 +418,7 @@ impl<'a> GetApiV4GroupsIdDeployTokensTokenId<'a> {
             crate::types::ApiEntitiesDeployToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployToken,
         >(self.client, self.request())
@@ -475,7 +475,7 @@ impl<'a> DeleteApiV4GroupsIdDeployTokensTokenId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -557,7 +557,7 @@ impl<'a> GetApiV4ProjectsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
         >(self.client, self.request())
@@ -582,7 +582,7 @@ impl<'a> GetApiV4ProjectsIdDeployTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployToken,
         >(self.client, self.request())
@@ -606,7 +606,7 @@ impl<'a> GetApiV4ProjectsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -618,7 +618,7 @@ impl<'a> GetApiV4ProjectsIdDeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -668,7 +668,7 @@ impl<'a> PostApiV4ProjectsIdDeployTokens<'a> {
             crate::types::ApiEntitiesDeployTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployTokenWithToken,
         >(self.client, self.request())
@@ -731,7 +731,7 @@ impl<'a> GetApiV4ProjectsIdDeployTokensTokenId<'a> {
             crate::types::ApiEntitiesDeployToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeployToken,
         >(self.client, self.request())
@@ -788,7 +788,7 @@ impl<'a> DeleteApiV4ProjectsIdDeployTokensTokenId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -867,7 +867,7 @@ impl<'a> GetApiV4DeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
         >(self.client, self.request())
@@ -892,7 +892,7 @@ impl<'a> GetApiV4DeployTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployToken,
         >(self.client, self.request())
@@ -916,7 +916,7 @@ impl<'a> GetApiV4DeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -928,7 +928,7 @@ impl<'a> GetApiV4DeployTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

@@ -364,7 +364,7 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
         >(self.client, self.request())
@@ -389,7 +389,7 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployment,
         >(self.client, self.request())
@@ -413,7 +413,7 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -425,7 +425,7 @@ impl<'a> GetApiV4ProjectsIdDeployments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -475,7 +475,7 @@ impl<'a> PostApiV4ProjectsIdDeployments<'a> {
             crate::types::ApiEntitiesDeploymentExtended,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeploymentExtended,
         >(self.client, self.request())
@@ -538,7 +538,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
             crate::types::ApiEntitiesDeploymentExtended,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeploymentExtended,
         >(self.client, self.request())
@@ -603,7 +603,7 @@ impl<'a> PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
             crate::types::ApiEntitiesDeploymentExtended,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeploymentExtended,
         >(self.client, self.request())
@@ -663,7 +663,7 @@ impl<'a> DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1234,7 +1234,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
         >(self.client, self.request())
@@ -1259,7 +1259,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestBasic,
         >(self.client, self.request())
@@ -1283,7 +1283,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1295,7 +1295,7 @@ impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1349,7 +1349,7 @@ impl<'a> PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a> {
             crate::types::ApiEntitiesDeploymentsApproval,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDeploymentsApproval,
         >(self.client, self.request())

@@ -270,7 +270,7 @@ impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
         >(self.client, self.request())
@@ -295,7 +295,7 @@ impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEnvironment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -319,7 +319,7 @@ impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -331,7 +331,7 @@ impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -381,7 +381,7 @@ impl<'a> PostApiV4ProjectsIdEnvironments<'a> {
             crate::types::ApiEntitiesEnvironment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -441,7 +441,7 @@ impl<'a> GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
             crate::types::ApiEntitiesEnvironment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -503,7 +503,7 @@ impl<'a> PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
             crate::types::ApiEntitiesEnvironment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -563,7 +563,7 @@ impl<'a> DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
             crate::types::ApiEntitiesEnvironment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -657,7 +657,7 @@ impl<'a> DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
             crate::types::ApiEntitiesEnvironmentBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironmentBasic,
         >(self.client, self.request())
@@ -720,7 +720,7 @@ impl<'a> PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a> {
             crate::types::ApiEntitiesEnvironment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEnvironment,
         >(self.client, self.request())
@@ -779,7 +779,7 @@ impl<'a> PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -89,7 +89,7 @@ impl<'a> GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
         >(self.client, self.request())
@@ -151,7 +151,7 @@ impl<'a> PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
             crate::types::ApiEntitiesErrorTrackingClientKey,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesErrorTrackingClientKey,
         >(self.client, self.request())
@@ -212,7 +212,7 @@ impl<'a> DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

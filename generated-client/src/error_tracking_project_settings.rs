@@ -96,7 +96,7 @@ impl<'a> GetApiV4ProjectsIdErrorTrackingSettings<'a> {
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
         >(self.client, self.request())
@@ -160,7 +160,7 @@ impl<'a> PutApiV4ProjectsIdErrorTrackingSettings<'a> {
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
         >(self.client, self.request())
@@ -224,7 +224,7 @@ impl<'a> PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesErrorTrackingProjectSetting,
         >(self.client, self.request())

@@ -175,7 +175,7 @@ impl<'a> GetApiV4Events<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
         >(self.client, self.request())
@@ -200,7 +200,7 @@ impl<'a> GetApiV4Events<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEvent,
         >(self.client, self.request())
@@ -224,7 +224,7 @@ impl<'a> GetApiV4Events<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -236,7 +236,7 @@ impl<'a> GetApiV4Events<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -370,7 +370,7 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
         >(self.client, self.request())
@@ -395,7 +395,7 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEvent,
         >(self.client, self.request())
@@ -419,7 +419,7 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -431,7 +431,7 @@ impl<'a> GetApiV4UsersIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

@@ -230,7 +230,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
         >(self.client, self.request())
@@ -255,7 +255,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlags<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesFeatureFlag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesFeatureFlag,
         >(self.client, self.request())
@@ -279,7 +279,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -291,7 +291,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -341,7 +341,7 @@ impl<'a> PostApiV4ProjectsIdFeatureFlags<'a> {
             crate::types::ApiEntitiesFeatureFlag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlag,
         >(self.client, self.request())
@@ -401,7 +401,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
             crate::types::ApiEntitiesFeatureFlag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlag,
         >(self.client, self.request())
@@ -464,7 +464,7 @@ impl<'a> PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
             crate::types::ApiEntitiesFeatureFlag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlag,
         >(self.client, self.request())
@@ -522,7 +522,7 @@ impl<'a> DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -595,7 +595,7 @@ impl<'a> GetApiV4FeatureFlagsUnleashProjectId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -647,7 +647,7 @@ impl<'a> PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -700,7 +700,7 @@ impl<'a> PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -177,7 +177,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
         >(self.client, self.request())
@@ -202,7 +202,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesFeatureFlagUserList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesFeatureFlagUserList,
         >(self.client, self.request())
@@ -226,7 +226,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -238,7 +238,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -288,7 +288,7 @@ impl<'a> PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
             crate::types::ApiEntitiesFeatureFlagUserList,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlagUserList,
         >(self.client, self.request())
@@ -351,7 +351,7 @@ impl<'a> GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
             crate::types::ApiEntitiesFeatureFlagUserList,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlagUserList,
         >(self.client, self.request())
@@ -416,7 +416,7 @@ impl<'a> PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
             crate::types::ApiEntitiesFeatureFlagUserList,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeatureFlagUserList,
         >(self.client, self.request())
@@ -476,7 +476,7 @@ impl<'a> DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

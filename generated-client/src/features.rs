@@ -86,7 +86,7 @@ impl<'a> GetApiV4Features<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
         >(self.client, self.request())
@@ -145,7 +145,7 @@ impl<'a> GetApiV4FeaturesDefinitions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
         >(self.client, self.request())
@@ -204,7 +204,7 @@ impl<'a> PostApiV4FeaturesName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesFeature, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFeature,
         >(self.client, self.request())
@@ -255,7 +255,7 @@ impl<'a> DeleteApiV4FeaturesName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

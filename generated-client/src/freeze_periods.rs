@@ -162,7 +162,7 @@ impl<'a> GetApiV4ProjectsIdFreezePeriods<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
         >(self.client, self.request())
@@ -187,7 +187,7 @@ impl<'a> GetApiV4ProjectsIdFreezePeriods<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesFreezePeriod>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesFreezePeriod,
         >(self.client, self.request())
@@ -211,7 +211,7 @@ impl<'a> GetApiV4ProjectsIdFreezePeriods<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -223,7 +223,7 @@ impl<'a> GetApiV4ProjectsIdFreezePeriods<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -273,7 +273,7 @@ impl<'a> PostApiV4ProjectsIdFreezePeriods<'a> {
             crate::types::ApiEntitiesFreezePeriod,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFreezePeriod,
         >(self.client, self.request())
@@ -333,7 +333,7 @@ impl<'a> GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
             crate::types::ApiEntitiesFreezePeriod,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFreezePeriod,
         >(self.client, self.request())
@@ -396,7 +396,7 @@ impl<'a> PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
             crate::types::ApiEntitiesFreezePeriod,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFreezePeriod,
         >(self.client, self.request())
@@ -457,7 +457,7 @@ impl<'a> DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
             crate::types::ApiEntitiesFreezePeriod,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesFreezePeriod,
         >(self.client, self.request())

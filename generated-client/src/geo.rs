@@ -182,7 +182,7 @@ impl<'a> GetApiV4GeoProxy<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -232,7 +232,7 @@ impl<'a> GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -285,7 +285,7 @@ impl<'a> GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
         >(self.client, self.request())
@@ -347,7 +347,7 @@ impl<'a> PostApiV4GeoStatus<'a> {
             crate::types::EeApiEntitiesGeoNodeStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesGeoNodeStatus,
         >(self.client, self.request())
@@ -404,7 +404,7 @@ impl<'a> PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -454,7 +454,7 @@ impl<'a> PostApiV4GeoProxyGitSshUploadPack<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -504,7 +504,7 @@ impl<'a> PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -554,7 +554,7 @@ impl<'a> PostApiV4GeoProxyGitSshReceivePack<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -603,7 +603,7 @@ impl<'a> PostApiV4GeoNodeProxyIdGraphql<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

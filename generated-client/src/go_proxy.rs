@@ -128,7 +128,7 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -191,7 +191,7 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
             crate::types::ApiEntitiesGoModuleVersion,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGoModuleVersion,
         >(self.client, self.request())
@@ -259,7 +259,7 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -320,7 +320,7 @@ impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -188,7 +188,7 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
         >(self.client, self.request())
@@ -213,7 +213,7 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackage,
         >(self.client, self.request())
@@ -237,7 +237,7 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -249,7 +249,7 @@ impl<'a> GetApiV4GroupsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

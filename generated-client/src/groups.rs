@@ -1050,7 +1050,7 @@ impl<'a> GetApiV4GroupsIdCustomAttributes<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -1110,7 +1110,7 @@ impl<'a> GetApiV4GroupsIdCustomAttributesKey<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -1169,7 +1169,7 @@ impl<'a> PutApiV4GroupsIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1219,7 +1219,7 @@ impl<'a> DeleteApiV4GroupsIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1448,7 +1448,7 @@ impl<'a> GetApiV4Groups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -1473,7 +1473,7 @@ impl<'a> GetApiV4Groups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -1497,7 +1497,7 @@ impl<'a> GetApiV4Groups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1509,7 +1509,7 @@ impl<'a> GetApiV4Groups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1938,7 +1938,7 @@ impl<'a> PostApiV4Groups<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -2017,7 +2017,7 @@ impl<'a> GetApiV4GroupsId<'a> {
             crate::types::ApiEntitiesGroupDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroupDetail,
         >(self.client, self.request())
@@ -2674,7 +2674,7 @@ impl<'a> PutApiV4GroupsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -2725,7 +2725,7 @@ impl<'a> DeleteApiV4GroupsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2894,7 +2894,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -2919,7 +2919,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -2943,7 +2943,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2955,7 +2955,7 @@ impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3083,7 +3083,7 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -3108,7 +3108,7 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -3132,7 +3132,7 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3144,7 +3144,7 @@ impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3416,7 +3416,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
         >(self.client, self.request())
@@ -3441,7 +3441,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -3465,7 +3465,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3477,7 +3477,7 @@ impl<'a> GetApiV4GroupsIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3691,7 +3691,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
         >(self.client, self.request())
@@ -3716,7 +3716,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -3740,7 +3740,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3752,7 +3752,7 @@ impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3981,7 +3981,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -4006,7 +4006,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -4030,7 +4030,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4042,7 +4042,7 @@ impl<'a> GetApiV4GroupsIdSubgroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4271,7 +4271,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -4296,7 +4296,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -4320,7 +4320,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4332,7 +4332,7 @@ impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4382,7 +4382,7 @@ impl<'a> PostApiV4GroupsIdProjectsProjectId<'a> {
             crate::types::ApiEntitiesGroupDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroupDetail,
         >(self.client, self.request())
@@ -4474,7 +4474,7 @@ impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -4499,7 +4499,7 @@ impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -4523,7 +4523,7 @@ impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4535,7 +4535,7 @@ impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4582,7 +4582,7 @@ impl<'a> PostApiV4GroupsIdTransfer<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4635,7 +4635,7 @@ impl<'a> PostApiV4GroupsIdShare<'a> {
             crate::types::ApiEntitiesGroupDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroupDetail,
         >(self.client, self.request())
@@ -4692,7 +4692,7 @@ impl<'a> DeleteApiV4GroupsIdShareGroupId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4743,7 +4743,7 @@ impl<'a> PostApiV4GroupsIdTokensRevoke<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4791,7 +4791,7 @@ impl<'a> PostApiV4GroupsIdLdapSync<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4888,7 +4888,7 @@ impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
         >(self.client, self.request())
@@ -4913,7 +4913,7 @@ impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
             crate::runtime::Page<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::EeApiEntitiesAuditEvent,
         >(self.client, self.request())
@@ -4937,7 +4937,7 @@ impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4949,7 +4949,7 @@ impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4999,7 +4999,7 @@ impl<'a> GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
             crate::types::EeApiEntitiesAuditEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesAuditEvent,
         >(self.client, self.request())
@@ -5054,7 +5054,7 @@ impl<'a> PostApiV4GroupsIdRestore<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5197,7 +5197,7 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
         >(self.client, self.request())
@@ -5222,7 +5222,7 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserPublic,
         >(self.client, self.request())
@@ -5246,7 +5246,7 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5258,7 +5258,7 @@ impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5372,7 +5372,7 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
         >(self.client, self.request())
@@ -5397,7 +5397,7 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserPublic,
         >(self.client, self.request())
@@ -5421,7 +5421,7 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5433,7 +5433,7 @@ impl<'a> GetApiV4GroupsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5503,7 +5503,7 @@ impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
         >(self.client, self.request())
@@ -5528,7 +5528,7 @@ impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
             crate::runtime::Page<crate::types::EeApiEntitiesSshCertificate>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::EeApiEntitiesSshCertificate,
         >(self.client, self.request())
@@ -5552,7 +5552,7 @@ impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5564,7 +5564,7 @@ impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5614,7 +5614,7 @@ impl<'a> PostApiV4GroupsIdSshCertificates<'a> {
             crate::types::EeApiEntitiesSshCertificate,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesSshCertificate,
         >(self.client, self.request())
@@ -5671,7 +5671,7 @@ impl<'a> DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5745,7 +5745,7 @@ impl<'a> GetApiV4GroupsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
         >(self.client, self.request())
@@ -5770,7 +5770,7 @@ impl<'a> GetApiV4GroupsIdUploads<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMarkdownUploadAdmin,
         >(self.client, self.request())
@@ -5794,7 +5794,7 @@ impl<'a> GetApiV4GroupsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5806,7 +5806,7 @@ impl<'a> GetApiV4GroupsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5853,7 +5853,7 @@ impl<'a> GetApiV4GroupsIdUploadsUploadId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5905,7 +5905,7 @@ impl<'a> DeleteApiV4GroupsIdUploadsUploadId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5957,7 +5957,7 @@ impl<'a> GetApiV4GroupsIdUploadsSecretFilename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6011,7 +6011,7 @@ impl<'a> DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6062,7 +6062,7 @@ impl<'a> PostApiV4GroupsIdMembersUserIdOverride<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -6117,7 +6117,7 @@ impl<'a> DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -6172,7 +6172,7 @@ impl<'a> PutApiV4GroupsIdMembersMemberIdApprove<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6221,7 +6221,7 @@ impl<'a> PostApiV4GroupsIdMembersApproveAll<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6291,7 +6291,7 @@ impl<'a> GetApiV4GroupsIdPendingMembers<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6390,7 +6390,7 @@ impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
         >(self.client, self.request())
@@ -6415,7 +6415,7 @@ impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -6439,7 +6439,7 @@ impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -6451,7 +6451,7 @@ impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -6501,7 +6501,7 @@ impl<'a> PutApiV4GroupsIdMembersUserIdState<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6577,7 +6577,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
         >(self.client, self.request())
@@ -6602,7 +6602,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
             crate::runtime::Page<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::EeApiEntitiesBillableMembership,
         >(self.client, self.request())
@@ -6629,7 +6629,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -6641,7 +6641,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -6715,7 +6715,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
         >(self.client, self.request())
@@ -6740,7 +6740,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
             crate::runtime::Page<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::EeApiEntitiesBillableMembership,
         >(self.client, self.request())
@@ -6767,7 +6767,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -6779,7 +6779,7 @@ impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -6827,7 +6827,7 @@ impl<'a> DeleteApiV4GroupsIdBillableMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

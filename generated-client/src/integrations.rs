@@ -3620,7 +3620,7 @@ impl<'a> GetApiV4GroupsIdIntegrations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
         >(self.client, self.request())
@@ -3684,7 +3684,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -3745,7 +3745,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsAsana<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -3806,7 +3806,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsAssembla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -3867,7 +3867,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsBamboo<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -3928,7 +3928,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsBugzilla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -3989,7 +3989,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsBuildkite<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4050,7 +4050,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsCampfire<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4111,7 +4111,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsConfluence<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4172,7 +4172,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4234,7 +4234,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsDatadog<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4295,7 +4295,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4356,7 +4356,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsDiscord<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4417,7 +4417,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsDroneCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4478,7 +4478,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4539,7 +4539,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4600,7 +4600,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4662,7 +4662,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4723,7 +4723,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4784,7 +4784,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsHarbor<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4845,7 +4845,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsIrker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4906,7 +4906,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsJenkins<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -4967,7 +4967,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsJira<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5028,7 +5028,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5089,7 +5089,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMatrix<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5150,7 +5150,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5212,7 +5212,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5274,7 +5274,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPackagist<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5335,7 +5335,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPhorge<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5396,7 +5396,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5457,7 +5457,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5518,7 +5518,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPumble<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5579,7 +5579,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsPushover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5640,7 +5640,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsRedmine<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5701,7 +5701,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsEwm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5762,7 +5762,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsYoutrack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5823,7 +5823,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsClickup<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5884,7 +5884,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsSlack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -5945,7 +5945,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6006,7 +6006,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMattermost<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6067,7 +6067,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsTeamcity<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6128,7 +6128,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsTelegram<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6189,7 +6189,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6250,7 +6250,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6311,7 +6311,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsZentao<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6372,7 +6372,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsSquashTm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6433,7 +6433,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGithub<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6494,7 +6494,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6555,7 +6555,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6621,7 +6621,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederati
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6683,7 +6683,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMockCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6744,7 +6744,7 @@ impl<'a> PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -6804,7 +6804,7 @@ impl<'a> GetApiV4GroupsIdIntegrationsSlug<'a> {
             crate::types::ApiEntitiesIntegration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegration,
         >(self.client, self.request())
@@ -6861,7 +6861,7 @@ impl<'a> DeleteApiV4GroupsIdIntegrationsSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6912,7 +6912,7 @@ impl<'a> GetApiV4ProjectsIdServices<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
         >(self.client, self.request())
@@ -6976,7 +6976,7 @@ impl<'a> PutApiV4ProjectsIdServicesAppleAppStore<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7037,7 +7037,7 @@ impl<'a> PutApiV4ProjectsIdServicesAsana<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7098,7 +7098,7 @@ impl<'a> PutApiV4ProjectsIdServicesAssembla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7159,7 +7159,7 @@ impl<'a> PutApiV4ProjectsIdServicesBamboo<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7220,7 +7220,7 @@ impl<'a> PutApiV4ProjectsIdServicesBugzilla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7281,7 +7281,7 @@ impl<'a> PutApiV4ProjectsIdServicesBuildkite<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7342,7 +7342,7 @@ impl<'a> PutApiV4ProjectsIdServicesCampfire<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7403,7 +7403,7 @@ impl<'a> PutApiV4ProjectsIdServicesConfluence<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7464,7 +7464,7 @@ impl<'a> PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7525,7 +7525,7 @@ impl<'a> PutApiV4ProjectsIdServicesDatadog<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7586,7 +7586,7 @@ impl<'a> PutApiV4ProjectsIdServicesDiffblueCover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7647,7 +7647,7 @@ impl<'a> PutApiV4ProjectsIdServicesDiscord<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7708,7 +7708,7 @@ impl<'a> PutApiV4ProjectsIdServicesDroneCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7769,7 +7769,7 @@ impl<'a> PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7830,7 +7830,7 @@ impl<'a> PutApiV4ProjectsIdServicesExternalWiki<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7891,7 +7891,7 @@ impl<'a> PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -7953,7 +7953,7 @@ impl<'a> PutApiV4ProjectsIdServicesGooglePlay<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8014,7 +8014,7 @@ impl<'a> PutApiV4ProjectsIdServicesHangoutsChat<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8075,7 +8075,7 @@ impl<'a> PutApiV4ProjectsIdServicesHarbor<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8136,7 +8136,7 @@ impl<'a> PutApiV4ProjectsIdServicesIrker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8197,7 +8197,7 @@ impl<'a> PutApiV4ProjectsIdServicesJenkins<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8258,7 +8258,7 @@ impl<'a> PutApiV4ProjectsIdServicesJira<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8319,7 +8319,7 @@ impl<'a> PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8380,7 +8380,7 @@ impl<'a> PutApiV4ProjectsIdServicesMatrix<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8441,7 +8441,7 @@ impl<'a> PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8503,7 +8503,7 @@ impl<'a> PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8564,7 +8564,7 @@ impl<'a> PutApiV4ProjectsIdServicesPackagist<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8625,7 +8625,7 @@ impl<'a> PutApiV4ProjectsIdServicesPhorge<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8686,7 +8686,7 @@ impl<'a> PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8747,7 +8747,7 @@ impl<'a> PutApiV4ProjectsIdServicesPivotaltracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8808,7 +8808,7 @@ impl<'a> PutApiV4ProjectsIdServicesPumble<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8869,7 +8869,7 @@ impl<'a> PutApiV4ProjectsIdServicesPushover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8930,7 +8930,7 @@ impl<'a> PutApiV4ProjectsIdServicesRedmine<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -8991,7 +8991,7 @@ impl<'a> PutApiV4ProjectsIdServicesEwm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9052,7 +9052,7 @@ impl<'a> PutApiV4ProjectsIdServicesYoutrack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9113,7 +9113,7 @@ impl<'a> PutApiV4ProjectsIdServicesClickup<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9174,7 +9174,7 @@ impl<'a> PutApiV4ProjectsIdServicesSlack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9235,7 +9235,7 @@ impl<'a> PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9296,7 +9296,7 @@ impl<'a> PutApiV4ProjectsIdServicesMattermost<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9357,7 +9357,7 @@ impl<'a> PutApiV4ProjectsIdServicesTeamcity<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9418,7 +9418,7 @@ impl<'a> PutApiV4ProjectsIdServicesTelegram<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9479,7 +9479,7 @@ impl<'a> PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9540,7 +9540,7 @@ impl<'a> PutApiV4ProjectsIdServicesWebexTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9601,7 +9601,7 @@ impl<'a> PutApiV4ProjectsIdServicesZentao<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9662,7 +9662,7 @@ impl<'a> PutApiV4ProjectsIdServicesSquashTm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9723,7 +9723,7 @@ impl<'a> PutApiV4ProjectsIdServicesGithub<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9784,7 +9784,7 @@ impl<'a> PutApiV4ProjectsIdServicesGitGuardian<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9845,7 +9845,7 @@ impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9909,7 +9909,7 @@ impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -9971,7 +9971,7 @@ impl<'a> PutApiV4ProjectsIdServicesMockCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10032,7 +10032,7 @@ impl<'a> PutApiV4ProjectsIdServicesMockMonitoring<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10092,7 +10092,7 @@ impl<'a> GetApiV4ProjectsIdServicesSlug<'a> {
             crate::types::ApiEntitiesIntegration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegration,
         >(self.client, self.request())
@@ -10149,7 +10149,7 @@ impl<'a> DeleteApiV4ProjectsIdServicesSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10201,7 +10201,7 @@ impl<'a> PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10254,7 +10254,7 @@ impl<'a> PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10306,7 +10306,7 @@ impl<'a> GetApiV4ProjectsIdIntegrations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
         >(self.client, self.request())
@@ -10370,7 +10370,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10431,7 +10431,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAsana<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10492,7 +10492,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsAssembla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10553,7 +10553,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBamboo<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10614,7 +10614,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10675,7 +10675,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10736,7 +10736,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsCampfire<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10797,7 +10797,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsConfluence<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10858,7 +10858,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10920,7 +10920,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDatadog<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -10981,7 +10981,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11042,7 +11042,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDiscord<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11103,7 +11103,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11164,7 +11164,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11225,7 +11225,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11286,7 +11286,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11348,7 +11348,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11409,7 +11409,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11470,7 +11470,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsHarbor<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11531,7 +11531,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsIrker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11592,7 +11592,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJenkins<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11653,7 +11653,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJira<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11714,7 +11714,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11775,7 +11775,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMatrix<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11836,7 +11836,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11898,7 +11898,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -11960,7 +11960,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPackagist<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12021,7 +12021,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPhorge<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12082,7 +12082,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12143,7 +12143,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12204,7 +12204,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPumble<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12265,7 +12265,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsPushover<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12326,7 +12326,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsRedmine<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12387,7 +12387,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsEwm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12448,7 +12448,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12509,7 +12509,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsClickup<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12570,7 +12570,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSlack<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12631,7 +12631,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12692,7 +12692,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMattermost<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12753,7 +12753,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12814,7 +12814,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsTelegram<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12875,7 +12875,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12936,7 +12936,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -12997,7 +12997,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsZentao<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13058,7 +13058,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13119,7 +13119,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGithub<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13180,7 +13180,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13241,7 +13241,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13309,7 +13309,7 @@ impl<
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13371,7 +13371,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMockCi<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13432,7 +13432,7 @@ impl<'a> PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
             crate::types::ApiEntitiesIntegrationBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegrationBasic,
         >(self.client, self.request())
@@ -13492,7 +13492,7 @@ impl<'a> GetApiV4ProjectsIdIntegrationsSlug<'a> {
             crate::types::ApiEntitiesIntegration,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIntegration,
         >(self.client, self.request())
@@ -13549,7 +13549,7 @@ impl<'a> DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -13601,7 +13601,7 @@ impl<'a> PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -13654,7 +13654,7 @@ impl<'a> PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -13704,7 +13704,7 @@ impl<'a> PostApiV4IntegrationsSlackEvents<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -13751,7 +13751,7 @@ impl<'a> PostApiV4IntegrationsSlackInteractions<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -13798,7 +13798,7 @@ impl<'a> PostApiV4IntegrationsSlackOptions<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

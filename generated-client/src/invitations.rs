@@ -230,7 +230,7 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
         >(self.client, self.request())
@@ -255,7 +255,7 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -279,7 +279,7 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -291,7 +291,7 @@ impl<'a> GetApiV4GroupsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -338,7 +338,7 @@ impl<'a> PostApiV4GroupsIdInvitations<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -397,7 +397,7 @@ impl<'a> PutApiV4GroupsIdInvitationsEmail<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -454,7 +454,7 @@ impl<'a> DeleteApiV4GroupsIdInvitationsEmail<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -539,7 +539,7 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
         >(self.client, self.request())
@@ -564,7 +564,7 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -588,7 +588,7 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -600,7 +600,7 @@ impl<'a> GetApiV4ProjectsIdInvitations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -647,7 +647,7 @@ impl<'a> PostApiV4ProjectsIdInvitations<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -706,7 +706,7 @@ impl<'a> PutApiV4ProjectsIdInvitationsEmail<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesInvitation,
         >(self.client, self.request())
@@ -763,7 +763,7 @@ impl<'a> DeleteApiV4ProjectsIdInvitationsEmail<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -128,7 +128,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
         >(self.client, self.request())
@@ -191,7 +191,7 @@ impl<'a> PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssueLink,
         >(self.client, self.request())
@@ -251,7 +251,7 @@ impl<'a> GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssueLink,
         >(self.client, self.request())
@@ -312,7 +312,7 @@ impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssueLink,
         >(self.client, self.request())

@@ -54,7 +54,7 @@ impl<'a> PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
             crate::types::ApiEntitiesBasicSuccess,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBasicSuccess,
         >(self.client, self.request())

@@ -44,7 +44,7 @@ impl<'a> GetApiV4Job<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -94,7 +94,7 @@ impl<'a> GetApiV4JobAllowedAgents<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())

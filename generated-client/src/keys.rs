@@ -69,7 +69,7 @@ impl<'a> GetApiV4KeysId<'a> {
             crate::types::ApiEntitiesSshKeyWithUser,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKeyWithUser,
         >(self.client, self.request())
@@ -129,7 +129,7 @@ impl<'a> GetApiV4Keys<'a> {
             crate::types::ApiEntitiesUserWithAdmin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserWithAdmin,
         >(self.client, self.request())

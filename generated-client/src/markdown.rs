@@ -47,7 +47,7 @@ impl<'a> PostApiV4Markdown<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMarkdown, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMarkdown,
         >(self.client, self.request())

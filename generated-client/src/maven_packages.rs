@@ -163,7 +163,7 @@ impl<'a> GetApiV4GroupsIdPackagesMavenPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -219,7 +219,7 @@ impl<'a> GetApiV4ProjectsIdPackagesMavenPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -286,7 +286,7 @@ impl<'a> PutApiV4ProjectsIdPackagesMavenPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -345,7 +345,7 @@ impl<'a> PutApiV4ProjectsIdPackagesMavenPathFileNameAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -399,7 +399,7 @@ impl<'a> GetApiV4PackagesMavenPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -399,7 +399,7 @@ impl<'a> GetApiV4GroupsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
         >(self.client, self.request())
@@ -424,7 +424,7 @@ impl<'a> GetApiV4GroupsIdMembers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -448,7 +448,7 @@ impl<'a> GetApiV4GroupsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -460,7 +460,7 @@ impl<'a> GetApiV4GroupsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -507,7 +507,7 @@ impl<'a> PostApiV4GroupsIdMembers<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -630,7 +630,7 @@ impl<'a> GetApiV4GroupsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
         >(self.client, self.request())
@@ -655,7 +655,7 @@ impl<'a> GetApiV4GroupsIdMembersAll<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -679,7 +679,7 @@ impl<'a> GetApiV4GroupsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -691,7 +691,7 @@ impl<'a> GetApiV4GroupsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -738,7 +738,7 @@ impl<'a> GetApiV4GroupsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -794,7 +794,7 @@ impl<'a> PutApiV4GroupsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -870,7 +870,7 @@ impl<'a> DeleteApiV4GroupsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -921,7 +921,7 @@ impl<'a> GetApiV4GroupsIdMembersAllUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1053,7 +1053,7 @@ impl<'a> GetApiV4ProjectsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
         >(self.client, self.request())
@@ -1078,7 +1078,7 @@ impl<'a> GetApiV4ProjectsIdMembers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1102,7 +1102,7 @@ impl<'a> GetApiV4ProjectsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1114,7 +1114,7 @@ impl<'a> GetApiV4ProjectsIdMembers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1161,7 +1161,7 @@ impl<'a> PostApiV4ProjectsIdMembers<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1284,7 +1284,7 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
         >(self.client, self.request())
@@ -1309,7 +1309,7 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1333,7 +1333,7 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1345,7 +1345,7 @@ impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMember>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1392,7 +1392,7 @@ impl<'a> GetApiV4ProjectsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1448,7 +1448,7 @@ impl<'a> PutApiV4ProjectsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())
@@ -1524,7 +1524,7 @@ impl<'a> DeleteApiV4ProjectsIdMembersUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1575,7 +1575,7 @@ impl<'a> GetApiV4ProjectsIdMembersAllUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMember,
         >(self.client, self.request())

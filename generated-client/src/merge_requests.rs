@@ -1440,7 +1440,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
         >(self.client, self.request())
@@ -1465,7 +1465,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestBasic,
         >(self.client, self.request())
@@ -1489,7 +1489,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1501,7 +1501,7 @@ impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1549,7 +1549,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1606,7 +1606,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a> {
             crate::types::ApiEntitiesIssuableTimeStats,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssuableTimeStats,
         >(self.client, self.request())
@@ -1671,7 +1671,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a> {
             crate::types::ApiEntitiesIssuableTimeStats,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssuableTimeStats,
         >(self.client, self.request())
@@ -1738,7 +1738,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a> {
             crate::types::ApiEntitiesIssuableTimeStats,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssuableTimeStats,
         >(self.client, self.request())
@@ -1803,7 +1803,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a> {
             crate::types::ApiEntitiesIssuableTimeStats,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssuableTimeStats,
         >(self.client, self.request())
@@ -1868,7 +1868,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a> {
             crate::types::ApiEntitiesIssuableTimeStats,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesIssuableTimeStats,
         >(self.client, self.request())
@@ -2496,7 +2496,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
         >(self.client, self.request())
@@ -2521,7 +2521,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestBasic,
         >(self.client, self.request())
@@ -2545,7 +2545,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2557,7 +2557,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2607,7 +2607,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequests<'a> {
             crate::types::ApiEntitiesMergeRequest,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequest,
         >(self.client, self.request())
@@ -2701,7 +2701,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
             crate::types::ApiEntitiesMergeRequest,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequest,
         >(self.client, self.request())
@@ -2764,7 +2764,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
             crate::types::ApiEntitiesMergeRequest,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequest,
         >(self.client, self.request())
@@ -2822,7 +2822,7 @@ impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2874,7 +2874,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -2936,7 +2936,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a> {
             crate::types::ApiEntitiesMergeRequestReviewer,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestReviewer,
         >(self.client, self.request())
@@ -3023,7 +3023,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
         >(self.client, self.request())
@@ -3048,7 +3048,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -3072,7 +3072,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3084,7 +3084,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3133,7 +3133,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -3191,7 +3191,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -3252,7 +3252,7 @@ impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3318,7 +3318,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
             crate::types::ApiEntitiesMergeRequestChanges,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestChanges,
         >(self.client, self.request())
@@ -3416,7 +3416,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
         >(self.client, self.request())
@@ -3441,7 +3441,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDiff,
         >(self.client, self.request())
@@ -3465,7 +3465,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3477,7 +3477,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3526,7 +3526,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3581,7 +3581,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
             crate::types::ApiEntitiesCiPipelineBasic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineBasic,
         >(self.client, self.request())
@@ -3642,7 +3642,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipeline,
         >(self.client, self.request())
@@ -3706,7 +3706,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a> {
             crate::types::ApiEntitiesMergeRequest,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequest,
         >(self.client, self.request())
@@ -3765,7 +3765,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3824,7 +3824,7 @@ impl<
             crate::types::ApiEntitiesMergeRequest,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequest,
         >(self.client, self.request())
@@ -3885,7 +3885,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3962,7 +3962,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
         >(self.client, self.request())
@@ -3987,7 +3987,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMrNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMrNote,
         >(self.client, self.request())
@@ -4011,7 +4011,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4023,7 +4023,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4094,7 +4094,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4171,7 +4171,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
         >(self.client, self.request())
@@ -4196,7 +4196,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestDiff,
         >(self.client, self.request())
@@ -4220,7 +4220,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4232,7 +4232,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4297,7 +4297,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
             crate::types::ApiEntitiesMergeRequestDiffFull,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestDiffFull,
         >(self.client, self.request())
@@ -4910,7 +4910,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
         >(self.client, self.request())
@@ -4935,7 +4935,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMergeRequestBasic,
         >(self.client, self.request())
@@ -4959,7 +4959,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4971,7 +4971,7 @@ impl<'a> GetApiV4MergeRequests<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

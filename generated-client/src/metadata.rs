@@ -44,7 +44,7 @@ impl<'a> GetApiV4Metadata<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMetadata,
         >(self.client, self.request())
@@ -93,7 +93,7 @@ impl<'a> GetApiV4Version<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMetadata,
         >(self.client, self.request())

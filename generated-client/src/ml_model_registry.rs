@@ -132,7 +132,7 @@ impl<'a> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthor
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -220,7 +220,7 @@ impl<'a> GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -314,7 +314,7 @@ impl<'a> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

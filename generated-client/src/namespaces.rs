@@ -173,7 +173,7 @@ impl<'a> GetApiV4NamespacesId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNamespace,
         >(self.client, self.request())
@@ -229,7 +229,7 @@ impl<'a> PutApiV4NamespacesId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNamespace,
         >(self.client, self.request())
@@ -287,7 +287,7 @@ impl<'a> GetApiV4NamespacesIdGitlabSubscription<'a> {
             crate::types::ApiEntitiesGitlabSubscription,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGitlabSubscription,
         >(self.client, self.request())
@@ -351,7 +351,7 @@ impl<'a> PostApiV4NamespacesIdStorageLimitExclusion<'a> {
             crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
         >(self.client, self.request())
@@ -410,7 +410,7 @@ impl<'a> DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -482,7 +482,7 @@ impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
         >(self.client, self.request())
@@ -509,7 +509,7 @@ impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
             >,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
         >(self.client, self.request())
@@ -536,7 +536,7 @@ impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -548,7 +548,7 @@ impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -659,7 +659,7 @@ impl<'a> GetApiV4Namespaces<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
         >(self.client, self.request())
@@ -684,7 +684,7 @@ impl<'a> GetApiV4Namespaces<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesNamespace>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesNamespace,
         >(self.client, self.request())
@@ -708,7 +708,7 @@ impl<'a> GetApiV4Namespaces<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -720,7 +720,7 @@ impl<'a> GetApiV4Namespaces<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -777,7 +777,7 @@ impl<'a> GetApiV4NamespacesIdExists<'a> {
             crate::types::ApiEntitiesNamespaceExistence,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNamespaceExistence,
         >(self.client, self.request())

@@ -445,7 +445,7 @@ impl<'a> GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
             crate::types::ApiEntitiesNpmPackageTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackageTag,
         >(self.client, self.request())
@@ -515,7 +515,7 @@ impl<'a> PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -576,7 +576,7 @@ impl<'a> DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -633,7 +633,7 @@ impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -690,7 +690,7 @@ impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -746,7 +746,7 @@ impl<'a> GetApiV4GroupsIdPackagesNpmPackageName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackage,
         >(self.client, self.request())
@@ -813,7 +813,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
             crate::types::ApiEntitiesNpmPackageTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackageTag,
         >(self.client, self.request())
@@ -882,7 +882,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -942,7 +942,7 @@ impl<'a> DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -998,7 +998,7 @@ impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1054,7 +1054,7 @@ impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1114,7 +1114,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1169,7 +1169,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackage,
         >(self.client, self.request())
@@ -1229,7 +1229,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1286,7 +1286,7 @@ impl<'a> GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
             crate::types::ApiEntitiesNpmPackageTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackageTag,
         >(self.client, self.request())
@@ -1352,7 +1352,7 @@ impl<'a> PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1409,7 +1409,7 @@ impl<'a> DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1462,7 +1462,7 @@ impl<'a> PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1515,7 +1515,7 @@ impl<'a> PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1566,7 +1566,7 @@ impl<'a> GetApiV4PackagesNpmPackageName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNpmPackage,
         >(self.client, self.request())

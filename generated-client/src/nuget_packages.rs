@@ -576,7 +576,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetIndex<'a> {
             crate::types::ApiEntitiesNugetServiceIndex,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetServiceIndex,
         >(self.client, self.request())
@@ -655,7 +655,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -707,7 +707,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetV2<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -759,7 +759,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -819,7 +819,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
             crate::types::ApiEntitiesNugetPackagesMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetPackagesMetadata,
         >(self.client, self.request())
@@ -893,7 +893,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
             crate::types::ApiEntitiesNugetPackageMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetPackageMetadata,
         >(self.client, self.request())
@@ -1000,7 +1000,7 @@ impl<'a> GetApiV4GroupsIdPackagesNugetQuery<'a> {
             crate::types::ApiEntitiesNugetSearchResults,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetSearchResults,
         >(self.client, self.request())
@@ -1063,7 +1063,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetIndex<'a> {
             crate::types::ApiEntitiesNugetServiceIndex,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetServiceIndex,
         >(self.client, self.request())
@@ -1141,7 +1141,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1192,7 +1192,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetV2<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1248,7 +1248,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetV2<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1299,7 +1299,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1358,7 +1358,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
             crate::types::ApiEntitiesNugetPackagesMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetPackagesMetadata,
         >(self.client, self.request())
@@ -1431,7 +1431,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
             crate::types::ApiEntitiesNugetPackageMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetPackageMetadata,
         >(self.client, self.request())
@@ -1537,7 +1537,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetQuery<'a> {
             crate::types::ApiEntitiesNugetSearchResults,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetSearchResults,
         >(self.client, self.request())
@@ -1606,7 +1606,7 @@ impl<'a> GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
             crate::types::ApiEntitiesNugetPackagesVersions,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesNugetPackagesVersions,
         >(self.client, self.request())
@@ -1684,7 +1684,7 @@ impl<
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1740,7 +1740,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNuget<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1790,7 +1790,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1846,7 +1846,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1897,7 +1897,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1956,7 +1956,7 @@ impl<'a> DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2008,7 +2008,7 @@ impl<'a> PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2064,7 +2064,7 @@ impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2121,7 +2121,7 @@ impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2191,7 +2191,7 @@ impl<
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -92,7 +92,7 @@ impl<'a> PostApiV4Organizations<'a> {
             crate::types::ApiEntitiesOrganizationsOrganization,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesOrganizationsOrganization,
         >(self.client, self.request())

@@ -106,7 +106,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
         >(self.client, self.request())
@@ -131,7 +131,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackageFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackageFile,
         >(self.client, self.request())
@@ -155,7 +155,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -167,7 +167,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -218,7 +218,7 @@ impl<'a> DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

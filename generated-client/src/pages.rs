@@ -97,7 +97,7 @@ impl<'a> GetApiV4ProjectsIdPages<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -145,7 +145,7 @@ impl<'a> DeleteApiV4ProjectsIdPages<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -195,7 +195,7 @@ impl<'a> PatchApiV4ProjectsIdPages<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -266,7 +266,7 @@ impl<'a> GetApiV4PagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomainBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomainBasic>,
         >(self.client, self.request())
@@ -291,7 +291,7 @@ impl<'a> GetApiV4PagesDomains<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPagesDomainBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPagesDomainBasic,
         >(self.client, self.request())
@@ -315,7 +315,7 @@ impl<'a> GetApiV4PagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomainBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -327,7 +327,7 @@ impl<'a> GetApiV4PagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomainBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

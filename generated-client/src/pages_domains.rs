@@ -76,7 +76,7 @@ impl<'a> GetApiV4ProjectsIdPagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomain>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomain>,
         >(self.client, self.request())
@@ -101,7 +101,7 @@ impl<'a> GetApiV4ProjectsIdPagesDomains<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPagesDomain>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPagesDomain,
         >(self.client, self.request())
@@ -125,7 +125,7 @@ impl<'a> GetApiV4ProjectsIdPagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomain>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -137,7 +137,7 @@ impl<'a> GetApiV4ProjectsIdPagesDomains<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPagesDomain>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

@@ -221,7 +221,7 @@ impl<'a> PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
         >(self.client, self.request())
@@ -286,7 +286,7 @@ impl<'a> PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
         >(self.client, self.request())
@@ -345,7 +345,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelf<'a> {
             crate::types::ApiEntitiesPersonalAccessToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessToken,
         >(self.client, self.request())
@@ -401,7 +401,7 @@ impl<'a> DeleteApiV4PersonalAccessTokensSelf<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -489,7 +489,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
         >(self.client, self.request())
@@ -514,7 +514,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPersonalAccessToken,
         >(self.client, self.request())
@@ -538,7 +538,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -550,7 +550,7 @@ impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -599,7 +599,7 @@ impl<'a> PostApiV4PersonalAccessTokensSelfRotate<'a> {
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
         >(self.client, self.request())
@@ -781,7 +781,7 @@ impl<'a> GetApiV4PersonalAccessTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
         >(self.client, self.request())
@@ -806,7 +806,7 @@ impl<'a> GetApiV4PersonalAccessTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPersonalAccessToken,
         >(self.client, self.request())
@@ -830,7 +830,7 @@ impl<'a> GetApiV4PersonalAccessTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -842,7 +842,7 @@ impl<'a> GetApiV4PersonalAccessTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -889,7 +889,7 @@ impl<'a> GetApiV4PersonalAccessTokensId<'a> {
             crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
         >(self.client, self.request())
@@ -946,7 +946,7 @@ impl<'a> DeleteApiV4PersonalAccessTokensId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -999,7 +999,7 @@ impl<'a> PostApiV4PersonalAccessTokensIdRotate<'a> {
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
         >(self.client, self.request())

@@ -79,7 +79,7 @@ impl<'a> GetApiV4ApplicationPlanLimits<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPlanLimit,
         >(self.client, self.request())
@@ -134,7 +134,7 @@ impl<'a> PutApiV4ApplicationPlanLimits<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPlanLimit,
         >(self.client, self.request())

@@ -151,7 +151,7 @@ impl<'a> GetApiV4ProjectsIdAccessTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
         >(self.client, self.request())
@@ -214,7 +214,7 @@ impl<'a> PostApiV4ProjectsIdAccessTokens<'a> {
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
         >(self.client, self.request())
@@ -277,7 +277,7 @@ impl<'a> GetApiV4ProjectsIdAccessTokensTokenId<'a> {
             crate::types::ApiEntitiesResourceAccessToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceAccessToken,
         >(self.client, self.request())
@@ -337,7 +337,7 @@ impl<'a> DeleteApiV4ProjectsIdAccessTokensTokenId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -393,7 +393,7 @@ impl<'a> PostApiV4ProjectsIdAccessTokensTokenIdRotate<'a> {
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceAccessTokenWithToken,
         >(self.client, self.request())

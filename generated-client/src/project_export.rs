@@ -152,7 +152,7 @@ impl<'a> GetApiV4ProjectsIdExport<'a> {
             crate::types::ApiEntitiesProjectExportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectExportStatus,
         >(self.client, self.request())
@@ -212,7 +212,7 @@ impl<'a> PostApiV4ProjectsIdExport<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -261,7 +261,7 @@ impl<'a> GetApiV4ProjectsIdExportDownload<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -311,7 +311,7 @@ impl<'a> PostApiV4ProjectsIdExportRelations<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -383,7 +383,7 @@ impl<'a> GetApiV4ProjectsIdExportRelationsDownload<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -447,7 +447,7 @@ impl<'a> GetApiV4ProjectsIdExportRelationsStatus<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
         >(self.client, self.request())

@@ -160,7 +160,7 @@ impl<'a> GetApiV4ProjectsIdHooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectHook>,
         >(self.client, self.request())
@@ -185,7 +185,7 @@ impl<'a> GetApiV4ProjectsIdHooks<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProjectHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProjectHook,
         >(self.client, self.request())
@@ -209,7 +209,7 @@ impl<'a> GetApiV4ProjectsIdHooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -221,7 +221,7 @@ impl<'a> GetApiV4ProjectsIdHooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -271,7 +271,7 @@ impl<'a> PostApiV4ProjectsIdHooks<'a> {
             crate::types::ApiEntitiesProjectHook,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectHook,
         >(self.client, self.request())
@@ -331,7 +331,7 @@ impl<'a> GetApiV4ProjectsIdHooksHookId<'a> {
             crate::types::ApiEntitiesProjectHook,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectHook,
         >(self.client, self.request())
@@ -393,7 +393,7 @@ impl<'a> PutApiV4ProjectsIdHooksHookId<'a> {
             crate::types::ApiEntitiesProjectHook,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectHook,
         >(self.client, self.request())
@@ -450,7 +450,7 @@ impl<'a> DeleteApiV4ProjectsIdHooksHookId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -451,7 +451,7 @@ impl<'a> PostApiV4ProjectsImportAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1998,7 +1998,7 @@ impl<'a> PostApiV4ProjectsImport<'a> {
             crate::types::ApiEntitiesProjectImportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectImportStatus,
         >(self.client, self.request())
@@ -2059,7 +2059,7 @@ impl<'a> GetApiV4ProjectsIdImport<'a> {
             crate::types::ApiEntitiesProjectImportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectImportStatus,
         >(self.client, self.request())
@@ -3499,7 +3499,7 @@ impl<'a> PostApiV4ProjectsRemoteImport<'a> {
             crate::types::ApiEntitiesProjectImportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectImportStatus,
         >(self.client, self.request())
@@ -3556,7 +3556,7 @@ impl<'a> PostApiV4ProjectsImportRelationAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3738,7 +3738,7 @@ impl<'a> PostApiV4ProjectsImportRelation<'a> {
             crate::types::ApiEntitiesRelationImportTracker,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelationImportTracker,
         >(self.client, self.request())
@@ -3799,7 +3799,7 @@ impl<'a> GetApiV4ProjectsIdRelationImports<'a> {
             crate::types::ApiEntitiesProjectImportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectImportStatus,
         >(self.client, self.request())
@@ -5259,7 +5259,7 @@ impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
             crate::types::ApiEntitiesProjectImportStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectImportStatus,
         >(self.client, self.request())

@@ -65,7 +65,7 @@ impl<'a> PostApiV4ImportBitbucket<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectImportEntity,
         >(self.client, self.request())
@@ -117,7 +117,7 @@ impl<'a> PostApiV4ImportBitbucketServer<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectEntity,
         >(self.client, self.request())

@@ -65,7 +65,7 @@ impl<'a> PostApiV4ImportGithub<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectEntity,
         >(self.client, self.request())
@@ -118,7 +118,7 @@ impl<'a> PostApiV4ImportGithubCancel<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectImportEntity,
         >(self.client, self.request())

@@ -241,7 +241,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
         >(self.client, self.request())
@@ -266,7 +266,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackage,
         >(self.client, self.request())
@@ -290,7 +290,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -302,7 +302,7 @@ impl<'a> GetApiV4ProjectsIdPackages<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -349,7 +349,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPackage,
         >(self.client, self.request())
@@ -403,7 +403,7 @@ impl<'a> DeleteApiV4ProjectsIdPackagesPackageId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -491,7 +491,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
         >(self.client, self.request())
@@ -516,7 +516,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPackagePipeline>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPackagePipeline,
         >(self.client, self.request())
@@ -540,7 +540,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -552,7 +552,7 @@ impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

@@ -105,7 +105,7 @@ impl<'a> GetApiV4ProjectRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
         >(self.client, self.request())
@@ -130,7 +130,7 @@ impl<'a> GetApiV4ProjectRepositoryStorageMoves<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
         >(self.client, self.request())
@@ -157,7 +157,7 @@ impl<'a> GetApiV4ProjectRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -169,7 +169,7 @@ impl<'a> GetApiV4ProjectRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -213,7 +213,7 @@ impl<'a> PostApiV4ProjectRepositoryStorageMoves<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -263,7 +263,7 @@ impl<'a> GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
         >(self.client, self.request())

@@ -212,7 +212,7 @@ impl<'a> GetApiV4ProjectsIdSnippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
         >(self.client, self.request())
@@ -237,7 +237,7 @@ impl<'a> GetApiV4ProjectsIdSnippets<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProjectSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -261,7 +261,7 @@ impl<'a> GetApiV4ProjectsIdSnippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -273,7 +273,7 @@ impl<'a> GetApiV4ProjectsIdSnippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -323,7 +323,7 @@ impl<'a> PostApiV4ProjectsIdSnippets<'a> {
             crate::types::ApiEntitiesProjectSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -383,7 +383,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetId<'a> {
             crate::types::ApiEntitiesProjectSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -445,7 +445,7 @@ impl<'a> PutApiV4ProjectsIdSnippetsSnippetId<'a> {
             crate::types::ApiEntitiesProjectSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -502,7 +502,7 @@ impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -556,7 +556,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
             crate::types::ApiEntitiesProjectSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -622,7 +622,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a> {
             crate::types::ApiEntitiesProjectSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectSnippet,
         >(self.client, self.request())
@@ -684,7 +684,7 @@ impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a> {
             crate::types::ApiEntitiesUserAgentDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserAgentDetail,
         >(self.client, self.request())

@@ -3608,7 +3608,7 @@ impl<'a> PostApiV4ProjectsIdCatalogPublish<'a> {
             crate::types::ApiEntitiesCiCatalogResourcesVersion,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiCatalogResourcesVersion,
         >(self.client, self.request())
@@ -3687,7 +3687,7 @@ impl<'a> GetApiV4ProjectsIdJobsArtifactsRefNameDownload<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3762,7 +3762,7 @@ impl<'a> GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3826,7 +3826,7 @@ impl<'a> GetApiV4ProjectsIdJobsJobIdArtifacts<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3877,7 +3877,7 @@ impl<'a> DeleteApiV4ProjectsIdJobsJobIdArtifacts<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3945,7 +3945,7 @@ impl<'a> GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3998,7 +3998,7 @@ impl<'a> PostApiV4ProjectsIdJobsJobIdArtifactsKeep<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4050,7 +4050,7 @@ impl<'a> DeleteApiV4ProjectsIdArtifacts<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4139,7 +4139,7 @@ impl<'a> GetApiV4ProjectsIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
         >(self.client, self.request())
@@ -4164,7 +4164,7 @@ impl<'a> GetApiV4ProjectsIdJobs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4188,7 +4188,7 @@ impl<'a> GetApiV4ProjectsIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4200,7 +4200,7 @@ impl<'a> GetApiV4ProjectsIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4247,7 +4247,7 @@ impl<'a> GetApiV4ProjectsIdJobsJobId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4302,7 +4302,7 @@ impl<'a> GetApiV4ProjectsIdJobsJobIdTrace<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4357,7 +4357,7 @@ impl<'a> PostApiV4ProjectsIdJobsJobIdCancel<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4412,7 +4412,7 @@ impl<'a> PostApiV4ProjectsIdJobsJobIdRetry<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4467,7 +4467,7 @@ impl<'a> PostApiV4ProjectsIdJobsJobIdErase<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -4524,7 +4524,7 @@ impl<'a> PostApiV4ProjectsIdJobsJobIdPlay<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiJobBasic, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiJobBasic,
         >(self.client, self.request())
@@ -4750,7 +4750,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
         >(self.client, self.request())
@@ -4775,7 +4775,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiPipelineBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiPipelineBasic,
         >(self.client, self.request())
@@ -4799,7 +4799,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4811,7 +4811,7 @@ impl<'a> GetApiV4ProjectsIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4858,7 +4858,7 @@ impl<'a> PostApiV4ProjectsIdPipeline<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipeline,
         >(self.client, self.request())
@@ -4929,7 +4929,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesLatest<'a> {
             crate::types::ApiEntitiesCiPipelineWithMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineWithMetadata,
         >(self.client, self.request())
@@ -4992,7 +4992,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineId<'a> {
             crate::types::ApiEntitiesCiPipelineWithMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineWithMetadata,
         >(self.client, self.request())
@@ -5052,7 +5052,7 @@ impl<'a> DeleteApiV4ProjectsIdPipelinesPipelineId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5151,7 +5151,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
         >(self.client, self.request())
@@ -5176,7 +5176,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiJob,
         >(self.client, self.request())
@@ -5200,7 +5200,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5212,7 +5212,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJob>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5297,7 +5297,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiBridge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiBridge>,
         >(self.client, self.request())
@@ -5322,7 +5322,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiBridge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiBridge,
         >(self.client, self.request())
@@ -5346,7 +5346,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiBridge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5358,7 +5358,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiBridge>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5409,7 +5409,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdVariables<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
         >(self.client, self.request())
@@ -5471,7 +5471,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdTestReport<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::TestReportEntity, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::TestReportEntity,
         >(self.client, self.request())
@@ -5530,7 +5530,7 @@ impl<'a> GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary<'a> {
             crate::types::TestReportSummaryEntity,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::TestReportSummaryEntity,
         >(self.client, self.request())
@@ -5594,7 +5594,7 @@ impl<'a> PutApiV4ProjectsIdPipelinesPipelineIdMetadata<'a> {
             crate::types::ApiEntitiesCiPipelineWithMetadata,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineWithMetadata,
         >(self.client, self.request())
@@ -5656,7 +5656,7 @@ impl<'a> PostApiV4ProjectsIdPipelinesPipelineIdRetry<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipeline,
         >(self.client, self.request())
@@ -5714,7 +5714,7 @@ impl<'a> PostApiV4ProjectsIdPipelinesPipelineIdCancel<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipeline,
         >(self.client, self.request())
@@ -5806,7 +5806,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineSchedule>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineSchedule>,
         >(self.client, self.request())
@@ -5831,7 +5831,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiPipelineSchedule>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiPipelineSchedule,
         >(self.client, self.request())
@@ -5855,7 +5855,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineSchedule>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -5867,7 +5867,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedules<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineSchedule>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -5917,7 +5917,7 @@ impl<'a> PostApiV4ProjectsIdPipelineSchedules<'a> {
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
         >(self.client, self.request())
@@ -5980,7 +5980,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
         >(self.client, self.request())
@@ -6046,7 +6046,7 @@ impl<'a> PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
         >(self.client, self.request())
@@ -6107,7 +6107,7 @@ impl<'a> DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6162,7 +6162,7 @@ impl<'a> GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiPipelineBasic>,
         >(self.client, self.request())
@@ -6227,7 +6227,7 @@ impl<'a> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership<'a>
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipelineScheduleDetails,
         >(self.client, self.request())
@@ -6289,7 +6289,7 @@ impl<'a> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -6343,7 +6343,7 @@ impl<'a> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -6406,7 +6406,7 @@ impl<'a> PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -6467,7 +6467,7 @@ impl<'a> DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiVariable,
         >(self.client, self.request())
@@ -6529,7 +6529,7 @@ impl<'a> PostApiV4ProjectsIdRefRefTriggerPipeline<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiPipeline,
         >(self.client, self.request())
@@ -6609,7 +6609,7 @@ impl<'a> GetApiV4ProjectsIdTriggers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTrigger>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesTrigger>,
         >(self.client, self.request())
@@ -6634,7 +6634,7 @@ impl<'a> GetApiV4ProjectsIdTriggers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesTrigger>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesTrigger,
         >(self.client, self.request())
@@ -6658,7 +6658,7 @@ impl<'a> GetApiV4ProjectsIdTriggers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTrigger>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -6670,7 +6670,7 @@ impl<'a> GetApiV4ProjectsIdTriggers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTrigger>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -6717,7 +6717,7 @@ impl<'a> PostApiV4ProjectsIdTriggers<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesTrigger, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTrigger,
         >(self.client, self.request())
@@ -6771,7 +6771,7 @@ impl<'a> GetApiV4ProjectsIdTriggersTriggerId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesTrigger, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTrigger,
         >(self.client, self.request())
@@ -6827,7 +6827,7 @@ impl<'a> PutApiV4ProjectsIdTriggersTriggerId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesTrigger, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTrigger,
         >(self.client, self.request())
@@ -6881,7 +6881,7 @@ impl<'a> DeleteApiV4ProjectsIdTriggersTriggerId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7046,7 +7046,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitStatus>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCommitStatus>,
         >(self.client, self.request())
@@ -7071,7 +7071,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCommitStatus>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCommitStatus,
         >(self.client, self.request())
@@ -7095,7 +7095,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitStatus>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -7107,7 +7107,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCommitStatus>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -7160,7 +7160,7 @@ impl<'a> PostApiV4ProjectsIdStatusesSha<'a> {
             crate::types::ApiEntitiesCommitStatus,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitStatus,
         >(self.client, self.request())
@@ -7221,7 +7221,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDraftNote>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDraftNote>,
         >(self.client, self.request())
@@ -7285,7 +7285,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDraftNote, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDraftNote,
         >(self.client, self.request())
@@ -7346,7 +7346,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a>
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDraftNote, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDraftNote,
         >(self.client, self.request())
@@ -7409,7 +7409,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a>
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesDraftNote, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesDraftNote,
         >(self.client, self.request())
@@ -7470,7 +7470,7 @@ impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7527,7 +7527,7 @@ impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPubl
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7580,7 +7580,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish<'a
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7648,7 +7648,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryFilesFilePathBlame<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7706,7 +7706,7 @@ impl<'a> HeadApiV4ProjectsIdRepositoryFilesFilePathBlame<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7782,7 +7782,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7840,7 +7840,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryFilesFilePath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7893,7 +7893,7 @@ impl<'a> PutApiV4ProjectsIdRepositoryFilesFilePath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -7946,7 +7946,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryFilesFilePath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8043,7 +8043,7 @@ impl<'a> DeleteApiV4ProjectsIdRepositoryFilesFilePath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8099,7 +8099,7 @@ impl<'a> HeadApiV4ProjectsIdRepositoryFilesFilePath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8148,7 +8148,7 @@ impl<'a> PostApiV4ProjectsIdUploadsAuthorize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8221,7 +8221,7 @@ impl<'a> GetApiV4ProjectsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
         >(self.client, self.request())
@@ -8246,7 +8246,7 @@ impl<'a> GetApiV4ProjectsIdUploads<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMarkdownUploadAdmin,
         >(self.client, self.request())
@@ -8270,7 +8270,7 @@ impl<'a> GetApiV4ProjectsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -8282,7 +8282,7 @@ impl<'a> GetApiV4ProjectsIdUploads<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -8336,7 +8336,7 @@ impl<'a> PostApiV4ProjectsIdUploads<'a> {
             crate::types::ApiEntitiesProjectUpload,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectUpload,
         >(self.client, self.request())
@@ -8393,7 +8393,7 @@ impl<'a> GetApiV4ProjectsIdUploadsUploadId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8445,7 +8445,7 @@ impl<'a> DeleteApiV4ProjectsIdUploadsUploadId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8497,7 +8497,7 @@ impl<'a> GetApiV4ProjectsIdUploadsSecretFilename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8551,7 +8551,7 @@ impl<'a> DeleteApiV4ProjectsIdUploadsSecretFilename<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -8605,7 +8605,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a> {
             crate::types::ApiEntitiesMergeRequestApprovals,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestApprovals,
         >(self.client, self.request())
@@ -8673,7 +8673,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a> {
             crate::types::EeApiEntitiesApprovalState,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesApprovalState,
         >(self.client, self.request())
@@ -8737,7 +8737,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove<'a> {
             crate::types::ApiEntitiesMergeRequestApprovals,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestApprovals,
         >(self.client, self.request())
@@ -8802,7 +8802,7 @@ impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove<'a> {
             crate::types::ApiEntitiesMergeRequestApprovals,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesMergeRequestApprovals,
         >(self.client, self.request())
@@ -8867,7 +8867,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState<'a> {
             crate::types::EeApiEntitiesMergeRequestApprovalState,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesMergeRequestApprovalState,
         >(self.client, self.request())
@@ -8926,7 +8926,7 @@ impl<'a> PostApiV4ProjectsIdCreateCiConfig<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9041,7 +9041,7 @@ impl<'a> PostApiV4ProjectsIdPagesDomains<'a> {
             crate::types::ApiEntitiesPagesDomain,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPagesDomain,
         >(self.client, self.request())
@@ -9102,7 +9102,7 @@ impl<'a> GetApiV4ProjectsIdPagesDomainsDomain<'a> {
             crate::types::ApiEntitiesPagesDomain,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPagesDomain,
         >(self.client, self.request())
@@ -9194,7 +9194,7 @@ impl<'a> PutApiV4ProjectsIdPagesDomainsDomain<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9245,7 +9245,7 @@ impl<'a> DeleteApiV4ProjectsIdPagesDomainsDomain<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9300,7 +9300,7 @@ impl<'a> PutApiV4ProjectsIdPagesDomainsDomainVerify<'a> {
             crate::types::ApiEntitiesPagesDomain,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPagesDomain,
         >(self.client, self.request())
@@ -9363,7 +9363,7 @@ impl<'a> GetApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
             >,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<
                 crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
@@ -9436,7 +9436,7 @@ impl<'a> PostApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
             crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
         >(self.client, self.request())
@@ -9500,7 +9500,7 @@ impl<'a> DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9559,7 +9559,7 @@ impl<'a> PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'
             crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
         >(self.client, self.request())
@@ -9707,7 +9707,7 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
         >(self.client, self.request())
@@ -9732,7 +9732,7 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEvent,
         >(self.client, self.request())
@@ -9756,7 +9756,7 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -9768,7 +9768,7 @@ impl<'a> GetApiV4ProjectsIdEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -9820,7 +9820,7 @@ impl<'a> PutApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9873,7 +9873,7 @@ impl<'a> DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9929,7 +9929,7 @@ impl<'a> PutApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -9983,7 +9983,7 @@ impl<'a> DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10072,7 +10072,7 @@ impl<'a> GetApiV4ProjectsIdHooksHookIdEvents<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10125,7 +10125,7 @@ impl<'a> PostApiV4ProjectsIdHooksHookIdTestTrigger<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10179,7 +10179,7 @@ impl<'a> PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10233,7 +10233,7 @@ impl<'a> GetApiV4ProjectsIdPackagesProtectionRules<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsPackagesProtectionRule>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsPackagesProtectionRule>,
         >(self.client, self.request())
@@ -10298,7 +10298,7 @@ impl<'a> PostApiV4ProjectsIdPackagesProtectionRules<'a> {
             crate::types::ApiEntitiesProjectsPackagesProtectionRule,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsPackagesProtectionRule,
         >(self.client, self.request())
@@ -10360,7 +10360,7 @@ impl<'a> DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a>
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10418,7 +10418,7 @@ impl<'a> PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a> 
             crate::types::ApiEntitiesProjectsPackagesProtectionRule,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsPackagesProtectionRule,
         >(self.client, self.request())
@@ -10502,7 +10502,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
         >(self.client, self.request())
@@ -10527,7 +10527,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
         >(self.client, self.request())
@@ -10554,7 +10554,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -10566,7 +10566,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -10616,7 +10616,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryStorageMoves<'a> {
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
         >(self.client, self.request())
@@ -10679,7 +10679,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsRepositoryStorageMove,
         >(self.client, self.request())
@@ -10747,7 +10747,7 @@ impl<'a> GetApiV4ProjectsIdSnapshot<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_bytes(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -10800,7 +10800,7 @@ impl<'a> GetApiV4ProjectsIdStatistics<'a> {
             crate::types::ApiEntitiesProjectDailyStatistics,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectDailyStatistics,
         >(self.client, self.request())
@@ -10885,7 +10885,7 @@ impl<'a> GetApiV4ProjectsIdTemplatesType<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTemplatesList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesTemplatesList>,
         >(self.client, self.request())
@@ -10910,7 +10910,7 @@ impl<'a> GetApiV4ProjectsIdTemplatesType<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesTemplatesList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesTemplatesList,
         >(self.client, self.request())
@@ -10934,7 +10934,7 @@ impl<'a> GetApiV4ProjectsIdTemplatesType<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTemplatesList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -10946,7 +10946,7 @@ impl<'a> GetApiV4ProjectsIdTemplatesType<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTemplatesList>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -11031,7 +11031,7 @@ impl<'a> GetApiV4ProjectsIdTemplatesTypeName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesLicense, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesLicense,
         >(self.client, self.request())
@@ -11086,7 +11086,7 @@ impl<'a> GetApiV4ProjectsIdCustomAttributes<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -11146,7 +11146,7 @@ impl<'a> GetApiV4ProjectsIdCustomAttributesKey<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -11205,7 +11205,7 @@ impl<'a> PutApiV4ProjectsIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -11255,7 +11255,7 @@ impl<'a> DeleteApiV4ProjectsIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -11693,7 +11693,7 @@ impl<'a> GetApiV4Projects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -11718,7 +11718,7 @@ impl<'a> GetApiV4Projects<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -11742,7 +11742,7 @@ impl<'a> GetApiV4Projects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -11754,7 +11754,7 @@ impl<'a> GetApiV4Projects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -12892,7 +12892,7 @@ impl<'a> PostApiV4Projects<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -14033,7 +14033,7 @@ impl<'a> PostApiV4ProjectsUserUserId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -14097,7 +14097,7 @@ impl<'a> GetApiV4ProjectsIdShareLocations<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -14187,7 +14187,7 @@ impl<'a> GetApiV4ProjectsId<'a> {
             crate::types::ApiEntitiesProjectWithAccess,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectWithAccess,
         >(self.client, self.request())
@@ -15582,7 +15582,7 @@ impl<'a> PutApiV4ProjectsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -15633,7 +15633,7 @@ impl<'a> DeleteApiV4ProjectsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -15683,7 +15683,7 @@ impl<'a> PostApiV4ProjectsIdFork<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -15735,7 +15735,7 @@ impl<'a> DeleteApiV4ProjectsIdFork<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -16165,7 +16165,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
         >(self.client, self.request())
@@ -16190,7 +16190,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16214,7 +16214,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -16226,7 +16226,7 @@ impl<'a> GetApiV4ProjectsIdForks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -16271,7 +16271,7 @@ impl<'a> GetApiV4ProjectsIdPagesAccess<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -16319,7 +16319,7 @@ impl<'a> PostApiV4ProjectsIdArchive<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16371,7 +16371,7 @@ impl<'a> PostApiV4ProjectsIdUnarchive<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16423,7 +16423,7 @@ impl<'a> PostApiV4ProjectsIdStar<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16475,7 +16475,7 @@ impl<'a> PostApiV4ProjectsIdUnstar<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16564,7 +16564,7 @@ impl<'a> GetApiV4ProjectsIdStarrers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
         >(self.client, self.request())
@@ -16589,7 +16589,7 @@ impl<'a> GetApiV4ProjectsIdStarrers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -16613,7 +16613,7 @@ impl<'a> GetApiV4ProjectsIdStarrers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -16625,7 +16625,7 @@ impl<'a> GetApiV4ProjectsIdStarrers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -16670,7 +16670,7 @@ impl<'a> GetApiV4ProjectsIdLanguages<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -16720,7 +16720,7 @@ impl<'a> PostApiV4ProjectsIdForkForkedFromId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -16777,7 +16777,7 @@ impl<'a> PostApiV4ProjectsIdShare<'a> {
             crate::types::ApiEntitiesProjectGroupLink,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectGroupLink,
         >(self.client, self.request())
@@ -16834,7 +16834,7 @@ impl<'a> DeleteApiV4ProjectsIdShareGroupId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -16884,7 +16884,7 @@ impl<'a> PostApiV4ProjectsIdImportProjectMembersProjectId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -16983,7 +16983,7 @@ impl<'a> GetApiV4ProjectsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
         >(self.client, self.request())
@@ -17008,7 +17008,7 @@ impl<'a> GetApiV4ProjectsIdUsers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -17032,7 +17032,7 @@ impl<'a> GetApiV4ProjectsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -17044,7 +17044,7 @@ impl<'a> GetApiV4ProjectsIdUsers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -17180,7 +17180,7 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
         >(self.client, self.request())
@@ -17205,7 +17205,7 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPublicGroupDetails,
         >(self.client, self.request())
@@ -17229,7 +17229,7 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -17241,7 +17241,7 @@ impl<'a> GetApiV4ProjectsIdGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -17369,7 +17369,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
         >(self.client, self.request())
@@ -17394,7 +17394,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGroup,
         >(self.client, self.request())
@@ -17418,7 +17418,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -17430,7 +17430,7 @@ impl<'a> GetApiV4ProjectsIdInvitedGroups<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -17477,7 +17477,7 @@ impl<'a> PostApiV4ProjectsIdHousekeeping<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -17525,7 +17525,7 @@ impl<'a> PostApiV4ProjectsIdRepositorySize<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -17575,7 +17575,7 @@ impl<'a> PutApiV4ProjectsIdTransfer<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -17664,7 +17664,7 @@ impl<'a> GetApiV4ProjectsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
         >(self.client, self.request())
@@ -17689,7 +17689,7 @@ impl<'a> GetApiV4ProjectsIdTransferLocations<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPublicGroupDetails,
         >(self.client, self.request())
@@ -17713,7 +17713,7 @@ impl<'a> GetApiV4ProjectsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -17725,7 +17725,7 @@ impl<'a> GetApiV4ProjectsIdTransferLocations<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPublicGroupDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -17773,7 +17773,7 @@ impl<'a> GetApiV4ProjectsIdStorage<'a> {
             crate::types::ApiEntitiesProjectRepositoryStorage,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectRepositoryStorage,
         >(self.client, self.request())
@@ -17831,7 +17831,7 @@ impl<'a> PostApiV4ProjectsIdRestore<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProject,
         >(self.client, self.request())
@@ -17932,7 +17932,7 @@ impl<'a> GetApiV4ProjectsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
         >(self.client, self.request())
@@ -17957,7 +17957,7 @@ impl<'a> GetApiV4ProjectsIdAuditEvents<'a> {
             crate::runtime::Page<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::EeApiEntitiesAuditEvent,
         >(self.client, self.request())
@@ -17981,7 +17981,7 @@ impl<'a> GetApiV4ProjectsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -17993,7 +17993,7 @@ impl<'a> GetApiV4ProjectsIdAuditEvents<'a> {
             ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -18043,7 +18043,7 @@ impl<'a> GetApiV4ProjectsIdAuditEventsAuditEventId<'a> {
             crate::types::EeApiEntitiesAuditEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::EeApiEntitiesAuditEvent,
         >(self.client, self.request())
@@ -18135,7 +18135,7 @@ impl<'a> GetApiV4ProjectsIdProtectedBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedBranch>,
         >(self.client, self.request())
@@ -18160,7 +18160,7 @@ impl<'a> GetApiV4ProjectsIdProtectedBranches<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProtectedBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProtectedBranch,
         >(self.client, self.request())
@@ -18184,7 +18184,7 @@ impl<'a> GetApiV4ProjectsIdProtectedBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -18196,7 +18196,7 @@ impl<'a> GetApiV4ProjectsIdProtectedBranches<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedBranch>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -18246,7 +18246,7 @@ impl<'a> PostApiV4ProjectsIdProtectedBranches<'a> {
             crate::types::ApiEntitiesProtectedBranch,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProtectedBranch,
         >(self.client, self.request())
@@ -18306,7 +18306,7 @@ impl<'a> GetApiV4ProjectsIdProtectedBranchesName<'a> {
             crate::types::ApiEntitiesProtectedBranch,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProtectedBranch,
         >(self.client, self.request())
@@ -18363,7 +18363,7 @@ impl<'a> DeleteApiV4ProjectsIdProtectedBranchesName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -18418,7 +18418,7 @@ impl<'a> PatchApiV4ProjectsIdProtectedBranchesName<'a> {
             crate::types::ApiEntitiesProtectedBranch,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProtectedBranch,
         >(self.client, self.request())
@@ -18564,7 +18564,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTree<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTreeObject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesTreeObject>,
         >(self.client, self.request())
@@ -18589,7 +18589,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTree<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesTreeObject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesTreeObject,
         >(self.client, self.request())
@@ -18613,7 +18613,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTree<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTreeObject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -18625,7 +18625,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTree<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTreeObject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -18674,7 +18674,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBlobsShaRaw<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -18725,7 +18725,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryBlobsSha<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -18838,7 +18838,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryArchive<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -18928,7 +18928,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryCompare<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCompare, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCompare,
         >(self.client, self.request())
@@ -19050,7 +19050,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContributor>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesContributor>,
         >(self.client, self.request())
@@ -19075,7 +19075,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesContributor>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesContributor,
         >(self.client, self.request())
@@ -19099,7 +19099,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContributor>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -19111,7 +19111,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryContributors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesContributor>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -19162,7 +19162,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryMergeBase<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommit,
         >(self.client, self.request())
@@ -19282,7 +19282,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryChangelog<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesChangelog, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesChangelog,
         >(self.client, self.request())
@@ -19340,7 +19340,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryChangelog<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -19396,7 +19396,7 @@ impl<'a> PutApiV4ProjectsIdRepositorySubmodulesSubmodule<'a> {
             crate::types::ApiEntitiesCommitDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCommitDetail,
         >(self.client, self.request())
@@ -19845,7 +19845,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -19870,7 +19870,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -19894,7 +19894,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -19906,7 +19906,7 @@ impl<'a> GetApiV4UsersUserIdProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -20015,7 +20015,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -20040,7 +20040,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -20064,7 +20064,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -20076,7 +20076,7 @@ impl<'a> GetApiV4UsersUserIdContributedProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -20500,7 +20500,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -20525,7 +20525,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -20549,7 +20549,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -20561,7 +20561,7 @@ impl<'a> GetApiV4UsersUserIdStarredProjects<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }

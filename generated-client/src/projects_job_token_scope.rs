@@ -181,7 +181,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScope<'a> {
             crate::types::ApiEntitiesProjectJobTokenScope,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectJobTokenScope,
         >(self.client, self.request())
@@ -241,7 +241,7 @@ impl<'a> PatchApiV4ProjectsIdJobTokenScope<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -315,7 +315,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -340,7 +340,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -364,7 +364,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -376,7 +376,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -427,7 +427,7 @@ impl<'a> PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
             crate::types::ApiEntitiesBasicProjectDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -511,7 +511,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
         >(self.client, self.request())
@@ -536,7 +536,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesBasicProjectDetails,
         >(self.client, self.request())
@@ -560,7 +560,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -572,7 +572,7 @@ impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -624,7 +624,7 @@ impl<'a> PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
             crate::types::ApiEntitiesBasicGroupDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesBasicGroupDetails,
         >(self.client, self.request())
@@ -686,7 +686,7 @@ impl<'a> DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -738,7 +738,7 @@ impl<'a> DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

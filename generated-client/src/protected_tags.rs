@@ -137,7 +137,7 @@ impl<'a> GetApiV4ProjectsIdProtectedTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedTag>,
         >(self.client, self.request())
@@ -162,7 +162,7 @@ impl<'a> GetApiV4ProjectsIdProtectedTags<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProtectedTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProtectedTag,
         >(self.client, self.request())
@@ -186,7 +186,7 @@ impl<'a> GetApiV4ProjectsIdProtectedTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -198,7 +198,7 @@ impl<'a> GetApiV4ProjectsIdProtectedTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProtectedTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -248,7 +248,7 @@ impl<'a> PostApiV4ProjectsIdProtectedTags<'a> {
             crate::types::ApiEntitiesProtectedTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProtectedTag,
         >(self.client, self.request())
@@ -308,7 +308,7 @@ impl<'a> GetApiV4ProjectsIdProtectedTagsName<'a> {
             crate::types::ApiEntitiesProtectedTag,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProtectedTag,
         >(self.client, self.request())
@@ -365,7 +365,7 @@ impl<'a> DeleteApiV4ProjectsIdProtectedTagsName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

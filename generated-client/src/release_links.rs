@@ -183,7 +183,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
         >(self.client, self.request())
@@ -208,7 +208,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesReleasesLink>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesReleasesLink,
         >(self.client, self.request())
@@ -232,7 +232,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -244,7 +244,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -298,7 +298,7 @@ impl<'a> PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
             crate::types::ApiEntitiesReleasesLink,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesReleasesLink,
         >(self.client, self.request())
@@ -363,7 +363,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
             crate::types::ApiEntitiesReleasesLink,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesReleasesLink,
         >(self.client, self.request())
@@ -430,7 +430,7 @@ impl<'a> PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
             crate::types::ApiEntitiesReleasesLink,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesReleasesLink,
         >(self.client, self.request())
@@ -492,7 +492,7 @@ impl<'a> DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

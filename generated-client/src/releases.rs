@@ -279,7 +279,7 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
         >(self.client, self.request())
@@ -304,7 +304,7 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -328,7 +328,7 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -340,7 +340,7 @@ impl<'a> GetApiV4GroupsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -474,7 +474,7 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
         >(self.client, self.request())
@@ -499,7 +499,7 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -523,7 +523,7 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -535,7 +535,7 @@ impl<'a> GetApiV4ProjectsIdReleases<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -582,7 +582,7 @@ impl<'a> PostApiV4ProjectsIdReleases<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -648,7 +648,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -704,7 +704,7 @@ impl<'a> PutApiV4ProjectsIdReleasesTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -758,7 +758,7 @@ impl<'a> DeleteApiV4ProjectsIdReleasesTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())
@@ -818,7 +818,7 @@ impl<'a> GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -875,7 +875,7 @@ impl<'a> GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -927,7 +927,7 @@ impl<'a> PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRelease,
         >(self.client, self.request())

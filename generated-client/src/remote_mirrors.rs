@@ -190,7 +190,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
         >(self.client, self.request())
@@ -215,7 +215,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrors<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesRemoteMirror>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesRemoteMirror,
         >(self.client, self.request())
@@ -239,7 +239,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -251,7 +251,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrors<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -301,7 +301,7 @@ impl<'a> PostApiV4ProjectsIdRemoteMirrors<'a> {
             crate::types::ApiEntitiesRemoteMirror,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRemoteMirror,
         >(self.client, self.request())
@@ -361,7 +361,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
             crate::types::ApiEntitiesRemoteMirror,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRemoteMirror,
         >(self.client, self.request())
@@ -423,7 +423,7 @@ impl<'a> PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
             crate::types::ApiEntitiesRemoteMirror,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesRemoteMirror,
         >(self.client, self.request())
@@ -480,7 +480,7 @@ impl<'a> DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -531,7 +531,7 @@ impl<'a> PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -582,7 +582,7 @@ impl<'a> GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

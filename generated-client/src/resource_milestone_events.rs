@@ -153,7 +153,7 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
         >(self.client, self.request())
@@ -178,7 +178,7 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesResourceMilestoneEvent,
         >(self.client, self.request())
@@ -205,7 +205,7 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -217,7 +217,7 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -271,7 +271,7 @@ impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
             crate::types::ApiEntitiesResourceMilestoneEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceMilestoneEvent,
         >(self.client, self.request())
@@ -358,7 +358,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
         >(self.client, self.request())
@@ -383,7 +383,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesResourceMilestoneEvent,
         >(self.client, self.request())
@@ -410,7 +410,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -422,7 +422,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -476,7 +476,7 @@ impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventI
             crate::types::ApiEntitiesResourceMilestoneEvent,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesResourceMilestoneEvent,
         >(self.client, self.request())

@@ -492,7 +492,7 @@ impl<'a> GetApiV4GroupsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
         >(self.client, self.request())
@@ -517,7 +517,7 @@ impl<'a> GetApiV4GroupsIdRunners<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -541,7 +541,7 @@ impl<'a> GetApiV4GroupsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -553,7 +553,7 @@ impl<'a> GetApiV4GroupsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -602,7 +602,7 @@ impl<'a> PostApiV4GroupsIdRunnersResetRegistrationToken<'a> {
             crate::types::ApiEntitiesCiResetTokenResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResetTokenResult,
         >(self.client, self.request())
@@ -755,7 +755,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
         >(self.client, self.request())
@@ -780,7 +780,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -804,7 +804,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -816,7 +816,7 @@ impl<'a> GetApiV4ProjectsIdRunners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -863,7 +863,7 @@ impl<'a> PostApiV4ProjectsIdRunners<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -917,7 +917,7 @@ impl<'a> DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -973,7 +973,7 @@ impl<'a> PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
             crate::types::ApiEntitiesCiResetTokenResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResetTokenResult,
         >(self.client, self.request())
@@ -1123,7 +1123,7 @@ impl<'a> GetApiV4Runners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
         >(self.client, self.request())
@@ -1148,7 +1148,7 @@ impl<'a> GetApiV4Runners<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -1172,7 +1172,7 @@ impl<'a> GetApiV4Runners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1184,7 +1184,7 @@ impl<'a> GetApiV4Runners<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1231,7 +1231,7 @@ impl<'a> PostApiV4Runners<'a> {
             crate::types::ApiEntitiesCiRunnerRegistrationDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunnerRegistrationDetails,
         >(self.client, self.request())
@@ -1291,7 +1291,7 @@ impl<'a> DeleteApiV4Runners<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1347,7 +1347,7 @@ impl<'a> DeleteApiV4RunnersManagers<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1395,7 +1395,7 @@ impl<'a> PostApiV4RunnersVerify<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1446,7 +1446,7 @@ impl<'a> PostApiV4RunnersResetAuthenticationToken<'a> {
             crate::types::ApiEntitiesCiResetTokenResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResetTokenResult,
         >(self.client, self.request())
@@ -1596,7 +1596,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
         >(self.client, self.request())
@@ -1621,7 +1621,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -1645,7 +1645,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1657,7 +1657,7 @@ impl<'a> GetApiV4RunnersAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1704,7 +1704,7 @@ impl<'a> GetApiV4RunnersId<'a> {
             crate::types::ApiEntitiesCiRunnerDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunnerDetails,
         >(self.client, self.request())
@@ -1763,7 +1763,7 @@ impl<'a> PutApiV4RunnersId<'a> {
             crate::types::ApiEntitiesCiRunnerDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunnerDetails,
         >(self.client, self.request())
@@ -1817,7 +1817,7 @@ impl<'a> DeleteApiV4RunnersId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunner,
         >(self.client, self.request())
@@ -1872,7 +1872,7 @@ impl<'a> GetApiV4RunnersIdManagers<'a> {
             crate::types::ApiEntitiesCiRunnerManager,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunnerManager,
         >(self.client, self.request())
@@ -2014,7 +2014,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
         >(self.client, self.request())
@@ -2039,7 +2039,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiJobBasicWithProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiJobBasicWithProject,
         >(self.client, self.request())
@@ -2066,7 +2066,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2078,7 +2078,7 @@ impl<'a> GetApiV4RunnersIdJobs<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2126,7 +2126,7 @@ impl<'a> PostApiV4RunnersIdResetAuthenticationToken<'a> {
             crate::types::ApiEntitiesCiResetTokenResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResetTokenResult,
         >(self.client, self.request())
@@ -2185,7 +2185,7 @@ impl<'a> PostApiV4RunnersResetRegistrationToken<'a> {
             crate::types::ApiEntitiesCiResetTokenResult,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiResetTokenResult,
         >(self.client, self.request())

@@ -150,7 +150,7 @@ impl<'a> GetApiV4ProjectsIdSecureFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
         >(self.client, self.request())
@@ -175,7 +175,7 @@ impl<'a> GetApiV4ProjectsIdSecureFiles<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesCiSecureFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesCiSecureFile,
         >(self.client, self.request())
@@ -199,7 +199,7 @@ impl<'a> GetApiV4ProjectsIdSecureFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -211,7 +211,7 @@ impl<'a> GetApiV4ProjectsIdSecureFiles<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -270,7 +270,7 @@ impl<'a> PostApiV4ProjectsIdSecureFiles<'a> {
             crate::types::ApiEntitiesCiSecureFile,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiSecureFile,
         >(self.client, self.request())
@@ -330,7 +330,7 @@ impl<'a> GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
             crate::types::ApiEntitiesCiSecureFile,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiSecureFile,
         >(self.client, self.request())
@@ -387,7 +387,7 @@ impl<'a> DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -438,7 +438,7 @@ impl<'a> GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

@@ -105,7 +105,7 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
         >(self.client, self.request())
@@ -130,7 +130,7 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
         >(self.client, self.request())
@@ -157,7 +157,7 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -169,7 +169,7 @@ impl<'a> GetApiV4SnippetRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -213,7 +213,7 @@ impl<'a> PostApiV4SnippetRepositoryStorageMoves<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -263,7 +263,7 @@ impl<'a> GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'a> {
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
         >(self.client, self.request())

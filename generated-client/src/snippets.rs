@@ -313,7 +313,7 @@ impl<'a> GetApiV4Snippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
         >(self.client, self.request())
@@ -338,7 +338,7 @@ impl<'a> GetApiV4Snippets<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSnippet,
         >(self.client, self.request())
@@ -362,7 +362,7 @@ impl<'a> GetApiV4Snippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -374,7 +374,7 @@ impl<'a> GetApiV4Snippets<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -421,7 +421,7 @@ impl<'a> PostApiV4Snippets<'a> {
             crate::types::ApiEntitiesPersonalSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalSnippet,
         >(self.client, self.request())
@@ -523,7 +523,7 @@ impl<'a> GetApiV4SnippetsPublic<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
         >(self.client, self.request())
@@ -548,7 +548,7 @@ impl<'a> GetApiV4SnippetsPublic<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesPersonalSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesPersonalSnippet,
         >(self.client, self.request())
@@ -572,7 +572,7 @@ impl<'a> GetApiV4SnippetsPublic<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -584,7 +584,7 @@ impl<'a> GetApiV4SnippetsPublic<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -688,7 +688,7 @@ impl<'a> GetApiV4SnippetsAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
         >(self.client, self.request())
@@ -713,7 +713,7 @@ impl<'a> GetApiV4SnippetsAll<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSnippet,
         >(self.client, self.request())
@@ -737,7 +737,7 @@ impl<'a> GetApiV4SnippetsAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -749,7 +749,7 @@ impl<'a> GetApiV4SnippetsAll<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -796,7 +796,7 @@ impl<'a> GetApiV4SnippetsId<'a> {
             crate::types::ApiEntitiesPersonalSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalSnippet,
         >(self.client, self.request())
@@ -855,7 +855,7 @@ impl<'a> PutApiV4SnippetsId<'a> {
             crate::types::ApiEntitiesPersonalSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalSnippet,
         >(self.client, self.request())
@@ -912,7 +912,7 @@ impl<'a> DeleteApiV4SnippetsId<'a> {
             crate::types::ApiEntitiesPersonalSnippet,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalSnippet,
         >(self.client, self.request())
@@ -967,7 +967,7 @@ impl<'a> GetApiV4SnippetsIdRaw<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1020,7 +1020,7 @@ impl<'a> GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1071,7 +1071,7 @@ impl<'a> GetApiV4SnippetsIdUserAgentDetail<'a> {
             crate::types::ApiEntitiesUserAgentDetail,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserAgentDetail,
         >(self.client, self.request())
@@ -1151,7 +1151,7 @@ impl<'a> GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
         >(self.client, self.request())
@@ -1176,7 +1176,7 @@ impl<'a> GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
         >(self.client, self.request())
@@ -1203,7 +1203,7 @@ impl<'a> GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1215,7 +1215,7 @@ impl<'a> GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1265,7 +1265,7 @@ impl<'a> PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
         >(self.client, self.request())
@@ -1328,7 +1328,7 @@ impl<'a> GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
         >(self.client, self.request())

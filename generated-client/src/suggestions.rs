@@ -66,7 +66,7 @@ impl<'a> PutApiV4SuggestionsIdApply<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSuggestion,
         >(self.client, self.request())
@@ -121,7 +121,7 @@ impl<'a> PutApiV4SuggestionsBatchApply<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSuggestion,
         >(self.client, self.request())

@@ -138,7 +138,7 @@ impl<'a> GetApiV4Hooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesHook>,
         >(self.client, self.request())
@@ -163,7 +163,7 @@ impl<'a> GetApiV4Hooks<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesHook,
         >(self.client, self.request())
@@ -187,7 +187,7 @@ impl<'a> GetApiV4Hooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -199,7 +199,7 @@ impl<'a> GetApiV4Hooks<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesHook>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -243,7 +243,7 @@ impl<'a> PostApiV4Hooks<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesHook,
         >(self.client, self.request())
@@ -294,7 +294,7 @@ impl<'a> GetApiV4HooksHookId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesHook,
         >(self.client, self.request())
@@ -347,7 +347,7 @@ impl<'a> PutApiV4HooksHookId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesHook,
         >(self.client, self.request())
@@ -398,7 +398,7 @@ impl<'a> DeleteApiV4HooksHookId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesHook,
         >(self.client, self.request())

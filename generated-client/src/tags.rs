@@ -208,7 +208,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesTag>,
         >(self.client, self.request())
@@ -233,7 +233,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesTag,
         >(self.client, self.request())
@@ -257,7 +257,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -269,7 +269,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesTag>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -317,7 +317,7 @@ impl<'a> PostApiV4ProjectsIdRepositoryTags<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTag,
         >(self.client, self.request())
@@ -372,7 +372,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTag,
         >(self.client, self.request())
@@ -427,7 +427,7 @@ impl<'a> DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -482,7 +482,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a> {
             crate::types::ApiEntitiesTagSignature,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesTagSignature,
         >(self.client, self.request())

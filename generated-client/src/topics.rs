@@ -199,7 +199,7 @@ impl<'a> GetApiV4Topics<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
         >(self.client, self.request())
@@ -224,7 +224,7 @@ impl<'a> GetApiV4Topics<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesProjectsTopic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesProjectsTopic,
         >(self.client, self.request())
@@ -248,7 +248,7 @@ impl<'a> GetApiV4Topics<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -260,7 +260,7 @@ impl<'a> GetApiV4Topics<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -349,7 +349,7 @@ impl<'a> PostApiV4Topics<'a> {
             crate::types::ApiEntitiesProjectsTopic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsTopic,
         >(self.client, self.request())
@@ -406,7 +406,7 @@ impl<'a> GetApiV4TopicsId<'a> {
             crate::types::ApiEntitiesProjectsTopic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsTopic,
         >(self.client, self.request())
@@ -512,7 +512,7 @@ impl<'a> PutApiV4TopicsId<'a> {
             crate::types::ApiEntitiesProjectsTopic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsTopic,
         >(self.client, self.request())
@@ -566,7 +566,7 @@ impl<'a> DeleteApiV4TopicsId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -617,7 +617,7 @@ impl<'a> PostApiV4TopicsMerge<'a> {
             crate::types::ApiEntitiesProjectsTopic,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesProjectsTopic,
         >(self.client, self.request())

@@ -401,7 +401,7 @@ impl<'a> GetApiV3User<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserPublic, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserPublic,
         >(self.client, self.request())
@@ -479,7 +479,7 @@ impl<'a> GetApiV4UserKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
         >(self.client, self.request())
@@ -504,7 +504,7 @@ impl<'a> GetApiV4UserKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -528,7 +528,7 @@ impl<'a> GetApiV4UserKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -540,7 +540,7 @@ impl<'a> GetApiV4UserKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -585,7 +585,7 @@ impl<'a> PostApiV4UserKeys<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -637,7 +637,7 @@ impl<'a> GetApiV4UserKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -689,7 +689,7 @@ impl<'a> DeleteApiV4UserKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -764,7 +764,7 @@ impl<'a> GetApiV4UserGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
         >(self.client, self.request())
@@ -789,7 +789,7 @@ impl<'a> GetApiV4UserGpgKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -813,7 +813,7 @@ impl<'a> GetApiV4UserGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -825,7 +825,7 @@ impl<'a> GetApiV4UserGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -870,7 +870,7 @@ impl<'a> PostApiV4UserGpgKeys<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -922,7 +922,7 @@ impl<'a> GetApiV4UserGpgKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -974,7 +974,7 @@ impl<'a> DeleteApiV4UserGpgKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1023,7 +1023,7 @@ impl<'a> PostApiV4UserGpgKeysKeyIdRevoke<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1094,7 +1094,7 @@ impl<'a> GetApiV4UserEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
         >(self.client, self.request())
@@ -1119,7 +1119,7 @@ impl<'a> GetApiV4UserEmails<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -1143,7 +1143,7 @@ impl<'a> GetApiV4UserEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1155,7 +1155,7 @@ impl<'a> GetApiV4UserEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1200,7 +1200,7 @@ impl<'a> PostApiV4UserEmails<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -1257,7 +1257,7 @@ impl<'a> PutApiV4UserUserIdCreditCardValidation<'a> {
             crate::types::ApiEntitiesUserCreditCardValidations,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserCreditCardValidations,
         >(self.client, self.request())
@@ -1316,7 +1316,7 @@ impl<'a> GetApiV4UserSupportPin<'a> {
             crate::types::ApiEntitiesUserSupportPin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserSupportPin,
         >(self.client, self.request())
@@ -1372,7 +1372,7 @@ impl<'a> PostApiV4UserSupportPin<'a> {
             crate::types::ApiEntitiesUserSupportPin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserSupportPin,
         >(self.client, self.request())
@@ -1428,7 +1428,7 @@ impl<'a> GetApiV4UserPreferences<'a> {
             crate::types::ApiEntitiesUserPreferences,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserPreferences,
         >(self.client, self.request())
@@ -1486,7 +1486,7 @@ impl<'a> PutApiV4UserPreferences<'a> {
             crate::types::ApiEntitiesUserPreferences,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserPreferences,
         >(self.client, self.request())
@@ -1541,7 +1541,7 @@ impl<'a> GetApiV4UserEmailsEmailId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -1593,7 +1593,7 @@ impl<'a> DeleteApiV4UserEmailsEmailId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1675,7 +1675,7 @@ impl<'a> GetApiV4UserActivities<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1721,7 +1721,7 @@ impl<'a> GetApiV4UserStatus<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserStatus,
         >(self.client, self.request())
@@ -1776,7 +1776,7 @@ impl<'a> PutApiV4UserStatus<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserStatus,
         >(self.client, self.request())
@@ -1831,7 +1831,7 @@ impl<'a> PatchApiV4UserStatus<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserStatus,
         >(self.client, self.request())
@@ -1890,7 +1890,7 @@ impl<'a> PutApiV4UserAvatar<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesAvatar,
         >(self.client, self.request())
@@ -1945,7 +1945,7 @@ impl<'a> PostApiV4UserPersonalAccessTokens<'a> {
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
         >(self.client, self.request())
@@ -2006,7 +2006,7 @@ impl<'a> PostApiV4UserRunners<'a> {
             crate::types::ApiEntitiesCiRunnerRegistrationDetails,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCiRunnerRegistrationDetails,
         >(self.client, self.request())

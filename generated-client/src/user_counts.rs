@@ -36,7 +36,7 @@ impl<'a> GetApiV4UserCounts<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUserCounts, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserCounts,
         >(self.client, self.request())

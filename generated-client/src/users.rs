@@ -925,7 +925,7 @@ impl<'a> GetApiV4UsersIdCustomAttributes<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -985,7 +985,7 @@ impl<'a> GetApiV4UsersIdCustomAttributesKey<'a> {
             crate::types::ApiEntitiesCustomAttribute,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesCustomAttribute,
         >(self.client, self.request())
@@ -1044,7 +1044,7 @@ impl<'a> PutApiV4UsersIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1094,7 +1094,7 @@ impl<'a> DeleteApiV4UsersIdCustomAttributesKey<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -1145,7 +1145,7 @@ impl<'a> GetApiV4UsersIdSupportPin<'a> {
             crate::types::ApiEntitiesUserSupportPin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserSupportPin,
         >(self.client, self.request())
@@ -1499,7 +1499,7 @@ impl<'a> GetApiV4Users<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
         >(self.client, self.request())
@@ -1524,7 +1524,7 @@ impl<'a> GetApiV4Users<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -1548,7 +1548,7 @@ impl<'a> GetApiV4Users<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -1560,7 +1560,7 @@ impl<'a> GetApiV4Users<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -1964,7 +1964,7 @@ impl<'a> PostApiV4Users<'a> {
             crate::types::ApiEntitiesUserWithAdmin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserWithAdmin,
         >(self.client, self.request())
@@ -2032,7 +2032,7 @@ impl<'a> GetApiV4UsersId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUser,
         >(self.client, self.request())
@@ -2448,7 +2448,7 @@ impl<'a> PutApiV4UsersId<'a> {
             crate::types::ApiEntitiesUserWithAdmin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserWithAdmin,
         >(self.client, self.request())
@@ -2511,7 +2511,7 @@ impl<'a> DeleteApiV4UsersId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -2563,7 +2563,7 @@ impl<'a> GetApiV4UsersUserIdStatus<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -2611,7 +2611,7 @@ impl<'a> PostApiV4UsersIdFollow<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUser,
         >(self.client, self.request())
@@ -2663,7 +2663,7 @@ impl<'a> PostApiV4UsersIdUnfollow<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUser,
         >(self.client, self.request())
@@ -2740,7 +2740,7 @@ impl<'a> GetApiV4UsersIdFollowing<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
         >(self.client, self.request())
@@ -2765,7 +2765,7 @@ impl<'a> GetApiV4UsersIdFollowing<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -2789,7 +2789,7 @@ impl<'a> GetApiV4UsersIdFollowing<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2801,7 +2801,7 @@ impl<'a> GetApiV4UsersIdFollowing<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2871,7 +2871,7 @@ impl<'a> GetApiV4UsersIdFollowers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
         >(self.client, self.request())
@@ -2896,7 +2896,7 @@ impl<'a> GetApiV4UsersIdFollowers<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesUserBasic,
         >(self.client, self.request())
@@ -2920,7 +2920,7 @@ impl<'a> GetApiV4UsersIdFollowers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -2932,7 +2932,7 @@ impl<'a> GetApiV4UsersIdFollowers<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -2980,7 +2980,7 @@ impl<'a> PatchApiV4UsersIdDisableTwoFactor<'a> {
             crate::types::ApiEntitiesUserWithAdmin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserWithAdmin,
         >(self.client, self.request())
@@ -3040,7 +3040,7 @@ impl<'a> DeleteApiV4UsersIdIdentitiesProvider<'a> {
             crate::types::ApiEntitiesUserWithAdmin,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesUserWithAdmin,
         >(self.client, self.request())
@@ -3120,7 +3120,7 @@ impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
         >(self.client, self.request())
@@ -3145,7 +3145,7 @@ impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesDeployKey,
         >(self.client, self.request())
@@ -3169,7 +3169,7 @@ impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3181,7 +3181,7 @@ impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3251,7 +3251,7 @@ impl<'a> GetApiV4UsersUserIdKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
         >(self.client, self.request())
@@ -3276,7 +3276,7 @@ impl<'a> GetApiV4UsersUserIdKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -3300,7 +3300,7 @@ impl<'a> GetApiV4UsersUserIdKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3312,7 +3312,7 @@ impl<'a> GetApiV4UsersUserIdKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3359,7 +3359,7 @@ impl<'a> PostApiV4UsersUserIdKeys<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -3413,7 +3413,7 @@ impl<'a> GetApiV4UsersIdKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -3467,7 +3467,7 @@ impl<'a> DeleteApiV4UsersIdKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesSshKey,
         >(self.client, self.request())
@@ -3544,7 +3544,7 @@ impl<'a> GetApiV4UsersIdGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
         >(self.client, self.request())
@@ -3569,7 +3569,7 @@ impl<'a> GetApiV4UsersIdGpgKeys<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -3593,7 +3593,7 @@ impl<'a> GetApiV4UsersIdGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3605,7 +3605,7 @@ impl<'a> GetApiV4UsersIdGpgKeys<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3652,7 +3652,7 @@ impl<'a> PostApiV4UsersIdGpgKeys<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -3706,7 +3706,7 @@ impl<'a> GetApiV4UsersIdGpgKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesGpgKey,
         >(self.client, self.request())
@@ -3760,7 +3760,7 @@ impl<'a> DeleteApiV4UsersIdGpgKeysKeyId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3811,7 +3811,7 @@ impl<'a> PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -3884,7 +3884,7 @@ impl<'a> GetApiV4UsersIdEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
         >(self.client, self.request())
@@ -3909,7 +3909,7 @@ impl<'a> GetApiV4UsersIdEmails<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -3933,7 +3933,7 @@ impl<'a> GetApiV4UsersIdEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -3945,7 +3945,7 @@ impl<'a> GetApiV4UsersIdEmails<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -3992,7 +3992,7 @@ impl<'a> PostApiV4UsersIdEmails<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -4046,7 +4046,7 @@ impl<'a> DeleteApiV4UsersIdEmailsEmailId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesEmail,
         >(self.client, self.request())
@@ -4098,7 +4098,7 @@ impl<'a> PostApiV4UsersIdActivate<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4146,7 +4146,7 @@ impl<'a> PostApiV4UsersIdApprove<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4194,7 +4194,7 @@ impl<'a> PostApiV4UsersIdReject<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4242,7 +4242,7 @@ impl<'a> PostApiV4UsersIdDeactivate<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4290,7 +4290,7 @@ impl<'a> PostApiV4UsersIdBlock<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4338,7 +4338,7 @@ impl<'a> PostApiV4UsersIdUnblock<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4386,7 +4386,7 @@ impl<'a> PostApiV4UsersIdBan<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4434,7 +4434,7 @@ impl<'a> PostApiV4UsersIdUnban<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4520,7 +4520,7 @@ impl<'a> GetApiV4UsersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
         >(self.client, self.request())
@@ -4545,7 +4545,7 @@ impl<'a> GetApiV4UsersUserIdMemberships<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesMembership,
         >(self.client, self.request())
@@ -4569,7 +4569,7 @@ impl<'a> GetApiV4UsersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4581,7 +4581,7 @@ impl<'a> GetApiV4UsersUserIdMemberships<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4626,7 +4626,7 @@ impl<'a> GetApiV4UsersIdAssociationsCount<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -4717,7 +4717,7 @@ impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
         >(self.client, self.request())
@@ -4742,7 +4742,7 @@ impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
             crate::runtime::Page<crate::types::ApiEntitiesImpersonationToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_page::<
             crate::types::ApiEntitiesImpersonationToken,
         >(self.client, self.request())
@@ -4766,7 +4766,7 @@ impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_all(self.stream())
     }
     /// The first `n` items, fetching only the pages they are on.
@@ -4778,7 +4778,7 @@ impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::collect_first(self.stream(), n)
     }
 }
@@ -4828,7 +4828,7 @@ impl<'a> PostApiV4UsersUserIdImpersonationTokens<'a> {
             crate::types::ApiEntitiesImpersonationTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesImpersonationTokenWithToken,
         >(self.client, self.request())
@@ -4891,7 +4891,7 @@ impl<'a> GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
             crate::types::ApiEntitiesImpersonationToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesImpersonationToken,
         >(self.client, self.request())
@@ -4952,7 +4952,7 @@ impl<'a> DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -5006,7 +5006,7 @@ impl<'a> PostApiV4UsersUserIdPersonalAccessTokens<'a> {
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesPersonalAccessTokenWithToken,
         >(self.client, self.request())

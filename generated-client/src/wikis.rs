@@ -285,7 +285,7 @@ impl<'a> GetApiV4GroupsIdWikis<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
         >(self.client, self.request())
@@ -345,7 +345,7 @@ impl<'a> PostApiV4GroupsIdWikis<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -422,7 +422,7 @@ impl<'a> GetApiV4GroupsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -478,7 +478,7 @@ impl<'a> PutApiV4GroupsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -532,7 +532,7 @@ impl<'a> DeleteApiV4GroupsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -602,7 +602,7 @@ impl<'a> PostApiV4GroupsIdWikisAttachments<'a> {
             crate::types::ApiEntitiesWikiAttachment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiAttachment,
         >(self.client, self.request())
@@ -671,7 +671,7 @@ impl<'a> GetApiV4ProjectsIdWikis<'a> {
             ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
         >(self.client, self.request())
@@ -731,7 +731,7 @@ impl<'a> PostApiV4ProjectsIdWikis<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -808,7 +808,7 @@ impl<'a> GetApiV4ProjectsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -864,7 +864,7 @@ impl<'a> PutApiV4ProjectsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiPage,
         >(self.client, self.request())
@@ -918,7 +918,7 @@ impl<'a> DeleteApiV4ProjectsIdWikisSlug<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -988,7 +988,7 @@ impl<'a> PostApiV4ProjectsIdWikisAttachments<'a> {
             crate::types::ApiEntitiesWikiAttachment,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ApiEntitiesWikiAttachment,
         >(self.client, self.request())

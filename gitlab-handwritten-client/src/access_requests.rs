@@ -173,7 +173,7 @@ impl<'a> AccessRequestsProjectsGet<'a> {
             ::std::vec::Vec<crate::types::ProjectAccessResponse>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::ProjectAccessResponse>,
         >(self.client, self.request())
@@ -230,7 +230,7 @@ impl<'a> AccessRequestsProjectsPost<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectAccessRequest, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectAccessRequest,
         >(self.client, self.request())
@@ -301,7 +301,7 @@ impl<'a> AccessRequestsProjectsApprovePut<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::ProjectAccessApprove, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::ProjectAccessApprove,
         >(self.client, self.request())
@@ -357,7 +357,7 @@ impl<'a> AccessRequestProjectsDenyDelete<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async
@@ -407,7 +407,7 @@ impl<'a> AccessRequestsGroupsGet<'a> {
             ::std::vec::Vec<crate::types::GroupAccessResponse>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::GroupAccessResponse>,
         >(self.client, self.request())
@@ -464,7 +464,7 @@ impl<'a> AccessRequestsGroupsPost<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::GroupAccessRequest, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::GroupAccessRequest,
         >(self.client, self.request())
@@ -532,7 +532,7 @@ impl<'a> AccessRequestsGroupsApprovePut<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::GroupAccessApprove, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::GroupAccessApprove,
         >(self.client, self.request())
@@ -585,7 +585,7 @@ impl<'a> AccessRequestsGroupsDenyDelete<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

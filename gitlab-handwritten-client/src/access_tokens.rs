@@ -94,7 +94,7 @@ impl<'a> AccessTokensGet<'a> {
             ::std::vec::Vec<crate::types::AccessToken>,
             crate::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             ::std::vec::Vec<crate::types::AccessToken>,
         >(self.client, self.request())
@@ -173,7 +173,7 @@ impl<'a> AccessTokensPost<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::NewAccessToken, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::NewAccessToken,
         >(self.client, self.request())
@@ -226,7 +226,7 @@ impl<'a> AccessTokensDelete<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_empty(self.client, self.request())
     }
     /// Sends the request and waits for the answer, for callers that are not async

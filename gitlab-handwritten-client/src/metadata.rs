@@ -30,7 +30,7 @@ impl<'a> GetMetadata<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::MetadataResponse, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::MetadataResponse,
         >(self.client, self.request())

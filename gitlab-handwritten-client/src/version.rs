@@ -30,7 +30,7 @@ impl<'a> GetVersion<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::types::VersionResponse, crate::Error>,
-    > + ::std::marker::Send + 'a {
+    > + 'a {
         crate::runtime::send_json::<
             crate::types::VersionResponse,
         >(self.client, self.request())

@@ -401,3 +401,30 @@ async fn a_project_is_read_with_its_numeric_permissions() {
     assert_eq!(access.notification_level, Some(3));
     assert_eq!(permissions.group_access, None);
 }
+
+/// The futures operations return can be spawned on a multi-threaded runtime (`Send`), as
+/// `async fn`s' would: `send`, the pagination methods and `.await` on the builder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_futures_are_send() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = std::sync::Arc::new(client);
+    let c = client.clone();
+    let jobs = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).send().await });
+    let c = client.clone();
+    let page = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).send_page().await });
+    let c = client.clone();
+    let all = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).all().await });
+    let c = client.clone();
+    let first = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).first(3).await });
+    let c = client.clone();
+    let awaited = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).await });
+    assert!(jobs.await.unwrap().unwrap().is_empty());
+    assert!(page.await.unwrap().unwrap().items.is_empty());
+    assert!(all.await.unwrap().unwrap().is_empty());
+    assert!(first.await.unwrap().unwrap().is_empty());
+    assert!(awaited.await.unwrap().unwrap().is_empty());
+}
