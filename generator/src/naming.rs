@@ -54,6 +54,13 @@ pub fn type_name(raw: &str) -> String {
     n
 }
 
+/// A part of a longer type name (a property's name after its parent's): UpperCamelCase
+/// without [`type_name`]'s guards, which only matter for a whole name (`result` → `Result`,
+/// not `Result_`, in `GetMenuResponseResultItem`).
+pub fn type_name_part(raw: &str) -> String {
+    words(raw).to_upper_camel_case()
+}
+
 /// A variant name (as [`type_name`], but `Self` is fine inside an enum only as `Self_`).
 pub fn variant_name(raw: &str) -> String {
     let mut n = words(raw).to_upper_camel_case();

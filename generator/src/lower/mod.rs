@@ -438,7 +438,7 @@ fn lower_params(
         };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
-                let pctx = format!("{ctx}{}", naming::type_name(&data.name));
+                let pctx = format!("{ctx}{}", naming::type_name_part(&data.name));
                 let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
                 if t == TypeRef::Bytes {
                     // GitLab declares some path parameters `type: file` (a file *name*).
@@ -675,7 +675,7 @@ fn lower_body(
         let pptr = child(&child(&schema_ptr, "properties"), wire);
         let mut ty = types.lower_boxed_pub(
             prop,
-            &format!("{ctx}{}", naming::type_name(wire)),
+            &format!("{ctx}{}", naming::type_name_part(wire)),
             &pptr,
             diags,
         );

@@ -678,7 +678,7 @@ impl<'m> Types<'m> {
         let mut fields = Vec::new();
         for (wire, prop) in properties {
             let fname = names.unique(&naming::snake_name(wire));
-            let pctx = format!("{name}{}", naming::type_name(wire));
+            let pctx = format!("{name}{}", naming::type_name_part(wire));
             let pptr = child(&child(ptr, "properties"), wire);
             let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
             let (doc, nullable, deprecated, read_only, write_only) = match prop {
