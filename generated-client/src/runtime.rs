@@ -766,12 +766,37 @@ pub enum ArrayStyle {
 
 /// Sends `request` (or returns the error of building it) and decodes the JSON body of the
 /// success. Operations return this future rather than an `async` block of their own, so the
-/// client type-checks one state machine per kind of body instead of one per operation.
+/// client type-checks one state machine per kind of body instead of one per operation; all but
+/// the decoding happens in [`send_for_body`], compiled once in this crate.
 pub async fn send_json<T: serde::de::DeserializeOwned>(
     client: &Client,
     request: Result<Request, Error>,
 ) -> Result<T, Error> {
-    json(client.send(request?).await?).await
+    let (status, body) = send_for_body(client, request).await?;
+    decode_json(status, &body)
+}
+
+/// Sends `request` and reads the success's whole body: the part of an operation's future that
+/// does not depend on the body's type. Not generic, so it is compiled (and optimized, with
+/// [`Client::send`] and the retry loop inlined) here rather than in every crate that calls it.
+async fn send_for_body(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<(u16, Vec<u8>), Error> {
+    let response = client.send(request?).await?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map_err(Error::transport)?;
+    Ok((status, body.into()))
+}
+
+/// Decodes a JSON body; the error keeps the status, the expected type and the body.
+fn decode_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        expected: std::any::type_name::<T>(),
+        source,
+        body: String::from_utf8_lossy(body).into_owned(),
+    })
 }
 
 /// Sends `request` and reads the success's body as bytes (see [`send_json`]).
@@ -799,12 +824,7 @@ pub async fn send_page<T: serde::de::DeserializeOwned>(
 pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
     let status = response.status().as_u16();
     let bytes = response.bytes().await.map_err(Error::transport)?;
-    serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
-        status,
-        expected: std::any::type_name::<T>(),
-        source,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    decode_json(status, &bytes)
 }
 
 /// Reads a response body as bytes (file downloads).
