@@ -41,7 +41,7 @@ fn words(raw: &str) -> String {
 
 /// A type or variant name: `UpperCamelCase`, never empty, never starting with a digit.
 pub fn type_name(raw: &str) -> String {
-    let mut n = words(raw).to_upper_camel_case();
+    let mut n = type_name_part(raw);
     if n.is_empty() {
         n = "Unnamed".to_owned();
     }
@@ -63,7 +63,7 @@ pub fn type_name_part(raw: &str) -> String {
 
 /// A variant name (as [`type_name`], but `Self` is fine inside an enum only as `Self_`).
 pub fn variant_name(raw: &str) -> String {
-    let mut n = words(raw).to_upper_camel_case();
+    let mut n = type_name_part(raw);
     if n.is_empty() {
         n = "Empty".to_owned();
     }

@@ -298,20 +298,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             // is `Send` all the same (auto traits leak through `impl Trait`, and `IntoFuture`
             // below requires it, so a future that is not fails this crate's build), and proving
             // it once per operation here cost a sixth of the crate's `cargo check`.
-            let (ret, call) = match op.response.ty.as_ref() {
-                Some(TypeRef::Bytes) => (
-                    quote! { ::std::vec::Vec<u8> },
-                    quote! { crate::runtime::send_bytes },
-                ),
-                Some(t) => {
-                    let t = type_tokens(t, &api.types);
-                    (t.clone(), quote! { crate::runtime::send_json::<#t> })
-                }
-                None => (quote! { () }, quote! { crate::runtime::send_empty }),
-            };
+            let (ret, name, turbofish) = reader(api, op.response.ty.as_ref());
+            let call = format_ident!("send_{name}");
             let send = quote! {
                 pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, crate::Error>> + 'a {
-                    #call(self.client, self.request())
+                    crate::runtime::#call #turbofish(self.client, self.request())
                 }
             };
             (ret, send, TokenStream::new())
@@ -400,20 +391,25 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// How a success body is read: its Rust type, and the runtime function that reads it (`json`,
+/// `bytes` or `empty`, with the type for `json`); `send_<reader>` sends and reads in one.
+fn reader(api: &Api, ty: Option<&TypeRef>) -> (TokenStream, &'static str, TokenStream) {
+    match ty {
+        Some(TypeRef::Bytes) => (quote! { ::std::vec::Vec<u8> }, "bytes", TokenStream::new()),
+        Some(t) => {
+            let t = type_tokens(t, &api.types);
+            (t.clone(), "json", quote! { ::<#t> })
+        }
+        None => (quote! { () }, "empty", TokenStream::new()),
+    }
+}
+
 /// The return type of a body and the expression (still to be awaited) that decodes it from
 /// `response`.
 fn decode(api: &Api, ty: Option<&TypeRef>) -> (TokenStream, TokenStream) {
-    match ty {
-        Some(TypeRef::Bytes) => (
-            quote! { ::std::vec::Vec<u8> },
-            quote! { crate::runtime::bytes(response) },
-        ),
-        Some(t) => {
-            let t = type_tokens(t, &api.types);
-            (t.clone(), quote! { crate::runtime::json::<#t>(response) })
-        }
-        None => (quote! { () }, quote! { crate::runtime::empty(response) }),
-    }
+    let (ret, name, turbofish) = reader(api, ty);
+    let name = format_ident!("{name}");
+    (ret, quote! { crate::runtime::#name #turbofish(response) })
 }
 
 /// The enum of an operation's success responses, and the `send` tail that picks the variant

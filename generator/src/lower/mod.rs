@@ -186,54 +186,35 @@ fn module_base(tag: &str) -> String {
     }
 }
 
+/// The types an operation's request carries: its parameters and its body.
+fn sent_roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
+}
+
+/// The types an operation's responses carry, at any status.
+fn received_roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.response.ty.iter().chain(
+        op.response
+            .per_status
+            .iter()
+            .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
+    )
+}
+
 /// Records which modules use each type, following fields, aliases, arrays and maps.
 fn mark_usage(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
-    fn visit(types: &mut crate::ir::TypeSpace, t: &TypeRef, module: usize) {
-        match t {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => visit(types, inner, module),
-            TypeRef::Named(id) => {
-                let def = &mut types.defs[id.0];
-                if def.used_by.contains(&module) {
-                    return;
-                }
-                def.used_by.push(module);
-                let inner: Vec<TypeRef> = match &def.kind {
-                    crate::ir::TypeKind::Struct { fields } => {
-                        fields.iter().map(|f| f.ty.clone()).collect()
-                    }
-                    crate::ir::TypeKind::Alias { target }
-                    | crate::ir::TypeKind::Newtype { target } => vec![target.clone()],
-                    crate::ir::TypeKind::Union { variants, .. } => {
-                        variants.iter().map(|v| v.ty.clone()).collect()
-                    }
-                    _ => Vec::new(),
-                };
-                for t in &inner {
-                    visit(types, t, module);
-                }
-            }
-            _ => {}
-        }
-    }
-    for op in operations {
-        let used = op
-            .params
+    let modules: std::collections::BTreeSet<usize> = operations.iter().map(|o| o.module).collect();
+    for module in modules {
+        let roots = operations
             .iter()
-            .map(|p| &p.ty)
-            .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
-            .chain(op.response.ty.iter())
-            .chain(
-                op.response
-                    .per_status
-                    .iter()
-                    .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
-            );
-        for t in used {
-            visit(types, t, op.module);
+            .filter(|o| o.module == module)
+            .flat_map(|o| sent_roots(o).chain(received_roots(o)));
+        for i in reachable(types, roots) {
+            types.defs[i].used_by.push(module);
         }
-    }
-    for def in &mut types.defs {
-        def.used_by.sort_unstable();
     }
 }
 
@@ -301,28 +282,8 @@ fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]
 /// requests send, `Deserialize` for what responses carry, both for what no operation reaches
 /// and for the types inside it.
 fn mark_serde(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
-    let sent = reachable(
-        types,
-        operations.iter().flat_map(|op| {
-            op.params
-                .iter()
-                .map(|p| &p.ty)
-                .chain(op.body.iter().filter_map(|b| b.ty.as_ref()))
-        }),
-    );
-    let received = reachable(
-        types,
-        operations.iter().flat_map(|op| {
-            op.response.ty.iter().chain(
-                op.response
-                    .per_status
-                    .iter()
-                    .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
-            )
-        }),
-    );
-    let mut sent = sent;
-    let mut received = received;
+    let mut sent = reachable(types, operations.iter().flat_map(sent_roots));
+    let mut received = reachable(types, operations.iter().flat_map(received_roots));
     // A type no operation reaches (a component only other such types use, or none) gets both,
     // and so does everything it contains.
     let orphans: Vec<TypeRef> = (0..types.defs.len())
