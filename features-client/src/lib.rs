@@ -23,5 +23,6 @@ pub mod misc;
 pub use runtime::{
     ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
 };
+pub use runtime::{CrossOrigin, RedirectPolicy};
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";

@@ -510,5 +510,6 @@ pub mod unleash_api;
 pub use runtime::{
     ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
 };
+pub use runtime::{CrossOrigin, RedirectPolicy};
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com";

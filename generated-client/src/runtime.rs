@@ -9,36 +9,54 @@
 //! spec does not describe, with the same authentication, encoding and error handling.
 //!
 //! Besides encoding and errors it holds what every production client needs: retries of
-//! idempotent requests with backoff ([`RetryPolicy`]), offset and keyset pagination ([`page`],
-//! [`paginate`], [`collect_all`], [`collect_first`]), and, behind the cargo feature `blocking`,
-//! a shared runtime for callers that are not async (`block_on`).
+//! idempotent requests with backoff ([`RetryPolicy`]), redirects followed without carrying
+//! credentials to another origin ([`RedirectPolicy`]), response bodies read up to a size limit
+//! ([`Client::with_max_response_bytes`]), offset and keyset pagination ([`page`], [`paginate`],
+//! [`collect_all`], [`collect_first`]) that stops on loops and after a page limit, and, behind
+//! the cargo feature `blocking`, a shared runtime for callers that are not async (`block_on`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 /// The connection to one API server: base URL, credentials and the HTTP client.
 ///
-/// Cloning is cheap (the connection pool is shared). Credentials never appear in `Debug`
-/// output or in errors.
+/// Cloning is cheap (the connection pool is shared). Credentials (the base URL's user info
+/// among them) never appear in `Debug` output or in errors.
 #[derive(Clone)]
 pub struct Client {
     base_url: url::Url,
     http: reqwest::Client,
     credentials: Vec<Credential>,
     retry: RetryPolicy,
+    redirect: RedirectPolicy,
+    max_response_bytes: usize,
+    max_pages: usize,
 }
 
 #[derive(Clone)]
 enum Credential {
-    Header { name: &'static str, value: String },
-    Query { name: &'static str, value: String },
+    Header {
+        name: &'static str,
+        value: String,
+    },
+    Query {
+        name: &'static str,
+        value: String,
+    },
+    /// The user info of the base URL (`https://user:password@host/`), sent as HTTP Basic
+    /// authentication, as reqwest would, but only to the base URL's origin.
+    Basic {
+        username: String,
+        password: Option<String>,
+    },
 }
 
 impl Credential {
     fn name(&self) -> &'static str {
         match self {
             Credential::Header { name, .. } | Credential::Query { name, .. } => name,
+            Credential::Basic { .. } => "Authorization",
         }
     }
 }
@@ -51,9 +69,12 @@ impl fmt::Debug for Client {
             .map(|c| format!("{}: <redacted>", c.name()))
             .collect();
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &redacted(&self.base_url))
             .field("credentials", &credentials)
             .field("retry", &self.retry)
+            .field("redirect", &self.redirect)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -62,11 +83,27 @@ impl fmt::Debug for Client {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole request (connect, send, read the response) may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest response body a client reads by default (64 MiB); see
+/// [`Client::with_max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// The most pages one [`paginate`] stream fetches by default; see [`Client::with_max_pages`].
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+/// How much of an error body (a status outside 2xx) is read at most: 64 KiB. The rest is not
+/// read; [`ApiError::truncated`] says so.
+pub const MAX_ERROR_BODY_READ: usize = 64 * 1024;
+/// How much of a body an error keeps ([`ApiError::raw`], the body of [`Error::Decode`]): its
+/// first 4 KiB.
+pub const MAX_ERROR_BODY_KEPT: usize = 4 * 1024;
 
 impl Client {
     /// A client for the API at `base_url` (for GitLab: `https://gitlab.example.com/api/`),
-    /// with TLS certificate verification, a 10 s connect timeout, a 60 s request timeout and
-    /// the default [`RetryPolicy`].
+    /// with TLS certificate verification, a 10 s connect timeout, a 60 s request timeout, the
+    /// default [`RetryPolicy`] and [`RedirectPolicy`], and responses of at most
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`].
+    ///
+    /// User info in `base_url` (`https://user:password@host/`) is sent as HTTP Basic
+    /// authentication, like any other credential only to the base URL's origin; it is not part
+    /// of [`Client::base_url`] and never shows in `Debug` output or errors.
     pub fn new(base_url: &str) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
@@ -76,15 +113,31 @@ impl Client {
                 "/",
                 env!("CARGO_PKG_VERSION")
             ))
+            // The runtime follows redirects itself (`Client::send`): reqwest's own following
+            // would carry `PRIVATE-TOKEN`-style headers, query credentials and request bodies
+            // to any host a redirect names, and a `Referer` with the query.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .build()?;
         Self::with_http_client(base_url, http)
     }
 
     /// A client that sends its requests through `http` (your timeouts, proxies, TLS roots),
     /// with the default [`RetryPolicy`].
+    ///
+    /// `http` must not follow redirects itself: build it with
+    /// `.redirect(reqwest::redirect::Policy::none())` and `.referer(false)`. The runtime
+    /// follows redirects for it ([`Client::send`]), sending credentials only to the base URL's
+    /// origin, and never a `Referer`. A client that follows them itself (reqwest's default)
+    /// carries every credential but `Authorization` (`PRIVATE-TOKEN`, `JOB-TOKEN`, `Sudo`, query
+    /// tokens) and the request body to whatever host a redirect names, and sends the URL it came
+    /// from, query token included, as `Referer`. The runtime cannot see how `http` was built:
+    /// when a response comes from another URL than the one it sent, it returns
+    /// [`Error::RedirectedByHttpClient`] instead of the response, but by then the request has
+    /// been sent there.
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, Error> {
         let invalid = |reason: String| Error::InvalidBaseUrl {
-            url: base_url.to_owned(),
+            url: redacted_text(base_url),
             reason,
         };
         let mut url = url::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;
@@ -95,11 +148,29 @@ impl Client {
         }
         url.set_query(None);
         url.set_fragment(None);
+        let mut credentials = Vec::new();
+        if !url.username().is_empty() || url.password().is_some() {
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            credentials.push(Credential::Basic {
+                username: decode(url.username()),
+                password: url.password().map(decode),
+            });
+            // An http(s) URL has a host, so both succeed.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
         Ok(Client {
             base_url: url,
             http,
-            credentials: Vec::new(),
+            credentials,
             retry: RetryPolicy::default(),
+            redirect: RedirectPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
         })
     }
 
@@ -115,14 +186,55 @@ impl Client {
         self.retry
     }
 
+    /// Follows redirects as `policy` says (how many, and whether to another origin).
+    pub fn with_redirect_policy(mut self, policy: RedirectPolicy) -> Self {
+        self.redirect = policy;
+        self
+    }
+
+    /// How this client follows redirects.
+    pub fn redirect_policy(&self) -> RedirectPolicy {
+        self.redirect
+    }
+
+    /// Reads response bodies of at most `bytes` bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`]);
+    /// a larger one is [`Error::ResponseTooLarge`], found from its `Content-Length` before
+    /// reading, or while reading when it has none. Every reader of this module keeps to it,
+    /// for the responses of [`Client::send`]. Error bodies are read up to
+    /// [`MAX_ERROR_BODY_READ`] (or this limit, if lower) and cut there.
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The largest response body this client reads.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    /// Fetches at most `pages` pages (at least 1) in one [`paginate`] stream (default
+    /// [`DEFAULT_MAX_PAGES`]); a stream whose last allowed page still names a next one ends
+    /// with [`Error::TooManyPages`].
+    pub fn with_max_pages(mut self, pages: usize) -> Self {
+        // The first page is always fetched.
+        self.max_pages = pages.max(1);
+        self
+    }
+
+    /// The most pages one [`paginate`] stream of this client fetches.
+    pub fn max_pages(&self) -> usize {
+        self.max_pages
+    }
+
     /// Authenticates with `Authorization: Bearer <token>` (OAuth2 access tokens).
     pub fn with_bearer_token(self, token: impl Into<String>) -> Self {
         let value = format!("Bearer {}", token.into());
         self.with_header_credential("Authorization", value)
     }
 
-    /// Sends `value` in the header `name` with every request, replacing an earlier credential
-    /// sent in the same header. The generated `with_…` methods of API-key schemes call this.
+    /// Sends `value` in the header `name` with every request to the base URL's origin,
+    /// replacing an earlier credential sent in the same header. The generated `with_…`
+    /// methods of API-key schemes call this.
     pub fn with_header_credential(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.credentials
             .retain(|c| !c.name().eq_ignore_ascii_case(name));
@@ -133,7 +245,8 @@ impl Client {
         self
     }
 
-    /// Sends `value` as the query parameter `name` with every request.
+    /// Sends `value` as the query parameter `name` with every request to the base URL's
+    /// origin.
     pub fn with_query_credential(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.credentials.retain(|c| c.name() != name);
         self.credentials.push(Credential::Query {
@@ -143,7 +256,7 @@ impl Client {
         self
     }
 
-    /// The base URL that operation paths are appended to.
+    /// The base URL that operation paths are appended to (without user info).
     pub fn base_url(&self) -> &url::Url {
         &self.base_url
     }
@@ -154,17 +267,28 @@ impl Client {
     }
 
     /// Sends `request` with this client's credentials; a status outside 2xx is an
-    /// [`Error::Api`] carrying the status and the decoded error body.
+    /// [`Error::Api`] carrying the status and the decoded error body (of which at most
+    /// [`MAX_ERROR_BODY_READ`] bytes are read).
     ///
     /// An idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE; never POST or PATCH)
     /// that is answered 429, 500, 502, 503 or 504, or that fails to connect or times out, is
     /// sent again as the client's [`RetryPolicy`] says; the caller gets the outcome of the
     /// last attempt. Failures while reading a body after this returns are not retried.
+    ///
+    /// Redirects (301, 302, 303, 307, 308 with a `Location`) are followed here, as the
+    /// client's [`RedirectPolicy`] says, for every request (the pages of [`paginate`] too).
+    /// Credentials go only to the base URL's origin (scheme, host and port): a redirect to
+    /// another origin is followed without them (or refused, as the policy says), and once a
+    /// chain of redirects has left the origin no later request of it carries them. 301 and
+    /// 302 turn a POST into a GET without body, 303 turns anything but HEAD into one; other
+    /// redirects keep the method and body, and are refused ([`Error::Redirect`]) when that
+    /// would send the body to another origin. No `Referer` is sent. A 3xx without `Location`
+    /// is an [`Error::Api`] like any status outside 2xx.
     pub async fn send(&self, request: Request) -> Result<reqwest::Response, Error> {
         let idempotent = is_idempotent(&request.method);
         let mut attempt = 0;
         loop {
-            let outcome = send_once(self, &request).await;
+            let outcome = send_following_redirects(self, &request).await;
             if idempotent && attempt < self.retry.max_retries {
                 let wait = match &outcome {
                     Ok(response) if is_retryable_status(response.status()) => {
@@ -189,38 +313,264 @@ impl Client {
                     continue;
                 }
             }
-            let response = outcome?;
+            let mut response = outcome?;
             let status = response.status();
             if status.is_success() {
+                // The readers of this module find the client's limit here; the default
+                // needs nothing (and costs nothing).
+                if self.max_response_bytes != DEFAULT_MAX_RESPONSE_BYTES {
+                    response
+                        .extensions_mut()
+                        .insert(BodyLimit(self.max_response_bytes));
+                }
                 return Ok(response);
             }
-            let bytes = response.bytes().await.map_err(Error::transport)?;
-            return Err(Error::Api(Box::new(ApiError::new(status, &bytes))));
+            let limit = MAX_ERROR_BODY_READ.min(self.max_response_bytes);
+            let (bytes, cut) = read_prefix(response, limit).await?;
+            return Err(Error::Api(Box::new(ApiError::read(status, &bytes, cut))));
         }
     }
 }
 
-/// One attempt at sending `request`: credentials added, any status returned as a response.
+/// The body limit of a client other than the default, carried by the responses of
+/// [`Client::send`] to the readers ([`json`], [`bytes`], [`page`], [`empty`]).
+#[derive(Debug, Clone, Copy)]
+struct BodyLimit(usize);
+
+/// How [`Client::send`] follows redirects.
+///
+/// Whatever the policy, credentials are sent only to the base URL's origin (scheme, host and
+/// port), never after a redirect chain has left it, and a redirect that would send the
+/// request body to another origin is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectPolicy {
+    /// Redirects followed for one request; the next one is [`Error::Redirect`]
+    /// ([`RedirectRefusal::TooMany`]). 0 refuses every redirect.
+    pub max_redirects: u32,
+    /// What to do with a redirect to another origin.
+    pub cross_origin: CrossOrigin,
+}
+
+/// What [`Client::send`] does with a redirect to another origin than the base URL's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CrossOrigin {
+    /// Follow it without any credential (GitLab sends downloads of artifacts, LFS objects and
+    /// uploads to object storage this way).
+    #[default]
+    FollowWithoutCredentials,
+    /// Do not follow it: [`Error::Redirect`] ([`RedirectRefusal::CrossOrigin`]).
+    Refuse,
+}
+
+impl Default for RedirectPolicy {
+    /// Up to 10 redirects; to another origin without credentials.
+    fn default() -> Self {
+        RedirectPolicy {
+            max_redirects: 10,
+            cross_origin: CrossOrigin::FollowWithoutCredentials,
+        }
+    }
+}
+
+/// Why [`Client::send`] did not follow a redirect (in [`Error::Redirect`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectRefusal {
+    /// The target is on another origin, and the [`RedirectPolicy`] refuses those.
+    CrossOrigin,
+    /// The target is on another origin, and following would send the request body there
+    /// (307 or 308, or 301 or 302 of a method other than POST).
+    BodyToOtherOrigin,
+    /// The request was redirected `max` times already.
+    TooMany { max: u32 },
+    /// The `Location` is not an http:// or https:// URL.
+    NotHttp,
+}
+
+impl fmt::Display for RedirectRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedirectRefusal::CrossOrigin => {
+                f.write_str("it leaves the API's origin, and the redirect policy refuses that")
+            }
+            RedirectRefusal::BodyToOtherOrigin => f.write_str(
+                "it leaves the API's origin and would send the request body there, which may carry secrets",
+            ),
+            RedirectRefusal::TooMany { max } => write!(f, "after {max} redirects, no more"),
+            RedirectRefusal::NotHttp => f.write_str("the Location is not an http(s) URL"),
+        }
+    }
+}
+
+/// The statuses whose `Location` [`Client::send`] follows.
+fn is_redirect(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+/// Whether `url` has the scheme, host and port of `base`.
+fn same_origin(url: &url::Url, base: &url::Url) -> bool {
+    url.scheme() == base.scheme()
+        && url.host() == base.host()
+        && url.port_or_known_default() == base.port_or_known_default()
+}
+
+/// One attempt at `request`, with the redirects it is answered with followed as the client's
+/// [`RedirectPolicy`] says: the last response, whatever its status.
+async fn send_following_redirects(
+    client: &Client,
+    request: &Request,
+) -> Result<reqwest::Response, Error> {
+    let credentials = same_origin(&request.url, &client.base_url);
+    let hop = Hop {
+        method: &request.method,
+        url: &request.url,
+        body: true,
+        credentials,
+    };
+    let response = send_hop(client, request, hop).await?;
+    if !is_redirect(response.status()) {
+        return Ok(response);
+    }
+    // Boxed: the common case (no redirect) keeps a small future.
+    Box::pin(follow_redirects(client, request, response, credentials)).await
+}
+
+/// Follows the redirects that `response` (to the first request for `request`) starts.
+async fn follow_redirects(
+    client: &Client,
+    request: &Request,
+    mut response: reqwest::Response,
+    mut credentials: bool,
+) -> Result<reqwest::Response, Error> {
+    let policy = client.redirect;
+    let mut method = request.method.clone();
+    let mut body = request.body.is_some();
+    let mut redirects = 0;
+    loop {
+        let status = response.status();
+        if !is_redirect(status) {
+            return Ok(response);
+        }
+        let Some(location) = response.headers().get(reqwest::header::LOCATION) else {
+            return Ok(response);
+        };
+        let refuse = |url: String, reason| Error::Redirect {
+            status: status.as_u16(),
+            url,
+            reason,
+        };
+        let target = location
+            .to_str()
+            .ok()
+            .and_then(|l| response.url().join(l.trim()).ok());
+        let mut target = match target {
+            Some(url) if matches!(url.scheme(), "http" | "https") => url,
+            Some(url) => return Err(refuse(redacted(&url), RedirectRefusal::NotHttp)),
+            None => {
+                let text = String::from_utf8_lossy(location.as_bytes());
+                return Err(refuse(redacted_text(&text), RedirectRefusal::NotHttp));
+            }
+        };
+        if redirects >= policy.max_redirects {
+            let max = policy.max_redirects;
+            return Err(refuse(redacted(&target), RedirectRefusal::TooMany { max }));
+        }
+        redirects += 1;
+        match status.as_u16() {
+            301 | 302 if method == reqwest::Method::POST => {
+                method = reqwest::Method::GET;
+                body = false;
+            }
+            303 if method != reqwest::Method::HEAD => {
+                method = reqwest::Method::GET;
+                body = false;
+            }
+            _ => {}
+        }
+        if !same_origin(&target, &client.base_url) {
+            if policy.cross_origin == CrossOrigin::Refuse {
+                return Err(refuse(redacted(&target), RedirectRefusal::CrossOrigin));
+            }
+            if body {
+                return Err(refuse(
+                    redacted(&target),
+                    RedirectRefusal::BodyToOtherOrigin,
+                ));
+            }
+            credentials = false;
+        }
+        // A server that repeats the query in its Location repeats query credentials too:
+        // they are added again only where credentials go.
+        remove_query_credentials(client, &mut target);
+        target.set_fragment(None);
+        drop(response);
+        let hop = Hop {
+            method: &method,
+            url: &target,
+            body,
+            credentials,
+        };
+        response = send_hop(client, request, hop).await?;
+    }
+}
+
+/// One HTTP request of a redirect chain: `request`'s headers, with this method and URL, its
+/// body or not, and the client's credentials or not.
+#[derive(Clone, Copy)]
+struct Hop<'r> {
+    method: &'r reqwest::Method,
+    url: &'r url::Url,
+    body: bool,
+    credentials: bool,
+}
+
+/// Sends one hop; any status is returned as a response.
 ///
 /// A free function rather than a method, so that it cannot collide with the name of a
 /// generated operation method of [`Client`].
-async fn send_once(client: &Client, request: &Request) -> Result<reqwest::Response, Error> {
-    let mut url = request.url.clone();
-    for c in &client.credentials {
-        if let Credential::Query { name, value } = c {
-            url.query_pairs_mut().append_pair(name, value);
+async fn send_hop(
+    client: &Client,
+    request: &Request,
+    hop: Hop<'_>,
+) -> Result<reqwest::Response, Error> {
+    let query_credentials = hop.credentials
+        && client
+            .credentials
+            .iter()
+            .any(|c| matches!(c, Credential::Query { .. }));
+    let with_query;
+    let url = if query_credentials || hop.url.query() == Some("") {
+        let mut url = hop.url.clone();
+        if query_credentials {
+            for c in &client.credentials {
+                if let Credential::Query { name, value } = c {
+                    url.query_pairs_mut().append_pair(name, value);
+                }
+            }
         }
-    }
-    if url.query() == Some("") {
-        url.set_query(None);
-    }
-    let mut builder = client.http.request(request.method.clone(), url);
-    for c in &client.credentials {
-        if let Credential::Header { name, value } = c {
-            let mut value = reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| Error::InvalidHeader(name))?;
-            value.set_sensitive(true);
-            builder = builder.header(*name, value);
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        with_query = url;
+        &with_query
+    } else {
+        hop.url
+    };
+    let mut builder = client.http.request(hop.method.clone(), url.clone());
+    if hop.credentials {
+        for c in &client.credentials {
+            match c {
+                Credential::Header { name, value } => {
+                    let mut value = reqwest::header::HeaderValue::from_str(value)
+                        .map_err(|_| Error::InvalidHeader(name))?;
+                    value.set_sensitive(true);
+                    builder = builder.header(*name, value);
+                }
+                Credential::Basic { username, password } => {
+                    builder = builder.basic_auth(username, password.as_ref());
+                }
+                Credential::Query { .. } => {}
+            }
         }
     }
     for (name, value) in &request.headers {
@@ -228,7 +578,27 @@ async fn send_once(client: &Client, request: &Request) -> Result<reqwest::Respon
             .map_err(|_| Error::InvalidHeader(name))?;
         builder = builder.header(*name, value);
     }
-    match &request.body {
+    if hop.body {
+        builder = with_body(builder, request.body.as_ref())?;
+    }
+    let response = builder.send().await.map_err(Error::transport)?;
+    // The runtime's own HTTP client follows no redirect; a client given to
+    // `with_http_client` that does has sent the request somewhere else.
+    if response.url() != url {
+        return Err(Error::RedirectedByHttpClient {
+            sent: redacted(url),
+            answered: redacted(response.url()),
+        });
+    }
+    Ok(response)
+}
+
+/// `builder` with `body` (and its `Content-Type`).
+fn with_body(
+    mut builder: reqwest::RequestBuilder,
+    body: Option<&Body>,
+) -> Result<reqwest::RequestBuilder, Error> {
+    match body {
         Some(Body::Bytes {
             content_type,
             bytes,
@@ -283,7 +653,28 @@ async fn send_once(client: &Client, request: &Request) -> Result<reqwest::Respon
         }
         None => {}
     }
-    builder.send().await.map_err(Error::transport)
+    Ok(builder)
+}
+
+/// Removes from `url`'s query the pairs named like the client's query credentials.
+fn remove_query_credentials(client: &Client, url: &mut url::Url) {
+    let is_credential = |name: &str| {
+        client
+            .credentials
+            .iter()
+            .any(|c| matches!(c, Credential::Query { name: n, .. } if *n == name))
+    };
+    if url.query_pairs().any(|(k, _)| is_credential(&k)) {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !is_credential(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(kept);
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+    }
 }
 
 /// Methods that RFC 9110 (§9.2.2) calls idempotent: sending one twice does no more than
@@ -785,18 +1176,83 @@ async fn send_for_body(
 ) -> Result<(u16, Vec<u8>), Error> {
     let response = client.send(request?).await?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(Error::transport)?;
-    Ok((status, body.into()))
+    let body = read_body(response, client.max_response_bytes).await?;
+    Ok((status, body))
 }
 
-/// Decodes a JSON body; the error keeps the status, the expected type and the body.
+/// Decodes a JSON body; the error keeps the status, the expected type and the start of the
+/// body.
 fn decode_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
-        status,
-        expected: std::any::type_name::<T>(),
-        source,
-        body: String::from_utf8_lossy(body).into_owned(),
+    serde_json::from_slice(body).map_err(|source| {
+        let (body, truncated) = body_prefix(body);
+        Error::Decode {
+            status,
+            expected: std::any::type_name::<T>(),
+            source,
+            body,
+            truncated,
+        }
     })
+}
+
+/// The first [`MAX_ERROR_BODY_KEPT`] bytes of `body` as text (lossily decoded as UTF-8, not
+/// cutting a character in two), and whether that is less than the whole.
+fn body_prefix(body: &[u8]) -> (String, bool) {
+    if body.len() <= MAX_ERROR_BODY_KEPT {
+        return (String::from_utf8_lossy(body).into_owned(), false);
+    }
+    let mut end = MAX_ERROR_BODY_KEPT;
+    // Back to the start of the character the cut falls in (continuation bytes are 10xxxxxx).
+    while end > MAX_ERROR_BODY_KEPT - 3 && body[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    (String::from_utf8_lossy(&body[..end]).into_owned(), true)
+}
+
+/// The body limit for `response`: its client's, if [`Client::send`] answered it.
+fn body_limit(response: &reqwest::Response) -> usize {
+    response
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(DEFAULT_MAX_RESPONSE_BYTES, |l| l.0)
+}
+
+/// Reads the whole body of `response`, or fails with [`Error::ResponseTooLarge`] as soon as it
+/// is known to be longer than `limit`: from its `Content-Length` before reading, else while
+/// counting the chunks as they come.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = || Error::ResponseTooLarge { status, limit };
+    let expected = response.content_length();
+    if expected.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(expected.map_or(0, |n| n as usize));
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads at most `max` bytes of the body of `response`, and whether there was more (left
+/// unread).
+async fn read_prefix(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<(Vec<u8>, bool), Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        let room = max - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// Sends `request` and reads the success's body as bytes (see [`send_json`]).
@@ -804,7 +1260,7 @@ pub async fn send_bytes(
     client: &Client,
     request: Result<Request, Error>,
 ) -> Result<Vec<u8>, Error> {
-    bytes(client.send(request?).await?).await
+    read_body(client.send(request?).await?, client.max_response_bytes).await
 }
 
 /// Sends `request` and discards the success's body, declared empty (see [`send_json`]).
@@ -820,16 +1276,21 @@ pub async fn send_page<T: serde::de::DeserializeOwned>(
     page(client.send(request?).await?).await
 }
 
-/// Decodes a JSON response body.
+/// Decodes a JSON response body, of at most the client's
+/// [`max_response_bytes`](Client::with_max_response_bytes) ([`DEFAULT_MAX_RESPONSE_BYTES`]
+/// for a response that [`Client::send`] did not return).
 pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
     let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(Error::transport)?;
-    decode_json(status, &bytes)
+    let limit = body_limit(&response);
+    let body = read_body(response, limit).await?;
+    decode_json(status, &body)
 }
 
-/// Reads a response body as bytes (file downloads).
+/// Reads a response body as bytes (file downloads), of at most the client's
+/// [`max_response_bytes`](Client::with_max_response_bytes).
 pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
-    Ok(response.bytes().await.map_err(Error::transport)?.to_vec())
+    let limit = body_limit(&response);
+    read_body(response, limit).await
 }
 
 /// The segments of a multi-segment path parameter (a Grape/Rails `*wildcard`:
@@ -868,9 +1329,23 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// Reads and discards a response body that the operation declares empty.
-pub async fn empty(response: reqwest::Response) -> Result<(), Error> {
-    response.bytes().await.map_err(Error::transport)?;
+/// Reads and discards a response body that the operation declares empty; one longer than the
+/// client's [`max_response_bytes`](Client::with_max_response_bytes) is
+/// [`Error::ResponseTooLarge`] all the same.
+pub async fn empty(mut response: reqwest::Response) -> Result<(), Error> {
+    let status = response.status().as_u16();
+    let limit = body_limit(&response);
+    let too_large = || Error::ResponseTooLarge { status, limit };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut read = 0usize;
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if chunk.len() > limit - read {
+            return Err(too_large());
+        }
+        read += chunk.len();
+    }
     Ok(())
 }
 
@@ -897,7 +1372,8 @@ pub struct Page<T> {
     pub next_url: Option<url::Url>,
 }
 
-/// Reads a page: the pagination headers of `response`, then its body as a JSON array.
+/// Reads a page: the pagination headers of `response`, then its body as a JSON array (of at
+/// most the client's [`max_response_bytes`](Client::with_max_response_bytes)).
 ///
 /// A missing or empty header is `None`; one that is not a number (or a next link that is not
 /// a URL) is an [`Error::InvalidPageHeader`], since ignoring it would end a listing early
@@ -1095,13 +1571,16 @@ pub fn paginate_from<'a, T: serde::de::DeserializeOwned + Send + 'a>(
 /// The next page is the `Link` with `rel="next"` when there is one (keyset pagination), else
 /// `request` with the query parameter `page` set to `X-Next-Page` (offset pagination); set
 /// `per_page` (and for keyset, `pagination=keyset`, `order_by`) on `request` yourself. Pages
-/// are fetched only as the stream is polled, each with [`Client::send`] (so with retries).
+/// are fetched only as the stream is polled, each with [`Client::send`] (so with retries, and
+/// with redirects followed as it does: never with credentials to another origin).
 ///
 /// A next link is followed only to the scheme, host and port of the client's base URL; any
 /// other stops the stream with [`Error::ForeignNextPage`] (after the items of the page that
-/// named it), since the request would carry the credentials there. A next page equal to the
-/// page just fetched, or an `X-Next-Page` that is not after `X-Page`, stops it with
-/// [`Error::PaginationLoop`]. The stream ends after an error.
+/// named it), since the request would carry the credentials there. A next page that the
+/// stream has already fetched (any earlier page, not only the last), or an `X-Next-Page`
+/// that is not after `X-Page`, stops it with [`Error::PaginationLoop`]; a next page after the
+/// client's [`max_pages`](Client::with_max_pages) pages stops it with
+/// [`Error::TooManyPages`]. The stream ends after an error.
 pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
     client: &'a Client,
     request: Request,
@@ -1110,9 +1589,12 @@ pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
         items: std::vec::IntoIter<T>,
         /// What comes after `items`: the next page, an error, or (`None`) the end.
         next: Option<Result<Request, Error>>,
+        /// The URLs of the pages fetched (or being fetched), without query credentials.
+        visited: HashSet<url::Url>,
     }
     let start = State {
         items: Vec::new().into_iter(),
+        visited: HashSet::from([request.url.clone()]),
         next: Some(Ok(request)),
     };
     futures_util::stream::unfold(start, move |mut state| async move {
@@ -1127,7 +1609,20 @@ pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
             match fetch_page(client, request).await {
                 Ok((items, next)) => {
                     state.items = items.into_iter();
-                    state.next = next.transpose();
+                    state.next = match next {
+                        Ok(Some(next)) if !state.visited.insert(next.url.clone()) => {
+                            Some(Err(Error::PaginationLoop {
+                                url: redacted(&next.url),
+                            }))
+                        }
+                        // `visited` holds every page fetched, so its size is their number.
+                        Ok(Some(_)) if state.visited.len() > client.max_pages => {
+                            Some(Err(Error::TooManyPages {
+                                limit: client.max_pages,
+                            }))
+                        }
+                        next => next.transpose(),
+                    };
                 }
                 Err(e) => return Some((Err(e), state)),
             }
@@ -1155,10 +1650,7 @@ fn next_page_request<T>(
 ) -> Result<Option<Request>, Error> {
     let next = if let Some(mut url) = page.next_url {
         let base = &client.base_url;
-        let same_origin = url.scheme() == base.scheme()
-            && url.host() == base.host()
-            && url.port_or_known_default() == base.port_or_known_default();
-        if !same_origin {
+        if !same_origin(&url, base) {
             return Err(Error::ForeignNextPage {
                 url: redacted(&url),
                 origin: base.origin().ascii_serialization(),
@@ -1166,58 +1658,57 @@ fn next_page_request<T>(
         }
         // GitLab repeats the request's query in its links, query credentials included;
         // `Client::send` adds those again.
-        let credentials: Vec<&str> = client
-            .credentials
-            .iter()
-            .filter_map(|c| match c {
-                Credential::Query { name, .. } => Some(*name),
-                Credential::Header { .. } => None,
-            })
-            .collect();
-        if url.query_pairs().any(|(k, _)| credentials.contains(&&*k)) {
-            let kept: Vec<(String, String)> = url
-                .query_pairs()
-                .filter(|(k, _)| !credentials.contains(&&**k))
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            url.query_pairs_mut().clear().extend_pairs(kept);
-            if url.query() == Some("") {
-                url.set_query(None);
-            }
-        }
+        remove_query_credentials(client, &mut url);
         url.set_fragment(None);
-        Request {
-            url,
-            ..request.clone()
-        }
+        Request { url, ..request }
     } else if let Some(number) = page.next_page {
+        let mut next = request;
+        next.set_query("page", &number);
         if page.page.is_some_and(|current| number <= current) {
             return Err(Error::PaginationLoop {
-                url: redacted(&request.url),
+                url: redacted(&next.url),
             });
         }
-        let mut next = request.clone();
-        next.set_query("page", &number);
         next
     } else {
         return Ok(None);
     };
-    if next.url == request.url {
-        return Err(Error::PaginationLoop {
-            url: redacted(&request.url),
-        });
-    }
     Ok(Some(next))
 }
 
-/// A URL for an error message: without the query or user info, which may carry credentials.
+/// A URL for an error message: without the query or user info, which may carry credentials
+/// (and of a URL without a host, such as `data:` or `javascript:`, only the scheme).
 fn redacted(url: &url::Url) -> String {
+    // `data:`, `javascript:`, `mailto:`: all after the scheme is the payload.
+    if url.cannot_be_a_base() {
+        return format!("{}:…", url.scheme());
+    }
     let mut url = url.clone();
     url.set_query(None);
     url.set_fragment(None);
     let _ = url.set_username("");
     let _ = url.set_password(None);
     url.to_string()
+}
+
+/// [`redacted`] for a text that may not parse as a URL: without what follows `?` or `#`, nor
+/// anything before an `@` in the authority (after `//`, or from the start when there is no
+/// `//`: `user:password@host` does not parse either), and at most 200 characters.
+fn redacted_text(text: &str) -> String {
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let start = text.find("//").map_or(0, |i| i + 2);
+    let authority = &text[start..];
+    let end = authority.find(['/', '\\']).unwrap_or(authority.len());
+    let text = match authority[..end].rfind('@') {
+        Some(at) => format!("{}{}", &text[..start], &authority[at + 1..]),
+        None => text.to_owned(),
+    };
+    let mut chars = text.chars();
+    let mut short: String = chars.by_ref().take(200).collect();
+    if chars.next().is_some() {
+        short.push('…');
+    }
+    short
 }
 
 /// Every item of `stream` (from [`paginate`]), or its first error.
@@ -1432,24 +1923,72 @@ pub enum Error {
         url: String,
         origin: String,
     },
-    /// The server named the page just fetched (or an earlier page) as the next page.
+    /// The server named as the next page one that the stream has already fetched, or (by
+    /// `X-Next-Page`) one before the current.
     #[error(
-        "pagination loops: after the page {url} the server names the same or an earlier page as the next"
+        "pagination loops: the next page the server names ({url}) is one already fetched, or before the current one"
     )]
     PaginationLoop {
-        /// The page, without its query.
+        /// The next page named, without its query.
         url: String,
     },
     /// The server answered 2xx with a body that is not what the spec describes.
-    #[error("cannot decode the response body (HTTP {status}) as `{expected}`: {source}")]
+    #[error(
+        "cannot decode the response body (HTTP {status}) as `{expected}`: {source}{}",
+        cut_note(.truncated)
+    )]
     Decode {
         status: u16,
         expected: &'static str,
         #[source]
         source: serde_json::Error,
-        /// The body as received.
+        /// The start of the body as received: at most [`MAX_ERROR_BODY_KEPT`] bytes.
         body: String,
+        /// Whether `body` is only the start of a longer body.
+        truncated: bool,
     },
+    /// A response body is longer than the client's
+    /// [`max_response_bytes`](Client::with_max_response_bytes); it was not read further.
+    #[error(
+        "the response body (HTTP {status}) is larger than the limit of {limit} bytes (see Client::with_max_response_bytes)"
+    )]
+    ResponseTooLarge { status: u16, limit: usize },
+    /// A redirect that [`Client::send`] did not follow, and why.
+    #[error("not following the redirect (HTTP {status}) to {url}: {reason}")]
+    Redirect {
+        status: u16,
+        /// The target, without its query or user info.
+        url: String,
+        reason: RedirectRefusal,
+    },
+    /// The HTTP client given to [`Client::with_http_client`] followed a redirect itself: the
+    /// response is not from the URL the runtime sent the request to. Build that client with
+    /// `.redirect(reqwest::redirect::Policy::none())` and `.referer(false)`; the runtime
+    /// follows redirects without carrying credentials or bodies to other origins.
+    #[error(
+        "the HTTP client followed a redirect from {sent} to {answered} by itself, possibly with the credentials and the request body; build it with `redirect(reqwest::redirect::Policy::none())` and `referer(false)` so that the runtime follows redirects (see Client::with_http_client)"
+    )]
+    RedirectedByHttpClient {
+        /// The URL the runtime sent, without its query.
+        sent: String,
+        /// The URL the response came from, without its query.
+        answered: String,
+    },
+    /// A [`paginate`] stream fetched the client's [`max_pages`](Client::with_max_pages) pages
+    /// and the last still names a next page.
+    #[error(
+        "pagination stopped after {limit} pages: the server still names a next page (see Client::with_max_pages)"
+    )]
+    TooManyPages { limit: usize },
+}
+
+/// What the `Display` of an error with a body adds when the body was cut.
+fn cut_note(truncated: &bool) -> &'static str {
+    if *truncated {
+        " (the error keeps only the start of the body)"
+    } else {
+        ""
+    }
 }
 
 impl Error {
@@ -1457,6 +1996,8 @@ impl Error {
         // The query may carry a credential; the path never does.
         if let Some(url) = e.url_mut() {
             url.set_query(None);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
         }
         Error::Transport(e)
     }
@@ -1465,7 +2006,9 @@ impl Error {
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => reqwest::StatusCode::from_u16(*status).ok(),
+            Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => reqwest::StatusCode::from_u16(*status).ok(),
             Error::Transport(e) => e.status(),
             _ => None,
         }
@@ -1488,22 +2031,38 @@ impl From<reqwest::Error> for Error {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub status: reqwest::StatusCode,
-    /// The error body, when it is JSON of the usual shape.
+    /// The error body, when it is JSON of the usual shape (and was read whole).
     pub body: Option<ErrorBody>,
-    /// The body as received (lossily decoded as UTF-8); empty when there was none.
+    /// The start of the body as received (lossily decoded as UTF-8): at most
+    /// [`MAX_ERROR_BODY_KEPT`] bytes; empty when there was none.
     pub raw: String,
+    /// Whether `raw` is only the start of the body: it was longer than
+    /// [`MAX_ERROR_BODY_KEPT`] bytes (of which [`Client::send`] reads at most
+    /// [`MAX_ERROR_BODY_READ`]).
+    pub truncated: bool,
 }
 
 impl ApiError {
     /// An error from a status and the body bytes, whatever they hold.
     pub fn new(status: reqwest::StatusCode, bytes: &[u8]) -> Self {
-        let body = serde_json::from_slice::<ErrorBody>(bytes)
-            .ok()
-            .filter(|b| !b.is_empty());
+        ApiError::read(status, bytes, false)
+    }
+
+    /// An error from a status and the body bytes read, `cut` if the body went on.
+    fn read(status: reqwest::StatusCode, bytes: &[u8], cut: bool) -> Self {
+        let body = if cut {
+            None
+        } else {
+            serde_json::from_slice::<ErrorBody>(bytes)
+                .ok()
+                .filter(|b| !b.is_empty())
+        };
+        let (raw, raw_cut) = body_prefix(bytes);
         ApiError {
             status,
             body,
-            raw: String::from_utf8_lossy(bytes).into_owned(),
+            raw,
+            truncated: cut || raw_cut,
         }
     }
 
@@ -1533,20 +2092,32 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Text shown at most, of the message or of the body.
+        const SHOWN: usize = 200;
         write!(f, "the server answered {}", self.status)?;
-        match self.message() {
-            Some(m) => write!(f, ": {m}"),
-            None if self.raw.trim().is_empty() => f.write_str(" with an empty body"),
-            None => {
-                let snippet: String = self.raw.chars().take(200).collect();
-                let more = if self.raw.chars().count() > 200 {
-                    "…"
-                } else {
-                    ""
-                };
-                write!(f, ": {}{more}", snippet.trim())
+        let (text, more) = match self.message() {
+            Some(m) => {
+                let shown: String = m.chars().take(MAX_ERROR_BODY_KEPT).collect();
+                let more = shown.len() < m.len();
+                (shown, more)
             }
+            None if self.raw.trim().is_empty() && !self.truncated => {
+                return f.write_str(" with an empty body");
+            }
+            None => {
+                let shown: String = self.raw.chars().take(SHOWN).collect();
+                let more = shown.len() < self.raw.len() || self.truncated;
+                (shown.trim().to_owned(), more)
+            }
+        };
+        write!(f, ": {text}")?;
+        if more {
+            f.write_str("…")?;
         }
+        if self.truncated {
+            f.write_str(" (the body was cut)")?;
+        }
+        Ok(())
     }
 }
 
@@ -1833,9 +2404,65 @@ mod tests {
     }
 
     #[test]
+    fn redacted_texts_carry_no_credentials() {
+        for (text, expected) in [
+            ("https://user:pw@host:99999/a?token=t#f", "https://host:99999/a"),
+            ("user:pw@host/api", "host/api"),
+            ("https:user:pw@host/", "host/"),
+            ("https://host/a@b?c", "https://host/a@b"),
+            ("https://a@b@host/", "https://host/"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(redacted_text(text), expected, "{text}");
+        }
+        let long = "x".repeat(300);
+        assert_eq!(redacted_text(&long).chars().count(), 201);
+    }
+
+    #[test]
+    fn body_prefixes_are_bounded_and_cut_between_characters() {
+        assert_eq!(body_prefix(b"short"), ("short".to_owned(), false));
+        let exact = vec![b'a'; MAX_ERROR_BODY_KEPT];
+        assert!(!body_prefix(&exact).1);
+        let (text, cut) = body_prefix(&[b'a'; MAX_ERROR_BODY_KEPT + 1]);
+        assert_eq!((text.len(), cut), (MAX_ERROR_BODY_KEPT, true));
+        // A 4-byte character across the cut is left out whole.
+        let mut bytes = vec![b'a'; MAX_ERROR_BODY_KEPT - 2];
+        bytes.extend("🦀🦀".as_bytes());
+        let (text, cut) = body_prefix(&bytes);
+        assert!(cut);
+        assert_eq!(text.len(), MAX_ERROR_BODY_KEPT - 2);
+        assert!(!text.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn redirect_defaults_and_statuses() {
+        let policy = RedirectPolicy::default();
+        assert_eq!(policy.max_redirects, 10);
+        assert_eq!(policy.cross_origin, CrossOrigin::FollowWithoutCredentials);
+        let followed: Vec<u16> = (100..600)
+            .filter(|s| is_redirect(StatusCode::from_u16(*s).unwrap()))
+            .collect();
+        assert_eq!(followed, [301, 302, 303, 307, 308]);
+        let base = url::Url::parse("https://gitlab.example.com/api/").unwrap();
+        for (other, same) in [
+            ("https://gitlab.example.com:443/x", true),
+            ("https://GITLAB.example.com/x", true),
+            ("http://gitlab.example.com/x", false),
+            ("https://gitlab.example.com:8443/x", false),
+            ("https://storage.example.com/x", false),
+        ] {
+            let url = url::Url::parse(other).unwrap();
+            assert_eq!(same_origin(&url, &base), same, "{other}");
+        }
+    }
+
+    #[test]
     fn redacted_urls_carry_no_credentials() {
         let url = url::Url::parse("https://user:pw@gitlab.example.com/api/v4/x?private_token=t#f")
             .unwrap();
         assert_eq!(redacted(&url), "https://gitlab.example.com/api/v4/x");
+        let url = url::Url::parse("javascript:alert('token')").unwrap();
+        assert_eq!(redacted(&url), "javascript:…");
     }
 }

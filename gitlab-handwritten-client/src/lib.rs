@@ -41,5 +41,6 @@ pub mod access_tokens;
 pub use runtime::{
     ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
 };
+pub use runtime::{CrossOrigin, RedirectPolicy};
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com/api/";

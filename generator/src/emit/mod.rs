@@ -233,6 +233,9 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         mod auth;
         #(#mods)*
         pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy};
+        // A second item rather than a longer list, which prettyplease and rustfmt would wrap
+        // differently.
+        pub use runtime::{CrossOrigin, RedirectPolicy};
         #base
     };
     (lib, auth_impl)
