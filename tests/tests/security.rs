@@ -1,5 +1,5 @@
-//! The client's security, on the generated GitLab client: credentials never show in `Debug`
-//! output or in errors; TLS certificates are verified by default (a loopback TLS server with a
+//! The client's security, on the generated GitLab client: credentials (the base URL's user info
+//! too) never show in `Debug` output or in errors; TLS certificates are verified by default (a loopback TLS server with a
 //! certificate from an untrusted CA is refused, and accepted once that CA is trusted); no
 //! parameter value can change the request's host or leave its path. The runtime writes no logs
 //! (it depends on no logging crate), so there is no log to leak into.
@@ -59,6 +59,69 @@ fn debug_output_shows_no_credential() {
         // Request builders hold the client; their `Debug` goes through the client's.
         assert_no_secret(&format!("{:?}", client.get_api_v4_projects().search("x")));
     }
+}
+
+#[tokio::test]
+async fn base_url_user_info_shows_nowhere_but_is_sent_as_basic_auth() {
+    let secret = "pw-USERINFO-SECRET";
+    let client = Client::new(&format!("https://bob:{secret}@gitlab.example.com/api/")).unwrap();
+    for text in [
+        format!("{client:?}"),
+        format!("{:?}", client.get_api_v4_projects().search("x")),
+        client.base_url().to_string(),
+    ] {
+        assert!(!text.contains(secret), "{text}");
+        assert!(!text.contains("bob"), "{text}");
+    }
+    assert_eq!(
+        client.base_url().as_str(),
+        "https://gitlab.example.com/api/"
+    );
+    assert!(format!("{client:?}").contains("Authorization: <redacted>"));
+
+    // Base URLs that are refused, with the user info in the error's URL otherwise.
+    for base in [
+        format!("ftp://bob:{secret}@gitlab.example.com/"),
+        format!("https://bob:{secret}@gitlab.example.com:99999/"),
+        format!("bob:{secret}@gitlab.example.com/api"),
+        format!("https://bob:{secret}@[::1/?private_token={secret}"),
+    ] {
+        let err = Client::new(&base).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidBaseUrl { .. }),
+            "{base}: {err:?}"
+        );
+        let text = error_text(&err);
+        assert!(!text.contains(secret), "{base}: {text}");
+    }
+
+    // Transport errors and API errors of such a client.
+    let client = Client::new(&format!("http://bob:{secret}@127.0.0.1:1/api/")).unwrap();
+    let err = client.get_api_v4_version().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(!error_text(&err).contains(secret), "{err:?}");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let base = server
+        .uri()
+        .replace("http://", &format!("http://bob:{secret}@"));
+    let client = Client::new(&base).unwrap();
+    let err = client.get_api_v4_version().await.unwrap_err();
+    assert!(!error_text(&err).contains(secret), "{err:?}");
+    // Sent as Basic authentication to the API, as reqwest does with a URL's user info.
+    let requests = server.received_requests().await.unwrap();
+    let expected = reqwest::Client::new()
+        .get(server.uri())
+        .basic_auth("bob", Some(secret))
+        .build()
+        .unwrap();
+    assert_eq!(
+        requests[0].headers.get("authorization").unwrap().as_bytes(),
+        expected.headers()["authorization"].as_bytes()
+    );
 }
 
 #[tokio::test]
