@@ -452,24 +452,21 @@ fn recover(dir: &Path, parent: &Path, name: &OsStr, steps: &mut Steps) -> Result
 
 /// Deletes the backup's files that are generated (`disposable`) or that `dir` holds as well,
 /// then its manifest (last, so that an interrupted removal still knows which files are
-/// generated), then its emptied folders. Keeps anything else; returns whether the backup is gone.
-fn remove_backup(
-    backup: &Path,
-    dir: &Path,
-    disposable: &BTreeSet<String>,
-    steps: &mut Steps,
-) -> bool {
-    let mut kept = false;
-    let mut remove = |result: io::Result<()>, kept: &mut bool| match result {
+/// generated), then its emptied folders. Keeps anything else (the user's files only the backup
+/// holds; the backup is then reported among the leftovers).
+fn remove_backup(backup: &Path, dir: &Path, disposable: &BTreeSet<String>, steps: &mut Steps) {
+    // Whether a file to delete could not be (or was not seen).
+    let mut failed = false;
+    let mut remove = |result: io::Result<()>, failed: &mut bool| match result {
         Ok(()) => steps.step(),
         // Another run cleaning the same backup.
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(_) => *kept = true,
+        Err(_) => *failed = true,
     };
     let mut folders = Vec::new();
     for entry in walkdir::WalkDir::new(backup).contents_first(true) {
         let Ok(entry) = entry else {
-            kept = true;
+            failed = true;
             continue;
         };
         let rel_path = entry.path().strip_prefix(backup).expect("below the backup");
@@ -480,20 +477,18 @@ fn remove_backup(
         } else if disposable.contains(&relative(rel_path))
             || same_entry(entry.path(), &dir.join(rel_path))
         {
-            remove(std::fs::remove_file(entry.path()), &mut kept);
-        } else {
-            kept = true;
+            remove(std::fs::remove_file(entry.path()), &mut failed);
         }
     }
-    if kept {
-        return false;
+    if failed {
+        return;
     }
     let manifest = backup.join(MANIFEST);
-    remove(std::fs::remove_file(&manifest), &mut kept);
+    remove(std::fs::remove_file(&manifest), &mut failed);
     for folder in folders {
-        remove(std::fs::remove_dir(&folder), &mut kept);
+        // Folders that still hold a kept file stay.
+        let _ = std::fs::remove_dir(&folder).map(|()| steps.step());
     }
-    !kept
 }
 
 /// Whether `b` holds what `a` holds: the same file (hard link), the same symbolic link, or a
