@@ -293,6 +293,37 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
     }
 
+    /// A folder without the writer's manifest (a hand-written crate, or one generated before
+    /// the manifest existed) is refused, every folder checked before any is written; `--force`
+    /// takes it over and keeps the files the plan does not replace.
+    #[test]
+    fn folders_without_a_manifest_need_force() {
+        let root = scratch("owned", &[("a", GOOD), ("b", GOOD)]);
+        std::fs::create_dir_all(root.join("out-b/src")).unwrap();
+        std::fs::write(root.join("out-b/src/lib.rs"), "// mine\n").unwrap();
+        std::fs::write(root.join("out-b/notes.md"), "mine\n").unwrap();
+        assert_eq!(run_in(&root, Mode::Write, false, false), ExitCode::FAILURE);
+        assert!(!root.join("out-a").exists(), "nothing written for any spec");
+        assert_eq!(
+            std::fs::read_to_string(root.join("out-b/src/lib.rs")).unwrap(),
+            "// mine\n"
+        );
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, Mode::Write, false, true), ExitCode::SUCCESS);
+        assert!(
+            std::fs::read_to_string(root.join("out-b/src/lib.rs"))
+                .unwrap()
+                .starts_with("// @generated")
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("out-b/notes.md")).unwrap(),
+            "mine\n"
+        );
+        assert!(root.join("out-b").join(write::MANIFEST).is_file());
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::SUCCESS);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
     /// The checked-in clients are what the generator makes of the checked-in specs.
     #[test]
     fn generated_code_is_fresh() {
