@@ -4,14 +4,19 @@
 //! In: [`Options`] (the spec's path, an optional overlay, the output folder, the crate's name
 //! and version, [`generator::Settings`]). The spec's files are read through a
 //! [`generator::FileSource`] rooted at the spec's folder, so `$ref`s are relative to the spec.
-//! Out: the output folder holds `Cargo.toml`, `src/*.rs` and `openapi.json` (the effective
-//! spec), and a [`Report`] says what was written, what was already up to date, what was
-//! removed, which warnings the spec raised and which input files were read.
+//! Out: the output folder holds `Cargo.toml`, `src/*.rs`, `openapi.json` (the effective
+//! spec) and `.openapi-client-gen.json` (the manifest of the files generated there), and a
+//! [`Report`] says what was written, what was already up to date, what was removed, which
+//! warnings the spec raised and which input files were read.
 //!
 //! Everything is generated in memory first: when generation fails nothing is written, and the
-//! [`Error`] carries every located diagnostic. Only files whose contents change are written
-//! (beside, then renamed, so no reader and no crash ever leaves half a file), and generated
-//! files the spec no longer produces are removed ([`write`]).
+//! [`Error`] carries every located diagnostic. The writer ([`write`]) writes only into a
+//! missing or empty folder or one it generated before (its manifest says so), never deletes or
+//! replaces a file it did not write ([`Error::NotOwned`]; [`Options::force`] takes a folder
+//! over), writes nothing when the folder is up to date, and otherwise builds the complete new
+//! folder beside the old one (the user's files linked in) and swaps it in with renames, so no
+//! reader and no crash ever sees half a crate. Generated files the spec no longer produces are
+//! removed.
 //!
 //! ```no_run
 //! // build.rs
@@ -52,6 +57,10 @@ pub struct Options {
     pub version: String,
     /// Choices the spec itself does not express (array query style, id-or-path parameters).
     pub settings: Settings,
+    /// Write into `out_dir` even when the generator does not own it (no manifest, or files the
+    /// manifest does not list where generated files go): planned files replace what is there,
+    /// every other file is kept. Needed once for a folder generated before the manifest existed.
+    pub force: bool,
 }
 
 impl Options {
@@ -64,6 +73,7 @@ impl Options {
             name: None,
             version: "0.1.0".to_owned(),
             settings: Settings::default(),
+            force: false,
         }
     }
 }
@@ -88,6 +98,9 @@ pub struct Report {
     pub warnings: Diagnostics,
     /// Every input file read (for `cargo:rerun-if-changed=`).
     pub inputs: Vec<PathBuf>,
+    /// Folders beside the output folder left by interrupted or concurrent runs
+    /// ([`Changes::leftovers`]): nothing in them was deleted; check them, then remove them.
+    pub leftovers: Vec<PathBuf>,
 }
 
 impl Report {
@@ -111,6 +124,22 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The output folder holds files the generator did not write: nothing was written.
+    /// [`Options::force`] (`--force`) takes it over.
+    NotOwned { dir: PathBuf, why: write::NotOwned },
+    /// The output folder is the current directory or contains it: replacing it would leave the
+    /// process (and the shell that started it) in a deleted folder. Nothing was written.
+    CurrentDir { dir: PathBuf },
+    /// Another run replaced the output folder while this one wrote it: this run's files were not
+    /// put in place (the folder holds the other run's, whole). `backup`: where the previous
+    /// folder is when it could not be put back.
+    Concurrent {
+        dir: PathBuf,
+        backup: Option<PathBuf>,
+    },
+    /// The output folder is missing and several backups of it, left by interrupted runs, are
+    /// beside it: which to restore is the user's choice. Nothing was written.
+    Interrupted { dir: PathBuf, backups: Vec<PathBuf> },
 }
 
 impl fmt::Display for Error {
@@ -125,6 +154,88 @@ impl fmt::Display for Error {
                 f.write_str("nothing was written")
             }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::NotOwned { dir, why } => {
+                let dir = dir.display();
+                let list = |files: &[String]| {
+                    let mut list = files
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if files.len() > 10 {
+                        list.push_str(&format!(" and {} more", files.len() - 10));
+                    }
+                    list
+                };
+                match why {
+                    write::NotOwned::NoManifest { files } => write!(
+                        f,
+                        "{dir} is not empty and openapi-client-gen did not generate it (it has no \
+                         {manifest}); it holds {}.\nNothing was written. Choose a new or empty \
+                         folder, or take this one over with --force (`Options::force`): the \
+                         generated files replace what is at their paths, every other file is \
+                         kept. A folder generated by a version before the manifest needs \
+                         --force once.",
+                        list(files),
+                        manifest = write::MANIFEST,
+                    ),
+                    write::NotOwned::BadManifest { reason } => write!(
+                        f,
+                        "{dir}/{manifest} is not openapi-client-gen's manifest ({reason}).\n\
+                         Nothing was written. To let openapi-client-gen take the folder over, \
+                         run again with --force (`Options::force`).",
+                        manifest = write::MANIFEST,
+                    ),
+                    write::NotOwned::Collisions { files } => write!(
+                        f,
+                        "{dir}: openapi-client-gen would replace files it did not write: {}.\n\
+                         Nothing was written. Move them away, or replace them with --force \
+                         (`Options::force`).",
+                        list(files),
+                    ),
+                }
+            }
+            Error::CurrentDir { dir } => write!(
+                f,
+                "{} is the current directory or contains it: the folder is replaced by a new \
+                 one, which would leave this shell in a deleted folder. Nothing was written; \
+                 run from outside it (`cd ..`).",
+                dir.display()
+            ),
+            Error::Concurrent { dir, backup: None } => write!(
+                f,
+                "{} changed while this run wrote it (another run at the same time?): this \
+                 run's files were not put in place; the folder is whole as the other left it. \
+                 Run again.",
+                dir.display()
+            ),
+            Error::Concurrent {
+                dir,
+                backup: Some(backup),
+            } => write!(
+                f,
+                "{} changed while this run wrote it (another run at the same time?): this \
+                 run's files were not put in place, and the previous folder could not be put \
+                 back: it is at {}.",
+                dir.display(),
+                backup.display()
+            ),
+            Error::Interrupted { dir, backups } => {
+                write!(
+                    f,
+                    "{} is missing and interrupted runs left several backups of it:",
+                    dir.display()
+                )?;
+                for backup in backups {
+                    write!(f, "\n  {}", backup.display())?;
+                }
+                write!(
+                    f,
+                    "\nNothing was written. Rename the one to keep to {} and run again.",
+                    dir.display()
+                )
+            }
         }
     }
 }
@@ -133,29 +244,34 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Generation { .. } => None,
+            _ => None,
         }
     }
 }
 
-/// Generates the crate and writes what changed into `options.out_dir`.
+/// Generates the crate and writes what changed into `options.out_dir` ([`write::write`]).
 pub fn generate_crate(options: &Options) -> Result<Report, Error> {
     let (planned, mut report) = plan(options)?;
-    let changes = write::changes(&options.out_dir, &planned);
-    write::apply(&options.out_dir, &planned, &changes)?;
-    (report.written, report.unchanged, report.removed) =
-        (changes.changed, changes.unchanged, changes.stale);
+    let changes = write::write(&options.out_dir, &planned, options.force)?;
+    fill(&mut report, changes);
     Ok(report)
 }
 
 /// Generates the crate in memory and compares it with `options.out_dir`, writing nothing:
-/// [`Report::is_fresh`] says whether the folder is up to date.
+/// [`Report::is_fresh`] says whether the folder is up to date. Fails as [`generate_crate`]
+/// would when the generator does not own the folder.
 pub fn check_crate(options: &Options) -> Result<Report, Error> {
     let (planned, mut report) = plan(options)?;
-    let changes = write::changes(&options.out_dir, &planned);
-    (report.written, report.unchanged, report.removed) =
-        (changes.changed, changes.unchanged, changes.stale);
+    let changes = write::changes(&options.out_dir, &planned, options.force)?;
+    fill(&mut report, changes);
     Ok(report)
+}
+
+fn fill(report: &mut Report, changes: Changes) {
+    report.written = changes.changed;
+    report.unchanged = changes.unchanged;
+    report.removed = changes.stale;
+    report.leftovers = changes.leftovers;
 }
 
 /// Runs the generator: the crate's files (path relative to the crate → contents) and a report
@@ -226,6 +342,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
         removed: Vec::new(),
         warnings: relocate(generated.diagnostics.clone(), &folder),
         inputs,
+        leftovers: Vec::new(),
     };
     Ok((crate_files(generated), report))
 }

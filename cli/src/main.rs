@@ -1,9 +1,11 @@
-//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--check] [--verbose]`:
-//! a client crate from any OpenAPI document.
+//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--force] [--check]
+//! [--verbose]`: a client crate from any OpenAPI document.
 //!
 //! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
 //! warnings with their locations. On errors the located diagnostics go to stderr, nothing is
 //! written and the exit code is 1. `--check` writes nothing and exits 1 when the folder is stale.
+//! A folder the command did not generate (no `.openapi-client-gen.json`, or files it does not
+//! list where generated files go) is refused with exit code 1 unless `--force`.
 
 use clap::Parser;
 use generator::{QueryArrayStyle, Settings};
@@ -17,7 +19,9 @@ use std::process::ExitCode;
 struct Args {
     /// The spec's root file (YAML or JSON); `$ref`s are read relative to it.
     spec: PathBuf,
-    /// The crate's folder (created when missing; only changed files are written).
+    /// The crate's folder: created when missing; else one this command generated (its
+    /// `.openapi-client-gen.json` lists the generated files) or an empty one. Other files in it
+    /// are kept.
     #[arg(long, short)]
     out: PathBuf,
     /// The crate's package name [default: from the spec's info.title, else its file name].
@@ -35,6 +39,11 @@ struct Args {
     /// A path prefix whose last parameter takes a numeric id or a path (repeatable).
     #[arg(long, value_name = "PREFIX")]
     id_or_path: Vec<String>,
+    /// Take over a folder this command did not generate (or generated before it wrote
+    /// `.openapi-client-gen.json`): generated files replace what is at their paths, every other
+    /// file is kept.
+    #[arg(long)]
+    force: bool,
     /// Write nothing; exit 1 when the folder is not what the spec generates.
     #[arg(long)]
     check: bool,
@@ -55,6 +64,7 @@ fn main() -> ExitCode {
             query_array_style: args.brackets_arrays.then_some(QueryArrayStyle::Brackets),
             id_or_path: args.id_or_path,
         },
+        force: args.force,
     };
     let result = if args.check {
         openapi_client_gen::check_crate(&options)
@@ -63,12 +73,24 @@ fn main() -> ExitCode {
     };
     let report = match result {
         Ok(report) => report,
-        Err(e) => {
+        Err(e @ openapi_client_gen::Error::Generation { .. }) => {
             eprintln!("{}: {e}", args.spec.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
     summary(&args.spec, &args.out, &report, args.check, args.verbose);
+    for leftover in &report.leftovers {
+        eprintln!(
+            "note: {} was left by an interrupted or concurrent run (a staging copy, or a backup \
+             holding files the new folder does not); nothing in it was deleted: check it, then \
+             remove it",
+            leftover.display()
+        );
+    }
     if args.check && !report.is_fresh() {
         for path in &report.written {
             eprintln!("stale: {path}");

@@ -1,4 +1,6 @@
-//! The `codegen` task: specs → checked-in clients, written only when changed.
+//! The `codegen` task: specs → checked-in clients, through `cli`'s writer: only into folders it
+//! generated (each keeps the writer's manifest, `.openapi-client-gen.json`; `--force` takes a
+//! folder over), only when changed, each folder swapped in whole.
 
 use generator::{Config, FileSource};
 use openapi_client_gen::write;
@@ -101,25 +103,32 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
     }
 }
 
-/// The files whose contents on disk differ from the plan (missing ones included), and the
-/// generated files no longer produced; paths relative to the workspace root.
-pub fn changed(root: &Path, planned: &[Planned]) -> (Vec<String>, Vec<String>) {
+/// The files whose contents on disk differ from the plan (missing ones included; the writer's
+/// manifest too), and the files the manifest lists that are no longer produced; paths relative
+/// to the workspace root. Err when the writer would refuse a folder (it does not own it and not
+/// `force`).
+pub fn changed(
+    root: &Path,
+    planned: &[Planned],
+    force: bool,
+) -> Result<(Vec<String>, Vec<String>), String> {
     let mut changed = Vec::new();
     let mut stale = Vec::new();
     for p in planned {
-        let c = write::changes(&root.join(&p.output), &p.files);
+        let c =
+            write::changes(&root.join(&p.output), &p.files, force).map_err(|e| e.to_string())?;
         changed.extend(c.changed.iter().map(|f| format!("{}/{f}", p.output)));
         stale.extend(c.stale.iter().map(|f| format!("{}/{f}", p.output)));
     }
-    (changed, stale)
+    Ok((changed, stale))
 }
 
-pub fn run(mode: Mode, verbose: bool) -> ExitCode {
-    run_in(&workspace_root(), mode, verbose)
+pub fn run(mode: Mode, verbose: bool, force: bool) -> ExitCode {
+    run_in(&workspace_root(), mode, verbose, force)
 }
 
 /// `run` for the workspace at `root`.
-pub fn run_in(root: &Path, mode: Mode, verbose: bool) -> ExitCode {
+pub fn run_in(root: &Path, mode: Mode, verbose: bool, force: bool) -> ExitCode {
     let root = root.to_path_buf();
     let planned = match plan(&root, verbose) {
         Ok(p) => p,
@@ -129,7 +138,19 @@ pub fn run_in(root: &Path, mode: Mode, verbose: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (changed, stale) = changed(&root, &planned);
+    // Every folder's ownership is checked before any is written.
+    let (changed, stale) = match changed(&root, &planned, force) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            if mode == Mode::Write {
+                eprintln!(
+                    "(no client was written; `cargo xtask codegen --force` takes the folders over)"
+                );
+            }
+            return ExitCode::FAILURE;
+        }
+    };
     match mode {
         Mode::Check => {
             if changed.is_empty() && stale.is_empty() {
@@ -147,17 +168,24 @@ pub fn run_in(root: &Path, mode: Mode, verbose: bool) -> ExitCode {
         }
         Mode::Write => {
             for p in &planned {
-                let dir = root.join(&p.output);
-                let c = write::changes(&dir, &p.files);
-                if let Err(e) = write::apply(&dir, &p.files, &c) {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
+                let c = match write::write(&root.join(&p.output), &p.files, force) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
                 for f in &c.changed {
                     println!("wrote {}/{f}", p.output);
                 }
                 for f in &c.stale {
                     println!("removed {}/{f}", p.output);
+                }
+                for l in &c.leftovers {
+                    eprintln!(
+                        "note: {} was left by an interrupted run; nothing in it was deleted: check it, then remove it",
+                        l.display()
+                    );
                 }
             }
             if changed.is_empty() && stale.is_empty() {
@@ -203,7 +231,7 @@ mod tests {
                 ),
             ],
         );
-        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, Mode::Write, false, false), ExitCode::FAILURE);
         assert!(
             !root.join("out-a").exists(),
             "the good spec's client must not be written either"
@@ -216,11 +244,11 @@ mod tests {
     fn writes_then_checks_fresh_then_detects_staleness() {
         let root = scratch("fresh", &[("a", GOOD)]);
         assert_eq!(
-            run_in(&root, Mode::Check, false),
+            run_in(&root, Mode::Check, false, false),
             ExitCode::FAILURE,
             "nothing written yet: stale"
         );
-        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::SUCCESS);
+        assert_eq!(run_in(&root, Mode::Write, false, false), ExitCode::SUCCESS);
         let lib = root.join("out-a/src/lib.rs");
         assert!(
             std::fs::read_to_string(&lib)
@@ -228,22 +256,71 @@ mod tests {
                 .starts_with("// @generated")
         );
         assert!(root.join("out-a/openapi.json").is_file());
-        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::SUCCESS);
-        // A hand edit makes it stale; a file no longer generated is found too.
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::SUCCESS);
+        // A hand edit makes it stale; a file the manifest lists but the spec no longer
+        // produces is found too; another tool's `@generated` file is neither.
         std::fs::write(&lib, "// @generated\n// edited\n").unwrap();
+        let manifest_path = root.join("out-a").join(write::MANIFEST);
+        let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+        std::fs::write(
+            &manifest_path,
+            manifest.replace("\"src/lib.rs\"", "\"src/lib.rs\",\n    \"src/old_tag.rs\""),
+        )
+        .unwrap();
         std::fs::write(
             root.join("out-a/src/old_tag.rs"),
             "// @generated by an older spec\n",
         )
         .unwrap();
+        let other = root.join("out-a/src/other_tool.rs");
+        std::fs::write(&other, "// @generated by another tool\n").unwrap();
         let planned = plan(&root, false).unwrap();
-        let (changed, stale) = changed(&root, &planned);
-        assert_eq!(changed, ["out-a/src/lib.rs"]);
+        let (changed, stale) = changed(&root, &planned, false).unwrap();
+        assert_eq!(
+            changed,
+            ["out-a/.openapi-client-gen.json", "out-a/src/lib.rs"]
+        );
         assert_eq!(stale, ["out-a/src/old_tag.rs"]);
-        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::FAILURE);
-        assert_eq!(run_in(&root, Mode::Write, false), ExitCode::SUCCESS);
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, Mode::Write, false, false), ExitCode::SUCCESS);
         assert!(!root.join("out-a/src/old_tag.rs").exists());
-        assert_eq!(run_in(&root, Mode::Check, false), ExitCode::SUCCESS);
+        assert_eq!(
+            std::fs::read_to_string(&other).unwrap(),
+            "// @generated by another tool\n",
+            "a file the manifest does not list is kept"
+        );
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::SUCCESS);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A folder without the writer's manifest (a hand-written crate, or one generated before
+    /// the manifest existed) is refused, every folder checked before any is written; `--force`
+    /// takes it over and keeps the files the plan does not replace.
+    #[test]
+    fn folders_without_a_manifest_need_force() {
+        let root = scratch("owned", &[("a", GOOD), ("b", GOOD)]);
+        std::fs::create_dir_all(root.join("out-b/src")).unwrap();
+        std::fs::write(root.join("out-b/src/lib.rs"), "// mine\n").unwrap();
+        std::fs::write(root.join("out-b/notes.md"), "mine\n").unwrap();
+        assert_eq!(run_in(&root, Mode::Write, false, false), ExitCode::FAILURE);
+        assert!(!root.join("out-a").exists(), "nothing written for any spec");
+        assert_eq!(
+            std::fs::read_to_string(root.join("out-b/src/lib.rs")).unwrap(),
+            "// mine\n"
+        );
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, Mode::Write, false, true), ExitCode::SUCCESS);
+        assert!(
+            std::fs::read_to_string(root.join("out-b/src/lib.rs"))
+                .unwrap()
+                .starts_with("// @generated")
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("out-b/notes.md")).unwrap(),
+            "mine\n"
+        );
+        assert!(root.join("out-b").join(write::MANIFEST).is_file());
+        assert_eq!(run_in(&root, Mode::Check, false, false), ExitCode::SUCCESS);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -256,7 +333,8 @@ mod tests {
             !planned.is_empty(),
             "no spec found under specs/*/codegen.toml"
         );
-        let (changed, stale) = changed(&root, &planned);
+        let (changed, stale) = changed(&root, &planned, false)
+            .unwrap_or_else(|e| panic!("{e}\nrun `cargo xtask codegen` and commit"));
         assert!(
             changed.is_empty() && stale.is_empty(),
             "generated code is stale ({changed:?}, no longer generated: {stale:?}): run `cargo xtask codegen` and commit"

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check] [--verbose]`: regenerates every client from the specs in `specs/`.
+//! `cargo xtask codegen [--check] [--verbose] [--force]`: regenerates every client from the specs
+//! in `specs/`.
 //! `cargo xtask test`: every check CI makes (see `test.rs`).
 //! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
 //! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
@@ -7,9 +8,11 @@
 //! progenitor (see `bench/compare.rs`).
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
-//! output crate's `src/*.rs` and `openapi.json` (the effective spec), written only when changed,
-//! and only when every spec generated without error — a failed run writes nothing. `--check`
-//! writes nothing and fails when a checked-in file is stale. `--verbose` lists every warning
+//! output crate's `src/*.rs`, `openapi.json` (the effective spec) and the writer's manifest
+//! (`.openapi-client-gen.json`), written only when changed, and only when every spec generated
+//! without error and every output folder is the writer's — a failed run writes nothing
+//! (`--force` takes over folders without a manifest). `--check` writes nothing and fails when a
+//! checked-in file is stale. `--verbose` lists every warning
 //! with its location (by default they are counted by code). This is the only place that touches
 //! the file system; the generator itself is pure.
 
@@ -28,14 +31,18 @@ fn main() -> ExitCode {
         ["codegen", rest @ ..]
             if rest
                 .iter()
-                .all(|a| matches!(*a, "--check" | "--verbose" | "-v")) =>
+                .all(|a| matches!(*a, "--check" | "--verbose" | "-v" | "--force")) =>
         {
             let mode = if rest.contains(&"--check") {
                 codegen::Mode::Check
             } else {
                 codegen::Mode::Write
             };
-            codegen::run(mode, rest.iter().any(|a| matches!(*a, "--verbose" | "-v")))
+            codegen::run(
+                mode,
+                rest.iter().any(|a| matches!(*a, "--verbose" | "-v")),
+                rest.contains(&"--force"),
+            )
         }
         ["test"] => test::run(),
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
@@ -62,7 +69,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }
