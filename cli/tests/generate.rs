@@ -770,3 +770,123 @@ fn interrupted_runs_are_recovered_or_reported() {
         "{stderr}"
     );
 }
+
+/// Characters the generated sources and `Cargo.toml` must never hold raw: controls other than
+/// line ends and tabs, and the bidirectional marks and overrides that can make code read other
+/// than it compiles (rustc's `text_direction_codepoint_*` lints).
+fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A crate generated from a hostile spec (`generator/tests/cases/ok/inert-text.yaml`, under a
+/// file name with a newline, code and a bidi override, since the name is in every `@generated`
+/// header) builds and tests without a warning; rustdoc finds no doctest in the spec's text, so
+/// none of its code blocks ran (each would have written a marker file); and `Client` and the
+/// request builders are still `Clone` through `.clone()`, beside an operation `clone` and
+/// setters `clone` and `fmt`, which got other names.
+#[test]
+fn spec_text_stays_inert_in_the_built_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let case = root.join("generator/tests/cases/ok/inert-text.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("spec")).unwrap();
+    let spec = dir
+        .path()
+        .join("spec/inert\u{202e}\ncompile_error!(\"file name\");.yaml");
+    std::fs::copy(&case, &spec).unwrap();
+    let out = dir.path().join("out");
+    let mut options = Options::new(&spec, &out);
+    options.name = Some("inert".to_owned());
+    generate_crate(&options).unwrap();
+
+    let mut files = vec![out.join("Cargo.toml")];
+    for entry in std::fs::read_dir(out.join("src")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    let hostile: Vec<(PathBuf, Vec<char>)> = files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let bad = text.chars().filter(|c| is_hostile(*c)).collect();
+            (file, bad)
+        })
+        .filter(|(_, bad): &(PathBuf, Vec<char>)| !bad.is_empty())
+        .collect();
+
+    // Cloning still reaches `Clone::clone`: the operation `clone` and the setters `clone` and
+    // `fmt` took other names.
+    std::fs::create_dir(out.join("tests")).unwrap();
+    std::fs::write(
+        out.join("tests/clone.rs"),
+        r#"
+#[test]
+fn client_and_builders_are_clone() {
+    let client = inert::Client::new("http://127.0.0.1:9/").unwrap();
+    let copy: inert::Client = client.clone();
+    let builder = copy.clone_("h").fmt_("f").clone_(true);
+    let again: inert::things::Clone<'_> = builder.clone();
+    assert_eq!(format!("{again:?}"), format!("{builder:?}"));
+    let _ = copy.with_api_key2();
+}
+"#,
+    )
+    .unwrap();
+    let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    std::fs::write(
+        out.join("Cargo.toml"),
+        format!("{cargo_toml}\n[workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n"),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--offline"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let ran: Vec<&str> = [
+        "VERSION",
+        "FENCE",
+        "RUST",
+        "INDENTED",
+        "LIST",
+        "UNCLOSED",
+        "OPERATION",
+        "ARGUMENT",
+        "SETTER",
+        "RESPONSE",
+        "AUTH",
+        "TYPE",
+        "FIELD",
+    ]
+    .into_iter()
+    .filter(|m| out.join(format!("SPEC_CODE_RAN_{m}")).exists())
+    .collect();
+    assert!(
+        ran.is_empty(),
+        "spec code ran as doctests: {ran:?}\n{stdout}"
+    );
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the crate builds without a warning:\n{stderr}"
+    );
+    // Cargo names each test binary on stderr and runs the doctests last.
+    assert!(stderr.contains("Doc-tests inert"), "{stderr}");
+    let doc_tests = stdout.rsplit("\nrunning ").next().unwrap_or_default();
+    assert!(
+        doc_tests.starts_with("0 tests"),
+        "rustdoc found no doctest in spec text:\n{doc_tests}"
+    );
+    assert!(
+        stdout.contains("test client_and_builders_are_clone ... ok"),
+        "{stdout}"
+    );
+    assert!(hostile.is_empty(), "raw hostile characters: {hostile:?}");
+}

@@ -4,7 +4,9 @@
 //! `type`, `名前`). Out: valid, stable Rust identifiers — UpperCamelCase types and variants,
 //! snake_case functions, fields and modules — with keywords escaped (`r#type`, or a trailing `_`
 //! where a raw identifier is not allowed), leading digits guarded, and collisions resolved by
-//! [`Names`] with numeric suffixes in first-come order, so output is deterministic.
+//! [`Names`] with numeric suffixes in first-come order, so output is deterministic. Generated
+//! methods never take the name of a trait method the generated types could reach
+//! ([`TRAIT_METHODS`]): an operation `clone` becomes `clone_`, so `client.clone()` still clones.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
@@ -24,6 +26,64 @@ const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
 const PRELUDE_TYPES: [&str; 12] = [
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Client",
     "Error",
+];
+
+/// Methods of the traits the generated types implement (`Clone`, `Debug`, `IntoFuture`, and,
+/// for the types of `types.rs`, `PartialEq`, `Eq`, `Hash`, `Ord`, `Default`, `Display`,
+/// serde's), of those every type has through std's blanket impls (`Into`, `TryInto`, `From`,
+/// `TryFrom`, `Borrow`, `Any`, `ToOwned`, `ToString`), and of the std traits a wrapper type is
+/// commonly given (`AsRef`, `Deref`, `Drop`, `IntoIterator`). An inherent method
+/// of the same name wins over the trait's (`client.clone()` would build a request instead of
+/// cloning the client; `Builder::from(…)` would not be `From::from`), so [`method_name`]
+/// never gives one of these. Iterator adapters are not here: no generated type is an iterator.
+pub const TRAIT_METHODS: &[&str] = &[
+    // Clone, ToOwned
+    "clone",
+    "clone_from",
+    "to_owned",
+    "clone_into",
+    // Debug, Display, ToString
+    "fmt",
+    "to_string",
+    // PartialEq, Eq, PartialOrd, Ord
+    "eq",
+    "ne",
+    "assert_receiver_is_total_eq",
+    "partial_cmp",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "cmp",
+    "max",
+    "min",
+    "clamp",
+    // Hash
+    "hash",
+    "hash_slice",
+    // Into, TryInto, From, TryFrom
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    // Borrow, BorrowMut, AsRef, AsMut, Any
+    "borrow",
+    "borrow_mut",
+    "as_ref",
+    "as_mut",
+    "type_id",
+    // Default, Deref, DerefMut, Drop
+    "default",
+    "deref",
+    "deref_mut",
+    "drop",
+    // IntoFuture, IntoIterator
+    "into_future",
+    "into_iter",
+    // serde
+    "serialize",
+    "deserialize",
+    "deserialize_in_place",
 ];
 
 /// Keeps ASCII letters, digits and `_`; everything else separates words.
@@ -86,6 +146,18 @@ pub fn snake_name(raw: &str) -> String {
         n.insert(0, '_');
     }
     escape(n)
+}
+
+/// A generated method's name (an operation's on `Client`, a request builder's setter):
+/// [`snake_name`], with a trailing `_` when that is a trait method's ([`TRAIT_METHODS`]), as
+/// for keywords that cannot be raw (`clone` → `clone_`, `fmt` → `fmt_`).
+pub fn method_name(raw: &str) -> String {
+    let n = snake_name(raw);
+    if TRAIT_METHODS.contains(&n.as_str()) {
+        format!("{n}_")
+    } else {
+        n
+    }
 }
 
 fn escape(n: String) -> String {
@@ -166,6 +238,20 @@ mod tests {
         assert_eq!(type_name("200"), "V200");
         assert_eq!(variant_name("read_api"), "ReadApi");
         assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn methods_never_shadow_trait_methods() {
+        assert_eq!(method_name("clone"), "clone_");
+        assert_eq!(method_name("Clone"), "clone_");
+        assert_eq!(method_name("fmt"), "fmt_");
+        assert_eq!(method_name("toString"), "to_string_");
+        assert_eq!(method_name("into_future"), "into_future_");
+        assert_eq!(method_name("cloneProject"), "clone_project");
+        assert_eq!(method_name("type"), "r#type");
+        for name in TRAIT_METHODS {
+            assert_eq!(method_name(name), format!("{name}_"));
+        }
     }
 
     #[test]

@@ -48,8 +48,13 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
             doc: tag.description.clone(),
         });
     }
+    let auth = lower_auth(model);
     let mut op_names = Names::new();
-    // Methods every client has (runtime.rs); an operation may not take their names.
+    // Methods every client has (runtime.rs, and `auth.rs`'s `with_…` per security scheme); an
+    // operation may not take their names.
+    for a in &auth {
+        op_names.reserve(&[a.method.as_str()]);
+    }
     op_names.reserve(&[
         "new",
         "with_http_client",
@@ -105,7 +110,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("{method}_{path}"));
-            let name = op_names.unique(&naming::snake_name(&raw_name));
+            let name = op_names.unique(&naming::method_name(&raw_name));
             let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
             let ctx = naming::type_name(naming::bare(&name));
             let mut lowered = Operation {
@@ -162,7 +167,6 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
             operations.push(lowered);
         }
     }
-    let auth = lower_auth(model);
     let mut types = types.finish(diags);
     mark_usage(&mut types, &operations);
     mark_explicit_null(&mut types, &operations);
@@ -431,6 +435,9 @@ fn lower_params(
                 if RESERVED_BUILDER_NAMES.contains(&naming::bare(&base)) {
                     // `all` (GitLab's commits) beside the builder's own `all()`: not a defect.
                     base = format!("{}_param", naming::bare(&base));
+                } else if !required {
+                    // An optional parameter is also a setter: not `clone`, nor `fmt`.
+                    base = naming::method_name(&data.name);
                 }
                 let name = names.unique(&base);
                 if name != base {
@@ -664,12 +671,19 @@ fn lower_body(
             ),
             ReferenceOr::Reference { .. } => None,
         };
+        let is_required = required.contains(wire);
+        // An optional field is also a setter: not `clone`, nor `fmt`.
+        let base = if is_required {
+            naming::snake_name(wire)
+        } else {
+            naming::method_name(wire)
+        };
         out.params.push(Param {
-            name: names.unique(&naming::snake_name(wire)),
+            name: names.unique(&base),
             wire: wire.to_string(),
             location: ParamLocation::Form,
             ty,
-            required: required.contains(wire),
+            required: is_required,
             doc,
             deprecated: false,
             style: ArrayStyle::Repeat,
