@@ -3401,7 +3401,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             version: version.into(),
-            from_: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             to: ::std::option::Option::None,
             date: ::std::option::Option::None,
             trailer: ::std::option::Option::None,
@@ -19194,7 +19194,7 @@ pub struct GetApiV4ProjectsIdRepositoryChangelog<'a> {
     client: &'a crate::Client,
     id: crate::runtime::IdOrPath,
     version: ::std::string::String,
-    from_: ::std::option::Option<::std::string::String>,
+    from: ::std::option::Option<::std::string::String>,
     to: ::std::option::Option<::std::string::String>,
     date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     trailer: ::std::option::Option<::std::string::String>,
@@ -19202,11 +19202,11 @@ pub struct GetApiV4ProjectsIdRepositoryChangelog<'a> {
 }
 impl<'a> GetApiV4ProjectsIdRepositoryChangelog<'a> {
     /// The first commit in the range of commits to use for the changelog
-    pub fn from_(
+    pub fn from(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.from_ = ::std::option::Option::Some(value.into());
+        self.from = ::std::option::Option::Some(value.into());
         self
     }
     /// The last commit in the range of commits to use for the changelog
@@ -19260,7 +19260,7 @@ impl<'a> GetApiV4ProjectsIdRepositoryChangelog<'a> {
             let value = &self.version;
             request.query("version", value);
         }
-        if let ::std::option::Option::Some(value) = &self.from_ {
+        if let ::std::option::Option::Some(value) = &self.from {
             request.query("from", value);
         }
         if let ::std::option::Option::Some(value) = &self.to {

@@ -280,7 +280,7 @@ impl crate::Client {
     pub fn get_api_v4_user_activities(&self) -> GetApiV4UserActivities<'_> {
         GetApiV4UserActivities {
             client: self,
-            from_: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
         }
@@ -1619,7 +1619,7 @@ impl<'a> ::std::future::IntoFuture for DeleteApiV4UserEmailsEmailId<'a> {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4UserActivities<'a> {
     client: &'a crate::Client,
-    from_: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    from: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     page: ::std::option::Option<i64>,
     per_page: ::std::option::Option<i64>,
 }
@@ -1627,11 +1627,11 @@ impl<'a> GetApiV4UserActivities<'a> {
     /// Date string in the format YEAR-MONTH-DAY
     ///
     /// Default: `"2024-09-05T09:41:43.021Z"`.
-    pub fn from_(
+    pub fn from(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_ = ::std::option::Option::Some(value.into());
+        self.from = ::std::option::Option::Some(value.into());
         self
     }
     /// Current page number
@@ -1659,7 +1659,7 @@ impl<'a> GetApiV4UserActivities<'a> {
                 ::std::string::String::from("activities"),
             ],
         )?;
-        if let ::std::option::Option::Some(value) = &self.from_ {
+        if let ::std::option::Option::Some(value) = &self.from {
             request.query("from", value);
         }
         if let ::std::option::Option::Some(value) = &self.page {

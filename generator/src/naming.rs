@@ -22,68 +22,77 @@ const KEYWORDS: [&str; 52] = [
 ];
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
-/// Also avoided as type names: they would shadow the prelude in the generated modules.
-const PRELUDE_TYPES: [&str; 12] = [
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Client",
+/// Also avoided as type names: they would shadow the prelude in the generated modules, and in
+/// any module of a user's that glob-imports the client's (`use gitlab_api_client::*`).
+const PRELUDE_TYPES: [&str; 40] = [
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Client",
     "Error",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "ToOwned",
+    "ToString",
 ];
 
-/// Methods of the traits the generated types implement (`Clone`, `Debug`, `IntoFuture`, and,
-/// for the types of `types.rs`, `PartialEq`, `Eq`, `Hash`, `Ord`, `Default`, `Display`,
-/// serde's), of those every type has through std's blanket impls (`Into`, `TryInto`, `From`,
-/// `TryFrom`, `Borrow`, `Any`, `ToOwned`, `ToString`), and of the std traits a wrapper type is
-/// commonly given (`AsRef`, `Deref`, `Drop`, `IntoIterator`). An inherent method
-/// of the same name wins over the trait's (`client.clone()` would build a request instead of
-/// cloning the client; `Builder::from(…)` would not be `From::from`), so [`method_name`]
-/// never gives one of these. Iterator adapters are not here: no generated type is an iterator.
+/// Methods that every generated type with inherent methods (`Client` and the request
+/// builders) has through a trait: `Clone` and `Debug` (derived), `IntoFuture` (the builders),
+/// and std's blanket impls (`ToOwned`, `Into`, `TryInto`, `Borrow`, `BorrowMut`, `Any`). An
+/// inherent method of the same name wins over the trait's in method-call syntax
+/// (`client.clone()` would build a request instead of cloning the client), so [`method_name`]
+/// never gives one of these. Associated functions without `self` (`From::from`,
+/// `Default::default`) are not shadowed by a setter taking `self`, and methods of traits these
+/// types do not implement (`eq`, `cmp`, `max`, `hash`) cannot be: GitLab's `.from(date)` and
+/// `.max(n)`-style parameters keep their names.
 pub const TRAIT_METHODS: &[&str] = &[
     // Clone, ToOwned
     "clone",
     "clone_from",
     "to_owned",
     "clone_into",
-    // Debug, Display, ToString
+    // Debug
     "fmt",
-    "to_string",
-    // PartialEq, Eq, PartialOrd, Ord
-    "eq",
-    "ne",
-    "assert_receiver_is_total_eq",
-    "partial_cmp",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "cmp",
-    "max",
-    "min",
-    "clamp",
-    // Hash
-    "hash",
-    "hash_slice",
-    // Into, TryInto, From, TryFrom
+    // Into, TryInto
     "into",
     "try_into",
-    "from",
-    "try_from",
-    // Borrow, BorrowMut, AsRef, AsMut, Any
+    // Borrow, BorrowMut, Any
     "borrow",
     "borrow_mut",
-    "as_ref",
-    "as_mut",
     "type_id",
-    // Default, Deref, DerefMut, Drop
-    "default",
-    "deref",
-    "deref_mut",
-    "drop",
-    // IntoFuture, IntoIterator
+    // IntoFuture
     "into_future",
-    "into_iter",
-    // serde
-    "serialize",
-    "deserialize",
-    "deserialize_in_place",
 ];
 
 /// Keeps ASCII letters, digits and `_`; everything else separates words.
@@ -235,6 +244,8 @@ mod tests {
             "ProjectAccessResponse"
         );
         assert_eq!(type_name("Option"), "Option_");
+        assert_eq!(type_name("clone"), "Clone_");
+        assert_eq!(type_name("iterator"), "Iterator_");
         assert_eq!(type_name("200"), "V200");
         assert_eq!(variant_name("read_api"), "ReadApi");
         assert_eq!(variant_name(""), "Empty");
@@ -245,7 +256,10 @@ mod tests {
         assert_eq!(method_name("clone"), "clone_");
         assert_eq!(method_name("Clone"), "clone_");
         assert_eq!(method_name("fmt"), "fmt_");
-        assert_eq!(method_name("toString"), "to_string_");
+        assert_eq!(method_name("toString"), "to_string");
+        // Setters take `self`: `From::from` and `Default::default` are not shadowed.
+        assert_eq!(method_name("from"), "from");
+        assert_eq!(method_name("default"), "default");
         assert_eq!(method_name("into_future"), "into_future_");
         assert_eq!(method_name("cloneProject"), "clone_project");
         assert_eq!(method_name("type"), "r#type");
