@@ -825,7 +825,7 @@ fn client_and_builders_are_clone() {
     let client = inert::Client::new("http://127.0.0.1:9/").unwrap();
     let copy: inert::Client = client.clone();
     let builder = copy.clone_("h").fmt_("f").clone_(true);
-    let again: inert::things::Clone<'_> = builder.clone();
+    let again: inert::things::Clone_<'_> = builder.clone();
     assert_eq!(format!("{again:?}"), format!("{builder:?}"));
     let _ = copy.with_api_key2();
 }
