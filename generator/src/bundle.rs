@@ -308,7 +308,7 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
                 Diagnostic::warning(
                     "non-standard-root-key",
                     Origin::new(root_file, ptr),
-                    format!("`{key}` is not a field of an OpenAPI document; it is left out of the bundled spec"),
+                    format!("`{}` is not a field of an OpenAPI document; it is left out of the bundled spec", crate::diag::clip(key)),
                 )
                 .with_help("`$ref`s that point into it still resolve; move it under `components` or an `x-` key to keep it"),
             );

@@ -79,8 +79,12 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
             let d = if message.contains("recursion limit exceeded") {
                 too_deep(file)
             } else {
-                Diagnostic::error("malformed-json", Origin::new(file, ""), message)
-                    .with_help("fix the JSON syntax at this position")
+                Diagnostic::error(
+                    "malformed-json",
+                    Origin::new(file, ""),
+                    crate::diag::clip_quoted(&message),
+                )
+                .with_help("fix the JSON syntax at this position")
             };
             Err(Box::new(d.at(e.line(), e.column())))
         }
@@ -101,8 +105,12 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
             } else if message.contains("recursion limit exceeded") {
                 too_deep(file)
             } else {
-                Diagnostic::error("malformed-yaml", Origin::new(file, ""), message)
-                    .with_help("fix the YAML/JSON syntax at this position")
+                Diagnostic::error(
+                    "malformed-yaml",
+                    Origin::new(file, ""),
+                    crate::diag::clip_quoted(&message),
+                )
+                .with_help("fix the YAML/JSON syntax at this position")
             };
             Err(Box::new(match e.location() {
                 Some(l) => d.at(l.line(), l.column()),
