@@ -254,11 +254,12 @@ fn relocate(mut diagnostics: Diagnostics, folder: &Path) -> Diagnostics {
 }
 
 /// The spec's `info.title` made a crate name, else its file name's; a spec that does not
-/// parse gets its file name's (generation then reports why it does not parse).
+/// parse gets its file name's (generation then reports why it does not parse). Parsed as
+/// generation parses it, with the same bound on nesting.
 fn default_name(fs: &DiskFiles, spec: &str) -> String {
     let title = std::fs::read_to_string(fs.root.join(spec))
         .ok()
-        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|text| generator::load::parse(spec, &text).ok())
         .and_then(|doc| doc.get("info")?.get("title")?.as_str().map(str::to_owned))
         .filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
     match title {

@@ -1,14 +1,19 @@
 //! Loading: spec text → `serde_json::Value`, one file at a time.
 //!
 //! In: a file name and a [`FileSource`] that can read it (xtask and tests provide one; this
-//! module never touches the file system itself, so it stays pure). Out: the parsed document, or a
-//! located `malformed-yaml` / `file-not-found` diagnostic. YAML and JSON go through the same
-//! parser (`serde_yaml`, YAML 1.2, of which JSON is a subset); its alias-expansion and recursion
-//! limits make alias bombs and absurd nesting an error instead of a hang.
+//! module never touches the file system itself, so it stays pure). Out: the parsed document, or
+//! a located `malformed-yaml` / `yaml-too-deep` / … diagnostic. JSON texts go through serde_json
+//! and YAML through serde_yaml (YAML 1.2, of which JSON is a subset); their alias-expansion and
+//! recursion limits make alias bombs and absurd nesting an error instead of a hang, and flow
+//! nesting (`[[[…`) is bounded before serde_yaml sees the text, since libyaml's scanner spends
+//! time proportional to the open flow levels on every token.
 
 use crate::diag::{Diagnostic, Origin};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// How deep YAML/JSON may nest: serde_yaml's and serde_json's recursion limit.
+pub const MAX_NESTING: usize = 128;
 
 /// Reads the files of a spec. Names are `/`-separated paths as the user wrote them.
 pub trait FileSource {
@@ -42,19 +47,30 @@ impl FileSource for MemoryFiles {
 /// Parses one YAML or JSON text. A leading byte-order mark is skipped. A text that starts with
 /// `{` or `[` is read as JSON first (serde_json accepts what JSON allows and YAML 1.1's libyaml
 /// does not: C1 control characters and surrogate-pair escapes in strings); YAML otherwise, or
-/// when the JSON reading fails. Mapping keys that YAML reads as numbers or booleans (`200:`)
-/// become strings, as JSON requires; integers beyond 64 bits (`maximum: 18446744073709551616`)
-/// become floating point numbers instead of failing the load.
+/// when the JSON reading fails for another reason than nesting too deep. Mapping keys that YAML
+/// reads as numbers or booleans (`200:`) become strings, as JSON requires; integers beyond 64
+/// bits (`maximum: 18446744073709551616`) become floating point numbers instead of failing the
+/// load. Nesting beyond [`MAX_NESTING`] levels is a `yaml-too-deep` error, found in time linear
+/// in the text's length.
 pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let json_error = if text.trim_start().starts_with(['{', '[']) {
         match serde_json::from_str::<Value>(text) {
             Ok(v) => return Ok(v),
+            // serde_json stops at its recursion limit (128) in linear time; the YAML reader
+            // would only say the same, after scanning the whole text. Located, as YAML texts
+            // are, at the first bracket beyond the limit (serde_json stops one before).
+            Err(e) if e.to_string().contains("recursion limit exceeded") => {
+                let (line, column) = crate::source::flow_too_deep(text, MAX_NESTING)
+                    .unwrap_or((e.line(), e.column()));
+                return Err(Box::new(too_deep(file).at(line, column)));
+            }
             Err(e) => Some(e),
         }
     } else {
         None
     };
+    check_flow_depth(file, text)?;
     let parsed = serde_yaml::Deserializer::from_str(text)
         .next()
         .map(|doc| serde::de::DeserializeSeed::deserialize(JsonValue, doc));
@@ -76,16 +92,12 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
             if let Some(i) = message.find(" at line ") {
                 message.truncate(i);
             }
-            let d = if message.contains("recursion limit exceeded") {
-                too_deep(file)
-            } else {
-                Diagnostic::error(
-                    "malformed-json",
-                    Origin::new(file, ""),
-                    crate::diag::clip_quoted(&message),
-                )
-                .with_help("fix the JSON syntax at this position")
-            };
+            let d = Diagnostic::error(
+                "malformed-json",
+                Origin::new(file, ""),
+                crate::diag::clip_quoted(&message),
+            )
+            .with_help("fix the JSON syntax at this position");
             Err(Box::new(d.at(e.line(), e.column())))
         }
         Some(Err(e)) => {
@@ -120,11 +132,30 @@ pub fn parse(file: &str, text: &str) -> Result<Value, Box<Diagnostic>> {
     }
 }
 
+/// Rejects a text whose flow collections (`[…]`, `{…}`) nest deeper than [`MAX_NESTING`], at the
+/// bracket that goes beyond, before serde_yaml reads it. serde_yaml would reject it too, but only
+/// after libyaml has scanned the whole text, and libyaml's scanner checks every open flow level
+/// on every token: 64 Ki nested brackets took minutes. This scan asks libyaml's own scanner for
+/// its tokens (so brackets inside quoted or block scalars, comments and tags count exactly as
+/// libyaml counts them) and stops at the first bracket beyond the limit, so the levels it keeps
+/// open stay bounded and the time stays linear. Texts with fewer opening brackets than the limit
+/// cannot nest too deep and are not scanned.
+pub(crate) fn check_flow_depth(file: &str, text: &str) -> Result<(), Box<Diagnostic>> {
+    let openers = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+    if openers <= MAX_NESTING {
+        return Ok(());
+    }
+    match crate::source::flow_too_deep(text, MAX_NESTING) {
+        Some((line, column)) => Err(Box::new(too_deep(file).at(line, column))),
+        None => Ok(()),
+    }
+}
+
 fn too_deep(file: &str) -> Diagnostic {
     Diagnostic::error(
         "yaml-too-deep",
         Origin::new(file, ""),
-        "the document nests deeper than the loader allows (128 levels)",
+        format!("the document nests deeper than the loader allows ({MAX_NESTING} levels)"),
     )
     .with_help("flatten the document: name deeply nested schemas as components and `$ref` them")
 }
@@ -295,6 +326,91 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, "yaml-too-deep");
+    }
+
+    /// Line and column of the `n`th `[` or `{` of a text in which every bracket is a real one.
+    fn nth_bracket(text: &str, n: usize) -> (usize, usize) {
+        let (mut line, mut col, mut seen) = (1, 0, 0);
+        for c in text.chars() {
+            col += 1;
+            if c == '\n' {
+                (line, col) = (line + 1, 0);
+            } else if matches!(c, '[' | '{') {
+                seen += 1;
+                if seen == n {
+                    return (line, col);
+                }
+            }
+        }
+        panic!("fewer than {n} brackets");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_rejected_at_the_first_bracket_beyond_the_limit() {
+        // 1 MB of nesting each, YAML and JSON. libyaml's scanner spends time proportional to the
+        // open flow levels on every token, so before the pre-scan each took hours (64 Ki
+        // brackets: 21 s in a release build). Now the text is rejected at the 129th bracket,
+        // whichever reader would have read it.
+        const MB: usize = 1 << 20;
+        let texts = [
+            (
+                "yaml [",
+                format!("a: {}{}", "[".repeat(MB / 2), "]".repeat(MB / 2)),
+            ),
+            (
+                "yaml {",
+                format!("a: {}{}", "{".repeat(MB / 2), "}".repeat(MB / 2)),
+            ),
+            ("yaml {a:", "{a: ".repeat(MB / 4)),
+            ("yaml [a:", "[a: ".repeat(MB / 4)),
+            ("yaml mixed", format!("a: {}", "[{a: ".repeat(MB / 5))),
+            ("yaml lines", format!("a:\n{}", "  [\n".repeat(MB / 4))),
+            (
+                "json [",
+                format!("{}{}", "[".repeat(MB / 2), "]".repeat(MB / 2)),
+            ),
+            ("json {", "{\"a\": ".repeat(MB / 6)),
+            ("json mixed", "[{\"a\": ".repeat(MB / 7)),
+            // Not JSON (a syntax error first), so read as YAML: the same bound.
+            ("json, then yaml", format!("[1 2, {}", "[".repeat(MB))),
+        ];
+        for (what, text) in texts {
+            let e = parse("deep.yaml", &text).unwrap_err();
+            assert_eq!(e.code, "yaml-too-deep", "{what}: {e}");
+            assert_eq!(
+                e.line_col,
+                Some(nth_bracket(&text, MAX_NESTING + 1)),
+                "{what}"
+            );
+        }
+        // The overlay reader is guarded too.
+        let overlay = format!("overlay: 1.0.0\nx: {}", "[".repeat(MB));
+        let d = crate::overlay::parse("overlay.yaml", &overlay).unwrap_err();
+        let e = d.iter().next().unwrap();
+        assert_eq!(e.code, "yaml-too-deep");
+        assert_eq!(e.line_col, Some((2, 3 + MAX_NESTING + 1)));
+    }
+
+    #[test]
+    fn brackets_in_scalars_and_comments_are_not_nesting() {
+        // More than the limit of brackets, none of them a flow collection for libyaml.
+        let deep = "[".repeat(200);
+        let text = format!(
+            "a: \"{deep}\"\nb: '{deep}'\n# {deep}\nc: |\n  {deep}\nd: x{deep}\ne: [[1], {{f: [2]}}]\n"
+        );
+        let v = parse("ok.yaml", &text).unwrap();
+        assert_eq!(v["a"], deep.as_str());
+        assert_eq!(v["b"], deep.as_str());
+        assert_eq!(v["c"], format!("{deep}\n"));
+        assert_eq!(v["d"], format!("x{deep}"));
+        assert_eq!(v["e"][1]["f"][0], 2);
+        // Exactly at the limit is fine.
+        let at_limit = format!(
+            "a: {}{}",
+            "[".repeat(MAX_NESTING - 1),
+            "]".repeat(MAX_NESTING - 1)
+        );
+        assert!(parse("limit.yaml", &at_limit).is_ok());
     }
 
     #[test]

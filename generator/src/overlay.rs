@@ -63,6 +63,11 @@ const INVALID: &str = "overlay-invalid";
 /// offending node. All structural problems are reported at once.
 pub fn parse(file: &str, text: &str) -> Result<Overlay, Diagnostics> {
     let mut diags = Diagnostics::default();
+    // Deep flow nesting costs serde_yaml quadratic time before its recursion limit stops it.
+    if let Err(d) = crate::load::check_flow_depth(file, text) {
+        diags.push(*d);
+        return Err(diags);
+    }
     let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
