@@ -1,4 +1,5 @@
-//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--check] [--verbose]`:
+//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--allow-dir DIR]
+//! [--check] [--verbose]`:
 //! a client crate from any OpenAPI document.
 //!
 //! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
@@ -35,6 +36,10 @@ struct Args {
     /// A path prefix whose last parameter takes a numeric id or a path (repeatable).
     #[arg(long, value_name = "PREFIX")]
     id_or_path: Vec<String>,
+    /// A folder besides the spec's own whose files `$ref`s may read (repeatable); by default
+    /// only files below the spec's folder are read.
+    #[arg(long, value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
     /// Write nothing; exit 1 when the folder is not what the spec generates.
     #[arg(long)]
     check: bool,
@@ -55,6 +60,8 @@ fn main() -> ExitCode {
             query_array_style: args.brackets_arrays.then_some(QueryArrayStyle::Brackets),
             id_or_path: args.id_or_path,
         },
+        allow_dirs: args.allow_dir,
+        max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
     };
     let result = if args.check {
         openapi_client_gen::check_crate(&options)

@@ -1,24 +1,149 @@
 //! Loading: spec text → `serde_json::Value`, one file at a time.
 //!
-//! In: a file name and a [`FileSource`] that can read it (xtask and tests provide one; this
-//! module never touches the file system itself, so it stays pure). Out: the parsed document, or
-//! a located `malformed-yaml` / `yaml-too-deep` / … diagnostic. JSON texts go through serde_json
-//! and YAML through serde_yaml (YAML 1.2, of which JSON is a subset); their alias-expansion and
-//! recursion limits make alias bombs and absurd nesting an error instead of a hang, and flow
-//! nesting (`[[[…`) is bounded before serde_yaml sees the text, since libyaml's scanner spends
-//! time proportional to the open flow levels on every token.
+//! In: a file name and a [`FileSource`] that can read it ([`crate::DiskFiles`] on disk,
+//! [`MemoryFiles`] in memory; this module never touches the file system itself, so it stays
+//! pure). Out: the parsed document, or a located `malformed-yaml` / `yaml-too-deep` / …
+//! diagnostic. JSON texts go through serde_json and YAML through serde_yaml (YAML 1.2, of which
+//! JSON is a subset); their alias-expansion and recursion limits make alias bombs and absurd
+//! nesting an error instead of a hang, and flow nesting (`[[[…`) is bounded before serde_yaml
+//! sees the text, since libyaml's scanner spends time proportional to the open flow levels on
+//! every token. A [`FileSource`] says why it cannot hand out a file with a typed [`FileError`],
+//! whose kind is the diagnostic's code.
 
 use crate::diag::{Diagnostic, Origin};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// How deep YAML/JSON may nest: serde_yaml's and serde_json's recursion limit.
 pub const MAX_NESTING: usize = 128;
 
 /// Reads the files of a spec. Names are `/`-separated paths as the user wrote them.
 pub trait FileSource {
-    fn read(&self, name: &str) -> Result<String, String>;
+    fn read(&self, name: &str) -> Result<String, FileError>;
 }
+
+/// Why a [`FileSource`] could not hand out a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub kind: FileErrorKind,
+    /// What went wrong, in one sentence; names the file's path, never its contents.
+    pub message: String,
+}
+
+/// What kind of [`FileError`]; each has its diagnostic code ([`FileErrorKind::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileErrorKind {
+    /// No such file, or it cannot be opened.
+    NotFound,
+    /// The file lies outside the folders the source may read (after following symlinks).
+    OutsideRoot,
+    /// A folder, FIFO, device or socket: only regular files are read.
+    NotRegular,
+    /// Larger than the source's size cap.
+    TooLarge,
+    /// The bytes are not UTF-8: the first invalid byte is at `offset`, on 1-based `line` and
+    /// `column` (characters).
+    NotUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl FileErrorKind {
+    /// The diagnostic code: `file-not-found`, `file-outside-root`, `file-not-regular`,
+    /// `file-too-large` or `file-not-utf8`.
+    pub fn code(self) -> &'static str {
+        match self {
+            FileErrorKind::NotFound => "file-not-found",
+            FileErrorKind::OutsideRoot => "file-outside-root",
+            FileErrorKind::NotRegular => "file-not-regular",
+            FileErrorKind::TooLarge => "file-too-large",
+            FileErrorKind::NotUtf8 { .. } => "file-not-utf8",
+        }
+    }
+}
+
+impl FileError {
+    pub fn new(kind: FileErrorKind, message: impl Into<String>) -> Self {
+        FileError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A [`FileErrorKind::NotFound`] error.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        FileError::new(FileErrorKind::NotFound, message)
+    }
+
+    /// `bytes` as text, or the [`FileErrorKind::NotUtf8`] error that locates the first invalid
+    /// byte.
+    pub fn utf8(bytes: Vec<u8>) -> Result<String, FileError> {
+        String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            // The prefix before the invalid byte is valid UTF-8 by definition.
+            let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            FileError::new(
+                FileErrorKind::NotUtf8 {
+                    offset,
+                    line,
+                    column,
+                },
+                format!(
+                    "it is not UTF-8 text: byte 0x{:02x} at byte offset {offset} (line {line}, column {column}) is not valid UTF-8",
+                    bytes[offset]
+                ),
+            )
+        })
+    }
+
+    /// What the user can do about it.
+    pub fn help(&self) -> &'static str {
+        match self.kind {
+            FileErrorKind::NotFound => {
+                "check the path; relative `$ref` paths are resolved against the referring file's folder"
+            }
+            FileErrorKind::OutsideRoot => {
+                "keep the spec's files below its folder, or allow the other folder with `allow_dirs` (`allow_dirs` in codegen.toml, `--allow-dir <DIR>` on the command line, `Options::allow_dirs` from build.rs)"
+            }
+            FileErrorKind::NotRegular => {
+                "point at a regular file; folders, FIFOs, devices and sockets are never read"
+            }
+            FileErrorKind::TooLarge => {
+                "a spec file this large is not expected; raise the size cap (`max_file_size`) if it is genuine"
+            }
+            FileErrorKind::NotUtf8 { .. } => {
+                "save the file as UTF-8 (YAML and JSON specs are UTF-8 text)"
+            }
+        }
+    }
+
+    /// The diagnostic for this error: `code` and `help` of its kind, at `origin`; a file that is
+    /// not UTF-8 is located at its first invalid byte instead (`file`, line:column).
+    pub fn diagnostic(&self, file: &str, origin: Origin, message: String) -> Diagnostic {
+        match self.kind {
+            FileErrorKind::NotUtf8 { line, column, .. } => {
+                Diagnostic::error(self.kind.code(), Origin::new(file, ""), message)
+                    .with_help(self.help())
+                    .at(line, column)
+            }
+            _ => Diagnostic::error(self.kind.code(), origin, message).with_help(self.help()),
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FileError {}
 
 /// A [`FileSource`] over files held in memory (tests, fuzzing, `build.rs` with embedded specs).
 #[derive(Debug, Default, Clone)]
@@ -36,11 +161,11 @@ impl MemoryFiles {
 }
 
 impl FileSource for MemoryFiles {
-    fn read(&self, name: &str) -> Result<String, String> {
+    fn read(&self, name: &str) -> Result<String, FileError> {
         self.0
             .get(name)
             .cloned()
-            .ok_or_else(|| "no such file".to_owned())
+            .ok_or_else(|| FileError::not_found("no such file"))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The `codegen` task: specs → checked-in clients, written only when changed.
 
-use generator::{Config, FileSource};
+use generator::Config;
 use openapi_client_gen::write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,15 +10,6 @@ use std::process::ExitCode;
 pub enum Mode {
     Write,
     Check,
-}
-
-/// Reads spec files relative to the workspace root.
-pub struct Fs(pub PathBuf);
-
-impl FileSource for Fs {
-    fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(name)).map_err(|e| e.to_string())
-    }
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -43,7 +34,6 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
         .filter(|p| p.is_file())
         .collect();
     configs.sort();
-    let fs = Fs(root.to_path_buf());
     let mut planned = Vec::new();
     let mut failures = String::new();
     for config_path in configs {
@@ -57,6 +47,8 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
             .map_err(|e| format!("{}: {e}", config_path.display()))?;
         let config = Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
         let input = config.input(&rel_dir);
+        // Each spec reads only below its own folder (and the folders its config allows).
+        let fs = config.files(root, &rel_dir);
         match generator::generate(&input, &fs) {
             Ok(generated) => {
                 let d = &generated.diagnostics;

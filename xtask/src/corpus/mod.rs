@@ -75,6 +75,9 @@ pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
     let mut options =
         openapi_client_gen::Options::new(corpus_root().join(file), crates_dir().join(name));
     options.name = Some(name.to_owned());
+    // Documents of the corpus refer to their neighbours (`../common.yaml`); the corpus is one
+    // trusted collection.
+    options.allow_dirs = vec![corpus_root()];
     let result = match crate_name {
         Some(_) => openapi_client_gen::generate_crate(&options),
         None => openapi_client_gen::check_crate(&options),
