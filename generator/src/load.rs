@@ -539,6 +539,23 @@ mod tests {
     }
 
     #[test]
+    fn quotes_that_libyaml_reads_as_plain_text_hide_no_nesting() {
+        // A pre-scan that took these quotes for the start of a quoted scalar would skip the
+        // brackets after them; libyaml reads `x 'y` as plain text (the second line continues
+        // the first), then the nesting, and spends quadratic time on it.
+        let deep = "[".repeat(1 << 20);
+        for (quote, at) in [("\n  'y", 3), ("\n  \"y", 3), (" 'y", 2), (" \"y", 2)] {
+            let text = format!("a: x{quote}\nb: {deep}");
+            let e = parse("quotes.yaml", &text).unwrap_err();
+            assert_eq!(e.code, "yaml-too-deep", "{quote:?}");
+            assert_eq!(e.line_col, Some((at, 3 + MAX_NESTING + 1)), "{quote:?}");
+            let shallow = format!("a: x{quote}\nb: [1]\n");
+            let v = parse("quotes.yaml", &shallow).unwrap();
+            assert_eq!(v["a"], format!("x {}", &quote.trim_start()), "{quote:?}");
+        }
+    }
+
+    #[test]
     fn alias_bomb_is_an_error_not_a_hang() {
         let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
         for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
