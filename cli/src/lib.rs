@@ -2,8 +2,10 @@
 //! `openapi-client-gen` command, and what a `build.rs` calls.
 //!
 //! In: [`Options`] (the spec's path, an optional overlay, the output folder, the crate's name
-//! and version, [`generator::Settings`]). The spec's files are read through a
-//! [`generator::FileSource`] rooted at the spec's folder, so `$ref`s are relative to the spec.
+//! and version, [`generator::Settings`], the folders besides the spec's that may be read). The
+//! spec's files are read through a [`generator::DiskFiles`] rooted at the spec's folder: `$ref`s
+//! are relative to the spec, and only regular UTF-8 files below its folder (or below
+//! [`Options::allow_dirs`], or the overlay named) are read, up to [`Options::max_file_size`].
 //! Out: the output folder holds `Cargo.toml`, `src/*.rs`, `openapi.json` (the effective
 //! spec) and `.openapi-client-gen.json` (the manifest of the files generated there), and a
 //! [`Report`] says what was written, what was already up to date, what was removed, which
@@ -33,9 +35,8 @@
 
 pub mod write;
 
-use generator::{Diagnostics, FileSource, Input, Settings};
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use generator::{Diagnostics, DiskFiles, FileSource, Input, Settings};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,11 @@ pub struct Options {
     /// manifest does not list where generated files go): planned files replace what is there,
     /// every other file is kept. Needed once for a folder generated before the manifest existed.
     pub force: bool,
+    /// Folders besides the spec's own whose files `$ref`s may read (`--allow-dir`); none by
+    /// default, so a spec cannot make a build read `../../etc/passwd`.
+    pub allow_dirs: Vec<PathBuf>,
+    /// The largest spec file read, in bytes ([`generator::DEFAULT_MAX_FILE_SIZE`] by default).
+    pub max_file_size: u64,
 }
 
 impl Options {
@@ -74,6 +80,8 @@ impl Options {
             version: "0.1.0".to_owned(),
             settings: Settings::default(),
             force: false,
+            allow_dirs: Vec::new(),
+            max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -289,10 +297,16 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
             .into_owned()
     };
     let spec = file_name(&options.spec);
-    let fs = DiskFiles {
-        root: folder.clone(),
-        read: RefCell::default(),
-    };
+    // Only the spec's folder, the folders the caller allows, and the files the caller names.
+    let mut fs = DiskFiles::new(&folder)
+        .max_file_size(options.max_file_size)
+        .allow_file(&options.spec);
+    for dir in &options.allow_dirs {
+        fs = fs.allow_dir(dir);
+    }
+    if let Some(overlay) = &options.overlay {
+        fs = fs.allow_file(overlay);
+    }
     let name = match &options.name {
         Some(name) => name.clone(),
         None => default_name(&fs, &spec),
@@ -323,7 +337,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
         }),
     };
     let result = generator::generate(&input, &fs);
-    let inputs: Vec<PathBuf> = fs.read.borrow().iter().map(|n| folder.join(n)).collect();
+    let inputs = fs.paths_read();
     let generated = match result {
         Ok(g) => g,
         Err(diagnostics) => {
@@ -370,12 +384,14 @@ fn relocate(mut diagnostics: Diagnostics, folder: &Path) -> Diagnostics {
     diagnostics
 }
 
-/// The spec's `info.title` made a crate name, else its file name's; a spec that does not
-/// parse gets its file name's (generation then reports why it does not parse).
+/// The spec's `info.title` made a crate name, else its file name's; a spec that cannot be read
+/// or parsed gets its file name's (generation then reports why). Read and parsed as generation
+/// reads them, with the same bounds on size, kind of file and nesting.
 fn default_name(fs: &DiskFiles, spec: &str) -> String {
-    let title = std::fs::read_to_string(fs.root.join(spec))
+    let title = fs
+        .read(spec)
         .ok()
-        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|text| generator::load::parse(spec, &text).ok())
         .and_then(|doc| doc.get("info")?.get("title")?.as_str().map(str::to_owned))
         .filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
     match title {
@@ -442,20 +458,6 @@ pub fn crate_name(text: &str) -> String {
         name.push_str("-client");
     }
     name
-}
-
-/// Reads spec files below `root` and remembers which it read.
-struct DiskFiles {
-    root: PathBuf,
-    read: RefCell<BTreeSet<String>>,
-}
-
-impl FileSource for DiskFiles {
-    fn read(&self, name: &str) -> Result<String, String> {
-        let text = std::fs::read_to_string(self.root.join(name)).map_err(|e| e.to_string())?;
-        self.read.borrow_mut().insert(name.to_owned());
-        Ok(text)
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--force] [--check]
-//! [--verbose]`: a client crate from any OpenAPI document.
+//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--allow-dir DIR]
+//! [--force] [--check] [--verbose]`: a client crate from any OpenAPI document.
 //!
 //! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
 //! warnings with their locations. On errors the located diagnostics go to stderr, nothing is
@@ -44,6 +44,10 @@ struct Args {
     /// file is kept.
     #[arg(long)]
     force: bool,
+    /// A folder besides the spec's own whose files `$ref`s may read (repeatable); by default
+    /// only files below the spec's folder are read.
+    #[arg(long, value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
     /// Write nothing; exit 1 when the folder is not what the spec generates.
     #[arg(long)]
     check: bool,
@@ -65,6 +69,8 @@ fn main() -> ExitCode {
             id_or_path: args.id_or_path,
         },
         force: args.force,
+        allow_dirs: args.allow_dir,
+        max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
     };
     let result = if args.check {
         openapi_client_gen::check_crate(&options)

@@ -19,7 +19,7 @@
 //! walked, inlining keeps a stack, and nesting is bounded.
 
 use crate::diag::{Diagnostic, Diagnostics, Origin, child, tokens};
-use crate::load::{self, FileSource};
+use crate::load::{self, FileErrorKind, FileSource};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -308,7 +308,7 @@ pub fn bundle(root_file: &str, fs: &dyn FileSource) -> (Option<Bundled>, Diagnos
                 Diagnostic::warning(
                     "non-standard-root-key",
                     Origin::new(root_file, ptr),
-                    format!("`{key}` is not a field of an OpenAPI document; it is left out of the bundled spec"),
+                    format!("`{}` is not a field of an OpenAPI document; it is left out of the bundled spec", crate::diag::clip(key)),
                 )
                 .with_help("`$ref`s that point into it still resolve; move it under `components` or an `x-` key to keep it"),
             );
@@ -419,18 +419,32 @@ impl Bundler<'_> {
                 }
             }
             Err(why) => {
-                let (code, msg) = if referrer.file.is_empty() || file == self.root_file {
-                    ("file-not-found", format!("cannot read `{file}`: {why}"))
-                } else {
-                    (
+                let root = referrer.file.is_empty() || file == self.root_file;
+                let d = match why.kind {
+                    FileErrorKind::NotFound if root => Diagnostic::error(
+                        "file-not-found",
+                        referrer.clone(),
+                        format!("cannot read `{file}`: {why}"),
+                    )
+                    .with_help(why.help()),
+                    FileErrorKind::NotFound => Diagnostic::error(
                         "ref-file-not-found",
+                        referrer.clone(),
                         format!("`$ref` names the file `{file}`, which cannot be read: {why}"),
                     )
+                    .with_help(why.help()),
+                    _ if root => why.diagnostic(
+                        file,
+                        referrer.clone(),
+                        format!("cannot read `{file}`: {why}"),
+                    ),
+                    _ => why.diagnostic(
+                        file,
+                        referrer.clone(),
+                        format!("`$ref` names the file `{file}`, which is not read: {why}"),
+                    ),
                 };
-                self.diags.push(
-                    Diagnostic::error(code, referrer.clone(), msg)
-                        .with_help("check the path; relative `$ref` paths are resolved against the referring file's folder"),
-                );
+                self.diags.push(d);
                 None
             }
         };

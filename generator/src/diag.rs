@@ -90,23 +90,132 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `file:line:col: severity[code]: message`, then `  at #pointer` and `  help: …` lines.
+    /// Control characters (C0, DEL, C1: terminal escape sequences among them) and bidirectional
+    /// overrides in the file name, message, pointer and help are escaped (`\u{1b}`), so a spec
+    /// cannot write to the terminal through a diagnostic or make one line look like two.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.origin.file)?;
+        write!(f, "{}", Escaped(&self.origin.file))?;
         if let Some((line, col)) = self.line_col {
             write!(f, ":{line}:{col}")?;
         }
-        write!(f, ": {}[{}]: {}", self.severity, self.code, self.message)?;
+        write!(
+            f,
+            ": {}[{}]: {}",
+            self.severity,
+            self.code,
+            Escaped(&self.message)
+        )?;
         let pointer = if self.origin.pointer.is_empty() {
             "/"
         } else {
             &self.origin.pointer
         };
-        write!(f, "\n  at #{pointer}")?;
+        write!(f, "\n  at #{}", Escaped(pointer))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", Escaped(help))?;
         }
         Ok(())
     }
+}
+
+/// Text from the input shown with its control characters escaped: C0 and C1 controls and DEL
+/// (`\n`, `\r`, `\t` by name, others as `\u{…}`), and the bidirectional formatting characters
+/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) that reorder what a terminal shows.
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(needs_escape) {
+            f.write_str(&rest[..i])?;
+            let c = rest[i..].chars().next().unwrap_or_default();
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            rest = &rest[i + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// How many characters of a value from the input a message quotes.
+pub const QUOTE_MAX: usize = 60;
+
+/// A value from the input as a message quotes it: at most [`QUOTE_MAX`] characters, cut with
+/// `…`, so a diagnostic shows which value it means without repeating a whole file's contents.
+pub fn clip(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_MAX) {
+        Some((i, _)) => format!("{}…", &value[..i]).into(),
+        None => value.into(),
+    }
+}
+
+/// A serde message with the values it quotes clipped ([`clip`]): serde quotes a string value as
+/// a Rust string literal (`invalid type: string "…", expected …`) and a variant or field name in
+/// backquotes (``unknown variant `…`, expected one of …``).
+pub fn clip_quoted(message: &str) -> String {
+    for prefix in ["unknown variant `", "unknown field `"] {
+        let Some(start) = message.find(prefix).map(|i| i + prefix.len()) else {
+            continue;
+        };
+        // The name is raw text: it ends at serde's own words after it, which the expected list
+        // (made of the type's own names) does not repeat.
+        let rest = &message[start..];
+        let len = ["`, expected", "`, there are no"]
+            .iter()
+            .find_map(|end| rest.rfind(end))
+            .or_else(|| rest.strip_suffix('`').map(str::len))
+            .unwrap_or(rest.len());
+        return format!(
+            "{}{}{}",
+            &message[..start],
+            clip(&rest[..len]),
+            &rest[len..]
+        );
+    }
+    // String literals as `{:?}` writes them: `"` … `"`, with `\"` and `\\` escaped inside.
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let mut escaped = false;
+        let close = rest.char_indices().find_map(|(i, c)| match c {
+            _ if escaped => {
+                escaped = false;
+                None
+            }
+            '\\' => {
+                escaped = true;
+                None
+            }
+            '"' => Some(i),
+            _ => None,
+        });
+        let len = close.unwrap_or(rest.len());
+        out.push_str(&clip(&rest[..len]));
+        match close {
+            Some(i) => {
+                out.push('"');
+                rest = &rest[i + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The diagnostics collected by a run, in the order they are found until [`Diagnostics::sorted`].
@@ -202,4 +311,62 @@ pub fn tokens(pointer: &str) -> Vec<String> {
         .split('/')
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_escapes_terminal_controls_but_keeps_its_own_lines() {
+        // ESC sequences (colour, clear screen, window title), a C1 CSI, a bidi override and a
+        // line break that would fake a second diagnostic, in every field a spec can reach.
+        let d = Diagnostic::error(
+            "invalid-field",
+            Origin::new("spec\u{1b}[2J.yaml", "/paths/~1x\u{1b}]0;title\u{7}"),
+            "`\u{1b}[31mred\u{1b}[0m` and \u{9b}1m and \u{202e}txt.exe\nspec.yaml:1:1: error[fake]: x",
+        )
+        .with_help("write \u{2066}this\u{2069}\r\tthere")
+        .at(3, 4);
+        let shown = d.to_string();
+        assert_eq!(
+            shown,
+            "spec\\u{1b}[2J.yaml:3:4: error[invalid-field]: `\\u{1b}[31mred\\u{1b}[0m` and \\u{9b}1m and \\u{202e}txt.exe\\nspec.yaml:1:1: error[fake]: x\n  at #/paths/~1x\\u{1b}]0;title\\u{7}\n  help: write \\u{2066}this\\u{2069}\\r\\tthere"
+        );
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'));
+        assert_eq!(shown.lines().count(), 3, "only the structure's own lines");
+        let all = Diagnostics(vec![d]).to_string();
+        assert!(!all.contains('\u{1b}') && !all.contains('\u{9b}') && !all.contains('\u{202e}'));
+        // Printable text, quotes and backslashes are left as they are.
+        assert_eq!(Escaped("é \"a\\b\" ✓").to_string(), "é \"a\\b\" ✓");
+    }
+
+    #[test]
+    fn quoted_values_are_clipped() {
+        let long = "x".repeat(500);
+        assert_eq!(clip("short"), "short");
+        assert_eq!(clip(&long), format!("{}…", "x".repeat(QUOTE_MAX)));
+        assert_eq!(clip(&"é".repeat(61)).chars().count(), QUOTE_MAX + 1);
+        // serde's string literals, escapes inside them included.
+        let message = format!("invalid type: string \"{long}\\\"{long}\", expected a boolean");
+        assert_eq!(
+            clip_quoted(&message),
+            format!(
+                "invalid type: string \"{}…\", expected a boolean",
+                "x".repeat(QUOTE_MAX)
+            )
+        );
+        // serde's backquoted variants and fields, even with backquotes inside.
+        let message =
+            format!("unknown variant `{long}`, expected {long}`, expected one of `query`, `path`");
+        assert_eq!(
+            clip_quoted(&message),
+            format!(
+                "unknown variant `{}…`, expected one of `query`, `path`",
+                "x".repeat(QUOTE_MAX)
+            )
+        );
+        let message = "unknown field `a`, there are no fields";
+        assert_eq!(clip_quoted(message), message);
+    }
 }

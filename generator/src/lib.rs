@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod diag;
+pub mod disk;
 pub mod emit;
 pub mod ir;
 pub mod load;
@@ -23,8 +24,9 @@ pub mod source;
 pub mod walk;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use disk::{DEFAULT_MAX_FILE_SIZE, DiskFiles};
 pub use emit::File;
-pub use load::{FileSource, MemoryFiles};
+pub use load::{FileError, FileErrorKind, FileSource, MemoryFiles};
 pub use normalize::{QueryArrayStyle, Settings};
 
 /// What to generate from.
@@ -126,14 +128,12 @@ impl Run {
             Some(file) => match fs.read(file) {
                 Ok(text) => Some(text),
                 Err(why) => {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "file-not-found",
-                            diag::Origin::new(file.clone(), ""),
-                            format!("cannot read the crate documentation `{file}`: {why}"),
-                        )
-                        .with_help("check `crate_doc` in the spec's codegen.toml"),
-                    );
+                    self.diags.push(unreadable(
+                        file,
+                        "the crate documentation",
+                        &why,
+                        "check `crate_doc` in the spec's codegen.toml",
+                    ));
                     return None;
                 }
             },
@@ -167,14 +167,12 @@ impl Run {
         let text = match fs.read(file) {
             Ok(text) => text,
             Err(why) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "file-not-found",
-                        diag::Origin::new(file, ""),
-                        format!("cannot read the overlay `{file}`: {why}"),
-                    )
-                    .with_help("check the `overlay` path in the spec's codegen.toml"),
-                );
+                self.diags.push(unreadable(
+                    file,
+                    "the overlay",
+                    &why,
+                    "check the `overlay` path in the spec's codegen.toml",
+                ));
                 return None;
             }
         };
@@ -186,6 +184,19 @@ impl Run {
                 None
             }
         }
+    }
+}
+
+/// The error for a file the run needs besides the spec's own (the overlay, the crate
+/// documentation) that `why` says cannot be had; `not_found_help` says where its path is set.
+fn unreadable(file: &str, what: &str, why: &FileError, not_found_help: &str) -> Diagnostic {
+    let message = format!("cannot read {what} `{file}`: {why}");
+    match why.kind {
+        load::FileErrorKind::NotFound => {
+            Diagnostic::error("file-not-found", diag::Origin::new(file, ""), message)
+                .with_help(not_found_help)
+        }
+        _ => why.diagnostic(file, diag::Origin::new(file, ""), message),
     }
 }
 
@@ -247,12 +258,27 @@ pub struct Config {
     pub settings: Settings,
     /// The client crate's `[package]`.
     pub package: Option<emit::Package>,
+    /// Folders besides the config's own whose files the spec's `$ref`s may read, relative to
+    /// the config's folder (`allow_dirs = ["../shared"]`); none by default.
+    #[serde(default)]
+    pub allow_dirs: Vec<String>,
 }
 
 impl Config {
     /// Parses a `codegen.toml`; `name` labels errors.
     pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// The files of this config's spec, whose folder is `dir` (relative to `workspace`, where
+    /// names start): only files below `dir` and the folders of [`Config::allow_dirs`] are read.
+    pub fn files(&self, workspace: &std::path::Path, dir: &str) -> DiskFiles {
+        let folder = workspace.join(dir);
+        let mut files = DiskFiles::new(&folder).names_relative_to(workspace);
+        for allowed in &self.allow_dirs {
+            files = files.allow_dir(folder.join(allowed));
+        }
+        files
     }
 
     /// The generator input for this config, whose folder is `dir` (as the file source names it).

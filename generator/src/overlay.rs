@@ -63,13 +63,18 @@ const INVALID: &str = "overlay-invalid";
 /// offending node. All structural problems are reported at once.
 pub fn parse(file: &str, text: &str) -> Result<Overlay, Diagnostics> {
     let mut diags = Diagnostics::default();
+    // Deep flow nesting costs serde_yaml quadratic time before its recursion limit stops it.
+    if let Err(d) = crate::load::check_flow_depth(file, text) {
+        diags.push(*d);
+        return Err(diags);
+    }
     let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let mut d = Diagnostic::error(
                 INVALID,
                 Origin::new(file, ""),
-                format!("overlay is not valid YAML or JSON: {e}"),
+                crate::diag::clip_quoted(&format!("overlay is not valid YAML or JSON: {e}")),
             );
             if let Some(loc) = e.location() {
                 // The position goes in `line_col`; drop its copy from the message.
@@ -104,7 +109,7 @@ pub fn parse(file: &str, text: &str) -> Result<Overlay, Diagnostics> {
         diags.push(Diagnostic::error(
             INVALID,
             Origin::new(file, ""),
-            format!("overlay is not a valid Overlay 1.0 document: {e}"),
+            crate::diag::clip_quoted(&format!("overlay is not a valid Overlay 1.0 document: {e}")),
         ));
         diags
     })
@@ -216,7 +221,10 @@ fn check_structure(file: &str, value: &mut Value, diags: &mut Diagnostics) {
             if v.split('.').next() != Some("1") {
                 error(
                     "/overlay",
-                    format!("unsupported overlay version `{v}`; expected 1.x"),
+                    format!(
+                        "unsupported overlay version `{}`; expected 1.x",
+                        crate::diag::clip(v)
+                    ),
                 );
             }
         }

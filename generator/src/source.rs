@@ -55,8 +55,9 @@ impl PositionIndex {
     /// node of the first document; later documents are neither indexed nor parsed.
     ///
     /// Never panics: on a parse error the index holds what was parsed before the error. Aliases
-    /// are not expanded (only the alias itself is recorded), nodes nested deeper than 512 levels
-    /// are ignored, and entries whose key is not a scalar (complex keys) are skipped.
+    /// are not expanded (only the alias itself is recorded), parsing stops at the first node
+    /// nested deeper than 512 levels (the loader accepts no more than 128), and entries whose key
+    /// is not a scalar (complex keys) are skipped.
     pub fn new(text: &str) -> PositionIndex {
         // Editors do not show a byte order mark, and it must not count as a column.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -69,7 +70,10 @@ impl PositionIndex {
             let Some(mut events) = Events::new(text) else {
                 return;
             };
-            while !builder.done {
+            // Stop below the index's bound: libyaml's scanner spends time proportional to the
+            // open flow levels on every token, so parsing on through deeper nesting would take
+            // time quadratic in the text's length.
+            while !builder.done && builder.stack.len() + builder.skip <= MAX_DEPTH {
                 match events.next() {
                     Some((event, pos)) => builder.event(event, pos),
                     None => break,
@@ -118,6 +122,31 @@ fn array_index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
+/// Where, as a 1-based line and character column, `text` first opens a flow collection (`[`,
+/// `{`) nested deeper than `limit` flow collections, as libyaml's scanner reads it: brackets
+/// inside quoted and block scalars, comments and tags do not count. None if it never does, or if
+/// libyaml stops at a syntax error first (serde_yaml then reports that error). Reads tokens only
+/// up to that bracket, so the scanner, whose work per token grows with the open flow levels,
+/// never holds many more than `limit` of them open: linear time.
+pub(crate) fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut tokens = libyaml::Tokens::new(text)?;
+    let mut depth = 0usize;
+    while let Some((token, pos)) = tokens.next() {
+        match token {
+            libyaml::Token::FlowStart => {
+                depth += 1;
+                if depth > limit {
+                    return Some(pos);
+                }
+            }
+            libyaml::Token::FlowEnd => depth = depth.saturating_sub(1),
+            libyaml::Token::Other => {}
+        }
+    }
+    None
+}
+
 /// A safe event stream over libyaml's parser: the only `unsafe` code of the crate's source
 /// positions.
 mod libyaml {
@@ -126,11 +155,13 @@ mod libyaml {
 
     use unsafe_libyaml::{
         YAML_ALIAS_EVENT, YAML_DOCUMENT_END_EVENT, YAML_DOCUMENT_START_EVENT,
-        YAML_MAPPING_END_EVENT, YAML_MAPPING_START_EVENT, YAML_SCALAR_EVENT,
-        YAML_SEQUENCE_END_EVENT, YAML_SEQUENCE_START_EVENT, YAML_STREAM_START_EVENT,
-        YAML_UTF8_ENCODING, yaml_event_delete, yaml_event_t, yaml_parser_delete,
-        yaml_parser_initialize, yaml_parser_parse, yaml_parser_set_encoding,
-        yaml_parser_set_input_string, yaml_parser_t,
+        YAML_FLOW_MAPPING_END_TOKEN, YAML_FLOW_MAPPING_START_TOKEN, YAML_FLOW_SEQUENCE_END_TOKEN,
+        YAML_FLOW_SEQUENCE_START_TOKEN, YAML_MAPPING_END_EVENT, YAML_MAPPING_START_EVENT,
+        YAML_NO_TOKEN, YAML_SCALAR_EVENT, YAML_SEQUENCE_END_EVENT, YAML_SEQUENCE_START_EVENT,
+        YAML_STREAM_END_TOKEN, YAML_STREAM_START_EVENT, YAML_UTF8_ENCODING, yaml_event_delete,
+        yaml_event_t, yaml_mark_t, yaml_parser_delete, yaml_parser_initialize, yaml_parser_parse,
+        yaml_parser_scan, yaml_parser_set_encoding, yaml_parser_set_input_string, yaml_parser_t,
+        yaml_token_delete, yaml_token_t,
     };
 
     /// One parser event, reduced to what the index needs.
@@ -166,25 +197,7 @@ mod libyaml {
     impl<'a> Events<'a> {
         /// A parser reading `input` as UTF-8, or None if libyaml could not set itself up.
         pub(super) fn new(input: &'a str) -> Option<Events<'a>> {
-            let parser = Box::into_raw(Box::new(MaybeUninit::<yaml_parser_t>::uninit()))
-                .cast::<yaml_parser_t>();
-            // SAFETY: `parser` is a valid, aligned, exclusively owned allocation for a
-            // `yaml_parser_t`; `yaml_parser_initialize` zeroes it before writing any field.
-            if unsafe { yaml_parser_initialize(parser) }.fail {
-                // SAFETY: `parser` came from `Box::into_raw` above and nothing else refers to
-                // it; `MaybeUninit` has no destructor. (This port's initialization cannot
-                // actually fail: it aborts on allocation failure.)
-                drop(unsafe { Box::from_raw(parser.cast::<MaybeUninit<yaml_parser_t>>()) });
-                return None;
-            }
-            // SAFETY: `parser` is initialized and its encoding and input are not set yet (both
-            // functions assert that). `input` is valid for `input.len()` bytes (its pointer is
-            // non-null even when empty) and, through `'a`, outlives the parser, which only
-            // reads through the pointer.
-            unsafe {
-                yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING);
-                yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
-            }
+            let parser = new_parser(input)?;
             Some(Events {
                 parser,
                 finished: false,
@@ -242,26 +255,150 @@ mod libyaml {
                 self.finished = true;
                 return None;
             };
-            // libyaml marks are 0-based; `column` counts characters (`index` counts bytes),
-            // and `\n`, `\r\n` and `\r` each end a line.
-            let one_based = |n: u64| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1);
-            Some((kind, (one_based(mark.line), one_based(mark.column))))
+            Some((kind, one_based(mark)))
+        }
+    }
+
+    /// One scanner token, reduced to what the flow depth needs.
+    pub(super) enum Token {
+        /// `[` or `{`.
+        FlowStart,
+        /// `]` or `}`.
+        FlowEnd,
+        Other,
+    }
+
+    /// The tokens of one text, from libyaml's scanner (the stage below its event parser), for
+    /// counting flow levels without parsing.
+    ///
+    /// Owns its parser exactly as [`Events`] does (see there); only `yaml_parser_scan` is called
+    /// on it, never `yaml_parser_parse`, as libyaml requires. Every token is freed before
+    /// [`Tokens::next`] returns, and once the stream ends or an error occurs the scanner is not
+    /// called again.
+    pub(super) struct Tokens<'a> {
+        parser: *mut yaml_parser_t,
+        finished: bool,
+        input: PhantomData<&'a str>,
+    }
+
+    impl<'a> Tokens<'a> {
+        /// A scanner reading `input` as UTF-8, or None if libyaml could not set itself up.
+        pub(super) fn new(input: &'a str) -> Option<Tokens<'a>> {
+            let parser = new_parser(input)?;
+            Some(Tokens {
+                parser,
+                finished: false,
+                input: PhantomData,
+            })
+        }
+
+        /// The next token and where it starts (1-based line and character column); None at the
+        /// end of the stream or on a scanner error, and from then on.
+        pub(super) fn next(&mut self) -> Option<(Token, (usize, usize))> {
+            if self.finished {
+                return None;
+            }
+            let mut raw = MaybeUninit::<yaml_token_t>::uninit();
+            let token = raw.as_mut_ptr();
+            // SAFETY: `self.parser` is initialized, has its input set, has only ever been used
+            // through `yaml_parser_scan`, and has not failed or ended (`finished` is false);
+            // `token` points to writable memory for one `yaml_token_t`, which
+            // `yaml_parser_scan` zeroes before anything else.
+            if unsafe { yaml_parser_scan(self.parser, token) }.fail {
+                // A failed scan leaves the zeroed token owning nothing.
+                self.finished = true;
+                return None;
+            }
+            // SAFETY: `yaml_parser_scan` succeeded, so `*token` is fully written (a zeroed
+            // `YAML_NO_TOKEN` if the scanner had already stopped); its type and start mark are
+            // plain values copied out before `yaml_token_delete` frees what the token owns, and
+            // `*token` is not read after that.
+            let (kind, mark) = unsafe {
+                let kind = match (*token).type_ {
+                    YAML_FLOW_SEQUENCE_START_TOKEN | YAML_FLOW_MAPPING_START_TOKEN => {
+                        Some(Token::FlowStart)
+                    }
+                    YAML_FLOW_SEQUENCE_END_TOKEN | YAML_FLOW_MAPPING_END_TOKEN => {
+                        Some(Token::FlowEnd)
+                    }
+                    YAML_STREAM_END_TOKEN | YAML_NO_TOKEN => None,
+                    _ => Some(Token::Other),
+                };
+                let mark = (*token).start_mark;
+                yaml_token_delete(token);
+                (kind, mark)
+            };
+            let Some(kind) = kind else {
+                self.finished = true;
+                return None;
+            };
+            Some((kind, one_based(mark)))
+        }
+    }
+
+    impl Drop for Tokens<'_> {
+        fn drop(&mut self) {
+            // SAFETY: as for `Events`: `self.parser` came from `new_parser` and is freed only here.
+            unsafe { free_parser(self.parser) }
         }
     }
 
     impl Drop for Events<'_> {
         fn drop(&mut self) {
-            // SAFETY: `self.parser` was initialized in `Events::new` and is freed only here:
-            // `yaml_parser_delete` releases everything the parser allocated (buffers, queued
-            // tokens, stacks), then the allocation from `Box::into_raw` is released as the
-            // `MaybeUninit` it was created as.
-            unsafe {
-                yaml_parser_delete(self.parser);
-                drop(Box::from_raw(
-                    self.parser.cast::<MaybeUninit<yaml_parser_t>>(),
-                ));
-            }
+            // SAFETY: `self.parser` came from `new_parser` in `Events::new` and is freed only
+            // here.
+            unsafe { free_parser(self.parser) }
         }
+    }
+
+    /// A heap-allocated, initialized libyaml parser reading `input` as UTF-8, or None if libyaml
+    /// could not set itself up. The parser must not move once its input is set (it keeps a
+    /// pointer to itself for its read handler), so it is held by the raw pointer from
+    /// [`Box::into_raw`]; the caller keeps `input` alive and unchanged for as long as the parser
+    /// lives and frees it with [`free_parser`], once.
+    fn new_parser(input: &str) -> Option<*mut yaml_parser_t> {
+        let parser =
+            Box::into_raw(Box::new(MaybeUninit::<yaml_parser_t>::uninit())).cast::<yaml_parser_t>();
+        // SAFETY: `parser` is a valid, aligned, exclusively owned allocation for a
+        // `yaml_parser_t`; `yaml_parser_initialize` zeroes it before writing any field.
+        if unsafe { yaml_parser_initialize(parser) }.fail {
+            // SAFETY: `parser` came from `Box::into_raw` above and nothing else refers to it;
+            // `MaybeUninit` has no destructor. (This port's initialization cannot actually
+            // fail: it aborts on allocation failure.)
+            drop(unsafe { Box::from_raw(parser.cast::<MaybeUninit<yaml_parser_t>>()) });
+            return None;
+        }
+        // SAFETY: `parser` is initialized and its encoding and input are not set yet (both
+        // functions assert that). `input` is valid for `input.len()` bytes (its pointer is
+        // non-null even when empty) and, by this function's contract, outlives the parser,
+        // which only reads through the pointer.
+        unsafe {
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING);
+            yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
+        }
+        Some(parser)
+    }
+
+    /// Frees a parser from [`new_parser`].
+    ///
+    /// # Safety
+    ///
+    /// `parser` came from [`new_parser`] and is not used again.
+    unsafe fn free_parser(parser: *mut yaml_parser_t) {
+        // SAFETY: by the contract, `parser` is initialized: `yaml_parser_delete` releases
+        // everything it allocated (buffers, queued tokens, stacks), then the allocation from
+        // `Box::into_raw` is released as the `MaybeUninit` it was created as.
+        unsafe {
+            yaml_parser_delete(parser);
+            drop(Box::from_raw(parser.cast::<MaybeUninit<yaml_parser_t>>()));
+        }
+    }
+
+    /// libyaml marks are 0-based; `column` counts characters (`index` counts bytes), and `\n`,
+    /// `\r\n` and `\r` each end a line.
+    fn one_based(mark: yaml_mark_t) -> (usize, usize) {
+        let one_based = |n: u64| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1);
+        (one_based(mark.line), one_based(mark.column))
     }
 }
 

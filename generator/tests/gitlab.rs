@@ -2,16 +2,8 @@
 //! and the diagnostics (each apart, so a diff shows which stage changed), and the two layouts of
 //! the spec (multi-file and flattened) giving byte-identical output.
 
-use generator::{Config, FileSource, Generated, Input};
+use generator::{Config, Generated, Input};
 use std::path::PathBuf;
-
-struct Fs(PathBuf);
-
-impl FileSource for Fs {
-    fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(name)).map_err(|e| e.to_string())
-    }
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +20,8 @@ fn generate(spec: &str) -> Generated {
         spec: format!("specs/gitlab/{spec}"),
         ..config.input("specs/gitlab")
     };
-    generator::generate(&input, &Fs(root())).unwrap_or_else(|d| panic!("generation failed:\n{d}"))
+    let files = config.files(&root(), "specs/gitlab");
+    generator::generate(&input, &files).unwrap_or_else(|d| panic!("generation failed:\n{d}"))
 }
 
 #[test]

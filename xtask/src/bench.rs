@@ -52,7 +52,7 @@ pub fn run(runs: usize) -> ExitCode {
         }
     };
     let input = config.input(dir);
-    let fs = crate::codegen::Fs(root.clone());
+    let fs = config.files(&root, dir);
     let text = std::fs::read_to_string(root.join(&input.spec)).expect("the spec is readable");
     let mut parse = Vec::new();
     let mut generate = Vec::new();

@@ -2,7 +2,7 @@
 //! generated (each keeps the writer's manifest, `.openapi-client-gen.json`; `--force` takes a
 //! folder over), only when changed, each folder swapped in whole.
 
-use generator::{Config, FileSource};
+use generator::Config;
 use openapi_client_gen::write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,15 +12,6 @@ use std::process::ExitCode;
 pub enum Mode {
     Write,
     Check,
-}
-
-/// Reads spec files relative to the workspace root.
-pub struct Fs(pub PathBuf);
-
-impl FileSource for Fs {
-    fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(name)).map_err(|e| e.to_string())
-    }
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -45,7 +36,6 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
         .filter(|p| p.is_file())
         .collect();
     configs.sort();
-    let fs = Fs(root.to_path_buf());
     let mut planned = Vec::new();
     let mut failures = String::new();
     for config_path in configs {
@@ -59,6 +49,8 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
             .map_err(|e| format!("{}: {e}", config_path.display()))?;
         let config = Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
         let input = config.input(&rel_dir);
+        // Each spec reads only below its own folder (and the folders its config allows).
+        let fs = config.files(root, &rel_dir);
         match generator::generate(&input, &fs) {
             Ok(generated) => {
                 let d = &generated.diagnostics;

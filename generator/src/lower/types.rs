@@ -950,7 +950,12 @@ fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostic
                 Diagnostic::warning(
                     "enum-name-collision",
                     at(&child(ptr, "enum")),
-                    format!("the values `{clash}` and `{v}` make the same Rust name `{base}`; `{v}` becomes `{name}`"),
+                    format!(
+                        "the values `{}` and `{}` make the same Rust name `{base}`; `{}` becomes `{name}`",
+                        crate::diag::clip(&clash),
+                        crate::diag::clip(v),
+                        crate::diag::clip(v)
+                    ),
                 )
                 .with_help("name the variants with `x-enum-varnames` (in the spec or its overlay)"),
             );

@@ -192,7 +192,10 @@ fn rewrite(s: &mut Map<String, Value>) -> Vec<String> {
                 }
             }
         }
-        done.push(format!("`type: {}`", Value::Array(types)));
+        done.push(format!(
+            "`type: {}`",
+            crate::diag::clip(&Value::Array(types).to_string())
+        ));
     } else if s.get("type").and_then(Value::as_str) == Some("null") {
         s.remove("type");
         s.insert("nullable".into(), Value::Bool(true));

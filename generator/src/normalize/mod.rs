@@ -86,6 +86,8 @@ pub fn normalize(
         Err(e) => {
             let pointer = path_to_pointer(e.path());
             let (pointer, message) = drill(&doc, pointer, e.into_inner().to_string());
+            // serde quotes the wrong value whole; the pointer already says where it is.
+            let message = crate::diag::clip_quoted(&message);
             diags.push(
                 Diagnostic::error("invalid-field", at(&pointer), message)
                     .with_help("correct the field to the type the OpenAPI specification gives it, or fix it in the overlay"),
@@ -378,9 +380,11 @@ fn id_or_path_parameters(doc: &mut Value, prefixes: &[String]) {
 fn check_version(doc: &Value, diags: &mut Diagnostics) -> Option<Version> {
     let map = doc.as_object()?;
     let text = |v: &Value| {
-        v.as_str()
+        let text = v
+            .as_str()
             .map(str::to_owned)
-            .unwrap_or_else(|| v.to_string())
+            .unwrap_or_else(|| v.to_string());
+        crate::diag::clip(&text).into_owned()
     };
     if let Some(v) = map.get("openapi") {
         if let Some(rest) = text(v).strip_prefix("3.") {

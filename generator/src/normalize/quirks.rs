@@ -79,7 +79,7 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
         let Some(ty) = node.get("type") else { continue };
         let Some(ty) = ty.as_str().map(str::to_owned) else {
             if !ty.is_array() {
-                let found = ty.to_string();
+                let found = crate::diag::clip(&ty.to_string()).into_owned();
                 node.remove("type");
                 diags.push(
                     Diagnostic::warning(
@@ -96,13 +96,15 @@ fn date_type(doc: &mut Value, ptrs: &[String], ev: &Evidence, diags: &mut Diagno
             continue;
         }
         let lower = ty.to_ascii_lowercase();
+        let ty = crate::diag::clip(&ty);
         if lower == "date" || lower == "datetime" || lower == "date-time" {
             let samples: Vec<&str> = ev.for_schema(p).iter().filter_map(Value::as_str).collect();
             let date_time = lower != "date" || samples.iter().any(|s| is_date_time(s));
             let format = if date_time { "date-time" } else { "date" };
             let why = match samples.iter().find(|s| is_date_time(s) == date_time) {
                 Some(s) => format!(
-                    " because its example `{s}` is a {}",
+                    " because its example `{}` is a {}",
+                    crate::diag::clip(s),
                     if date_time { "date-time" } else { "date" }
                 ),
                 None if lower == "date" => " (no example says otherwise)".to_owned(),
@@ -454,7 +456,7 @@ fn default_type_mismatch(doc: &mut Value, ptrs: &[String], diags: &mut Diagnosti
         if fits {
             continue;
         }
-        let shown = default.to_string();
+        let shown = crate::diag::clip(&default.to_string()).into_owned();
         node.remove("default");
         diags.push(
             Diagnostic::warning(

@@ -80,7 +80,7 @@ fn info(root: &mut serde_json::Map<String, Value>, diags: &mut Diagnostics) {
             other => {
                 let what = match other {
                     None => "missing".to_owned(),
-                    Some(v) => format!("not a string (`{v}`)"),
+                    Some(v) => format!("not a string (`{}`)", crate::diag::clip(&v.to_string())),
                 };
                 diags.push(
                     Diagnostic::warning(
