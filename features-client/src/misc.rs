@@ -8,174 +8,72 @@ impl crate::Client {
     /// Arguments:
     /// - `cell`:
     ///
+    /// Returns, on success (200): The value in the cell.
+    ///
     /// Optional parameters are set on the returned [`GetCell`].
-    pub fn get_cell(
-        &self,
-        cell: impl ::std::convert::Into<crate::types::Cell>,
-    ) -> GetCell<'_> {
-        GetCell {
-            client: self,
-            cell: cell.into(),
-            key: ::std::option::Option::None,
-        }
+    pub fn get_cell(&self, cell: impl Into<crate::types::Cell>) -> GetCell<'_> {
+        let cell = match crate::runtime::path_value(
+            &Into::<crate::types::Cell>::into(cell),
+        ) {
+            Ok(text) => text,
+            Err(e) => return GetCell(crate::runtime::Call::failed(self, e)),
+        };
+        GetCell(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "grid/{}", &[&cell]),
+        )
     }
     /// What happened, of every kind of event.
     ///
     /// `GET /events`
+    ///
+    /// Returns, on success (200): The events, oldest first.
     pub fn list_events(&self) -> ListEvents<'_> {
-        ListEvents { client: self }
+        ListEvents(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "events", &[]),
+        )
     }
     /// `GET /status`
+    ///
+    /// Returns, on success (default): The service's status.
     pub fn get_status(&self) -> GetStatus<'_> {
-        GetStatus { client: self }
+        GetStatus(crate::runtime::Call::new(self, ::reqwest::Method::GET, "status", &[]))
     }
 }
-/// Request builder for [`Client::get_cell`](crate::Client::get_cell): `GET /grid/{cell}`.
+/// Request builder of [`crate::Client::get_cell`]: `GET /grid/{cell}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetCell<'a> {
-    client: &'a crate::Client,
-    cell: crate::types::Cell,
-    key: ::std::option::Option<crate::types::Key>,
-}
-impl<'a> GetCell<'a> {
-    pub fn key(mut self, value: impl ::std::convert::Into<crate::types::Key>) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("grid"),
-                crate::runtime::path_value(&self.cell)?,
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.key {
-            request.query("key", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The value in the cell.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::Value, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<crate::types::Value>(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::Value, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetCell<'a>(crate::runtime::Call<'a>);
+impl GetCell<'_> {
+    pub fn key(self, value: impl Into<crate::types::Key>) -> Self {
+        Self(self.0.query("key", &Into::<crate::types::Key>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCell<'a> {
-    type Output = ::std::result::Result<crate::types::Value, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetCell<'a> {
+    type Response = crate::runtime::Json<crate::types::Value>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::list_events`](crate::Client::list_events): `GET /events`.
+crate::runtime::into_future!(GetCell);
+/// Request builder of [`crate::Client::list_events`]: `GET /events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListEvents<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> ListEvents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[::std::string::String::from("events")],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The events, oldest first.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::Event>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::Event>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Event>, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct ListEvents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListEvents<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::Event>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for ListEvents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::Event>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_status`](crate::Client::get_status): `GET /status`.
+crate::runtime::into_future!(ListEvents);
+/// Request builder of [`crate::Client::get_status`]: `GET /status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetStatus<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[::std::string::String::from("status")],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (default): The service's status.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::Status, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<crate::types::Status>(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::Status, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetStatus<'a> {
+    type Response = crate::runtime::Json<crate::types::Status>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetStatus<'a> {
-    type Output = ::std::result::Result<crate::types::Status, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetStatus);

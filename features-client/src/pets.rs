@@ -6,8 +6,10 @@ impl crate::Client {
     /// Lists pets of every kind.
     ///
     /// `GET /pets`
+    ///
+    /// Returns, on success (200): The pets.
     pub fn list_pets(&self) -> ListPets<'_> {
-        ListPets { client: self }
+        ListPets(crate::runtime::Call::new(self, ::reqwest::Method::GET, "pets", &[]))
     }
     /// Adds a pet, now or later.
     ///
@@ -15,27 +17,29 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    pub fn create_pet(
-        &self,
-        body: impl ::std::convert::Into<crate::types::NewPet>,
-    ) -> CreatePet<'_> {
-        CreatePet {
-            client: self,
-            body: body.into(),
-        }
+    ///
+    /// Returns the variant of the success status the server answered (201, 202).
+    pub fn create_pet(&self, body: impl Into<crate::types::NewPet>) -> CreatePet<'_> {
+        CreatePet(
+            crate::runtime::Call::new(self, ::reqwest::Method::POST, "pets", &[])
+                .json_body(&Into::<crate::types::NewPet>::into(body)),
+        )
     }
     /// `DELETE /pets/{petId}`
     ///
     /// Arguments:
     /// - `pet_id`:
-    pub fn delete_pet(
-        &self,
-        pet_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> DeletePet<'_> {
-        DeletePet {
-            client: self,
-            pet_id: pet_id.into(),
-        }
+    ///
+    /// Returns the variant of the success status the server answered (200, 204).
+    pub fn delete_pet(&self, pet_id: impl Into<::uuid::Uuid>) -> DeletePet<'_> {
+        DeletePet(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "pets/{}",
+                &[&Into::<::uuid::Uuid>::into(pet_id)],
+            ),
+        )
     }
     /// Changes some fields of a pet.
     ///
@@ -44,80 +48,55 @@ impl crate::Client {
     /// Arguments:
     /// - `pet_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): The pet as it is now.
     pub fn update_pet(
         &self,
-        pet_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<crate::types::PetPatch>,
+        pet_id: impl Into<::uuid::Uuid>,
+        body: impl Into<crate::types::PetPatch>,
     ) -> UpdatePet<'_> {
-        UpdatePet {
-            client: self,
-            pet_id: pet_id.into(),
-            body: body.into(),
-        }
+        UpdatePet(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PATCH,
+                    "pets/{}",
+                    &[&Into::<::uuid::Uuid>::into(pet_id)],
+                )
+                .json_body_as(
+                    &Into::<crate::types::PetPatch>::into(body),
+                    "application/merge-patch+json",
+                ),
+        )
     }
     /// `GET /pets/{petId}/photo`
     ///
     /// Arguments:
     /// - `pet_id`:
-    pub fn get_photo(
-        &self,
-        pet_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> GetPhoto<'_> {
-        GetPhoto {
-            client: self,
-            pet_id: pet_id.into(),
-        }
+    ///
+    /// Returns, on success (200): The photo.
+    pub fn get_photo(&self, pet_id: impl Into<::uuid::Uuid>) -> GetPhoto<'_> {
+        GetPhoto(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "pets/{}/photo",
+                &[&Into::<::uuid::Uuid>::into(pet_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::list_pets`](crate::Client::list_pets): `GET /pets`.
+/// Request builder of [`crate::Client::list_pets`]: `GET /pets`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPets<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> ListPets<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[::std::string::String::from("pets")],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The pets.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<crate::types::Pet>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::Pet>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<crate::types::Pet>, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct ListPets<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListPets<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::Pet>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for ListPets<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::Pet>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// What [`CreatePet::send`] returns: one variant per success status of `POST /pets`.
+crate::runtime::into_future!(ListPets);
+/// What [`CreatePet`] answers: one variant per success status of `POST /pets`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreatePetResponse {
@@ -126,72 +105,35 @@ pub enum CreatePetResponse {
     /// `202`: Queued; the job says when.
     Accepted(crate::types::Job),
     /// A success status the API does not declare, with the body as received.
-    Other { status: ::reqwest::StatusCode, body: ::std::vec::Vec<u8> },
+    Other { status: ::reqwest::StatusCode, body: Vec<u8> },
 }
-/// Request builder for [`Client::create_pet`](crate::Client::create_pet): `POST /pets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePet<'a> {
-    client: &'a crate::Client,
-    body: crate::types::NewPet,
-}
-impl<'a> CreatePet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[::std::string::String::from("pets")],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201, 202), the variant of the status the server answered.
-    pub async fn send(self) -> ::std::result::Result<CreatePetResponse, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            201 => {
-                crate::runtime::json::<crate::types::Pet>(response)
-                    .await
-                    .map(CreatePetResponse::Created)
-            }
-            202 => {
-                crate::runtime::json::<crate::types::Job>(response)
-                    .await
-                    .map(CreatePetResponse::Accepted)
-            }
+impl crate::runtime::Decode for CreatePetResponse {
+    type Output = Self;
+    fn decode(response: crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+        match response.status.as_u16() {
+            201 => response.json().map(Self::Created),
+            202 => response.json().map(Self::Accepted),
             _ => {
-                let status = response.status();
-                crate::runtime::bytes(response)
-                    .await
-                    .map(|body| CreatePetResponse::Other {
-                        status,
-                        body,
-                    })
+                Ok(Self::Other {
+                    status: response.status,
+                    body: response.body,
+                })
             }
         }
     }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<CreatePetResponse, crate::Error> {
-        crate::runtime::block_on(self.send())
+}
+/// Request builder of [`crate::Client::create_pet`]: `POST /pets`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct CreatePet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreatePet<'a> {
+    type Response = CreatePetResponse;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for CreatePet<'a> {
-    type Output = ::std::result::Result<CreatePetResponse, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// What [`DeletePet::send`] returns: one variant per success status of `DELETE /pets/{petId}`.
+crate::runtime::into_future!(CreatePet);
+/// What [`DeletePet`] answers: one variant per success status of `DELETE /pets/{petId}`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeletePetResponse {
@@ -200,167 +142,53 @@ pub enum DeletePetResponse {
     /// `204`: Deleted, nothing to say.
     NoContent,
     /// A success status the API does not declare, with the body as received.
-    Other { status: ::reqwest::StatusCode, body: ::std::vec::Vec<u8> },
+    Other { status: ::reqwest::StatusCode, body: Vec<u8> },
 }
-/// Request builder for [`Client::delete_pet`](crate::Client::delete_pet): `DELETE /pets/{petId}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePet<'a> {
-    client: &'a crate::Client,
-    pet_id: ::uuid::Uuid,
-}
-impl<'a> DeletePet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("pets"),
-                crate::runtime::ParamValue::to_param(&self.pet_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 204), the variant of the status the server answered.
-    pub async fn send(self) -> ::std::result::Result<DeletePetResponse, crate::Error> {
-        let request = self.request()?;
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                crate::runtime::json::<crate::types::Pet>(response)
-                    .await
-                    .map(DeletePetResponse::Ok)
-            }
-            204 => {
-                crate::runtime::empty(response)
-                    .await
-                    .map(|()| DeletePetResponse::NoContent)
-            }
+impl crate::runtime::Decode for DeletePetResponse {
+    type Output = Self;
+    fn decode(response: crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+        match response.status.as_u16() {
+            200 => response.json().map(Self::Ok),
+            204 => Ok(Self::NoContent),
             _ => {
-                let status = response.status();
-                crate::runtime::bytes(response)
-                    .await
-                    .map(|body| DeletePetResponse::Other {
-                        status,
-                        body,
-                    })
+                Ok(Self::Other {
+                    status: response.status,
+                    body: response.body,
+                })
             }
         }
     }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<DeletePetResponse, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
 }
-impl<'a> ::std::future::IntoFuture for DeletePet<'a> {
-    type Output = ::std::result::Result<DeletePetResponse, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_pet`](crate::Client::update_pet): `PATCH /pets/{petId}`.
+/// Request builder of [`crate::Client::delete_pet`]: `DELETE /pets/{petId}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdatePet<'a> {
-    client: &'a crate::Client,
-    pet_id: ::uuid::Uuid,
-    body: crate::types::PetPatch,
-}
-impl<'a> UpdatePet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("pets"),
-                crate::runtime::ParamValue::to_param(&self.pet_id),
-            ],
-        )?;
-        request.json_body_as(&self.body, "application/merge-patch+json")?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The pet as it is now.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::Pet, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<crate::types::Pet>(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::Pet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeletePet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeletePet<'a> {
+    type Response = DeletePetResponse;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdatePet<'a> {
-    type Output = ::std::result::Result<crate::types::Pet, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_photo`](crate::Client::get_photo): `GET /pets/{petId}/photo`.
+crate::runtime::into_future!(DeletePet);
+/// Request builder of [`crate::Client::update_pet`]: `PATCH /pets/{petId}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPhoto<'a> {
-    client: &'a crate::Client,
-    pet_id: ::uuid::Uuid,
-}
-impl<'a> GetPhoto<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("pets"),
-                crate::runtime::ParamValue::to_param(&self.pet_id),
-                ::std::string::String::from("photo"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The photo.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_bytes(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct UpdatePet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdatePet<'a> {
+    type Response = crate::runtime::Json<crate::types::Pet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPhoto<'a> {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+crate::runtime::into_future!(UpdatePet);
+/// Request builder of [`crate::Client::get_photo`]: `GET /pets/{petId}/photo`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetPhoto<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPhoto<'a> {
+    type Response = crate::runtime::Bytes;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetPhoto);

@@ -16,80 +16,151 @@ pub enum Pet {
     Other(::serde_json::Value),
 }
 #[cfg(feature = "pets")]
-impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("petType")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
-            ::std::option::Option::Some("cat") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Cat)
-                    .map_err(::serde::de::Error::custom)
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Pet {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("petType")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                Some("cat") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Cat)
+                        .map_err(::serde::de::Error::custom)
+                }
+                Some("dog") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Dog)
+                        .map_err(::serde::de::Error::custom)
+                }
+                _ => Ok(Self::Other(value)),
             }
-            ::std::option::Option::Some("dog") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Dog)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => ::std::result::Result::Ok(Self::Other(value)),
         }
     }
-}
+};
 /// Schema `#/components/schemas/Cat`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     /// Assigned by the server.
     ///
     /// Read-only: the server sets it; requests leave it `None`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(rename = "petType")]
-    pub pet_type: ::std::string::String,
-    pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lives: ::std::option::Option<u64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub friends: ::std::option::Option<::std::vec::Vec<crate::types::Pet>>,
+    pub id: Option<::uuid::Uuid>,
+    pub pet_type: String,
+    pub name: String,
+    pub lives: Option<u64>,
+    pub friends: Option<Vec<crate::types::Pet>>,
 }
+#[cfg(feature = "pets")]
+const _: () = {
+    crate::runtime::deserialize_object!(Cat);
+    impl crate::runtime::Object for Cat {
+        const NAME: &'static str = "Cat";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            let mut f2 = None;
+            let mut f3 = None;
+            let mut f4 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = map.next_value()?,
+                    "petType" => f1 = Some(map.next_value()?),
+                    "name" => f2 = Some(map.next_value()?),
+                    "lives" => f3 = map.next_value()?,
+                    "friends" => f4 = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: f0,
+                pet_type: f1
+                    .ok_or_else(|| ::serde::de::Error::missing_field("petType"))?,
+                name: f2.ok_or_else(|| ::serde::de::Error::missing_field("name"))?,
+                lives: f3,
+                friends: f4,
+            })
+        }
+    }
+};
 /// Schema `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     /// Read-only: the server sets it; requests leave it `None`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(rename = "petType")]
-    pub pet_type: ::std::string::String,
-    pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tag: ::std::option::Option<::std::string::String>,
+    pub id: Option<::uuid::Uuid>,
+    pub pet_type: String,
+    pub name: String,
+    pub tag: Option<String>,
+}
+crate::runtime::deserialize_object!(Dog);
+impl crate::runtime::Object for Dog {
+    const NAME: &'static str = "Dog";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "petType" => f1 = Some(map.next_value()?),
+                "name" => f2 = Some(map.next_value()?),
+                "tag" => f3 = map.next_value()?,
+                _ => crate::runtime::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: f0,
+            pet_type: f1.ok_or_else(|| ::serde::de::Error::missing_field("petType"))?,
+            name: f2.ok_or_else(|| ::serde::de::Error::missing_field("name"))?,
+            tag: f3,
+        })
+    }
 }
 /// Schema `#/components/schemas/NewPet`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPet {
     /// Assigned by the server.
     ///
     /// Read-only: the server sets it; requests leave it `None`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(rename = "petType")]
+    pub id: Option<::uuid::Uuid>,
     pub pet_type: crate::types::NewPetPetType,
-    pub name: ::std::string::String,
+    pub name: String,
     /// Proves the owner.
     ///
     /// Write-only: requests send it; the server never returns it.
-    #[serde(rename = "ownerPassword")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_password: ::std::option::Option<::std::string::String>,
+    pub owner_password: Option<String>,
 }
+#[cfg(feature = "pets")]
+const _: () = {
+    impl ::serde::Serialize for NewPet {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            crate::runtime::entry_if_some(&mut map, "id", &self.id)?;
+            map.serialize_entry("petType", &self.pet_type)?;
+            map.serialize_entry("name", &self.name)?;
+            crate::runtime::entry_if_some(
+                &mut map,
+                "ownerPassword",
+                &self.owner_password,
+            )?;
+            map.end()
+        }
+    }
+};
 /// Schema `#/components/schemas/NewPet/properties/petType`.
 #[cfg(feature = "pets")]
 ///
@@ -102,99 +173,109 @@ pub enum NewPetPetType {
     /// `dog`
     Dog,
     /// A value not known when this client was generated.
-    Other(::std::string::String),
+    Other(String),
 }
 #[cfg(feature = "pets")]
-impl NewPetPetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cat => "cat",
-            Self::Dog => "dog",
-            Self::Other(value) => value.as_str(),
+const _: () = {
+    impl NewPetPetType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cat => "cat",
+                Self::Dog => "dog",
+                Self::Other(value) => value.as_str(),
+            }
         }
     }
-}
-#[cfg(feature = "pets")]
-impl ::std::convert::From<&str> for NewPetPetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cat" => Self::Cat,
-            "dog" => Self::Dog,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+    impl ::std::convert::From<&str> for NewPetPetType {
+        fn from(value: &str) -> Self {
+            match value {
+                "cat" => Self::Cat,
+                "dog" => Self::Dog,
+                other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+            }
         }
     }
-}
-#[cfg(feature = "pets")]
-impl ::std::fmt::Display for NewPetPetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pets")]
-impl ::serde::Serialize for NewPetPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "pets")]
-impl<'de> ::serde::Deserialize<'de> for NewPetPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-#[cfg(feature = "pets")]
-impl crate::runtime::ParamValue for NewPetPetType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::borrow::ToOwned::to_owned(self.as_str())
-    }
-}
+    crate::runtime::string_enum!(NewPetPetType);
+};
 /// Schema `#/components/schemas/PetPatch`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PetPatch {
     /// The new name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A tag; `null` removes it.
     ///
     /// `None` leaves the value as it is (the field is not sent); `Some(None)` sends `null`, which clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
-    pub tag: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub tag: Option<Option<String>>,
     /// `None` leaves the value as it is (the field is not sent); `Some(None)` sends `null`, which clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
-    pub birthday: ::std::option::Option<::std::option::Option<::chrono::NaiveDate>>,
+    pub birthday: Option<Option<::chrono::NaiveDate>>,
 }
+#[cfg(feature = "pets")]
+const _: () = {
+    impl ::serde::Serialize for PetPatch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            crate::runtime::entry_if_some(&mut map, "name", &self.name)?;
+            crate::runtime::entry_if_some(&mut map, "tag", &self.tag)?;
+            crate::runtime::entry_if_some(&mut map, "birthday", &self.birthday)?;
+            map.end()
+        }
+    }
+};
 /// Schema `#/components/schemas/Job`.
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Job {
-    #[serde(rename = "jobId")]
     pub job_id: i64,
 }
+#[cfg(feature = "pets")]
+const _: () = {
+    crate::runtime::deserialize_object!(Job);
+    impl crate::runtime::Object for Job {
+        const NAME: &'static str = "Job";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "jobId" => f0 = Some(map.next_value()?),
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                job_id: f0.ok_or_else(|| ::serde::de::Error::missing_field("jobId"))?,
+            })
+        }
+    }
+};
 /// Schema `#/components/schemas/Cell`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub row: i64,
-    pub column: ::std::string::String,
+    pub column: String,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    impl ::serde::Serialize for Cell {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("row", &self.row)?;
+            map.serialize_entry("column", &self.column)?;
+            map.end()
+        }
+    }
+};
 /// A key by number or by name.
 ///
 /// Schema `#/components/schemas/Key`.
@@ -210,9 +291,9 @@ pub enum Value {
     /// The value as `Integer`.
     Integer(i64),
     /// The value as `StringList`.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// The value as `String`.
-    String(::std::string::String),
+    String(String),
     /// The value as `Number`.
     Number(f64),
     /// The value as `Dog`.
@@ -224,11 +305,29 @@ pub enum Value {
 }
 /// Schema `#/components/schemas/Value/anyOf/4`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    crate::runtime::deserialize_object!(Note);
+    impl crate::runtime::Object for Note {
+        const NAME: &'static str = "Note";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "note" => this.note = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Something that happened. Its kinds extend it with `allOf` (inheritance, no `oneOf`): the client reads an event as the kind its `type` names.
 ///
 /// Schema `#/components/schemas/Event`.
@@ -245,83 +344,181 @@ pub enum Event {
     Other(::serde_json::Value),
 }
 #[cfg(feature = "misc")]
-impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
-            ::std::option::Option::Some("feeding") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Feeding)
-                    .map_err(::serde::de::Error::custom)
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Event {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                Some("feeding") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Feeding)
+                        .map_err(::serde::de::Error::custom)
+                }
+                Some("walk") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Walk)
+                        .map_err(::serde::de::Error::custom)
+                }
+                Some("Event") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::EventBase)
+                        .map_err(::serde::de::Error::custom)
+                }
+                _ => Ok(Self::Other(value)),
             }
-            ::std::option::Option::Some("walk") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Walk)
-                    .map_err(::serde::de::Error::custom)
-            }
-            ::std::option::Option::Some("Event") => {
-                ::serde_json::from_value(value)
-                    .map(Self::EventBase)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => ::std::result::Result::Ok(Self::Other(value)),
         }
     }
-}
+};
 /// Something that happened. Its kinds extend it with `allOf` (inheritance, no `oneOf`): the client reads an event as the kind its `type` names.
 ///
 /// Schema `#/components/schemas/Event`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventBase {
-    #[serde(rename = "type")]
-    pub r#type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub r#type: String,
+    pub at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    crate::runtime::deserialize_object!(EventBase);
+    impl crate::runtime::Object for EventBase {
+        const NAME: &'static str = "EventBase";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "type" => f0 = Some(map.next_value()?),
+                    "at" => f1 = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
+                at: f1,
+            })
+        }
+    }
+};
 /// Schema `#/components/schemas/Feeding`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feeding {
-    #[serde(rename = "type")]
-    pub r#type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub food: ::std::string::String,
+    pub r#type: String,
+    pub at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub food: String,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    crate::runtime::deserialize_object!(Feeding);
+    impl crate::runtime::Object for Feeding {
+        const NAME: &'static str = "Feeding";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            let mut f2 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "type" => f0 = Some(map.next_value()?),
+                    "at" => f1 = map.next_value()?,
+                    "food" => f2 = Some(map.next_value()?),
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
+                at: f1,
+                food: f2.ok_or_else(|| ::serde::de::Error::missing_field("food"))?,
+            })
+        }
+    }
+};
 /// Schema `#/components/schemas/Walk`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Walk {
-    #[serde(rename = "type")]
-    pub r#type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub minutes: ::std::option::Option<i64>,
+    pub r#type: String,
+    pub at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub minutes: Option<i64>,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    crate::runtime::deserialize_object!(Walk);
+    impl crate::runtime::Object for Walk {
+        const NAME: &'static str = "Walk";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            let mut f2 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "type" => f0 = Some(map.next_value()?),
+                    "at" => f1 = map.next_value()?,
+                    "minutes" => f2 = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
+                at: f1,
+                minutes: f2,
+            })
+        }
+    }
+};
 /// A tree of lists; it contains itself through a list only.
 ///
 /// Schema `#/components/schemas/Tree`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(transparent)]
-pub struct Tree(pub ::std::vec::Vec<crate::types::Tree>);
+pub struct Tree(pub Vec<crate::types::Tree>);
 /// Schema `#/components/schemas/Status`.
 #[cfg(feature = "misc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub healthy: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tree: ::std::option::Option<crate::types::Tree>,
+    pub since: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub tree: Option<crate::types::Tree>,
 }
+#[cfg(feature = "misc")]
+const _: () = {
+    crate::runtime::deserialize_object!(Status);
+    impl crate::runtime::Object for Status {
+        const NAME: &'static str = "Status";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            let mut f2 = None;
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "healthy" => f0 = Some(map.next_value()?),
+                    "since" => f1 = map.next_value()?,
+                    "tree" => f2 = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                healthy: f0.ok_or_else(|| ::serde::de::Error::missing_field("healthy"))?,
+                since: f1,
+                tree: f2,
+            })
+        }
+    }
+};

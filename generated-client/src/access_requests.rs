@@ -12,17 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
+    /// Returns, on success (200): Gets a list of access requests for a group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdAccessRequests`].
     pub fn get_api_v4_groups_id_access_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdAccessRequests<'_> {
-        GetApiV4GroupsIdAccessRequests {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdAccessRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Requests access for the authenticated user to a group.
     ///
@@ -32,14 +36,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn post_api_v4_groups_id_access_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdAccessRequests<'_> {
-        PostApiV4GroupsIdAccessRequests {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdAccessRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Approves an access request for the given user.
     ///
@@ -51,20 +61,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn put_api_v4_groups_id_access_requests_user_id_approve(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove>,
     ) -> PutApiV4GroupsIdAccessRequestsUserIdApprove<'_> {
-        PutApiV4GroupsIdAccessRequestsUserIdApprove {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdAccessRequestsUserIdApprove(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/access_requests/{}/approve",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(user_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove,
+                    >::into(body),
+                ),
+        )
     }
     /// Denies an access request for the given user.
     ///
@@ -75,16 +95,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
+    ///
+    /// Returns, on success (204): Denies an access request for the given user.
     pub fn delete_api_v4_groups_id_access_requests_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdAccessRequestsUserId<'_> {
-        DeleteApiV4GroupsIdAccessRequestsUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        DeleteApiV4GroupsIdAccessRequestsUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/access_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Gets a list of access requests for a project.
     ///
@@ -95,17 +123,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): Gets a list of access requests for a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdAccessRequests`].
     pub fn get_api_v4_projects_id_access_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdAccessRequests<'_> {
-        GetApiV4ProjectsIdAccessRequests {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdAccessRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Requests access for the authenticated user to a project.
     ///
@@ -115,14 +147,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn post_api_v4_projects_id_access_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdAccessRequests<'_> {
-        PostApiV4ProjectsIdAccessRequests {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdAccessRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Approves an access request for the given user.
     ///
@@ -134,20 +172,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn put_api_v4_projects_id_access_requests_user_id_approve(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove>,
     ) -> PutApiV4ProjectsIdAccessRequestsUserIdApprove<'_> {
-        PutApiV4ProjectsIdAccessRequestsUserIdApprove {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdAccessRequestsUserIdApprove(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/access_requests/{}/approve",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(user_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove,
+                    >::into(body),
+                ),
+        )
     }
     /// Denies an access request for the given user.
     ///
@@ -158,620 +206,142 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
+    ///
+    /// Returns, on success (204): Denies an access request for the given user.
     pub fn delete_api_v4_projects_id_access_requests_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdAccessRequestsUserId<'_> {
-        DeleteApiV4ProjectsIdAccessRequestsUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        DeleteApiV4ProjectsIdAccessRequestsUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/access_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_access_requests`](crate::Client::get_api_v4_groups_id_access_requests): `GET /api/v4/groups/{id}/access_requests`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdAccessRequests<'a> {
+pub struct GetApiV4GroupsIdAccessRequests<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdAccessRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of access requests for a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdAccessRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessRequests<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_access_requests`](crate::Client::post_api_v4_groups_id_access_requests): `POST /api/v4/groups/{id}/access_requests`.
+crate::runtime::into_future!(GetApiV4GroupsIdAccessRequests);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_access_requests`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdAccessRequests<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesAccessRequester,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdAccessRequests<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessRequests<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdAccessRequests<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAccessRequester,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_access_requests_user_id_approve`](crate::Client::put_api_v4_groups_id_access_requests_user_id_approve): `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`.
+crate::runtime::into_future!(PostApiV4GroupsIdAccessRequests);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_access_requests_user_id_approve`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    body: crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove,
-}
-impl<'a> PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesAccessRequester,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAccessRequester,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_access_requests_user_id`](crate::Client::delete_api_v4_groups_id_access_requests_user_id): `DELETE /api/v4/groups/{id}/access_requests/{user_id}`.
+crate::runtime::into_future!(PutApiV4GroupsIdAccessRequestsUserIdApprove);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_access_requests_user_id`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Denies an access request for the given user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdAccessRequestsUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_access_requests`](crate::Client::get_api_v4_projects_id_access_requests): `GET /api/v4/projects/{id}/access_requests`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdAccessRequestsUserId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAccessRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdAccessRequests<'a> {
+pub struct GetApiV4ProjectsIdAccessRequests<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdAccessRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of access requests for a project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdAccessRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAccessRequester>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAccessRequests<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_access_requests`](crate::Client::post_api_v4_projects_id_access_requests): `POST /api/v4/projects/{id}/access_requests`.
+crate::runtime::into_future!(GetApiV4ProjectsIdAccessRequests);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_access_requests`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdAccessRequests<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesAccessRequester,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdAccessRequests<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdAccessRequests<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdAccessRequests<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAccessRequester,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_access_requests_user_id_approve`](crate::Client::put_api_v4_projects_id_access_requests_user_id_approve): `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`.
+crate::runtime::into_future!(PostApiV4ProjectsIdAccessRequests);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_access_requests_user_id_approve`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    body: crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove,
-}
-impl<'a> PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesAccessRequester,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAccessRequester,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAccessRequester, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAccessRequester,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_access_requests_user_id`](crate::Client::delete_api_v4_projects_id_access_requests_user_id): `DELETE /api/v4/projects/{id}/access_requests/{user_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdAccessRequestsUserIdApprove);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_access_requests_user_id`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Denies an access request for the given user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdAccessRequestsUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4ProjectsIdAccessRequestsUserId);

@@ -10,80 +10,43 @@ impl crate::Client {
     /// Arguments:
     /// - `database_name`: The database name
     /// - `table_name`: The table name
+    ///
+    /// Returns, on success (200): Retrieve dictionary details.
     pub fn get_api_v4_admin_databases_database_name_dictionary_tables_table_name(
         &self,
-        database_name: impl ::std::convert::Into<
+        database_name: impl Into<
             crate::types::GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName,
         >,
-        table_name: impl ::std::convert::Into<::std::string::String>,
+        table_name: impl Into<String>,
     ) -> GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'_> {
-        GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName {
-            client: self,
-            database_name: database_name.into(),
-            table_name: table_name.into(),
-        }
+        GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/databases/{}/dictionary/tables/{}",
+                &[
+                    &Into::<
+                        crate::types::GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName,
+                    >::into(database_name),
+                    &Into::<String>::into(table_name),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_admin_databases_database_name_dictionary_tables_table_name`](crate::Client::get_api_v4_admin_databases_database_name_dictionary_tables_table_name): `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`.
+/// Request builder of [`crate::Client::get_api_v4_admin_databases_database_name_dictionary_tables_table_name`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
-    client: &'a crate::Client,
-    database_name: crate::types::GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName,
-    table_name: ::std::string::String,
-}
-impl<'a> GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("databases"),
-                crate::runtime::ParamValue::to_param(&self.database_name),
-                ::std::string::String::from("dictionary"),
-                ::std::string::String::from("tables"),
-                crate::runtime::ParamValue::to_param(&self.table_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve dictionary details
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDictionaryTable,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDictionaryTable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesDictionaryTable, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDictionaryTable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDictionaryTable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName
+);

@@ -10,16 +10,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `alert_iid`: The IID of the Alert
+    ///
+    /// Returns, on success (200): Workhorse authorize metric image file upload.
     pub fn post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        alert_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        alert_iid: impl Into<i64>,
     ) -> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'_> {
-        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize {
-            client: self,
-            id: id.into(),
-            alert_iid: alert_iid.into(),
-        }
+        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/alert_management_alerts/{}/metric_images/authorize",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(alert_iid),
+                ],
+            ),
+        )
     }
     /// Metric Images for alert
     ///
@@ -28,16 +36,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `alert_iid`: The IID of the Alert
+    ///
+    /// Returns, on success (200): Metric Images for alert.
     pub fn get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        alert_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        alert_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
-        GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages {
-            client: self,
-            id: id.into(),
-            alert_iid: alert_iid.into(),
-        }
+        GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/alert_management_alerts/{}/metric_images",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(alert_iid),
+                ],
+            ),
+        )
     }
     /// Upload a metric image for an alert
     ///
@@ -48,21 +64,28 @@ impl crate::Client {
     /// - `alert_iid`: The IID of the Alert
     /// - `file`: The image file to be uploaded
     ///
+    /// Returns, on success (200): Upload a metric image for an alert.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages`].
     pub fn post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        alert_iid: impl ::std::convert::Into<i64>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        alert_iid: impl Into<i64>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
-        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages {
-            client: self,
-            id: id.into(),
-            alert_iid: alert_iid.into(),
-            file: file.into(),
-            url: ::std::option::Option::None,
-            url_text: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/alert_management_alerts/{}/metric_images",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(alert_iid),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Update a metric image for an alert
     ///
@@ -73,21 +96,28 @@ impl crate::Client {
     /// - `alert_iid`: The IID of the Alert
     /// - `metric_image_id`: The ID of metric image
     ///
+    /// Returns, on success (200): Update a metric image for an alert.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId`].
     pub fn put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        alert_iid: impl ::std::convert::Into<i64>,
-        metric_image_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        alert_iid: impl Into<i64>,
+        metric_image_id: impl Into<i64>,
     ) -> PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'_> {
-        PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId {
-            client: self,
-            id: id.into(),
-            alert_iid: alert_iid.into(),
-            metric_image_id: metric_image_id.into(),
-            url: ::std::option::Option::None,
-            url_text: ::std::option::Option::None,
-        }
+        PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/alert_management_alerts/{}/metric_images/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(alert_iid),
+                        &Into::<i64>::into(metric_image_id),
+                    ],
+                )
+                .form(true),
+        )
     }
     /// Remove a metric image for an alert
     ///
@@ -97,386 +127,129 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `alert_iid`: The IID of the Alert
     /// - `metric_image_id`: The ID of metric image
+    ///
+    /// Returns, on success (204): Remove a metric image for an alert.
     pub fn delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        alert_iid: impl ::std::convert::Into<i64>,
-        metric_image_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        alert_iid: impl Into<i64>,
+        metric_image_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<
         '_,
     > {
-        DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId {
-            client: self,
-            id: id.into(),
-            alert_iid: alert_iid.into(),
-            metric_image_id: metric_image_id.into(),
-        }
+        DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/alert_management_alerts/{}/metric_images/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(alert_iid),
+                    &Into::<i64>::into(metric_image_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize`](crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize): `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`.
+/// Request builder of [`crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    alert_iid: i64,
-}
-impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("alert_management_alerts"),
-                crate::runtime::ParamValue::to_param(&self.alert_iid),
-                ::std::string::String::from("metric_images"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize metric image file upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`](crate::Client::get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images): `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    alert_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("alert_management_alerts"),
-                crate::runtime::ParamValue::to_param(&self.alert_iid),
-                ::std::string::String::from("metric_images"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Metric Images for alert
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMetricImage>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesMetricImage>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`](crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images): `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    alert_iid: i64,
-    file: crate::runtime::File,
-    url: ::std::option::Option<::std::string::String>,
-    url_text: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
+pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a>(
+    crate::runtime::Call<'a>,
+);
+impl PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
     /// The url to view more metric info
-    pub fn url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = ::std::option::Option::Some(value.into());
-        self
+    pub fn url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("url", &Into::<String>::into(value)))
     }
     /// A description of the image or URL
-    pub fn url_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("alert_management_alerts"),
-                crate::runtime::ParamValue::to_param(&self.alert_iid),
-                ::std::string::String::from("metric_images"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            request.form_field("url", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.url_text {
-            request.form_field("url_text", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload a metric image for an alert
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMetricImage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMetricImage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn url_text(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("url_text", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMetricImage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`](crate::Client::put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id): `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    alert_iid: i64,
-    metric_image_id: i64,
-    url: ::std::option::Option<::std::string::String>,
-    url_text: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
+pub struct PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'_> {
     /// The url to view more metric info
-    pub fn url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = ::std::option::Option::Some(value.into());
-        self
+    pub fn url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("url", &Into::<String>::into(value)))
     }
     /// A description of the image or URL
-    pub fn url_text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url_text = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("alert_management_alerts"),
-                crate::runtime::ParamValue::to_param(&self.alert_iid),
-                ::std::string::String::from("metric_images"),
-                crate::runtime::ParamValue::to_param(&self.metric_image_id),
-            ],
-        )?;
-        request.start_form(true);
-        if let ::std::option::Option::Some(value) = &self.url {
-            request.form_field("url", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.url_text {
-            request.form_field("url_text", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a metric image for an alert
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMetricImage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMetricImage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn url_text(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("url_text", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMetricImage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`](crate::Client::delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id): `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    alert_iid: i64,
-    metric_image_id: i64,
-}
-impl<
-    'a,
-> DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("alert_management_alerts"),
-                crate::runtime::ParamValue::to_param(&self.alert_iid),
-                ::std::string::String::from("metric_images"),
-                crate::runtime::ParamValue::to_param(&self.metric_image_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Remove a metric image for an alert
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMetricImage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMetricImage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetricImage, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMetricImage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId
+);

@@ -6,421 +6,165 @@ impl crate::Client {
     /// Get the current appearance
     ///
     /// `GET /api/v4/application/appearance`
+    ///
+    /// Returns, on success (200): Get the current appearance.
     pub fn get_api_v4_application_appearance(
         &self,
     ) -> GetApiV4ApplicationAppearance<'_> {
-        GetApiV4ApplicationAppearance {
-            client: self,
-        }
+        GetApiV4ApplicationAppearance(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/application/appearance",
+                &[],
+            ),
+        )
     }
     /// Modify appearance
     ///
     /// `PUT /api/v4/application/appearance`
     ///
+    /// Returns, on success (200): Modify appearance.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4ApplicationAppearance`].
     pub fn put_api_v4_application_appearance(
         &self,
     ) -> PutApiV4ApplicationAppearance<'_> {
-        PutApiV4ApplicationAppearance {
-            client: self,
-            title: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            pwa_name: ::std::option::Option::None,
-            pwa_short_name: ::std::option::Option::None,
-            pwa_description: ::std::option::Option::None,
-            logo: ::std::option::Option::None,
-            pwa_icon: ::std::option::Option::None,
-            header_logo: ::std::option::Option::None,
-            favicon: ::std::option::Option::None,
-            member_guidelines: ::std::option::Option::None,
-            new_project_guidelines: ::std::option::Option::None,
-            profile_image_guidelines: ::std::option::Option::None,
-            header_message: ::std::option::Option::None,
-            footer_message: ::std::option::Option::None,
-            message_background_color: ::std::option::Option::None,
-            message_font_color: ::std::option::Option::None,
-            email_header_and_footer_enabled: ::std::option::Option::None,
-        }
+        PutApiV4ApplicationAppearance(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/application/appearance",
+                    &[],
+                )
+                .form(true),
+        )
     }
     /// Get the current application statistics
     ///
     /// `GET /api/v4/application/statistics`
+    ///
+    /// Returns, on success (200): Get the current application statistics.
     pub fn get_api_v4_application_statistics(
         &self,
     ) -> GetApiV4ApplicationStatistics<'_> {
-        GetApiV4ApplicationStatistics {
-            client: self,
-        }
+        GetApiV4ApplicationStatistics(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/application/statistics",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_application_appearance`](crate::Client::get_api_v4_application_appearance): `GET /api/v4/application/appearance`.
+/// Request builder of [`crate::Client::get_api_v4_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationAppearance<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4ApplicationAppearance<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("application"),
-                ::std::string::String::from("appearance"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the current appearance
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAppearance,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ApplicationAppearance<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationAppearance<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ApplicationAppearance<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAppearance,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_application_appearance`](crate::Client::put_api_v4_application_appearance): `PUT /api/v4/application/appearance`.
+crate::runtime::into_future!(GetApiV4ApplicationAppearance);
+/// Request builder of [`crate::Client::put_api_v4_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ApplicationAppearance<'a> {
-    client: &'a crate::Client,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    pwa_name: ::std::option::Option<::std::string::String>,
-    pwa_short_name: ::std::option::Option<::std::string::String>,
-    pwa_description: ::std::option::Option<::std::string::String>,
-    logo: ::std::option::Option<crate::runtime::File>,
-    pwa_icon: ::std::option::Option<crate::runtime::File>,
-    header_logo: ::std::option::Option<crate::runtime::File>,
-    favicon: ::std::option::Option<crate::runtime::File>,
-    member_guidelines: ::std::option::Option<::std::string::String>,
-    new_project_guidelines: ::std::option::Option<::std::string::String>,
-    profile_image_guidelines: ::std::option::Option<::std::string::String>,
-    header_message: ::std::option::Option<::std::string::String>,
-    footer_message: ::std::option::Option<::std::string::String>,
-    message_background_color: ::std::option::Option<::std::string::String>,
-    message_font_color: ::std::option::Option<::std::string::String>,
-    email_header_and_footer_enabled: ::std::option::Option<bool>,
-}
-impl<'a> PutApiV4ApplicationAppearance<'a> {
+pub struct PutApiV4ApplicationAppearance<'a>(crate::runtime::Call<'a>);
+impl PutApiV4ApplicationAppearance<'_> {
     /// Instance title on the sign in / sign up page
-    pub fn title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
-        self
+    pub fn title(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("title", &Into::<String>::into(value)))
     }
     /// Markdown text shown on the sign in / sign up page
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// Name of the Progressive Web App
-    pub fn pwa_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pwa_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn pwa_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("pwa_name", &Into::<String>::into(value)))
     }
     /// Optional, short name for Progressive Web App
-    pub fn pwa_short_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pwa_short_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn pwa_short_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("pwa_short_name", &Into::<String>::into(value)))
     }
     /// An explanation of what the Progressive Web App does
-    pub fn pwa_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pwa_description = ::std::option::Option::Some(value.into());
-        self
+    pub fn pwa_description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("pwa_description", &Into::<String>::into(value)))
     }
     /// Instance image used on the sign in / sign up page
-    pub fn logo(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.logo = ::std::option::Option::Some(value.into());
-        self
+    pub fn logo(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("logo", &Into::<crate::runtime::File>::into(value)))
     }
     /// Icon used for Progressive Web App
-    pub fn pwa_icon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.pwa_icon = ::std::option::Option::Some(value.into());
-        self
+    pub fn pwa_icon(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("pwa_icon", &Into::<crate::runtime::File>::into(value)))
     }
     /// Instance image used for the main navigation bar
-    pub fn header_logo(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.header_logo = ::std::option::Option::Some(value.into());
-        self
+    pub fn header_logo(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("header_logo", &Into::<crate::runtime::File>::into(value)))
     }
     /// Instance favicon in .ico/.png format
-    pub fn favicon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.favicon = ::std::option::Option::Some(value.into());
-        self
+    pub fn favicon(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("favicon", &Into::<crate::runtime::File>::into(value)))
     }
     /// Markdown text shown on the members page of a group or project
-    pub fn member_guidelines(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.member_guidelines = ::std::option::Option::Some(value.into());
-        self
+    pub fn member_guidelines(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("member_guidelines", &Into::<String>::into(value)))
     }
     /// Markdown text shown on the new project page
-    pub fn new_project_guidelines(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.new_project_guidelines = ::std::option::Option::Some(value.into());
-        self
+    pub fn new_project_guidelines(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("new_project_guidelines", &Into::<String>::into(value)))
     }
     /// Markdown text shown on the profile page below Public Avatar
-    pub fn profile_image_guidelines(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.profile_image_guidelines = ::std::option::Option::Some(value.into());
-        self
+    pub fn profile_image_guidelines(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("profile_image_guidelines", &Into::<String>::into(value)))
     }
     /// Message within the system header bar
-    pub fn header_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.header_message = ::std::option::Option::Some(value.into());
-        self
+    pub fn header_message(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("header_message", &Into::<String>::into(value)))
     }
     /// Message within the system footer bar
-    pub fn footer_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.footer_message = ::std::option::Option::Some(value.into());
-        self
+    pub fn footer_message(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("footer_message", &Into::<String>::into(value)))
     }
     /// Background color for the system header / footer bar
-    pub fn message_background_color(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message_background_color = ::std::option::Option::Some(value.into());
-        self
+    pub fn message_background_color(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("message_background_color", &Into::<String>::into(value)))
     }
     /// Font color for the system header / footer bar
-    pub fn message_font_color(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message_font_color = ::std::option::Option::Some(value.into());
-        self
+    pub fn message_font_color(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("message_font_color", &Into::<String>::into(value)))
     }
     /// Add header and footer to all outgoing emails if enabled
-    pub fn email_header_and_footer_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.email_header_and_footer_enabled = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("application"),
-                ::std::string::String::from("appearance"),
-            ],
-        )?;
-        request.start_form(true);
-        if let ::std::option::Option::Some(value) = &self.title {
-            request.form_field("title", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pwa_name {
-            request.form_field("pwa_name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pwa_short_name {
-            request.form_field("pwa_short_name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pwa_description {
-            request.form_field("pwa_description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.logo {
-            request.form_file("logo", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pwa_icon {
-            request.form_file("pwa_icon", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.header_logo {
-            request.form_file("header_logo", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.favicon {
-            request.form_file("favicon", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.member_guidelines {
-            request.form_field("member_guidelines", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.new_project_guidelines {
-            request.form_field("new_project_guidelines", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.profile_image_guidelines {
-            request.form_field("profile_image_guidelines", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.header_message {
-            request.form_field("header_message", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.footer_message {
-            request.form_field("footer_message", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_background_color {
-            request.form_field("message_background_color", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_font_color {
-            request.form_field("message_font_color", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.email_header_and_footer_enabled
-        {
-            request.form_field("email_header_and_footer_enabled", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Modify appearance
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAppearance,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAppearance, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn email_header_and_footer_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "email_header_and_footer_enabled",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ApplicationAppearance<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAppearance,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ApplicationAppearance<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_application_statistics`](crate::Client::get_api_v4_application_statistics): `GET /api/v4/application/statistics`.
+crate::runtime::into_future!(PutApiV4ApplicationAppearance);
+/// Request builder of [`crate::Client::get_api_v4_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationStatistics<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4ApplicationStatistics<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("application"),
-                ::std::string::String::from("statistics"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the current application statistics
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesApplicationStatistics,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesApplicationStatistics,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesApplicationStatistics,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ApplicationStatistics<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationStatistics<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationStatistics>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ApplicationStatistics<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesApplicationStatistics,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4ApplicationStatistics);

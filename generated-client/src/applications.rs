@@ -8,10 +8,17 @@ impl crate::Client {
     /// List all registered applications
     ///
     /// `GET /api/v4/applications`
+    ///
+    /// Returns, on success (200): Get applications.
     pub fn get_api_v4_applications(&self) -> GetApiV4Applications<'_> {
-        GetApiV4Applications {
-            client: self,
-        }
+        GetApiV4Applications(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/applications",
+                &[],
+            ),
+        )
     }
     /// Create a new application
     ///
@@ -21,14 +28,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create a new application.
     pub fn post_api_v4_applications(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4Applications>,
+        body: impl Into<crate::types::PostApiV4Applications>,
     ) -> PostApiV4Applications<'_> {
-        PostApiV4Applications {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4Applications(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/applications",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4Applications>::into(body)),
+        )
     }
     /// Delete an application
     ///
@@ -38,14 +52,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the application (not the application_id)
+    ///
+    /// Returns, on success (204): Delete an application.
     pub fn delete_api_v4_applications_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4ApplicationsId<'_> {
-        DeleteApiV4ApplicationsId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4ApplicationsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/applications/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Renew an application secret
     ///
@@ -55,239 +75,63 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the application (not the application_id)
+    ///
+    /// Returns, on success (200): Renew an application secret.
     pub fn post_api_v4_applications_id_renew_secret(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4ApplicationsIdRenewSecret<'_> {
-        PostApiV4ApplicationsIdRenewSecret {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ApplicationsIdRenewSecret(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/applications/{}/renew-secret",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_applications`](crate::Client::get_api_v4_applications): `GET /api/v4/applications`.
+/// Request builder of [`crate::Client::get_api_v4_applications`]: `GET /api/v4/applications`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Applications<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4Applications<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("applications"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get applications
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Applications<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Applications<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesApplication>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Applications<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesApplication>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_applications`](crate::Client::post_api_v4_applications): `POST /api/v4/applications`.
+crate::runtime::into_future!(GetApiV4Applications);
+/// Request builder of [`crate::Client::post_api_v4_applications`]: `POST /api/v4/applications`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Applications<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4Applications,
-}
-impl<'a> PostApiV4Applications<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("applications"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create a new application
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesApplicationWithSecret,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesApplicationWithSecret,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesApplicationWithSecret,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4Applications<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Applications<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Applications<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesApplicationWithSecret,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_applications_id`](crate::Client::delete_api_v4_applications_id): `DELETE /api/v4/applications/{id}`.
+crate::runtime::into_future!(PostApiV4Applications);
+/// Request builder of [`crate::Client::delete_api_v4_applications_id`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ApplicationsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4ApplicationsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("applications"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an application
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ApplicationsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ApplicationsId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ApplicationsId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_applications_id_renew_secret`](crate::Client::post_api_v4_applications_id_renew_secret): `POST /api/v4/applications/{id}/renew-secret`.
+crate::runtime::into_future!(DeleteApiV4ApplicationsId);
+/// Request builder of [`crate::Client::post_api_v4_applications_id_renew_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ApplicationsIdRenewSecret<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4ApplicationsIdRenewSecret<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("applications"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("renew-secret"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Renew an application secret
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesApplicationWithSecret,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesApplicationWithSecret,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesApplicationWithSecret,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ApplicationsIdRenewSecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ApplicationsIdRenewSecret<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ApplicationsIdRenewSecret<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesApplicationWithSecret,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ApplicationsIdRenewSecret);

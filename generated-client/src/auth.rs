@@ -4,35 +4,23 @@
 //! How the client authenticates: one method per security scheme of the spec.
 impl crate::Client {
     /// Sends `token` in the `PRIVATE-TOKEN` header (security scheme `access_token_header`).
-    pub fn with_private_token(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_private_token(self, token: impl Into<String>) -> Self {
         self.with_header_credential("PRIVATE-TOKEN", token)
     }
     /// Sends `token` as the `private_token` query parameter (security scheme `access_token_query`).
-    pub fn with_private_token_in_query(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_private_token_in_query(self, token: impl Into<String>) -> Self {
         self.with_query_credential("private_token", token)
     }
     /// A CI/CD job token (`CI_JOB_TOKEN`), for the endpoints jobs may call.
     ///
     /// Sends `token` in the `JOB-TOKEN` header (security scheme `job_token`).
-    pub fn with_job_token(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_job_token(self, token: impl Into<String>) -> Self {
         self.with_header_credential("JOB-TOKEN", token)
     }
     /// Acts as another user (a user ID or username); administrators only, together with an administrator's access token. Set it on a clone of the client to impersonate for some requests only.
     ///
     /// Sends `token` in the `Sudo` header (security scheme `sudo`).
-    pub fn with_sudo(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_sudo(self, token: impl Into<String>) -> Self {
         self.with_header_credential("Sudo", token)
     }
 }

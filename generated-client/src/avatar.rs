@@ -10,78 +10,30 @@ impl crate::Client {
     /// Arguments:
     /// - `email`: Public email address of the user
     ///
+    /// Returns, on success (200): Return avatar url for a user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Avatar`].
-    pub fn get_api_v4_avatar(
-        &self,
-        email: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetApiV4Avatar<'_> {
-        GetApiV4Avatar {
-            client: self,
-            email: email.into(),
-            size: ::std::option::Option::None,
-        }
+    pub fn get_api_v4_avatar(&self, email: impl Into<String>) -> GetApiV4Avatar<'_> {
+        GetApiV4Avatar(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/avatar", &[])
+                .query("email", &Into::<String>::into(email)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_avatar`](crate::Client::get_api_v4_avatar): `GET /api/v4/avatar`.
+/// Request builder of [`crate::Client::get_api_v4_avatar`]: `GET /api/v4/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Avatar<'a> {
-    client: &'a crate::Client,
-    email: ::std::string::String,
-    size: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4Avatar<'a> {
+pub struct GetApiV4Avatar<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Avatar<'_> {
     /// Single pixel dimension for Gravatar images
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("avatar"),
-            ],
-        )?;
-        {
-            let value = &self.email;
-            request.query("email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            request.query("size", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Return avatar url for a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAvatar,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn size(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("size", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Avatar<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Avatar<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4Avatar);

@@ -13,19 +13,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `epic_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for groups.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdEpicsEpicIidAwardEmoji`].
     pub fn get_api_v4_groups_id_epics_epic_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
     ) -> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
-        GetApiV4GroupsIdEpicsEpicIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdEpicsEpicIidAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/epics/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -37,20 +43,30 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_groups_id_epics_epic_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji>,
     ) -> PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
-        PostApiV4GroupsIdEpicsEpicIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdEpicsEpicIidAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/epics/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(epic_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -62,18 +78,26 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
     ) -> GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'_> {
-        GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-        }
+        GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/epics/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -85,18 +109,26 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'_> {
-        DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-        }
+        DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/epics/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for groups
     ///
@@ -109,21 +141,27 @@ impl crate::Client {
     /// - `epic_iid`:
     /// - `note_id`:
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for groups.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji`].
     pub fn get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/epics/{}/notes/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                    &Into::<i64>::into(note_id),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -136,22 +174,32 @@ impl crate::Client {
     /// - `epic_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji>,
     ) -> PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            note_id: note_id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/epics/{}/notes/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(epic_iid),
+                        &Into::<i64>::into(note_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -164,20 +212,28 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/epics/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -190,20 +246,28 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        epic_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        epic_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            epic_iid: epic_iid.into(),
-            note_id: note_id.into(),
-        }
+        DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/epics/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(epic_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -215,19 +279,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `issue_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesIssueIidAwardEmoji`].
     pub fn get_api_v4_projects_id_issues_issue_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdIssuesIssueIidAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -239,20 +309,30 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_issues_issue_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji>,
     ) -> PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdIssuesIssueIidAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/issues/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(issue_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -264,18 +344,26 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-        }
+        GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -287,18 +375,26 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-        }
+        DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/issues/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -311,21 +407,27 @@ impl crate::Client {
     /// - `issue_iid`:
     /// - `note_id`:
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji`].
     pub fn get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/notes/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<i64>::into(note_id),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -338,22 +440,34 @@ impl crate::Client {
     /// - `issue_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji,
         >,
     ) -> PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            note_id: note_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/issues/{}/notes/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(issue_iid),
+                        &Into::<i64>::into(note_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -366,20 +480,28 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -392,20 +514,28 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            note_id: note_id.into(),
-        }
+        DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/issues/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -417,19 +547,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `merge_request_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -441,20 +577,32 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -466,18 +614,26 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -489,18 +645,26 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/merge_requests/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -513,21 +677,27 @@ impl crate::Client {
     /// - `merge_request_iid`:
     /// - `note_id`:
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(note_id),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -540,22 +710,34 @@ impl crate::Client {
     /// - `merge_request_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            note_id: note_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                        &Into::<i64>::into(note_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -568,20 +750,28 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -594,22 +784,30 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
         '_,
     > {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            note_id: note_id.into(),
-        }
+        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -621,19 +819,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji`].
     pub fn get_api_v4_projects_id_snippets_snippet_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -645,20 +849,30 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_snippets_snippet_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji>,
     ) -> PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/snippets/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(snippet_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -670,18 +884,26 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -693,18 +915,26 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/snippets/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// List an awardable's emoji reactions for projects
     ///
@@ -717,21 +947,27 @@ impl crate::Client {
     /// - `snippet_id`:
     /// - `note_id`:
     ///
+    /// Returns, on success (200): List an awardable's emoji reactions for projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji`].
     pub fn get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<i64>::into(note_id),
+                ],
+            ),
+        )
     }
     /// Add a new emoji reaction
     ///
@@ -744,22 +980,34 @@ impl crate::Client {
     /// - `snippet_id`:
     /// - `note_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new emoji reaction.
     pub fn post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        note_id: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji,
         >,
     ) -> PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            note_id: note_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(snippet_id),
+                        &Into::<i64>::into(note_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single emoji reaction
     ///
@@ -772,20 +1020,28 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            note_id: note_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
     /// Delete an emoji reaction
     ///
@@ -798,2557 +1054,597 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
+    ///
+    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id(
         &self,
-        award_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        note_id: impl ::std::convert::Into<i64>,
+        award_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        note_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId {
-            client: self,
-            award_id: award_id.into(),
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            note_id: note_id.into(),
-        }
+        DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<i64>::into(note_id),
+                    &Into::<i64>::into(award_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_epics_epic_iid_award_emoji`](crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji): `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
+pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for groups
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_epics_epic_iid_award_emoji`](crate::Client::post_api_v4_groups_id_epics_epic_iid_award_emoji): `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`.
+crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_epics_epic_iid_award_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    body: crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji,
-}
-impl<'a> PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`](crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id): `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4GroupsIdEpicsEpicIidAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-}
-impl<'a> GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`](crate::Client::delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id): `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-}
-impl<'a> DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`](crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji): `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
+pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for groups
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`](crate::Client::post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji): `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    note_id: i64,
-    body: crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji,
-}
-impl<'a> PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`](crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id): `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`](crate::Client::delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id): `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    epic_iid: i64,
-    note_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("epics"),
-                crate::runtime::ParamValue::to_param(&self.epic_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_award_emoji`](crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji): `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`.
+crate::runtime::into_future!(
+    DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_issues_issue_iid_award_emoji`](crate::Client::post_api_v4_projects_id_issues_issue_iid_award_emoji): `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_award_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id): `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id): `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`](crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji): `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`](crate::Client::post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji): `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    note_id: i64,
-    body: crate::types::PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id): `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id): `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    note_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id): `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    note_id: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
     'a,
-> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id): `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
     'a,
-> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    note_id: i64,
-}
-impl<
-    'a,
-> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji): `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_snippets_snippet_id_award_emoji`](crate::Client::post_api_v4_projects_id_snippets_snippet_id_award_emoji): `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets_snippet_id_award_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    body: crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id): `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id): `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji): `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List an awardable's emoji reactions for projects
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesAwardEmoji>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`](crate::Client::post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji): `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    note_id: i64,
-    body: crate::types::PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji,
-}
-impl<'a> PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id): `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    note_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAwardEmoji,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAwardEmoji, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesAwardEmoji,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`](crate::Client::delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id): `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    client: &'a crate::Client,
-    award_id: i64,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    note_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("notes"),
-                crate::runtime::ParamValue::to_param(&self.note_id),
-                ::std::string::String::from("award_emoji"),
-                crate::runtime::ParamValue::to_param(&self.award_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an emoji reaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId
+);

@@ -12,18 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     ///
+    /// Returns, on success (200): Gets a list of group badges viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdBadges`].
     pub fn get_api_v4_groups_id_badges(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdBadges<'_> {
-        GetApiV4GroupsIdBadges {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdBadges(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/badges",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Adds a badge to a group.
     ///
@@ -34,16 +37,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Adds a badge to a group.
     pub fn post_api_v4_groups_id_badges(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdBadges>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdBadges>,
     ) -> PostApiV4GroupsIdBadges<'_> {
-        PostApiV4GroupsIdBadges {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdBadges(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/badges",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdBadges>::into(body)),
+        )
     }
     /// Preview a badge from a group.
     ///
@@ -55,18 +64,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `link_url`: URL of the badge link
     /// - `image_url`: URL of the badge image
+    ///
+    /// Returns, on success (200): Preview a badge from a group.
     pub fn get_api_v4_groups_id_badges_render(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        link_url: impl ::std::convert::Into<::std::string::String>,
-        image_url: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        link_url: impl Into<String>,
+        image_url: impl Into<String>,
     ) -> GetApiV4GroupsIdBadgesRender<'_> {
-        GetApiV4GroupsIdBadgesRender {
-            client: self,
-            id: id.into(),
-            link_url: link_url.into(),
-            image_url: image_url.into(),
-        }
+        GetApiV4GroupsIdBadgesRender(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/groups/{}/badges/render",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("link_url", &Into::<String>::into(link_url))
+                .query("image_url", &Into::<String>::into(image_url)),
+        )
     }
     /// Gets a badge of a group.
     ///
@@ -77,16 +92,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`: The badge ID
+    ///
+    /// Returns, on success (200): Gets a badge of a group.
     pub fn get_api_v4_groups_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdBadgesBadgeId<'_> {
-        GetApiV4GroupsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-        }
+        GetApiV4GroupsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/badges/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(badge_id),
+                ],
+            ),
+        )
     }
     /// Updates a badge of a group.
     ///
@@ -98,18 +121,28 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a badge of a group.
     pub fn put_api_v4_groups_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdBadgesBadgeId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdBadgesBadgeId>,
     ) -> PutApiV4GroupsIdBadgesBadgeId<'_> {
-        PutApiV4GroupsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/badges/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(badge_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdBadgesBadgeId>::into(body),
+                ),
+        )
     }
     /// Removes a badge from the group.
     ///
@@ -120,16 +153,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`: The badge ID
+    ///
+    /// Returns, on success (204): Removes a badge from the group.
     pub fn delete_api_v4_groups_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdBadgesBadgeId<'_> {
-        DeleteApiV4GroupsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-        }
+        DeleteApiV4GroupsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/badges/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(badge_id),
+                ],
+            ),
+        )
     }
     /// Gets a list of project badges viewable by the authenticated user.
     ///
@@ -140,18 +181,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     ///
+    /// Returns, on success (200): Gets a list of project badges viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdBadges`].
     pub fn get_api_v4_projects_id_badges(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdBadges<'_> {
-        GetApiV4ProjectsIdBadges {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdBadges(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/badges",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Adds a badge to a project.
     ///
@@ -162,16 +206,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Adds a badge to a project.
     pub fn post_api_v4_projects_id_badges(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdBadges>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdBadges>,
     ) -> PostApiV4ProjectsIdBadges<'_> {
-        PostApiV4ProjectsIdBadges {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdBadges(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/badges",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdBadges>::into(body)),
+        )
     }
     /// Preview a badge from a project.
     ///
@@ -183,18 +233,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `link_url`: URL of the badge link
     /// - `image_url`: URL of the badge image
+    ///
+    /// Returns, on success (200): Preview a badge from a project.
     pub fn get_api_v4_projects_id_badges_render(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        link_url: impl ::std::convert::Into<::std::string::String>,
-        image_url: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        link_url: impl Into<String>,
+        image_url: impl Into<String>,
     ) -> GetApiV4ProjectsIdBadgesRender<'_> {
-        GetApiV4ProjectsIdBadgesRender {
-            client: self,
-            id: id.into(),
-            link_url: link_url.into(),
-            image_url: image_url.into(),
-        }
+        GetApiV4ProjectsIdBadgesRender(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/badges/render",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("link_url", &Into::<String>::into(link_url))
+                .query("image_url", &Into::<String>::into(image_url)),
+        )
     }
     /// Gets a badge of a project.
     ///
@@ -205,16 +261,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`: The badge ID
+    ///
+    /// Returns, on success (200): Gets a badge of a project.
     pub fn get_api_v4_projects_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdBadgesBadgeId<'_> {
-        GetApiV4ProjectsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-        }
+        GetApiV4ProjectsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/badges/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(badge_id),
+                ],
+            ),
+        )
     }
     /// Updates a badge of a project.
     ///
@@ -226,18 +290,28 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a badge of a project.
     pub fn put_api_v4_projects_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdBadgesBadgeId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdBadgesBadgeId>,
     ) -> PutApiV4ProjectsIdBadgesBadgeId<'_> {
-        PutApiV4ProjectsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/badges/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(badge_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdBadgesBadgeId>::into(body),
+                ),
+        )
     }
     /// Removes a badge from the project.
     ///
@@ -248,873 +322,191 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`: The badge ID
+    ///
+    /// Returns, on success (204): Removes a badge from the project.
     pub fn delete_api_v4_projects_id_badges_badge_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        badge_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        badge_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdBadgesBadgeId<'_> {
-        DeleteApiV4ProjectsIdBadgesBadgeId {
-            client: self,
-            id: id.into(),
-            badge_id: badge_id.into(),
-        }
+        DeleteApiV4ProjectsIdBadgesBadgeId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/badges/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(badge_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_badges`](crate::Client::get_api_v4_groups_id_badges): `GET /api/v4/groups/{id}/badges`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadges<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    name: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4GroupsIdBadges<'a> {
+pub struct GetApiV4GroupsIdBadges<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdBadges<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Name for the badge
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.query("name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of group badges viewable by the authenticated user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdBadges<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadges<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_badges`](crate::Client::post_api_v4_groups_id_badges): `POST /api/v4/groups/{id}/badges`.
+crate::runtime::into_future!(GetApiV4GroupsIdBadges);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_badges`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdBadges<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdBadges,
-}
-impl<'a> PostApiV4GroupsIdBadges<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Adds a badge to a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdBadges<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdBadges<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdBadges<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_badges_render`](crate::Client::get_api_v4_groups_id_badges_render): `GET /api/v4/groups/{id}/badges/render`.
+crate::runtime::into_future!(PostApiV4GroupsIdBadges);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_badges_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadgesRender<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    link_url: ::std::string::String,
-    image_url: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdBadgesRender<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                ::std::string::String::from("render"),
-            ],
-        )?;
-        {
-            let value = &self.link_url;
-            request.query("link_url", value);
-        }
-        {
-            let value = &self.image_url;
-            request.query("image_url", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Preview a badge from a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBasicBadgeDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBasicBadgeDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBasicBadgeDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdBadgesRender<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadgesRender<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdBadgesRender<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBasicBadgeDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_badges_badge_id`](crate::Client::get_api_v4_groups_id_badges_badge_id): `GET /api/v4/groups/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdBadgesRender);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_badges_badge_id`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-}
-impl<'a> GetApiV4GroupsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a badge of a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_badges_badge_id`](crate::Client::put_api_v4_groups_id_badges_badge_id): `PUT /api/v4/groups/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdBadgesBadgeId);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_badges_badge_id`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-    body: crate::types::PutApiV4GroupsIdBadgesBadgeId,
-}
-impl<'a> PutApiV4GroupsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a badge of a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_badges_badge_id`](crate::Client::delete_api_v4_groups_id_badges_badge_id): `DELETE /api/v4/groups/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(PutApiV4GroupsIdBadgesBadgeId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_badges_badge_id`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a badge from the group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_badges`](crate::Client::get_api_v4_projects_id_badges): `GET /api/v4/projects/{id}/badges`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdBadgesBadgeId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadges<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    name: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdBadges<'a> {
+pub struct GetApiV4ProjectsIdBadges<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdBadges<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Name for the badge
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.query("name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of project badges viewable by the authenticated user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdBadges<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBadge>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadges<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_badges`](crate::Client::post_api_v4_projects_id_badges): `POST /api/v4/projects/{id}/badges`.
+crate::runtime::into_future!(GetApiV4ProjectsIdBadges);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_badges`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdBadges<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdBadges,
-}
-impl<'a> PostApiV4ProjectsIdBadges<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Adds a badge to a project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdBadges<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdBadges<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdBadges<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_badges_render`](crate::Client::get_api_v4_projects_id_badges_render): `GET /api/v4/projects/{id}/badges/render`.
+crate::runtime::into_future!(PostApiV4ProjectsIdBadges);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_badges_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadgesRender<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    link_url: ::std::string::String,
-    image_url: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdBadgesRender<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                ::std::string::String::from("render"),
-            ],
-        )?;
-        {
-            let value = &self.link_url;
-            request.query("link_url", value);
-        }
-        {
-            let value = &self.image_url;
-            request.query("image_url", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Preview a badge from a project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBasicBadgeDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBasicBadgeDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBasicBadgeDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdBadgesRender<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadgesRender<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdBadgesRender<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBasicBadgeDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_badges_badge_id`](crate::Client::get_api_v4_projects_id_badges_badge_id): `GET /api/v4/projects/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdBadgesRender);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_badges_badge_id`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a badge of a project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_badges_badge_id`](crate::Client::put_api_v4_projects_id_badges_badge_id): `PUT /api/v4/projects/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdBadgesBadgeId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_badges_badge_id`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-    body: crate::types::PutApiV4ProjectsIdBadgesBadgeId,
-}
-impl<'a> PutApiV4ProjectsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a badge of a project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBadge,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBadge, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_badges_badge_id`](crate::Client::delete_api_v4_projects_id_badges_badge_id): `DELETE /api/v4/projects/{id}/badges/{badge_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdBadgesBadgeId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_badges_badge_id`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    badge_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("badges"),
-                crate::runtime::ParamValue::to_param(&self.badge_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a badge from the project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4ProjectsIdBadgesBadgeId);

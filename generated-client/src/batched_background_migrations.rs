@@ -10,16 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The batched background migration id
     ///
+    /// Returns, on success (200): Retrieve a batched background migration.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4AdminBatchedBackgroundMigrationsId`].
     pub fn get_api_v4_admin_batched_background_migrations_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4AdminBatchedBackgroundMigrationsId<'_> {
-        GetApiV4AdminBatchedBackgroundMigrationsId {
-            client: self,
-            database: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4AdminBatchedBackgroundMigrationsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/batched_background_migrations/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Resume a batched background migration
     ///
@@ -28,18 +33,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The batched background migration id
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Resume a batched background migration.
     pub fn put_api_v4_admin_batched_background_migrations_id_resume(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume>,
     ) -> PutApiV4AdminBatchedBackgroundMigrationsIdResume<'_> {
-        PutApiV4AdminBatchedBackgroundMigrationsIdResume {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4AdminBatchedBackgroundMigrationsIdResume(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/admin/batched_background_migrations/{}/resume",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume,
+                    >::into(body),
+                ),
+        )
     }
     /// Pause a batched background migration
     ///
@@ -48,316 +61,145 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The batched background migration id
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Pause a batched background migration.
     pub fn put_api_v4_admin_batched_background_migrations_id_pause(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause>,
     ) -> PutApiV4AdminBatchedBackgroundMigrationsIdPause<'_> {
-        PutApiV4AdminBatchedBackgroundMigrationsIdPause {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4AdminBatchedBackgroundMigrationsIdPause(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/admin/batched_background_migrations/{}/pause",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause,
+                    >::into(body),
+                ),
+        )
     }
     /// Get the list of batched background migrations
     ///
     /// `GET /api/v4/admin/batched_background_migrations`
     ///
+    /// Returns, on success (200): Get the list of batched background migrations.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4AdminBatchedBackgroundMigrations`].
     pub fn get_api_v4_admin_batched_background_migrations(
         &self,
     ) -> GetApiV4AdminBatchedBackgroundMigrations<'_> {
-        GetApiV4AdminBatchedBackgroundMigrations {
-            client: self,
-            database: ::std::option::Option::None,
-        }
+        GetApiV4AdminBatchedBackgroundMigrations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/batched_background_migrations",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_admin_batched_background_migrations_id`](crate::Client::get_api_v4_admin_batched_background_migrations_id): `GET /api/v4/admin/batched_background_migrations/{id}`.
+/// Request builder of [`crate::Client::get_api_v4_admin_batched_background_migrations_id`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
-    client: &'a crate::Client,
-    database: ::std::option::Option<
-        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
-    >,
-    id: i64,
-}
-impl<'a> GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
+pub struct GetApiV4AdminBatchedBackgroundMigrationsId<'a>(crate::runtime::Call<'a>);
+impl GetApiV4AdminBatchedBackgroundMigrationsId<'_> {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<
+        self,
+        value: impl Into<
             crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
         >,
     ) -> Self {
-        self.database = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("batched_background_migrations"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.database {
-            request.query("database", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve a batched background migration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "database",
+                    &Into::<
+                        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
-    type Output = ::std::result::Result<
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_admin_batched_background_migrations_id_resume`](crate::Client::put_api_v4_admin_batched_background_migrations_id_resume): `PUT /api/v4/admin/batched_background_migrations/{id}/resume`.
+crate::runtime::into_future!(GetApiV4AdminBatchedBackgroundMigrationsId);
+/// Request builder of [`crate::Client::put_api_v4_admin_batched_background_migrations_id_resume`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume,
-}
-impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("batched_background_migrations"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("resume"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Resume a batched background migration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_admin_batched_background_migrations_id_pause`](crate::Client::put_api_v4_admin_batched_background_migrations_id_pause): `PUT /api/v4/admin/batched_background_migrations/{id}/pause`.
+crate::runtime::into_future!(PutApiV4AdminBatchedBackgroundMigrationsIdResume);
+/// Request builder of [`crate::Client::put_api_v4_admin_batched_background_migrations_id_pause`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause,
-}
-impl<'a> PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("batched_background_migrations"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("pause"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Pause a batched background migration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBatchedBackgroundMigration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_admin_batched_background_migrations`](crate::Client::get_api_v4_admin_batched_background_migrations): `GET /api/v4/admin/batched_background_migrations`.
+crate::runtime::into_future!(PutApiV4AdminBatchedBackgroundMigrationsIdPause);
+/// Request builder of [`crate::Client::get_api_v4_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminBatchedBackgroundMigrations<'a> {
-    client: &'a crate::Client,
-    database: ::std::option::Option<
-        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
-    >,
-}
-impl<'a> GetApiV4AdminBatchedBackgroundMigrations<'a> {
+pub struct GetApiV4AdminBatchedBackgroundMigrations<'a>(crate::runtime::Call<'a>);
+impl GetApiV4AdminBatchedBackgroundMigrations<'_> {
     /// The name of the database, the default `main`
     ///
     /// Default: `"main"`.
     pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<
+        self,
+        value: impl Into<
             crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
         >,
     ) -> Self {
-        self.database = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("batched_background_migrations"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.database {
-            request.query("database", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the list of batched background migrations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "database",
+                    &Into::<
+                        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminBatchedBackgroundMigrations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminBatchedBackgroundMigrations<'a> {
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4AdminBatchedBackgroundMigrations);

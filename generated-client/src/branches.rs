@@ -10,21 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get a project repository branches.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryBranches`].
     pub fn get_api_v4_projects_id_repository_branches(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRepositoryBranches<'_> {
-        GetApiV4ProjectsIdRepositoryBranches {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            regex: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryBranches(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/branches",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create branch
     ///
@@ -33,18 +33,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create branch.
     pub fn post_api_v4_projects_id_repository_branches(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdRepositoryBranches,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryBranches>,
     ) -> PostApiV4ProjectsIdRepositoryBranches<'_> {
-        PostApiV4ProjectsIdRepositoryBranches {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryBranches(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/branches",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdRepositoryBranches,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single repository branch
     ///
@@ -53,16 +61,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `branch`:
+    ///
+    /// Returns, on success (200): Get a single repository branch.
     pub fn get_api_v4_projects_id_repository_branches_branch(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        branch: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        branch: impl Into<i64>,
     ) -> GetApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        GetApiV4ProjectsIdRepositoryBranchesBranch {
-            client: self,
-            id: id.into(),
-            branch: branch.into(),
-        }
+        GetApiV4ProjectsIdRepositoryBranchesBranch(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/branches/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(branch),
+                ],
+            ),
+        )
     }
     /// Delete a branch
     ///
@@ -71,16 +87,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `branch`: The name of the branch
+    ///
+    /// Returns, on success (204): Delete a branch.
     pub fn delete_api_v4_projects_id_repository_branches_branch(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        branch: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        branch: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        DeleteApiV4ProjectsIdRepositoryBranchesBranch {
-            client: self,
-            id: id.into(),
-            branch: branch.into(),
-        }
+        DeleteApiV4ProjectsIdRepositoryBranchesBranch(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/repository/branches/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(branch),
+                ],
+            ),
+        )
     }
     /// Check if a branch exists
     ///
@@ -89,16 +113,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `branch`: The name of the branch
+    ///
+    /// Returns, on success (204): No Content.
     pub fn head_api_v4_projects_id_repository_branches_branch(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        branch: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        branch: impl Into<String>,
     ) -> HeadApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        HeadApiV4ProjectsIdRepositoryBranchesBranch {
-            client: self,
-            id: id.into(),
-            branch: branch.into(),
-        }
+        HeadApiV4ProjectsIdRepositoryBranchesBranch(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::HEAD,
+                "api/v4/projects/{}/repository/branches/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(branch),
+                ],
+            ),
+        )
     }
     /// Protect a single branch
     ///
@@ -108,20 +140,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `branch`: The name of the branch
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Protect a single branch.
     pub fn put_api_v4_projects_id_repository_branches_branch_protect(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        branch: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        branch: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect>,
     ) -> PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'_> {
-        PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
-            client: self,
-            id: id.into(),
-            branch: branch.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdRepositoryBranchesBranchProtect(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/repository/branches/{}/protect",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(branch),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect,
+                    >::into(body),
+                ),
+        )
     }
     /// Unprotect a single branch
     ///
@@ -130,16 +172,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `branch`: The name of the branch
+    ///
+    /// Returns, on success (200): Unprotect a single branch.
     pub fn put_api_v4_projects_id_repository_branches_branch_unprotect(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        branch: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        branch: impl Into<String>,
     ) -> PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'_> {
-        PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect {
-            client: self,
-            id: id.into(),
-            branch: branch.into(),
-        }
+        PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/repository/branches/{}/unprotect",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(branch),
+                ],
+            ),
+        )
     }
     /// Delete all merged branches
     ///
@@ -147,574 +197,159 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (202): 202 Accepted.
     pub fn delete_api_v4_projects_id_repository_merged_branches(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdRepositoryMergedBranches<'_> {
-        DeleteApiV4ProjectsIdRepositoryMergedBranches {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4ProjectsIdRepositoryMergedBranches(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/repository/merged_branches",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_branches`](crate::Client::get_api_v4_projects_id_repository_branches): `GET /api/v4/projects/{id}/repository/branches`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBranches<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    search: ::std::option::Option<::std::string::String>,
-    regex: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<crate::types::GetApiV4ProjectsIdRepositoryBranchesSort>,
-    page_token: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryBranches<'a> {
+pub struct GetApiV4ProjectsIdRepositoryBranches<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryBranches<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return list of branches matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return list of branches matching the regex
-    pub fn regex(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.regex = ::std::option::Option::Some(value.into());
-        self
+    pub fn regex(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("regex", &Into::<String>::into(value)))
     }
     /// Return list of branches sorted by the given field
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryBranchesSort,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryBranchesSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdRepositoryBranchesSort,
+                    >::into(value),
+                ),
+        )
     }
     /// Name of branch to start the pagination from
-    pub fn page_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.regex {
-            request.query("regex", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a project repository branches
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBranch>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBranch,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryBranches<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBranch>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryBranches<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBranch>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_branches`](crate::Client::post_api_v4_projects_id_repository_branches): `POST /api/v4/projects/{id}/repository/branches`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBranches);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_branches`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryBranches<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdRepositoryBranches,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryBranches<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBranch,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRepositoryBranches<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryBranches<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRepositoryBranches<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_repository_branches_branch`](crate::Client::get_api_v4_projects_id_repository_branches_branch): `GET /api/v4/projects/{id}/repository/branches/{branch}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryBranches);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_branches_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    branch: i64,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-                crate::runtime::ParamValue::to_param(&self.branch),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single repository branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBranch,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_repository_branches_branch`](crate::Client::delete_api_v4_projects_id_repository_branches_branch): `DELETE /api/v4/projects/{id}/repository/branches/{branch}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBranchesBranch);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_branches_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    branch: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-                crate::runtime::ParamValue::to_param(&self.branch),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::head_api_v4_projects_id_repository_branches_branch`](crate::Client::head_api_v4_projects_id_repository_branches_branch): `HEAD /api/v4/projects/{id}/repository/branches/{branch}`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryBranchesBranch);
+/// Request builder of [`crate::Client::head_api_v4_projects_id_repository_branches_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    branch: ::std::string::String,
-}
-impl<'a> HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::HEAD,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-                crate::runtime::ParamValue::to_param(&self.branch),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): No Content
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct HeadApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_repository_branches_branch_protect`](crate::Client::put_api_v4_projects_id_repository_branches_branch_protect): `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`.
+crate::runtime::into_future!(HeadApiV4ProjectsIdRepositoryBranchesBranch);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_branches_branch_protect`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    branch: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect,
-}
-impl<'a> PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-                crate::runtime::ParamValue::to_param(&self.branch),
-                ::std::string::String::from("protect"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Protect a single branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBranch,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_repository_branches_branch_unprotect`](crate::Client::put_api_v4_projects_id_repository_branches_branch_unprotect): `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`.
+crate::runtime::into_future!(PutApiV4ProjectsIdRepositoryBranchesBranchProtect);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_branches_branch_unprotect`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    branch: ::std::string::String,
-}
-impl<'a> PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("branches"),
-                crate::runtime::ParamValue::to_param(&self.branch),
-                ::std::string::String::from("unprotect"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Unprotect a single branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBranch,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesBranch, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_repository_merged_branches`](crate::Client::delete_api_v4_projects_id_repository_merged_branches): `DELETE /api/v4/projects/{id}/repository/merged_branches`.
+crate::runtime::into_future!(PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryMergedBranches<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4ProjectsIdRepositoryMergedBranches<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("merged_branches"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): 202 Accepted
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdRepositoryMergedBranches<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdRepositoryMergedBranches<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryMergedBranches);

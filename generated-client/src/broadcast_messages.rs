@@ -9,13 +9,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/broadcast_messages`
     ///
+    /// Returns, on success (200): Get all broadcast messages.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4BroadcastMessages`].
     pub fn get_api_v4_broadcast_messages(&self) -> GetApiV4BroadcastMessages<'_> {
-        GetApiV4BroadcastMessages {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4BroadcastMessages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/broadcast_messages",
+                &[],
+            ),
+        )
     }
     /// Create a broadcast message
     ///
@@ -25,14 +30,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a broadcast message.
     pub fn post_api_v4_broadcast_messages(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4BroadcastMessages>,
+        body: impl Into<crate::types::PostApiV4BroadcastMessages>,
     ) -> PostApiV4BroadcastMessages<'_> {
-        PostApiV4BroadcastMessages {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4BroadcastMessages(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/broadcast_messages",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4BroadcastMessages>::into(body)),
+        )
     }
     /// Get a specific broadcast message
     ///
@@ -42,14 +54,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: Broadcast message ID
+    ///
+    /// Returns, on success (200): Get a specific broadcast message.
     pub fn get_api_v4_broadcast_messages_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4BroadcastMessagesId<'_> {
-        GetApiV4BroadcastMessagesId {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4BroadcastMessagesId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/broadcast_messages/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Update a broadcast message
     ///
@@ -60,16 +78,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Broadcast message ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a broadcast message.
     pub fn put_api_v4_broadcast_messages_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4BroadcastMessagesId>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4BroadcastMessagesId>,
     ) -> PutApiV4BroadcastMessagesId<'_> {
-        PutApiV4BroadcastMessagesId {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4BroadcastMessagesId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/broadcast_messages/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4BroadcastMessagesId>::into(body),
+                ),
+        )
     }
     /// Delete a broadcast message
     ///
@@ -79,386 +105,98 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: Broadcast message ID
+    ///
+    /// Returns, on success (200): Delete a broadcast message.
     pub fn delete_api_v4_broadcast_messages_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4BroadcastMessagesId<'_> {
-        DeleteApiV4BroadcastMessagesId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4BroadcastMessagesId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/broadcast_messages/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_broadcast_messages`](crate::Client::get_api_v4_broadcast_messages): `GET /api/v4/broadcast_messages`.
+/// Request builder of [`crate::Client::get_api_v4_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BroadcastMessages<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4BroadcastMessages<'a> {
+pub struct GetApiV4BroadcastMessages<'a>(crate::runtime::Call<'a>);
+impl GetApiV4BroadcastMessages<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("broadcast_messages"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all broadcast messages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSystemBroadcastMessage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BroadcastMessages<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSystemBroadcastMessage>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessages<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_broadcast_messages`](crate::Client::post_api_v4_broadcast_messages): `POST /api/v4/broadcast_messages`.
+crate::runtime::into_future!(GetApiV4BroadcastMessages);
+/// Request builder of [`crate::Client::post_api_v4_broadcast_messages`]: `POST /api/v4/broadcast_messages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BroadcastMessages<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4BroadcastMessages,
-}
-impl<'a> PostApiV4BroadcastMessages<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("broadcast_messages"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a broadcast message
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4BroadcastMessages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4BroadcastMessages<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4BroadcastMessages<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_broadcast_messages_id`](crate::Client::get_api_v4_broadcast_messages_id): `GET /api/v4/broadcast_messages/{id}`.
+crate::runtime::into_future!(PostApiV4BroadcastMessages);
+/// Request builder of [`crate::Client::get_api_v4_broadcast_messages_id`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BroadcastMessagesId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4BroadcastMessagesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("broadcast_messages"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific broadcast message
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct GetApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessagesId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BroadcastMessagesId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_broadcast_messages_id`](crate::Client::put_api_v4_broadcast_messages_id): `PUT /api/v4/broadcast_messages/{id}`.
+crate::runtime::into_future!(GetApiV4BroadcastMessagesId);
+/// Request builder of [`crate::Client::put_api_v4_broadcast_messages_id`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4BroadcastMessagesId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4BroadcastMessagesId,
-}
-impl<'a> PutApiV4BroadcastMessagesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("broadcast_messages"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a broadcast message
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PutApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4BroadcastMessagesId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4BroadcastMessagesId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_broadcast_messages_id`](crate::Client::delete_api_v4_broadcast_messages_id): `DELETE /api/v4/broadcast_messages/{id}`.
+crate::runtime::into_future!(PutApiV4BroadcastMessagesId);
+/// Request builder of [`crate::Client::delete_api_v4_broadcast_messages_id`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4BroadcastMessagesId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4BroadcastMessagesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("broadcast_messages"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete a broadcast message
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSystemBroadcastMessage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct DeleteApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4BroadcastMessagesId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4BroadcastMessagesId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4BroadcastMessagesId);

@@ -9,15 +9,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/bulk_imports`
     ///
+    /// Returns, on success (200): List all GitLab Migrations.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4BulkImports`].
     pub fn get_api_v4_bulk_imports(&self) -> GetApiV4BulkImports<'_> {
-        GetApiV4BulkImports {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetApiV4BulkImports(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports",
+                &[],
+            ),
+        )
     }
     /// Start a new GitLab Migration
     ///
@@ -32,33 +35,50 @@ impl crate::Client {
     /// - `entities_source_full_path`: Relative path of the source entity to import
     /// - `entities_destination_namespace`: Destination namespace for the entity
     ///
+    /// Returns, on success (200): Start a new GitLab Migration.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4BulkImports`].
     pub fn post_api_v4_bulk_imports(
         &self,
-        configuration_url: impl ::std::convert::Into<::std::string::String>,
-        configuration_access_token: impl ::std::convert::Into<::std::string::String>,
-        entities_source_type: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem>,
+        configuration_url: impl Into<String>,
+        configuration_access_token: impl Into<String>,
+        entities_source_type: impl Into<
+            Vec<crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem>,
         >,
-        entities_source_full_path: impl ::std::convert::Into<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        entities_destination_namespace: impl ::std::convert::Into<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        entities_source_full_path: impl Into<Vec<String>>,
+        entities_destination_namespace: impl Into<Vec<String>>,
     ) -> PostApiV4BulkImports<'_> {
-        PostApiV4BulkImports {
-            client: self,
-            configuration_url: configuration_url.into(),
-            configuration_access_token: configuration_access_token.into(),
-            entities_source_type: entities_source_type.into(),
-            entities_source_full_path: entities_source_full_path.into(),
-            entities_destination_namespace: entities_destination_namespace.into(),
-            entities_destination_slug: ::std::option::Option::None,
-            entities_destination_name: ::std::option::Option::None,
-            entities_migrate_projects: ::std::option::Option::None,
-            entities_migrate_memberships: ::std::option::Option::None,
-        }
+        PostApiV4BulkImports(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/bulk_imports",
+                    &[],
+                )
+                .form(false)
+                .form_field(
+                    "configuration[url]",
+                    &Into::<String>::into(configuration_url),
+                )
+                .form_field(
+                    "configuration[access_token]",
+                    &Into::<String>::into(configuration_access_token),
+                )
+                .form_field_array(
+                    "entities[source_type][]",
+                    &Into::<
+                        Vec<crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem>,
+                    >::into(entities_source_type),
+                )
+                .form_field_array(
+                    "entities[source_full_path][]",
+                    &Into::<Vec<String>>::into(entities_source_full_path),
+                )
+                .form_field_array(
+                    "entities[destination_namespace][]",
+                    &Into::<Vec<String>>::into(entities_destination_namespace),
+                ),
+        )
     }
     /// List all GitLab Migrations' entities
     ///
@@ -66,15 +86,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/bulk_imports/entities`
     ///
+    /// Returns, on success (200): List all GitLab Migrations' entities.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4BulkImportsEntities`].
     pub fn get_api_v4_bulk_imports_entities(&self) -> GetApiV4BulkImportsEntities<'_> {
-        GetApiV4BulkImportsEntities {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetApiV4BulkImportsEntities(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports/entities",
+                &[],
+            ),
+        )
     }
     /// Get GitLab Migration details
     ///
@@ -84,14 +107,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
+    ///
+    /// Returns, on success (200): Get GitLab Migration details.
     pub fn get_api_v4_bulk_imports_import_id(
         &self,
-        import_id: impl ::std::convert::Into<i64>,
+        import_id: impl Into<i64>,
     ) -> GetApiV4BulkImportsImportId<'_> {
-        GetApiV4BulkImportsImportId {
-            client: self,
-            import_id: import_id.into(),
-        }
+        GetApiV4BulkImportsImportId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports/{}",
+                &[&Into::<i64>::into(import_id)],
+            ),
+        )
     }
     /// List GitLab Migration entities
     ///
@@ -102,18 +131,21 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     ///
+    /// Returns, on success (200): List GitLab Migration entities.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4BulkImportsImportIdEntities`].
     pub fn get_api_v4_bulk_imports_import_id_entities(
         &self,
-        import_id: impl ::std::convert::Into<i64>,
+        import_id: impl Into<i64>,
     ) -> GetApiV4BulkImportsImportIdEntities<'_> {
-        GetApiV4BulkImportsImportIdEntities {
-            client: self,
-            import_id: import_id.into(),
-            status: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4BulkImportsImportIdEntities(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports/{}/entities",
+                &[&Into::<i64>::into(import_id)],
+            ),
+        )
     }
     /// Get GitLab Migration entity details
     ///
@@ -124,16 +156,21 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     /// - `entity_id`: The ID of GitLab Migration entity
+    ///
+    /// Returns, on success (200): Get GitLab Migration entity details.
     pub fn get_api_v4_bulk_imports_import_id_entities_entity_id(
         &self,
-        import_id: impl ::std::convert::Into<i64>,
-        entity_id: impl ::std::convert::Into<i64>,
+        import_id: impl Into<i64>,
+        entity_id: impl Into<i64>,
     ) -> GetApiV4BulkImportsImportIdEntitiesEntityId<'_> {
-        GetApiV4BulkImportsImportIdEntitiesEntityId {
-            client: self,
-            import_id: import_id.into(),
-            entity_id: entity_id.into(),
-        }
+        GetApiV4BulkImportsImportIdEntitiesEntityId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports/{}/entities/{}",
+                &[&Into::<i64>::into(import_id), &Into::<i64>::into(entity_id)],
+            ),
+        )
     }
     /// Get GitLab Migration entity failures
     ///
@@ -144,16 +181,21 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     /// - `entity_id`: The ID of GitLab Migration entity
+    ///
+    /// Returns, on success (200): Get GitLab Migration entity failures.
     pub fn get_api_v4_bulk_imports_import_id_entities_entity_id_failures(
         &self,
-        import_id: impl ::std::convert::Into<i64>,
-        entity_id: impl ::std::convert::Into<i64>,
+        import_id: impl Into<i64>,
+        entity_id: impl Into<i64>,
     ) -> GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'_> {
-        GetApiV4BulkImportsImportIdEntitiesEntityIdFailures {
-            client: self,
-            import_id: import_id.into(),
-            entity_id: entity_id.into(),
-        }
+        GetApiV4BulkImportsImportIdEntitiesEntityIdFailures(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/bulk_imports/{}/entities/{}/failures",
+                &[&Into::<i64>::into(import_id), &Into::<i64>::into(entity_id)],
+            ),
+        )
     }
     /// Cancel GitLab Migration
     ///
@@ -163,831 +205,275 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
+    ///
+    /// Returns, on success (200): Cancel GitLab Migration.
     pub fn post_api_v4_bulk_imports_import_id_cancel(
         &self,
-        import_id: impl ::std::convert::Into<i64>,
+        import_id: impl Into<i64>,
     ) -> PostApiV4BulkImportsImportIdCancel<'_> {
-        PostApiV4BulkImportsImportIdCancel {
-            client: self,
-            import_id: import_id.into(),
-        }
+        PostApiV4BulkImportsImportIdCancel(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/bulk_imports/{}/cancel",
+                &[&Into::<i64>::into(import_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_bulk_imports`](crate::Client::get_api_v4_bulk_imports): `GET /api/v4/bulk_imports`.
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImports<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
-}
-impl<'a> GetApiV4BulkImports<'a> {
+pub struct GetApiV4BulkImports<'a>(crate::runtime::Call<'a>);
+impl GetApiV4BulkImports<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return GitLab Migrations with specified status
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all GitLab Migrations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBulkImport>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBulkImport,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BulkImports<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImport>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImports<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImport>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_bulk_imports`](crate::Client::post_api_v4_bulk_imports): `POST /api/v4/bulk_imports`.
+crate::runtime::into_future!(GetApiV4BulkImports);
+/// Request builder of [`crate::Client::post_api_v4_bulk_imports`]: `POST /api/v4/bulk_imports`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BulkImports<'a> {
-    client: &'a crate::Client,
-    configuration_url: ::std::string::String,
-    configuration_access_token: ::std::string::String,
-    entities_source_type: ::std::vec::Vec<
-        crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem,
-    >,
-    entities_source_full_path: ::std::vec::Vec<::std::string::String>,
-    entities_destination_namespace: ::std::vec::Vec<::std::string::String>,
-    entities_destination_slug: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    entities_destination_name: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    entities_migrate_projects: ::std::option::Option<::std::vec::Vec<bool>>,
-    entities_migrate_memberships: ::std::option::Option<::std::vec::Vec<bool>>,
-}
-impl<'a> PostApiV4BulkImports<'a> {
+pub struct PostApiV4BulkImports<'a>(crate::runtime::Call<'a>);
+impl PostApiV4BulkImports<'_> {
     /// Destination slug for the entity
-    pub fn entities_destination_slug(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.entities_destination_slug = ::std::option::Option::Some(value.into());
-        self
+    pub fn entities_destination_slug(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "entities[destination_slug][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :destination_slug instead. Destination slug for the entity
-    pub fn entities_destination_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.entities_destination_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn entities_destination_name(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "entities[destination_name][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// Indicates group migration should include nested projects
-    pub fn entities_migrate_projects(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<bool>>,
-    ) -> Self {
-        self.entities_migrate_projects = ::std::option::Option::Some(value.into());
-        self
+    pub fn entities_migrate_projects(self, value: impl Into<Vec<bool>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "entities[migrate_projects][]",
+                    &Into::<Vec<bool>>::into(value),
+                ),
+        )
     }
     /// The option to migrate memberships or not
-    pub fn entities_migrate_memberships(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<bool>>,
-    ) -> Self {
-        self.entities_migrate_memberships = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-            ],
-        )?;
-        request.start_form(false);
-        {
-            let value = &self.configuration_url;
-            request.form_field("configuration[url]", value);
-        }
-        {
-            let value = &self.configuration_access_token;
-            request.form_field("configuration[access_token]", value);
-        }
-        {
-            let value = &self.entities_source_type;
-            request.form_field_array("entities[source_type][]", value);
-        }
-        {
-            let value = &self.entities_source_full_path;
-            request.form_field_array("entities[source_full_path][]", value);
-        }
-        {
-            let value = &self.entities_destination_namespace;
-            request.form_field_array("entities[destination_namespace][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.entities_destination_slug {
-            request.form_field_array("entities[destination_slug][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.entities_destination_name {
-            request.form_field_array("entities[destination_name][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.entities_migrate_projects {
-            request.form_field_array("entities[migrate_projects][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.entities_migrate_memberships {
-            request.form_field_array("entities[migrate_memberships][]", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Start a new GitLab Migration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBulkImport,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn entities_migrate_memberships(self, value: impl Into<Vec<bool>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "entities[migrate_memberships][]",
+                    &Into::<Vec<bool>>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4BulkImports<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBulkImport,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4BulkImports<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_bulk_imports_entities`](crate::Client::get_api_v4_bulk_imports_entities): `GET /api/v4/bulk_imports/entities`.
+crate::runtime::into_future!(PostApiV4BulkImports);
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsEntities<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
-}
-impl<'a> GetApiV4BulkImportsEntities<'a> {
+pub struct GetApiV4BulkImportsEntities<'a>(crate::runtime::Call<'a>);
+impl GetApiV4BulkImportsEntities<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return all GitLab Migrations' entities with specified status
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                ::std::string::String::from("entities"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all GitLab Migrations' entities
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBulkImports,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BulkImportsEntities<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsEntities<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_bulk_imports_import_id`](crate::Client::get_api_v4_bulk_imports_import_id): `GET /api/v4/bulk_imports/{import_id}`.
+crate::runtime::into_future!(GetApiV4BulkImportsEntities);
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportId<'a> {
-    client: &'a crate::Client,
-    import_id: i64,
-}
-impl<'a> GetApiV4BulkImportsImportId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                crate::runtime::ParamValue::to_param(&self.import_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get GitLab Migration details
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBulkImport,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4BulkImportsImportId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsImportId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BulkImportsImportId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBulkImport,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_bulk_imports_import_id_entities`](crate::Client::get_api_v4_bulk_imports_import_id_entities): `GET /api/v4/bulk_imports/{import_id}/entities`.
+crate::runtime::into_future!(GetApiV4BulkImportsImportId);
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntities<'a> {
-    client: &'a crate::Client,
-    import_id: i64,
-    status: ::std::option::Option<crate::types::GetApiV4BulkImportsStatus>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4BulkImportsImportIdEntities<'a> {
+pub struct GetApiV4BulkImportsImportIdEntities<'a>(crate::runtime::Call<'a>);
+impl GetApiV4BulkImportsImportIdEntities<'_> {
     /// Return import entities with specified status
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4BulkImportsStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                crate::runtime::ParamValue::to_param(&self.import_id),
-                ::std::string::String::from("entities"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List GitLab Migration entities
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBulkImports,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BulkImportsImportIdEntities<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImports>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsImportIdEntities<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_bulk_imports_import_id_entities_entity_id`](crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id): `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`.
+crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntities);
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
-    client: &'a crate::Client,
-    import_id: i64,
-    entity_id: i64,
-}
-impl<'a> GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                crate::runtime::ParamValue::to_param(&self.import_id),
-                ::std::string::String::from("entities"),
-                crate::runtime::ParamValue::to_param(&self.entity_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get GitLab Migration entity details
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBulkImports,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBulkImports,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBulkImports, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4BulkImportsImportIdEntitiesEntityId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImports>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBulkImports,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_bulk_imports_import_id_entities_entity_id_failures`](crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id_failures): `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`.
+crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntitiesEntityId);
+/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
-    client: &'a crate::Client,
-    import_id: i64,
-    entity_id: i64,
-}
-impl<'a> GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                crate::runtime::ParamValue::to_param(&self.import_id),
-                ::std::string::String::from("entities"),
-                crate::runtime::ParamValue::to_param(&self.entity_id),
-                ::std::string::String::from("failures"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get GitLab Migration entity failures
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBulkImportsEntityFailure,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBulkImportsEntityFailure,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBulkImportsEntityFailure,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBulkImportsEntityFailure,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_bulk_imports_import_id_cancel`](crate::Client::post_api_v4_bulk_imports_import_id_cancel): `POST /api/v4/bulk_imports/{import_id}/cancel`.
+crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntitiesEntityIdFailures);
+/// Request builder of [`crate::Client::post_api_v4_bulk_imports_import_id_cancel`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BulkImportsImportIdCancel<'a> {
-    client: &'a crate::Client,
-    import_id: i64,
-}
-impl<'a> PostApiV4BulkImportsImportIdCancel<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("bulk_imports"),
-                crate::runtime::ParamValue::to_param(&self.import_id),
-                ::std::string::String::from("cancel"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Cancel GitLab Migration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBulkImport,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBulkImport, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4BulkImportsImportIdCancel<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4BulkImportsImportIdCancel<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4BulkImportsImportIdCancel<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBulkImport,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4BulkImportsImportIdCancel);

@@ -13,21 +13,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Validates a CI YAML configuration with a namespace.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdCiLint`].
     pub fn get_api_v4_projects_id_ci_lint(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdCiLint<'_> {
-        GetApiV4ProjectsIdCiLint {
-            client: self,
-            sha: ::std::option::Option::None,
-            content_ref: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            include_jobs: ::std::option::Option::None,
-            r#ref: ::std::option::Option::None,
-            dry_run_ref: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdCiLint(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/ci/lint",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Validate a CI YAML configuration with a namespace
     ///
@@ -38,204 +38,72 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Validate a CI YAML configuration with a namespace.
     pub fn post_api_v4_projects_id_ci_lint(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdCiLint>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdCiLint>,
     ) -> PostApiV4ProjectsIdCiLint<'_> {
-        PostApiV4ProjectsIdCiLint {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdCiLint(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/ci/lint",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdCiLint>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_ci_lint`](crate::Client::get_api_v4_projects_id_ci_lint): `GET /api/v4/projects/{id}/ci/lint`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdCiLint<'a> {
-    client: &'a crate::Client,
-    sha: ::std::option::Option<::std::string::String>,
-    content_ref: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    include_jobs: ::std::option::Option<bool>,
-    r#ref: ::std::option::Option<::std::string::String>,
-    dry_run_ref: ::std::option::Option<::std::string::String>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdCiLint<'a> {
+pub struct GetApiV4ProjectsIdCiLint<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdCiLint<'_> {
     /// Deprecated: Use content_ref instead
-    pub fn sha(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sha = ::std::option::Option::Some(value.into());
-        self
+    pub fn sha(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("sha", &Into::<String>::into(value)))
     }
     /// The CI/CD configuration content is taken from this commit SHA, branch or tag. Defaults to the HEAD of the project's default branch
-    pub fn content_ref(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.content_ref = ::std::option::Option::Some(value.into());
-        self
+    pub fn content_ref(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("content_ref", &Into::<String>::into(value)))
     }
     /// Run pipeline creation simulation, or only do static check. This is false by default
     ///
     /// Default: `false`.
-    pub fn dry_run(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
-        self
+    pub fn dry_run(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("dry_run", &Into::<bool>::into(value)))
     }
     /// If the list of jobs that would exist in a static check or pipeline
     ///         simulation should be included in the response. This is false by default
-    pub fn include_jobs(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.include_jobs = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_jobs(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_jobs", &Into::<bool>::into(value)))
     }
     /// Deprecated: Use dry_run_ref instead
-    pub fn r#ref(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#ref = ::std::option::Option::Some(value.into());
-        self
+    pub fn r#ref(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Branch or tag used as context when executing a dry run. Defaults to the default branch of the project. Only used when dry_run is true
-    pub fn dry_run_ref(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.dry_run_ref = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("lint"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.sha {
-            request.query("sha", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.content_ref {
-            request.query("content_ref", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.dry_run {
-            request.query("dry_run", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_jobs {
-            request.query("include_jobs", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#ref {
-            request.query("ref", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.dry_run_ref {
-            request.query("dry_run_ref", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Validates a CI YAML configuration with a namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiLintResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiLintResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiLintResult, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn dry_run_ref(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("dry_run_ref", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdCiLint<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiLintResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdCiLint<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_ci_lint`](crate::Client::post_api_v4_projects_id_ci_lint): `POST /api/v4/projects/{id}/ci/lint`.
+crate::runtime::into_future!(GetApiV4ProjectsIdCiLint);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdCiLint<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdCiLint,
-}
-impl<'a> PostApiV4ProjectsIdCiLint<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("lint"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Validate a CI YAML configuration with a namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiLintResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiLintResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiLintResult, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdCiLint<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdCiLint<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdCiLint<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiLintResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ProjectsIdCiLint);

@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): Get all resource groups for a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdResourceGroups`].
     pub fn get_api_v4_projects_id_resource_groups(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdResourceGroups<'_> {
-        GetApiV4ProjectsIdResourceGroups {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdResourceGroups(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/resource_groups",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a specific resource group
     ///
@@ -29,16 +33,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key`: The key of the resource group
+    ///
+    /// Returns, on success (200): Get a specific resource group.
     pub fn get_api_v4_projects_id_resource_groups_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetApiV4ProjectsIdResourceGroupsKey<'_> {
-        GetApiV4ProjectsIdResourceGroupsKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-        }
+        GetApiV4ProjectsIdResourceGroupsKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/resource_groups/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Edit an existing resource group
     ///
@@ -50,20 +62,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key`: The key of the resource group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Edit an existing resource group.
     pub fn put_api_v4_projects_id_resource_groups_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdResourceGroupsKey,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdResourceGroupsKey>,
     ) -> PutApiV4ProjectsIdResourceGroupsKey<'_> {
-        PutApiV4ProjectsIdResourceGroupsKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdResourceGroupsKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/resource_groups/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(key),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdResourceGroupsKey,
+                    >::into(body),
+                ),
+        )
     }
     /// List upcoming jobs for a specific resource group
     ///
@@ -73,406 +95,97 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key`: The key of the resource group
     ///
+    /// Returns, on success (200): List upcoming jobs for a specific resource group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs`].
     pub fn get_api_v4_projects_id_resource_groups_key_upcoming_jobs(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'_> {
-        GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/resource_groups/{}/upcoming_jobs",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_resource_groups`](crate::Client::get_api_v4_projects_id_resource_groups): `GET /api/v4/projects/{id}/resource_groups`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroups<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdResourceGroups<'a> {
+pub struct GetApiV4ProjectsIdResourceGroups<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdResourceGroups<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("resource_groups"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all resource groups for a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiResourceGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiResourceGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiResourceGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdResourceGroups<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiResourceGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdResourceGroups<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiResourceGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_resource_groups_key`](crate::Client::get_api_v4_projects_id_resource_groups_key): `GET /api/v4/projects/{id}/resource_groups/{key}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroups);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups_key`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroupsKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdResourceGroupsKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("resource_groups"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific resource group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResourceGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResourceGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiResourceGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdResourceGroupsKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdResourceGroupsKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdResourceGroupsKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResourceGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_resource_groups_key`](crate::Client::put_api_v4_projects_id_resource_groups_key): `PUT /api/v4/projects/{id}/resource_groups/{key}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroupsKey);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_resource_groups_key`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdResourceGroupsKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdResourceGroupsKey,
-}
-impl<'a> PutApiV4ProjectsIdResourceGroupsKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("resource_groups"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Edit an existing resource group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResourceGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResourceGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiResourceGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdResourceGroupsKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdResourceGroupsKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdResourceGroupsKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResourceGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_resource_groups_key_upcoming_jobs`](crate::Client::get_api_v4_projects_id_resource_groups_key_upcoming_jobs): `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`.
+crate::runtime::into_future!(PutApiV4ProjectsIdResourceGroupsKey);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups_key_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
+pub struct GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("resource_groups"),
-                crate::runtime::ParamValue::to_param(&self.key),
-                ::std::string::String::from("upcoming_jobs"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List upcoming jobs for a specific resource group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiJobBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiJobBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiJobBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJobBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs);

@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group or URL-encoded path of the group owned by the authenticated       user
     ///
+    /// Returns, on success (200): Get a list of group-level variables.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdVariables`].
     pub fn get_api_v4_groups_id_variables(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdVariables<'_> {
-        GetApiV4GroupsIdVariables {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdVariables(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/variables",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new variable in a group
     ///
@@ -29,16 +33,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group or URL-encoded path of the group owned by the authenticated       user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new variable in a group.
     pub fn post_api_v4_groups_id_variables(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdVariables>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdVariables>,
     ) -> PostApiV4GroupsIdVariables<'_> {
-        PostApiV4GroupsIdVariables {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdVariables(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/variables",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdVariables>::into(body)),
+        )
     }
     /// Get the details of a group’s specific variable
     ///
@@ -47,16 +57,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group or URL-encoded path of the group owned by the authenticated       user
     /// - `key`: The key of the variable
+    ///
+    /// Returns, on success (200): Get the details of a group’s specific variable.
     pub fn get_api_v4_groups_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetApiV4GroupsIdVariablesKey<'_> {
-        GetApiV4GroupsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-        }
+        GetApiV4GroupsIdVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/variables/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Update an existing variable from a group
     ///
@@ -66,18 +84,28 @@ impl crate::Client {
     /// - `id`: The ID of a group or URL-encoded path of the group owned by the authenticated       user
     /// - `key`: The key of a variable
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an existing variable from a group.
     pub fn put_api_v4_groups_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdVariablesKey>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4GroupsIdVariablesKey>,
     ) -> PutApiV4GroupsIdVariablesKey<'_> {
-        PutApiV4GroupsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdVariablesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/variables/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(key),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdVariablesKey>::into(body),
+                ),
+        )
     }
     /// Delete an existing variable from a group
     ///
@@ -86,16 +114,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group or URL-encoded path of the group owned by the authenticated       user
     /// - `key`: The key of a variable
+    ///
+    /// Returns, on success (204): Delete an existing variable from a group.
     pub fn delete_api_v4_groups_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> DeleteApiV4GroupsIdVariablesKey<'_> {
-        DeleteApiV4GroupsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-        }
+        DeleteApiV4GroupsIdVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/variables/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Get project variables
     ///
@@ -104,17 +140,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a project or URL-encoded NAMESPACE/PROJECT_NAME of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): Get project variables.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdVariables`].
     pub fn get_api_v4_projects_id_variables(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdVariables<'_> {
-        GetApiV4ProjectsIdVariables {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdVariables(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/variables",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new variable in a project
     ///
@@ -123,16 +163,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a project or URL-encoded NAMESPACE/PROJECT_NAME of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new variable in a project.
     pub fn post_api_v4_projects_id_variables(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdVariables>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdVariables>,
     ) -> PostApiV4ProjectsIdVariables<'_> {
-        PostApiV4ProjectsIdVariables {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdVariables(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/variables",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdVariables>::into(body),
+                ),
+        )
     }
     /// Get the details of a single variable from a project
     ///
@@ -142,18 +190,25 @@ impl crate::Client {
     /// - `id`: The ID of a project or URL-encoded NAMESPACE/PROJECT_NAME of the project owned by the authenticated user
     /// - `key`: The key of a variable
     ///
+    /// Returns, on success (200): Get the details of a single variable from a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdVariablesKey`].
     pub fn get_api_v4_projects_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetApiV4ProjectsIdVariablesKey<'_> {
-        GetApiV4ProjectsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            filter_environment_scope: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/variables/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Update an existing variable from a project
     ///
@@ -163,18 +218,28 @@ impl crate::Client {
     /// - `id`: The ID of a project or URL-encoded NAMESPACE/PROJECT_NAME of the project owned by the authenticated user
     /// - `key`: The key of a variable
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an existing variable from a project.
     pub fn put_api_v4_projects_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdVariablesKey>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdVariablesKey>,
     ) -> PutApiV4ProjectsIdVariablesKey<'_> {
-        PutApiV4ProjectsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdVariablesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/variables/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(key),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdVariablesKey>::into(body),
+                ),
+        )
     }
     /// Delete an existing variable from a project
     ///
@@ -184,30 +249,42 @@ impl crate::Client {
     /// - `id`: The ID of a project or URL-encoded NAMESPACE/PROJECT_NAME of the project owned by the authenticated user
     /// - `key`: The key of a variable
     ///
+    /// Returns, on success (204): Delete an existing variable from a project.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdVariablesKey`].
     pub fn delete_api_v4_projects_id_variables_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdVariablesKey<'_> {
-        DeleteApiV4ProjectsIdVariablesKey {
-            client: self,
-            id: id.into(),
-            key: key.into(),
-            filter_environment_scope: ::std::option::Option::None,
-        }
+        DeleteApiV4ProjectsIdVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/variables/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// List all instance-level variables
     ///
     /// `GET /api/v4/admin/ci/variables`
     ///
+    /// Returns, on success (200): List all instance-level variables.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4AdminCiVariables`].
     pub fn get_api_v4_admin_ci_variables(&self) -> GetApiV4AdminCiVariables<'_> {
-        GetApiV4AdminCiVariables {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4AdminCiVariables(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/ci/variables",
+                &[],
+            ),
+        )
     }
     /// Create a new instance-level variable
     ///
@@ -215,14 +292,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new instance-level variable.
     pub fn post_api_v4_admin_ci_variables(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4AdminCiVariables>,
+        body: impl Into<crate::types::PostApiV4AdminCiVariables>,
     ) -> PostApiV4AdminCiVariables<'_> {
-        PostApiV4AdminCiVariables {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4AdminCiVariables(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/admin/ci/variables",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4AdminCiVariables>::into(body)),
+        )
     }
     /// Get the details of a specific instance-level variable
     ///
@@ -230,14 +314,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key`: The key of a variable
+    ///
+    /// Returns, on success (200): Get the details of a specific instance-level variable.
     pub fn get_api_v4_admin_ci_variables_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
     ) -> GetApiV4AdminCiVariablesKey<'_> {
-        GetApiV4AdminCiVariablesKey {
-            client: self,
-            key: key.into(),
-        }
+        GetApiV4AdminCiVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/ci/variables/{}",
+                &[&Into::<String>::into(key)],
+            ),
+        )
     }
     /// Update an instance-level variable
     ///
@@ -246,16 +336,24 @@ impl crate::Client {
     /// Arguments:
     /// - `key`: The key of a variable
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an instance-level variable.
     pub fn put_api_v4_admin_ci_variables_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4AdminCiVariablesKey>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4AdminCiVariablesKey>,
     ) -> PutApiV4AdminCiVariablesKey<'_> {
-        PutApiV4AdminCiVariablesKey {
-            client: self,
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4AdminCiVariablesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/admin/ci/variables/{}",
+                    &[&Into::<String>::into(key)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4AdminCiVariablesKey>::into(body),
+                ),
+        )
     }
     /// Delete an existing instance-level variable
     ///
@@ -263,1108 +361,238 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key`: The key of a variable
+    ///
+    /// Returns, on success (204): Instance Variable Not Found.
     pub fn delete_api_v4_admin_ci_variables_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
     ) -> DeleteApiV4AdminCiVariablesKey<'_> {
-        DeleteApiV4AdminCiVariablesKey {
-            client: self,
-            key: key.into(),
-        }
+        DeleteApiV4AdminCiVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/admin/ci/variables/{}",
+                &[&Into::<String>::into(key)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_variables`](crate::Client::get_api_v4_groups_id_variables): `GET /api/v4/groups/{id}/variables`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdVariables<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdVariables<'a> {
+pub struct GetApiV4GroupsIdVariables<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of group-level variables
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdVariables<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdVariables<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_variables`](crate::Client::post_api_v4_groups_id_variables): `POST /api/v4/groups/{id}/variables`.
+crate::runtime::into_future!(GetApiV4GroupsIdVariables);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_variables`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdVariables<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdVariables,
-}
-impl<'a> PostApiV4GroupsIdVariables<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new variable in a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdVariables<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdVariables<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdVariables<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_variables_key`](crate::Client::get_api_v4_groups_id_variables_key): `GET /api/v4/groups/{id}/variables/{key}`.
+crate::runtime::into_future!(PostApiV4GroupsIdVariables);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_variables_key`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the details of a group’s specific variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_variables_key`](crate::Client::put_api_v4_groups_id_variables_key): `PUT /api/v4/groups/{id}/variables/{key}`.
+crate::runtime::into_future!(GetApiV4GroupsIdVariablesKey);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_variables_key`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4GroupsIdVariablesKey,
-}
-impl<'a> PutApiV4GroupsIdVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an existing variable from a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_variables_key`](crate::Client::delete_api_v4_groups_id_variables_key): `DELETE /api/v4/groups/{id}/variables/{key}`.
+crate::runtime::into_future!(PutApiV4GroupsIdVariablesKey);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_variables_key`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-}
-impl<'a> DeleteApiV4GroupsIdVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an existing variable from a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_variables`](crate::Client::get_api_v4_projects_id_variables): `GET /api/v4/projects/{id}/variables`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdVariablesKey);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdVariables<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdVariables<'a> {
+pub struct GetApiV4ProjectsIdVariables<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get project variables
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdVariables<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdVariables<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_variables`](crate::Client::post_api_v4_projects_id_variables): `POST /api/v4/projects/{id}/variables`.
+crate::runtime::into_future!(GetApiV4ProjectsIdVariables);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_variables`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdVariables<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdVariables,
-}
-impl<'a> PostApiV4ProjectsIdVariables<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new variable in a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdVariables<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdVariables<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdVariables<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_variables_key`](crate::Client::get_api_v4_projects_id_variables_key): `GET /api/v4/projects/{id}/variables/{key}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdVariables);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_variables_key`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    filter_environment_scope: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdVariablesKey<'a> {
+pub struct GetApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdVariablesKey<'_> {
     /// The environment scope of a variable
-    pub fn filter_environment_scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.filter_environment_scope = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.filter_environment_scope {
-            request.query("filter[environment_scope]", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the details of a single variable from a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_variables_key`](crate::Client::put_api_v4_projects_id_variables_key): `PUT /api/v4/projects/{id}/variables/{key}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdVariablesKey);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_variables_key`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdVariablesKey,
-}
-impl<'a> PutApiV4ProjectsIdVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an existing variable from a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_variables_key`](crate::Client::delete_api_v4_projects_id_variables_key): `DELETE /api/v4/projects/{id}/variables/{key}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdVariablesKey);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_variables_key`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdVariablesKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key: ::std::string::String,
-    filter_environment_scope: ::std::option::Option<::std::string::String>,
-}
-impl<'a> DeleteApiV4ProjectsIdVariablesKey<'a> {
+pub struct DeleteApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4ProjectsIdVariablesKey<'_> {
     /// The environment scope of the variable
-    pub fn filter_environment_scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.filter_environment_scope = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.filter_environment_scope {
-            request.query("filter[environment_scope]", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an existing variable from a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_admin_ci_variables`](crate::Client::get_api_v4_admin_ci_variables): `GET /api/v4/admin/ci/variables`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdVariablesKey);
+/// Request builder of [`crate::Client::get_api_v4_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminCiVariables<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4AdminCiVariables<'a> {
+pub struct GetApiV4AdminCiVariables<'a>(crate::runtime::Call<'a>);
+impl GetApiV4AdminCiVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all instance-level variables
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminCiVariables<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiVariable>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminCiVariables<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_admin_ci_variables`](crate::Client::post_api_v4_admin_ci_variables): `POST /api/v4/admin/ci/variables`.
+crate::runtime::into_future!(GetApiV4AdminCiVariables);
+/// Request builder of [`crate::Client::post_api_v4_admin_ci_variables`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminCiVariables<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4AdminCiVariables,
-}
-impl<'a> PostApiV4AdminCiVariables<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("variables"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new instance-level variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4AdminCiVariables<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminCiVariables<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4AdminCiVariables<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_admin_ci_variables_key`](crate::Client::get_api_v4_admin_ci_variables_key): `GET /api/v4/admin/ci/variables/{key}`.
+crate::runtime::into_future!(PostApiV4AdminCiVariables);
+/// Request builder of [`crate::Client::get_api_v4_admin_ci_variables_key`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminCiVariablesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-}
-impl<'a> GetApiV4AdminCiVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the details of a specific instance-level variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminCiVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminCiVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_admin_ci_variables_key`](crate::Client::put_api_v4_admin_ci_variables_key): `PUT /api/v4/admin/ci/variables/{key}`.
+crate::runtime::into_future!(GetApiV4AdminCiVariablesKey);
+/// Request builder of [`crate::Client::put_api_v4_admin_ci_variables_key`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminCiVariablesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4AdminCiVariablesKey,
-}
-impl<'a> PutApiV4AdminCiVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an instance-level variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiVariable,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiVariable, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4AdminCiVariablesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4AdminCiVariablesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiVariable,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_admin_ci_variables_key`](crate::Client::delete_api_v4_admin_ci_variables_key): `DELETE /api/v4/admin/ci/variables/{key}`.
+crate::runtime::into_future!(PutApiV4AdminCiVariablesKey);
+/// Request builder of [`crate::Client::delete_api_v4_admin_ci_variables_key`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4AdminCiVariablesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-}
-impl<'a> DeleteApiV4AdminCiVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("ci"),
-                ::std::string::String::from("variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Instance Variable Not Found
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4AdminCiVariablesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4AdminCiVariablesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4AdminCiVariablesKey);

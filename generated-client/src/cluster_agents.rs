@@ -13,19 +13,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     ///
+    /// Returns, on success (200): List tokens for an agent.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusterAgentsAgentIdTokens`].
     pub fn get_api_v4_projects_id_cluster_agents_agent_id_tokens(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentIdTokens {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdClusterAgentsAgentIdTokens(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents/{}/tokens",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                ],
+            ),
+        )
     }
     /// Create an agent token
     ///
@@ -37,20 +43,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create an agent token.
     pub fn post_api_v4_projects_id_cluster_agents_agent_id_tokens(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens>,
     ) -> PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
-        PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdClusterAgentsAgentIdTokens(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/cluster_agents/{}/tokens",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(agent_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a single agent token
     ///
@@ -62,18 +78,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `token_id`: The ID of the agent token
+    ///
+    /// Returns, on success (200): Get a single agent token.
     pub fn get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
-        token_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        token_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-            token_id: token_id.into(),
-        }
+        GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents/{}/tokens/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                    &Into::<i64>::into(token_id),
+                ],
+            ),
+        )
     }
     /// Revoke an agent token
     ///
@@ -85,18 +109,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `token_id`: The ID of the agent token
+    ///
+    /// Returns, on success (204): Revoke an agent token.
     pub fn delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
-        token_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        token_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'_> {
-        DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-            token_id: token_id.into(),
-        }
+        DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/cluster_agents/{}/tokens/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                    &Into::<i64>::into(token_id),
+                ],
+            ),
+        )
     }
     /// List the agents for a project
     ///
@@ -107,17 +139,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List the agents for a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusterAgents`].
     pub fn get_api_v4_projects_id_cluster_agents(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdClusterAgents<'_> {
-        GetApiV4ProjectsIdClusterAgents {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdClusterAgents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Register an agent with a project
     ///
@@ -128,16 +164,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Register an agent with a project.
     pub fn post_api_v4_projects_id_cluster_agents(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdClusterAgents>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdClusterAgents>,
     ) -> PostApiV4ProjectsIdClusterAgents<'_> {
-        PostApiV4ProjectsIdClusterAgents {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdClusterAgents(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/cluster_agents",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdClusterAgents>::into(body),
+                ),
+        )
     }
     /// Get details about an agent
     ///
@@ -148,16 +192,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
+    ///
+    /// Returns, on success (200): Get details about an agent.
     pub fn get_api_v4_projects_id_cluster_agents_agent_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdClusterAgentsAgentId<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentId {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-        }
+        GetApiV4ProjectsIdClusterAgentsAgentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                ],
+            ),
+        )
     }
     /// Delete a registered agent
     ///
@@ -168,641 +220,152 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
+    ///
+    /// Returns, on success (204): Delete a registered agent.
     pub fn delete_api_v4_projects_id_cluster_agents_agent_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        agent_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdClusterAgentsAgentId<'_> {
-        DeleteApiV4ProjectsIdClusterAgentsAgentId {
-            client: self,
-            id: id.into(),
-            agent_id: agent_id.into(),
-        }
+        DeleteApiV4ProjectsIdClusterAgentsAgentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/cluster_agents/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens`](crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens): `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
+pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-                ::std::string::String::from("tokens"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List tokens for an agent
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesClustersAgentTokenBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesClustersAgentTokenBasic,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgentTokenBasic>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesClustersAgentTokenBasic,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_cluster_agents_agent_id_tokens`](crate::Client::post_api_v4_projects_id_cluster_agents_agent_id_tokens): `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentIdTokens);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_cluster_agents_agent_id_tokens`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-    body: crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens,
-}
-impl<'a> PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-                ::std::string::String::from("tokens"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create an agent token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClustersAgentTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClustersAgentTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgentTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesClustersAgentTokenWithToken,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`](crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id): `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdClusterAgentsAgentIdTokens);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-    token_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-                ::std::string::String::from("tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single agent token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClustersAgentToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClustersAgentToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgentToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgentToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgentToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`](crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id): `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-    token_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-                ::std::string::String::from("tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Revoke an agent token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_cluster_agents`](crate::Client::get_api_v4_projects_id_cluster_agents): `GET /api/v4/projects/{id}/cluster_agents`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgents<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdClusterAgents<'a> {
+pub struct GetApiV4ProjectsIdClusterAgents<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdClusterAgents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List the agents for a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesClustersAgent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesClustersAgent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesClustersAgent, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusterAgents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesClustersAgent>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusterAgents<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesClustersAgent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_cluster_agents`](crate::Client::post_api_v4_projects_id_cluster_agents): `POST /api/v4/projects/{id}/cluster_agents`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgents);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_cluster_agents`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClusterAgents<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdClusterAgents,
-}
-impl<'a> PostApiV4ProjectsIdClusterAgents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Register an agent with a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClustersAgent,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClustersAgent,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClustersAgent, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdClusterAgents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdClusterAgents<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdClusterAgents<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgent,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_cluster_agents_agent_id`](crate::Client::get_api_v4_projects_id_cluster_agents_agent_id): `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdClusterAgents);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get details about an agent
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClustersAgent,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClustersAgent,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClustersAgent, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdClusterAgentsAgentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClustersAgent,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_cluster_agents_agent_id`](crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id): `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    agent_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("cluster_agents"),
-                crate::runtime::ParamValue::to_param(&self.agent_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a registered agent
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdClusterAgentsAgentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4ProjectsIdClusterAgentsAgentId);

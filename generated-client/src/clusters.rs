@@ -12,17 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     ///
+    /// Returns, on success (200): List group clusters.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdClusters`].
     pub fn get_api_v4_groups_id_clusters(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdClusters<'_> {
-        GetApiV4GroupsIdClusters {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdClusters(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/clusters",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a single group cluster
     ///
@@ -33,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `cluster_id`: The cluster ID
+    ///
+    /// Returns, on success (200): Get a single group cluster.
     pub fn get_api_v4_groups_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdClustersClusterId<'_> {
-        GetApiV4GroupsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-        }
+        GetApiV4GroupsIdClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/clusters/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(cluster_id),
+                ],
+            ),
+        )
     }
     /// Edit group cluster
     ///
@@ -54,18 +66,28 @@ impl crate::Client {
     /// - `id`: The ID of the group
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Edit group cluster.
     pub fn put_api_v4_groups_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdClustersClusterId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdClustersClusterId>,
     ) -> PutApiV4GroupsIdClustersClusterId<'_> {
-        PutApiV4GroupsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdClustersClusterId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/clusters/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(cluster_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdClustersClusterId>::into(body),
+                ),
+        )
     }
     /// Delete group cluster
     ///
@@ -76,16 +98,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `cluster_id`: The Cluster ID
+    ///
+    /// Returns, on success (204): Delete group cluster.
     pub fn delete_api_v4_groups_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdClustersClusterId<'_> {
-        DeleteApiV4GroupsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-        }
+        DeleteApiV4GroupsIdClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/clusters/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(cluster_id),
+                ],
+            ),
+        )
     }
     /// Add existing cluster to group
     ///
@@ -96,16 +126,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add existing cluster to group.
     pub fn post_api_v4_groups_id_clusters_user(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdClustersUser>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdClustersUser>,
     ) -> PostApiV4GroupsIdClustersUser<'_> {
-        PostApiV4GroupsIdClustersUser {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdClustersUser(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/clusters/user",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GroupsIdClustersUser>::into(body),
+                ),
+        )
     }
     /// List project clusters
     ///
@@ -116,17 +154,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List project clusters.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusters`].
     pub fn get_api_v4_projects_id_clusters(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdClusters<'_> {
-        GetApiV4ProjectsIdClusters {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdClusters(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/clusters",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a single project cluster
     ///
@@ -137,16 +179,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The cluster ID
+    ///
+    /// Returns, on success (200): Get a single project cluster.
     pub fn get_api_v4_projects_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdClustersClusterId<'_> {
-        GetApiV4ProjectsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-        }
+        GetApiV4ProjectsIdClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/clusters/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(cluster_id),
+                ],
+            ),
+        )
     }
     /// Edit project cluster
     ///
@@ -158,20 +208,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Edit project cluster.
     pub fn put_api_v4_projects_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdClustersClusterId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdClustersClusterId>,
     ) -> PutApiV4ProjectsIdClustersClusterId<'_> {
-        PutApiV4ProjectsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdClustersClusterId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/clusters/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(cluster_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdClustersClusterId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete project cluster
     ///
@@ -182,16 +242,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The Cluster ID
+    ///
+    /// Returns, on success (204): Delete project cluster.
     pub fn delete_api_v4_projects_id_clusters_cluster_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        cluster_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        cluster_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdClustersClusterId<'_> {
-        DeleteApiV4ProjectsIdClustersClusterId {
-            client: self,
-            id: id.into(),
-            cluster_id: cluster_id.into(),
-        }
+        DeleteApiV4ProjectsIdClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/clusters/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(cluster_id),
+                ],
+            ),
+        )
     }
     /// Add existing cluster to project
     ///
@@ -202,26 +270,41 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add existing cluster to project.
     pub fn post_api_v4_projects_id_clusters_user(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdClustersUser>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdClustersUser>,
     ) -> PostApiV4ProjectsIdClustersUser<'_> {
-        PostApiV4ProjectsIdClustersUser {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdClustersUser(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/clusters/user",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdClustersUser>::into(body),
+                ),
+        )
     }
     /// List instance clusters
     ///
     /// This feature was introduced in GitLab 13.2. Returns a list of instance clusters.
     ///
     /// `GET /api/v4/admin/clusters`
+    ///
+    /// Returns, on success (200): List instance clusters.
     pub fn get_api_v4_admin_clusters(&self) -> GetApiV4AdminClusters<'_> {
-        GetApiV4AdminClusters {
-            client: self,
-        }
+        GetApiV4AdminClusters(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/clusters",
+                &[],
+            ),
+        )
     }
     /// Get a single instance cluster
     ///
@@ -231,14 +314,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cluster_id`: The cluster ID
+    ///
+    /// Returns, on success (200): Get a single instance cluster.
     pub fn get_api_v4_admin_clusters_cluster_id(
         &self,
-        cluster_id: impl ::std::convert::Into<i64>,
+        cluster_id: impl Into<i64>,
     ) -> GetApiV4AdminClustersClusterId<'_> {
-        GetApiV4AdminClustersClusterId {
-            client: self,
-            cluster_id: cluster_id.into(),
-        }
+        GetApiV4AdminClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/admin/clusters/{}",
+                &[&Into::<i64>::into(cluster_id)],
+            ),
+        )
     }
     /// Edit instance cluster
     ///
@@ -249,16 +338,24 @@ impl crate::Client {
     /// Arguments:
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Edit instance cluster.
     pub fn put_api_v4_admin_clusters_cluster_id(
         &self,
-        cluster_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4AdminClustersClusterId>,
+        cluster_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4AdminClustersClusterId>,
     ) -> PutApiV4AdminClustersClusterId<'_> {
-        PutApiV4AdminClustersClusterId {
-            client: self,
-            cluster_id: cluster_id.into(),
-            body: body.into(),
-        }
+        PutApiV4AdminClustersClusterId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/admin/clusters/{}",
+                    &[&Into::<i64>::into(cluster_id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4AdminClustersClusterId>::into(body),
+                ),
+        )
     }
     /// Delete instance cluster
     ///
@@ -268,14 +365,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cluster_id`: The cluster ID
+    ///
+    /// Returns, on success (204): Delete instance cluster.
     pub fn delete_api_v4_admin_clusters_cluster_id(
         &self,
-        cluster_id: impl ::std::convert::Into<i64>,
+        cluster_id: impl Into<i64>,
     ) -> DeleteApiV4AdminClustersClusterId<'_> {
-        DeleteApiV4AdminClustersClusterId {
-            client: self,
-            cluster_id: cluster_id.into(),
-        }
+        DeleteApiV4AdminClustersClusterId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/admin/clusters/{}",
+                &[&Into::<i64>::into(cluster_id)],
+            ),
+        )
     }
     /// Add existing instance cluster
     ///
@@ -285,14 +388,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add existing instance cluster.
     pub fn post_api_v4_admin_clusters_add(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4AdminClustersAdd>,
+        body: impl Into<crate::types::PostApiV4AdminClustersAdd>,
     ) -> PostApiV4AdminClustersAdd<'_> {
-        PostApiV4AdminClustersAdd {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4AdminClustersAdd(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/admin/clusters/add",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4AdminClustersAdd>::into(body)),
+        )
     }
     /// Discover all descendant certificate-based clusters in a group
     ///
@@ -302,1094 +412,224 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `group_id`: The group ID to find all certificate-based clusters in the hierarchy
+    ///
+    /// Returns, on success (200): Discover all descendant certificate-based clusters in a group.
     pub fn get_api_v4_discover_cert_based_clusters(
         &self,
-        group_id: impl ::std::convert::Into<i64>,
+        group_id: impl Into<i64>,
     ) -> GetApiV4DiscoverCertBasedClusters<'_> {
-        GetApiV4DiscoverCertBasedClusters {
-            client: self,
-            group_id: group_id.into(),
-        }
+        GetApiV4DiscoverCertBasedClusters(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/discover-cert-based-clusters",
+                    &[],
+                )
+                .query("group_id", &Into::<i64>::into(group_id)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_clusters`](crate::Client::get_api_v4_groups_id_clusters): `GET /api/v4/groups/{id}/clusters`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdClusters<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdClusters<'a> {
+pub struct GetApiV4GroupsIdClusters<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdClusters<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List group clusters
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdClusters<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdClusters<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_clusters_cluster_id`](crate::Client::get_api_v4_groups_id_clusters_cluster_id): `GET /api/v4/groups/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdClusters);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_clusters_cluster_id`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-}
-impl<'a> GetApiV4GroupsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single group cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_clusters_cluster_id`](crate::Client::put_api_v4_groups_id_clusters_cluster_id): `PUT /api/v4/groups/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdClustersClusterId);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_clusters_cluster_id`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-    body: crate::types::PutApiV4GroupsIdClustersClusterId,
-}
-impl<'a> PutApiV4GroupsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Edit group cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_clusters_cluster_id`](crate::Client::delete_api_v4_groups_id_clusters_cluster_id): `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(PutApiV4GroupsIdClustersClusterId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_clusters_cluster_id`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete group cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_clusters_user`](crate::Client::post_api_v4_groups_id_clusters_user): `POST /api/v4/groups/{id}/clusters/user`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdClustersClusterId);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_clusters_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdClustersUser<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdClustersUser,
-}
-impl<'a> PostApiV4GroupsIdClustersUser<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                ::std::string::String::from("user"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add existing cluster to group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterGroup,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdClustersUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdClustersUser<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdClustersUser<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterGroup,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_clusters`](crate::Client::get_api_v4_projects_id_clusters): `GET /api/v4/projects/{id}/clusters`.
+crate::runtime::into_future!(PostApiV4GroupsIdClustersUser);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusters<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdClusters<'a> {
+pub struct GetApiV4ProjectsIdClusters<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdClusters<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project clusters
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClusters<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusters<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_clusters_cluster_id`](crate::Client::get_api_v4_projects_id_clusters_cluster_id): `GET /api/v4/projects/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClusters);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_clusters_cluster_id`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single project cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterProject, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_clusters_cluster_id`](crate::Client::put_api_v4_projects_id_clusters_cluster_id): `PUT /api/v4/projects/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdClustersClusterId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_clusters_cluster_id`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-    body: crate::types::PutApiV4ProjectsIdClustersClusterId,
-}
-impl<'a> PutApiV4ProjectsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Edit project cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterProject, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_clusters_cluster_id`](crate::Client::delete_api_v4_projects_id_clusters_cluster_id): `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdClustersClusterId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_clusters_cluster_id`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClustersClusterId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    cluster_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete project cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterProject, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdClustersClusterId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_clusters_user`](crate::Client::post_api_v4_projects_id_clusters_user): `POST /api/v4/projects/{id}/clusters/user`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdClustersClusterId);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_clusters_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClustersUser<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdClustersUser,
-}
-impl<'a> PostApiV4ProjectsIdClustersUser<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("clusters"),
-                ::std::string::String::from("user"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add existing cluster to project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesClusterProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesClusterProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesClusterProject, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdClustersUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdClustersUser<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdClustersUser<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesClusterProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_admin_clusters`](crate::Client::get_api_v4_admin_clusters): `GET /api/v4/admin/clusters`.
+crate::runtime::into_future!(PostApiV4ProjectsIdClustersUser);
+/// Request builder of [`crate::Client::get_api_v4_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminClusters<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4AdminClusters<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("clusters"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List instance clusters
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4AdminClusters<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminClusters<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCluster>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminClusters<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCluster>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_admin_clusters_cluster_id`](crate::Client::get_api_v4_admin_clusters_cluster_id): `GET /api/v4/admin/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4AdminClusters);
+/// Request builder of [`crate::Client::get_api_v4_admin_clusters_cluster_id`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminClustersClusterId<'a> {
-    client: &'a crate::Client,
-    cluster_id: i64,
-}
-impl<'a> GetApiV4AdminClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single instance cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4AdminClustersClusterId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_admin_clusters_cluster_id`](crate::Client::put_api_v4_admin_clusters_cluster_id): `PUT /api/v4/admin/clusters/{cluster_id}`.
+crate::runtime::into_future!(GetApiV4AdminClustersClusterId);
+/// Request builder of [`crate::Client::put_api_v4_admin_clusters_cluster_id`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminClustersClusterId<'a> {
-    client: &'a crate::Client,
-    cluster_id: i64,
-    body: crate::types::PutApiV4AdminClustersClusterId,
-}
-impl<'a> PutApiV4AdminClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Edit instance cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4AdminClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4AdminClustersClusterId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_admin_clusters_cluster_id`](crate::Client::delete_api_v4_admin_clusters_cluster_id): `DELETE /api/v4/admin/clusters/{cluster_id}`.
+crate::runtime::into_future!(PutApiV4AdminClustersClusterId);
+/// Request builder of [`crate::Client::delete_api_v4_admin_clusters_cluster_id`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4AdminClustersClusterId<'a> {
-    client: &'a crate::Client,
-    cluster_id: i64,
-}
-impl<'a> DeleteApiV4AdminClustersClusterId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("clusters"),
-                crate::runtime::ParamValue::to_param(&self.cluster_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete instance cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4AdminClustersClusterId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4AdminClustersClusterId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_admin_clusters_add`](crate::Client::post_api_v4_admin_clusters_add): `POST /api/v4/admin/clusters/add`.
+crate::runtime::into_future!(DeleteApiV4AdminClustersClusterId);
+/// Request builder of [`crate::Client::post_api_v4_admin_clusters_add`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminClustersAdd<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4AdminClustersAdd,
-}
-impl<'a> PostApiV4AdminClustersAdd<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("clusters"),
-                ::std::string::String::from("add"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add existing instance cluster
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCluster,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4AdminClustersAdd<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminClustersAdd<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4AdminClustersAdd<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCluster, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_discover_cert_based_clusters`](crate::Client::get_api_v4_discover_cert_based_clusters): `GET /api/v4/discover-cert-based-clusters`.
+crate::runtime::into_future!(PostApiV4AdminClustersAdd);
+/// Request builder of [`crate::Client::get_api_v4_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4DiscoverCertBasedClusters<'a> {
-    client: &'a crate::Client,
-    group_id: i64,
-}
-impl<'a> GetApiV4DiscoverCertBasedClusters<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("discover-cert-based-clusters"),
-            ],
-        )?;
-        {
-            let value = &self.group_id;
-            request.query("group_id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Discover all descendant certificate-based clusters in a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDiscoveredClusters,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDiscoveredClusters,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDiscoveredClusters,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4DiscoverCertBasedClusters<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4DiscoverCertBasedClusters<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDiscoveredClusters>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4DiscoverCertBasedClusters<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDiscoveredClusters,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4DiscoverCertBasedClusters);

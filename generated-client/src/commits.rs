@@ -10,27 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get a project repository commits.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommits`].
     pub fn get_api_v4_projects_id_repository_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRepositoryCommits<'_> {
-        GetApiV4ProjectsIdRepositoryCommits {
-            client: self,
-            id: id.into(),
-            ref_name: ::std::option::Option::None,
-            since: ::std::option::Option::None,
-            until: ::std::option::Option::None,
-            path: ::std::option::Option::None,
-            author: ::std::option::Option::None,
-            all_param: ::std::option::Option::None,
-            with_stats: ::std::option::Option::None,
-            first_parent: ::std::option::Option::None,
-            order: ::std::option::Option::None,
-            trailers: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommits(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Commit multiple file changes as one commit
     ///
@@ -41,18 +35,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Commit multiple file changes as one commit.
     pub fn post_api_v4_projects_id_repository_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdRepositoryCommits,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommits>,
     ) -> PostApiV4ProjectsIdRepositoryCommits<'_> {
-        PostApiV4ProjectsIdRepositoryCommits {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryCommits(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/commits",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdRepositoryCommits,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a specific commit of a project
     ///
@@ -62,18 +64,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag
     ///
+    /// Returns, on success (200): Get a specific commit of a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsSha`].
     pub fn get_api_v4_projects_id_repository_commits_sha(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsSha<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsSha {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            stats: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommitsSha(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Get the diff for a specific commit of a project
     ///
@@ -83,20 +92,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag
     ///
+    /// Returns, on success (200): Get the diff for a specific commit of a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaDiff`].
     pub fn get_api_v4_projects_id_repository_commits_sha_diff(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaDiff {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            unidiff: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaDiff(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/diff",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Get a commit's comments
     ///
@@ -106,19 +120,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag
     ///
+    /// Returns, on success (200): Get a commit's comments.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaComments`].
     pub fn get_api_v4_projects_id_repository_commits_sha_comments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaComments {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            sha: sha.into(),
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaComments(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/comments",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Post comment to commit
     ///
@@ -128,20 +148,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag on which to post a comment
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Post comment to commit.
     pub fn post_api_v4_projects_id_repository_commits_sha_comments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments>,
     ) -> PostApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaComments {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryCommitsShaComments(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/commits/{}/comments",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(sha),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments,
+                    >::into(body),
+                ),
+        )
     }
     /// Get the sequence count of a commit SHA
     ///
@@ -151,18 +181,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit SHA
     ///
+    /// Returns, on success (200): Get the sequence count of a commit SHA.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaSequence`].
     pub fn get_api_v4_projects_id_repository_commits_sha_sequence(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaSequence<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaSequence {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            first_parent: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaSequence(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/sequence",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Cherry pick commit into a branch
     ///
@@ -174,20 +211,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag to be cherry-picked
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Cherry pick commit into a branch.
     pub fn post_api_v4_projects_id_repository_commits_sha_cherry_pick(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick>,
     ) -> PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryCommitsShaCherryPick(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/commits/{}/cherry_pick",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(sha),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick,
+                    >::into(body),
+                ),
+        )
     }
     /// Revert a commit in a branch
     ///
@@ -199,20 +246,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: Commit SHA to revert
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Revert a commit in a branch.
     pub fn post_api_v4_projects_id_repository_commits_sha_revert(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert>,
     ) -> PostApiV4ProjectsIdRepositoryCommitsShaRevert<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaRevert {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryCommitsShaRevert(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/commits/{}/revert",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(sha),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert,
+                    >::into(body),
+                ),
+        )
     }
     /// Get all references a commit is pushed to
     ///
@@ -224,20 +281,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha
     ///
+    /// Returns, on success (200): Get all references a commit is pushed to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaRefs`].
     pub fn get_api_v4_projects_id_repository_commits_sha_refs(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaRefs {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            r#type: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaRefs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/refs",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Get Merge Requests associated with a commit
     ///
@@ -247,19 +309,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag on which to find Merge Requests
     ///
+    /// Returns, on success (200): Get Merge Requests associated with a commit.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests`].
     pub fn get_api_v4_projects_id_repository_commits_sha_merge_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/merge_requests",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
     /// Get a commit's signature
     ///
@@ -268,1282 +336,342 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag
+    ///
+    /// Returns, on success (200): Get a commit's signature.
     pub fn get_api_v4_projects_id_repository_commits_sha_signature(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryCommitsShaSignature<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaSignature {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-        }
+        GetApiV4ProjectsIdRepositoryCommitsShaSignature(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/commits/{}/signature",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits`](crate::Client::get_api_v4_projects_id_repository_commits): `GET /api/v4/projects/{id}/repository/commits`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    ref_name: ::std::option::Option<::std::string::String>,
-    since: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    until: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    path: ::std::option::Option<::std::string::String>,
-    author: ::std::option::Option<::std::string::String>,
-    all_param: ::std::option::Option<bool>,
-    with_stats: ::std::option::Option<bool>,
-    first_parent: ::std::option::Option<bool>,
-    order: ::std::option::Option<crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder>,
-    trailers: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommits<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommits<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommits<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
-    pub fn ref_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ref_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn ref_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("ref_name", &Into::<String>::into(value)))
     }
     /// Only commits after or on this date will be returned
-    pub fn since(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.since = ::std::option::Option::Some(value.into());
-        self
+    pub fn since(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self(
+            self
+                .0
+                .query("since", &Into::<::chrono::DateTime<::chrono::Utc>>::into(value)),
+        )
     }
     /// Only commits before or on this date will be returned
-    pub fn until(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.until = ::std::option::Option::Some(value.into());
-        self
+    pub fn until(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self(
+            self
+                .0
+                .query("until", &Into::<::chrono::DateTime<::chrono::Utc>>::into(value)),
+        )
     }
     /// The file path
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = ::std::option::Option::Some(value.into());
-        self
+    pub fn path(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("path", &Into::<String>::into(value)))
     }
     /// Search commits by commit author
-    pub fn author(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author = ::std::option::Option::Some(value.into());
-        self
+    pub fn author(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("author", &Into::<String>::into(value)))
     }
     /// Every commit will be returned
-    pub fn all_param(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all_param = ::std::option::Option::Some(value.into());
-        self
+    pub fn all_param(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("all", &Into::<bool>::into(value)))
     }
     /// Stats about each commit will be added to the response
-    pub fn with_stats(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_stats = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_stats(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_stats", &Into::<bool>::into(value)))
     }
     /// Only include the first parent of merges
-    pub fn first_parent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.first_parent = ::std::option::Option::Some(value.into());
-        self
+    pub fn first_parent(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("first_parent", &Into::<bool>::into(value)))
     }
     /// List commits in order
     ///
     /// Default: `"default"`.
     pub fn order(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder>,
     ) -> Self {
-        self.order = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder,
+                    >::into(value),
+                ),
+        )
     }
     /// Parse and include Git trailers for every commit
     ///
     /// Default: `false`.
-    pub fn trailers(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.trailers = ::std::option::Option::Some(value.into());
-        self
+    pub fn trailers(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("trailers", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.ref_name {
-            request.query("ref_name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.since {
-            request.query("since", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.until {
-            request.query("until", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.path {
-            request.query("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author {
-            request.query("author", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.all_param {
-            request.query("all", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_stats {
-            request.query("with_stats", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.first_parent {
-            request.query("first_parent", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order {
-            request.query("order", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.trailers {
-            request.query("trailers", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a project repository commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryCommits<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryCommits<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_commits`](crate::Client::post_api_v4_projects_id_repository_commits): `POST /api/v4/projects/{id}/repository/commits`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommits);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdRepositoryCommits,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryCommits<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Commit multiple file changes as one commit
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCommitDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommitDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommitDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRepositoryCommits<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryCommits<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRepositoryCommits<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCommitDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha`](crate::Client::get_api_v4_projects_id_repository_commits_sha): `GET /api/v4/projects/{id}/repository/commits/{sha}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommits);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    stats: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsSha<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommitsSha<'_> {
     /// Include commit stats
     ///
     /// Default: `true`.
-    pub fn stats(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.stats = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.stats {
-            request.query("stats", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific commit of a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCommitDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommitDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommitDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn stats(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("stats", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCommitDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_diff`](crate::Client::get_api_v4_projects_id_repository_commits_sha_diff): `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsSha);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    unidiff: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommitsShaDiff<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
-    pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unidiff = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("diff"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.unidiff {
-            request.query("unidiff", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the diff for a specific commit of a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDiff,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDiff, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn unidiff(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_comments`](crate::Client::get_api_v4_projects_id_repository_commits_sha_comments): `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaDiff);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    sha: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaComments<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("comments"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a commit's comments
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCommitNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCommitNote,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCommitNote, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommitNote>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommitNote>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_commits_sha_comments`](crate::Client::post_api_v4_projects_id_repository_commits_sha_comments): `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaComments);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_comments`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    body: crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("comments"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Post comment to commit
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCommitNote, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommitNote,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommitNote, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCommitNote,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitNote>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_sequence`](crate::Client::get_api_v4_projects_id_repository_commits_sha_sequence): `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaComments);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    first_parent: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommitsShaSequence<'_> {
     /// Only include the first parent of merges
     ///
     /// Default: `false`.
-    pub fn first_parent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.first_parent = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("sequence"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.first_parent {
-            request.query("first_parent", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the sequence count of a commit SHA
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCommitSequence,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommitSequence,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommitSequence, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn first_parent(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("first_parent", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCommitSequence,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSequence>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_commits_sha_cherry_pick`](crate::Client::post_api_v4_projects_id_repository_commits_sha_cherry_pick): `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaSequence);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_cherry_pick`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    body: crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("cherry_pick"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Cherry pick commit into a branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_commits_sha_revert`](crate::Client::post_api_v4_projects_id_repository_commits_sha_revert): `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaCherryPick);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_revert`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    body: crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("revert"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Revert a commit in a branch
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_refs`](crate::Client::get_api_v4_projects_id_repository_commits_sha_refs): `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaRevert);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    r#type: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType,
-    >,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("refs"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all references a commit is pushed to
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBasicRef>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBasicRef,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBasicRef, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicRef>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicRef>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_merge_requests`](crate::Client::get_api_v4_projects_id_repository_commits_sha_merge_requests): `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaRefs);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get Merge Requests associated with a commit
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_commits_sha_signature`](crate::Client::get_api_v4_projects_id_repository_commits_sha_signature): `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("commits"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-                ::std::string::String::from("signature"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a commit's signature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCommitSignature,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommitSignature,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommitSignature, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCommitSignature,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSignature>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaSignature);

@@ -12,18 +12,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Composer packages endpoint for registering packages.
     pub fn post_api_v4_projects_id_packages_composer(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdPackagesComposer,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdPackagesComposer>,
     ) -> PostApiV4ProjectsIdPackagesComposer<'_> {
-        PostApiV4ProjectsIdPackagesComposer {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdPackagesComposer(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/packages/composer",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdPackagesComposer,
+                    >::into(body),
+                ),
+        )
     }
     /// Composer package endpoint to download a package archive
     ///
@@ -35,18 +43,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of a project
     /// - `sha`: Shasum of current json
     /// - `package_name`: The Composer package name
+    ///
+    /// Returns, on success (200): Composer package endpoint to download a package archive.
     pub fn get_api_v4_projects_id_packages_composer_archives_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'_> {
-        GetApiV4ProjectsIdPackagesComposerArchivesPackageName {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesComposerArchivesPackageName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/composer/archives/{*}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                    ],
+                )
+                .query("sha", &Into::<String>::into(sha)),
+        )
     }
     /// Composer packages endpoint at group level
     ///
@@ -56,14 +72,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
+    ///
+    /// Returns, on success (200): Composer packages endpoint at group level.
     pub fn get_api_v4_group_id_packages_composer_packages(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4GroupIdPackagesComposerPackages<'_> {
-        GetApiV4GroupIdPackagesComposerPackages {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupIdPackagesComposerPackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/group/{}/-/packages/composer/packages",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
     /// Composer packages endpoint at group level for packages list
     ///
@@ -74,16 +96,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `sha`: Shasum of current json
+    ///
+    /// Returns, on success (200): Composer packages endpoint at group level for packages list.
     pub fn get_api_v4_group_id_packages_composer_p_sha(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        sha: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        sha: impl Into<String>,
     ) -> GetApiV4GroupIdPackagesComposerPSha<'_> {
-        GetApiV4GroupIdPackagesComposerPSha {
-            client: self,
-            id: id.into(),
-            sha: sha.into(),
-        }
+        GetApiV4GroupIdPackagesComposerPSha(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/group/{}/-/packages/composer/p/{}",
+                &[&Into::<String>::into(id), &Into::<String>::into(sha)],
+            ),
+        )
     }
     /// Composer v2 packages p2 endpoint at group level for package versions metadata
     ///
@@ -94,16 +121,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `package_name`: The Composer package name
+    ///
+    /// Returns, on success (200): Composer v2 packages p2 endpoint at group level for package versions metadata.
     pub fn get_api_v4_group_id_packages_composer_p2_package_name(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupIdPackagesComposerP2PackageName<'_> {
-        GetApiV4GroupIdPackagesComposerP2PackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupIdPackagesComposerP2PackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/group/{}/-/packages/composer/p2/{*}",
+                &[&Into::<String>::into(id), &Into::<String>::into(package_name)],
+            ),
+        )
     }
     /// Composer packages endpoint at group level for package versions metadata
     ///
@@ -114,342 +146,91 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `package_name`: The Composer package name
+    ///
+    /// Returns, on success (200): Composer packages endpoint at group level for package versions metadata.
     pub fn get_api_v4_group_id_packages_composer_package_name(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupIdPackagesComposerPackageName<'_> {
-        GetApiV4GroupIdPackagesComposerPackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupIdPackagesComposerPackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/group/{}/-/packages/composer/{*}",
+                &[&Into::<String>::into(id), &Into::<String>::into(package_name)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_composer`](crate::Client::post_api_v4_projects_id_packages_composer): `POST /api/v4/projects/{id}/packages/composer`.
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesComposer<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdPackagesComposer,
-}
-impl<'a> PostApiV4ProjectsIdPackagesComposer<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("composer"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Composer packages endpoint for registering packages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdPackagesComposer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesComposer<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdPackagesComposer<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_composer_archives_package_name`](crate::Client::get_api_v4_projects_id_packages_composer_archives_package_name): `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesComposer);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_composer_archives_package_name`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("composer")],
-                ::std::vec![::std::string::String::from("archives")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        {
-            let value = &self.sha;
-            request.query("sha", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Composer package endpoint to download a package archive
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_group_id_packages_composer_packages`](crate::Client::get_api_v4_group_id_packages_composer_packages): `GET /api/v4/group/{id}/-/packages/composer/packages`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesComposerArchivesPackageName);
+/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPackages<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-}
-impl<'a> GetApiV4GroupIdPackagesComposerPackages<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("group"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("composer"),
-                ::std::string::String::from("packages"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Composer packages endpoint at group level
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupIdPackagesComposerPackages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupIdPackagesComposerPackages<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupIdPackagesComposerPackages<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_group_id_packages_composer_p_sha`](crate::Client::get_api_v4_group_id_packages_composer_p_sha): `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`.
+crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPackages);
+/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_p_sha`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPSha<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    sha: ::std::string::String,
-}
-impl<'a> GetApiV4GroupIdPackagesComposerPSha<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("group"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("composer"),
-                ::std::string::String::from("p"),
-                crate::runtime::ParamValue::to_param(&self.sha),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Composer packages endpoint at group level for packages list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupIdPackagesComposerPSha<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupIdPackagesComposerPSha<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupIdPackagesComposerPSha<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_group_id_packages_composer_p2_package_name`](crate::Client::get_api_v4_group_id_packages_composer_p2_package_name): `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`.
+crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPSha);
+/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_p2_package_name`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("group")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("composer")],
-                ::std::vec![::std::string::String::from("p2")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Composer v2 packages p2 endpoint at group level for package versions metadata
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupIdPackagesComposerP2PackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_group_id_packages_composer_package_name`](crate::Client::get_api_v4_group_id_packages_composer_package_name): `GET /api/v4/group/{id}/-/packages/composer/{package_name}`.
+crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerP2PackageName);
+/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_package_name`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPackageName<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupIdPackagesComposerPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("group")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("composer")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Composer packages endpoint at group level for package versions metadata
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupIdPackagesComposerPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4GroupIdPackagesComposerPackageName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupIdPackagesComposerPackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPackageName);

@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_api_v4_projects_id_packages_conan_v1_users_check_credentials(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'_> {
-        GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/users/check_credentials",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Search for packages
     ///
@@ -29,16 +35,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `q`: Search query
+    ///
+    /// Returns, on success (200): Search for packages.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_search(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        q: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        q: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansSearch<'_> {
-        GetApiV4ProjectsIdPackagesConanV1ConansSearch {
-            client: self,
-            id: id.into(),
-            q: q.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansSearch(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/conan/v1/conans/search",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("q", &Into::<String>::into(q)),
+        )
     }
     /// Ping the Conan API
     ///
@@ -48,14 +60,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Ping the Conan API.
     pub fn get_api_v4_projects_id_packages_conan_v1_ping(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesConanV1Ping<'_> {
-        GetApiV4ProjectsIdPackagesConanV1Ping {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1Ping(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/ping",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Authenticate user against conan CLI
     ///
@@ -65,14 +83,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Authenticate user against conan CLI.
     pub fn get_api_v4_projects_id_packages_conan_v1_users_authenticate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'_> {
-        GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/users/authenticate",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Package Snapshot
     ///
@@ -87,26 +111,34 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Snapshot.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Snapshot
     ///
@@ -120,24 +152,32 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Snapshot.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Delete Package
     ///
@@ -151,24 +191,32 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (204): Delete Package.
     pub fn delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
         '_,
     > {
-        DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Digest
     ///
@@ -183,26 +231,34 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Digest.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/digest",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Digest
     ///
@@ -216,24 +272,32 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Digest.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/digest",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Download Urls
     ///
@@ -248,26 +312,34 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Download Urls.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/download_urls",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Download Urls
     ///
@@ -281,24 +353,32 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Download Urls.
     pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/download_urls",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Upload Urls
     ///
@@ -313,26 +393,34 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Upload Urls.
     pub fn post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
         '_,
     > {
-        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/upload_urls",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Upload Urls
     ///
@@ -346,24 +434,32 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Upload Urls.
     pub fn post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
         '_,
     > {
-        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/upload_urls",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Download recipe files
     ///
@@ -379,31 +475,41 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload recipe package files
     ///
@@ -420,33 +526,44 @@ impl crate::Client {
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        file: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-            file: file.into(),
-        }
+        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(package_username),
+                        &Into::<String>::into(package_channel),
+                        &Into::<String>::into(recipe_revision),
+                        &Into::<
+                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        >::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Workhorse authorize the conan recipe file
     ///
@@ -462,31 +579,41 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Workhorse authorize the conan recipe file.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-        }
+        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}/authorize",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Download package files
     ///
@@ -504,35 +631,45 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<String>::into(conan_package_reference),
+                    &Into::<String>::into(package_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload package files
     ///
@@ -551,37 +688,48 @@ impl crate::Client {
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        file: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-            file: file.into(),
-        }
+        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(package_username),
+                        &Into::<String>::into(package_channel),
+                        &Into::<String>::into(recipe_revision),
+                        &Into::<String>::into(conan_package_reference),
+                        &Into::<String>::into(package_revision),
+                        &Into::<
+                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        >::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Workhorse authorize the conan package file
     ///
@@ -599,35 +747,45 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-        }
+        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}/authorize",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<String>::into(conan_package_reference),
+                    &Into::<String>::into(package_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Check for valid user credentials per conan CLI
     ///
@@ -637,14 +795,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_api_v4_projects_id_packages_conan_v2_users_check_credentials(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'_> {
-        GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v2/users/check_credentials",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Search for packages
     ///
@@ -655,16 +819,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `q`: Search query
+    ///
+    /// Returns, on success (200): Search for packages.
     pub fn get_api_v4_projects_id_packages_conan_v2_conans_search(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        q: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        q: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesConanV2ConansSearch<'_> {
-        GetApiV4ProjectsIdPackagesConanV2ConansSearch {
-            client: self,
-            id: id.into(),
-            q: q.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV2ConansSearch(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/conan/v2/conans/search",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("q", &Into::<String>::into(q)),
+        )
     }
     /// Download recipe files
     ///
@@ -680,43 +850,60 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Recipe revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/conan/v2/conans/{}/{}/{}/{}/revisions/{}/files/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Check for valid user credentials per conan CLI
     ///
     /// This feature was introduced in GitLab 12.4
     ///
     /// `GET /api/v4/packages/conan/v1/users/check_credentials`
+    ///
+    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_api_v4_packages_conan_v1_users_check_credentials(
         &self,
     ) -> GetApiV4PackagesConanV1UsersCheckCredentials<'_> {
-        GetApiV4PackagesConanV1UsersCheckCredentials {
-            client: self,
-        }
+        GetApiV4PackagesConanV1UsersCheckCredentials(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/users/check_credentials",
+                &[],
+            ),
+        )
     }
     /// Search for packages
     ///
@@ -726,36 +913,57 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `q`: Search query
+    ///
+    /// Returns, on success (200): Search for packages.
     pub fn get_api_v4_packages_conan_v1_conans_search(
         &self,
-        q: impl ::std::convert::Into<::std::string::String>,
+        q: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansSearch<'_> {
-        GetApiV4PackagesConanV1ConansSearch {
-            client: self,
-            q: q.into(),
-        }
+        GetApiV4PackagesConanV1ConansSearch(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/packages/conan/v1/conans/search",
+                    &[],
+                )
+                .query("q", &Into::<String>::into(q)),
+        )
     }
     /// Ping the Conan API
     ///
     /// This feature was introduced in GitLab 12.2
     ///
     /// `GET /api/v4/packages/conan/v1/ping`
+    ///
+    /// Returns, on success (200): Ping the Conan API.
     pub fn get_api_v4_packages_conan_v1_ping(&self) -> GetApiV4PackagesConanV1Ping<'_> {
-        GetApiV4PackagesConanV1Ping {
-            client: self,
-        }
+        GetApiV4PackagesConanV1Ping(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/ping",
+                &[],
+            ),
+        )
     }
     /// Authenticate user against conan CLI
     ///
     /// This feature was introduced in GitLab 12.2
     ///
     /// `GET /api/v4/packages/conan/v1/users/authenticate`
+    ///
+    /// Returns, on success (200): Authenticate user against conan CLI.
     pub fn get_api_v4_packages_conan_v1_users_authenticate(
         &self,
     ) -> GetApiV4PackagesConanV1UsersAuthenticate<'_> {
-        GetApiV4PackagesConanV1UsersAuthenticate {
-            client: self,
-        }
+        GetApiV4PackagesConanV1UsersAuthenticate(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/users/authenticate",
+                &[],
+            ),
+        )
     }
     /// Package Snapshot
     ///
@@ -769,24 +977,32 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Snapshot.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Snapshot
     ///
@@ -799,22 +1015,30 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Snapshot.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Delete Package
     ///
@@ -827,22 +1051,30 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (204): Delete Package.
     pub fn delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
         '_,
     > {
-        DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Digest
     ///
@@ -856,24 +1088,32 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Digest.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/digest",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Digest
     ///
@@ -886,22 +1126,30 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Digest.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/digest",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Download Urls
     ///
@@ -915,24 +1163,32 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Download Urls.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/download_urls",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Download Urls
     ///
@@ -945,22 +1201,30 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Download Urls.
     pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
         '_,
     > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/download_urls",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Package Upload Urls
     ///
@@ -974,24 +1238,32 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
+    ///
+    /// Returns, on success (200): Package Upload Urls.
     pub fn post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        conan_package_reference: impl Into<String>,
     ) -> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
         '_,
     > {
-        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            conan_package_reference: conan_package_reference.into(),
-        }
+        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/upload_urls",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(conan_package_reference),
+                ],
+            ),
+        )
     }
     /// Recipe Upload Urls
     ///
@@ -1004,22 +1276,30 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
+    ///
+    /// Returns, on success (200): Recipe Upload Urls.
     pub fn post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
     ) -> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
         '_,
     > {
-        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-        }
+        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/upload_urls",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                ],
+            ),
+        )
     }
     /// Download recipe files
     ///
@@ -1034,28 +1314,38 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download recipe files.
     pub fn get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
         '_,
     > {
-        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload recipe package files
     ///
@@ -1071,31 +1361,42 @@ impl crate::Client {
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        file: impl Into<crate::runtime::File>,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
         '_,
     > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-            file: file.into(),
-        }
+        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
+                    &[
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(package_username),
+                        &Into::<String>::into(package_channel),
+                        &Into::<String>::into(recipe_revision),
+                        &Into::<
+                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        >::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Workhorse authorize the conan recipe file
     ///
@@ -1110,28 +1411,38 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Workhorse authorize the conan recipe file.
     pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
         '_,
     > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            file_name: file_name.into(),
-        }
+        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}/authorize",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Download package files
     ///
@@ -1148,33 +1459,43 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
     > {
-        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<String>::into(conan_package_reference),
+                    &Into::<String>::into(package_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload package files
     ///
@@ -1192,35 +1513,46 @@ impl crate::Client {
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        file: impl Into<crate::runtime::File>,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
         '_,
     > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-            file: file.into(),
-        }
+        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
+                    &[
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(package_username),
+                        &Into::<String>::into(package_channel),
+                        &Into::<String>::into(recipe_revision),
+                        &Into::<String>::into(conan_package_reference),
+                        &Into::<String>::into(package_revision),
+                        &Into::<
+                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        >::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Workhorse authorize the conan package file
     ///
@@ -1237,2983 +1569,816 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
     pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_username: impl ::std::convert::Into<::std::string::String>,
-        package_channel: impl ::std::convert::Into<::std::string::String>,
-        recipe_revision: impl ::std::convert::Into<::std::string::String>,
-        conan_package_reference: impl ::std::convert::Into<::std::string::String>,
-        package_revision: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_username: impl Into<String>,
+        package_channel: impl Into<String>,
+        recipe_revision: impl Into<String>,
+        conan_package_reference: impl Into<String>,
+        package_revision: impl Into<String>,
+        file_name: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
         >,
     ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
         '_,
     > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize {
-            client: self,
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_username: package_username.into(),
-            package_channel: package_channel.into(),
-            recipe_revision: recipe_revision.into(),
-            conan_package_reference: conan_package_reference.into(),
-            package_revision: package_revision.into(),
-            file_name: file_name.into(),
-        }
+        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}/authorize",
+                &[
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_username),
+                    &Into::<String>::into(package_channel),
+                    &Into::<String>::into(recipe_revision),
+                    &Into::<String>::into(conan_package_reference),
+                    &Into::<String>::into(package_revision),
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                    >::into(file_name),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_users_check_credentials`](crate::Client::get_api_v4_projects_id_packages_conan_v1_users_check_credentials): `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_users_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("users"),
-                ::std::string::String::from("check_credentials"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Check for valid user credentials per conan CLI
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_search`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_search): `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    q: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                ::std::string::String::from("search"),
-            ],
-        )?;
-        {
-            let value = &self.q;
-            request.query("q", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Search for packages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_ping`](crate::Client::get_api_v4_projects_id_packages_conan_v1_ping): `GET /api/v4/projects/{id}/packages/conan/v1/ping`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1ConansSearch);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1Ping<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV1Ping<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("ping"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ping the Conan API
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesConanV1Ping<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesConanV1Ping<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesConanV1Ping<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_users_authenticate`](crate::Client::get_api_v4_projects_id_packages_conan_v1_users_authenticate): `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1Ping);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_users_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("users"),
-                ::std::string::String::from("authenticate"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Authenticate user against conan CLI
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Snapshot
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Snapshot
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`](crate::Client::delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel): `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete Package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("digest"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Digest
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("digest"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Digest
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("download_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Download Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`](crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls): `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("download_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Download Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`](crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls): `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("upload_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Upload Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`](crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls): `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("upload_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Upload Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`](crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name): `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download recipe files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`](crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name): `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-    file: crate::runtime::File,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload recipe package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`](crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize): `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize the conan recipe file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`](crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name): `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`](crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name): `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-    file: crate::runtime::File,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`](crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize): `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize the conan package file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v2_users_check_credentials`](crate::Client::get_api_v4_projects_id_packages_conan_v2_users_check_credentials): `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_users_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("users"),
-                ::std::string::String::from("check_credentials"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Check for valid user credentials per conan CLI
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v2_conans_search`](crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_search): `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    q: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("conans"),
-                ::std::string::String::from("search"),
-            ],
-        )?;
-        {
-            let value = &self.q;
-            request.query("q", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Search for packages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name`](crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name): `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV2ConansSearch);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("revisions"),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download recipe files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_users_check_credentials`](crate::Client::get_api_v4_packages_conan_v1_users_check_credentials): `GET /api/v4/packages/conan/v1/users/check_credentials`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_users_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1UsersCheckCredentials<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4PackagesConanV1UsersCheckCredentials<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("users"),
-                ::std::string::String::from("check_credentials"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Check for valid user credentials per conan CLI
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PackagesConanV1UsersCheckCredentials<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4PackagesConanV1UsersCheckCredentials<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PackagesConanV1UsersCheckCredentials<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_search`](crate::Client::get_api_v4_packages_conan_v1_conans_search): `GET /api/v4/packages/conan/v1/conans/search`.
+crate::runtime::into_future!(GetApiV4PackagesConanV1UsersCheckCredentials);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansSearch<'a> {
-    client: &'a crate::Client,
-    q: ::std::string::String,
-}
-impl<'a> GetApiV4PackagesConanV1ConansSearch<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                ::std::string::String::from("search"),
-            ],
-        )?;
-        {
-            let value = &self.q;
-            request.query("q", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Search for packages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PackagesConanV1ConansSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1ConansSearch<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PackagesConanV1ConansSearch<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_ping`](crate::Client::get_api_v4_packages_conan_v1_ping): `GET /api/v4/packages/conan/v1/ping`.
+crate::runtime::into_future!(GetApiV4PackagesConanV1ConansSearch);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1Ping<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4PackagesConanV1Ping<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("ping"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ping the Conan API
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PackagesConanV1Ping<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1Ping<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PackagesConanV1Ping<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_users_authenticate`](crate::Client::get_api_v4_packages_conan_v1_users_authenticate): `GET /api/v4/packages/conan/v1/users/authenticate`.
+crate::runtime::into_future!(GetApiV4PackagesConanV1Ping);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_users_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1UsersAuthenticate<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4PackagesConanV1UsersAuthenticate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("users"),
-                ::std::string::String::from("authenticate"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Authenticate user against conan CLI
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PackagesConanV1UsersAuthenticate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1UsersAuthenticate<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PackagesConanV1UsersAuthenticate<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`.
+crate::runtime::into_future!(GetApiV4PackagesConanV1UsersAuthenticate);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Snapshot
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Snapshot
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`](crate::Client::delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel): `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
+);
+/// Request builder of [`crate::Client::delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete Package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`.
+crate::runtime::into_future!(
+    DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("digest"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Digest
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("digest"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Digest
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("download_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Download Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`](crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls): `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("download_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Download Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`](crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls): `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls
+);
+/// Request builder of [`crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-}
-impl<
-    'a,
-> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                ::std::string::String::from("upload_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Package Upload Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`](crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls): `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`.
+crate::runtime::into_future!(
+    PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls
+);
+/// Request builder of [`crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-}
-impl<
-    'a,
-> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("conans"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                ::std::string::String::from("upload_urls"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Recipe Upload Urls
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`](crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name): `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`.
+crate::runtime::into_future!(
+    PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download recipe files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`](crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name): `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-    file: crate::runtime::File,
-}
-impl<
-    'a,
-> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload recipe package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`](crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize): `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`.
+crate::runtime::into_future!(
+    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("export"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize the conan recipe file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`](crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name): `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`.
+crate::runtime::into_future!(
+    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`](crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name): `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-    file: crate::runtime::File,
-}
-impl<
-    'a,
-> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`](crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize): `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`.
+crate::runtime::into_future!(
+    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
     'a,
-> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_username: ::std::string::String,
-    package_channel: ::std::string::String,
-    recipe_revision: ::std::string::String,
-    conan_package_reference: ::std::string::String,
-    package_revision: ::std::string::String,
-    file_name: crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-}
-impl<
-    'a,
-> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("conan"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.package_username),
-                crate::runtime::ParamValue::to_param(&self.package_channel),
-                crate::runtime::ParamValue::to_param(&self.recipe_revision),
-                ::std::string::String::from("package"),
-                crate::runtime::ParamValue::to_param(&self.conan_package_reference),
-                crate::runtime::ParamValue::to_param(&self.package_revision),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize the conan package file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize
+);

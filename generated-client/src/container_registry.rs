@@ -12,17 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group accessible by the authenticated user
     ///
+    /// Returns, on success (200): List registry repositories within a group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdRegistryRepositories`].
     pub fn get_api_v4_groups_id_registry_repositories(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdRegistryRepositories<'_> {
-        GetApiV4GroupsIdRegistryRepositories {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdRegistryRepositories(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/registry/repositories",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// List container repositories within a project
     ///
@@ -33,19 +37,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List container repositories within a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRegistryRepositories`].
     pub fn get_api_v4_projects_id_registry_repositories(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRegistryRepositories<'_> {
-        GetApiV4ProjectsIdRegistryRepositories {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            tags_count: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRegistryRepositories(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/registry/repositories",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Delete repository
     ///
@@ -56,16 +62,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
+    ///
+    /// Returns, on success (204): Success.
     pub fn delete_api_v4_projects_id_registry_repositories_repository_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        repository_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        repository_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId {
-            client: self,
-            id: id.into(),
-            repository_id: repository_id.into(),
-        }
+        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/registry/repositories/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(repository_id),
+                ],
+            ),
+        )
     }
     /// List tags of a repository
     ///
@@ -77,19 +91,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     ///
+    /// Returns, on success (200): List tags of a repository.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags`].
     pub fn get_api_v4_projects_id_registry_repositories_repository_id_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        repository_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        repository_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
-        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags {
-            client: self,
-            id: id.into(),
-            repository_id: repository_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/registry/repositories/{}/tags",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(repository_id),
+                ],
+            ),
+        )
     }
     /// Delete repository tags (in bulk)
     ///
@@ -101,22 +121,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     ///
+    /// Returns, on success (204): Success.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags`].
     pub fn delete_api_v4_projects_id_registry_repositories_repository_id_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        repository_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        repository_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags {
-            client: self,
-            id: id.into(),
-            repository_id: repository_id.into(),
-            name_regex_delete: ::std::option::Option::None,
-            name_regex: ::std::option::Option::None,
-            name_regex_keep: ::std::option::Option::None,
-            keep_n: ::std::option::Option::None,
-            older_than: ::std::option::Option::None,
-        }
+        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/registry/repositories/{}/tags",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(repository_id),
+                ],
+            ),
+        )
     }
     /// Get details about a repository tag
     ///
@@ -128,18 +151,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     /// - `tag_name`: The name of the tag
+    ///
+    /// Returns, on success (200): Get details about a repository tag.
     pub fn get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        repository_id: impl ::std::convert::Into<i64>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        repository_id: impl Into<i64>,
+        tag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'_> {
-        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName {
-            client: self,
-            id: id.into(),
-            repository_id: repository_id.into(),
-            tag_name: tag_name.into(),
-        }
+        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/registry/repositories/{}/tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(repository_id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Delete repository tag
     ///
@@ -151,18 +182,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     /// - `tag_name`: The name of the tag
+    ///
+    /// Returns, on success (204): Success.
     pub fn delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        repository_id: impl ::std::convert::Into<i64>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        repository_id: impl Into<i64>,
+        tag_name: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName {
-            client: self,
-            id: id.into(),
-            repository_id: repository_id.into(),
-            tag_name: tag_name.into(),
-        }
+        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/registry/repositories/{}/tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(repository_id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Get a container repository
     ///
@@ -173,827 +212,231 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the repository
     ///
+    /// Returns, on success (200): Get a container repository.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4RegistryRepositoriesId`].
     pub fn get_api_v4_registry_repositories_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4RegistryRepositoriesId<'_> {
-        GetApiV4RegistryRepositoriesId {
-            client: self,
-            id: id.into(),
-            tags: ::std::option::Option::None,
-            tags_count: ::std::option::Option::None,
-            size: ::std::option::Option::None,
-        }
+        GetApiV4RegistryRepositoriesId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/registry/repositories/{}",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_registry_repositories`](crate::Client::get_api_v4_groups_id_registry_repositories): `GET /api/v4/groups/{id}/registry/repositories`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdRegistryRepositories<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdRegistryRepositories<'a> {
+pub struct GetApiV4GroupsIdRegistryRepositories<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdRegistryRepositories<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List registry repositories within a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdRegistryRepositories<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdRegistryRepositories<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesContainerRegistryRepository,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_registry_repositories`](crate::Client::get_api_v4_projects_id_registry_repositories): `GET /api/v4/projects/{id}/registry/repositories`.
+crate::runtime::into_future!(GetApiV4GroupsIdRegistryRepositories);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositories<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    tags: ::std::option::Option<bool>,
-    tags_count: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdRegistryRepositories<'a> {
+pub struct GetApiV4ProjectsIdRegistryRepositories<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRegistryRepositories<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Determines if tags should be included
     ///
     /// Default: `false`.
-    pub fn tags(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
-        self
+    pub fn tags(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("tags", &Into::<bool>::into(value)))
     }
     /// Determines if the tags count should be included
     ///
     /// Default: `false`.
-    pub fn tags_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.tags_count = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            request.query("tags", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags_count {
-            request.query("tags_count", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List container repositories within a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn tags_count(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("tags_count", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRegistryRepositories<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryRepository>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRegistryRepositories<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesContainerRegistryRepository,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_registry_repositories_repository_id`](crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id): `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRegistryRepositories);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    repository_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.repository_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Success
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_registry_repositories_repository_id_tags`](crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags): `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    repository_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
+pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.repository_id),
-                ::std::string::String::from("tags"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List tags of a repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesContainerRegistryTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesContainerRegistryTag,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesContainerRegistryTag,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesContainerRegistryTag>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesContainerRegistryTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags`](crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags): `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    repository_id: i64,
-    name_regex_delete: ::std::option::Option<::std::string::String>,
-    name_regex: ::std::option::Option<::std::string::String>,
-    name_regex_keep: ::std::option::Option<::std::string::String>,
-    keep_n: ::std::option::Option<i64>,
-    older_than: ::std::option::Option<::std::string::String>,
-}
-impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
+pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a>(
+    crate::runtime::Call<'a>,
+);
+impl DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
     /// The tag name regexp to delete, specify .* to delete all
-    pub fn name_regex_delete(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name_regex_delete = ::std::option::Option::Some(value.into());
-        self
+    pub fn name_regex_delete(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name_regex_delete", &Into::<String>::into(value)))
     }
     /// The tag name regexp to delete, specify .* to delete all
-    pub fn name_regex(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name_regex = ::std::option::Option::Some(value.into());
-        self
+    pub fn name_regex(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name_regex", &Into::<String>::into(value)))
     }
     /// The tag name regexp to retain
-    pub fn name_regex_keep(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name_regex_keep = ::std::option::Option::Some(value.into());
-        self
+    pub fn name_regex_keep(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name_regex_keep", &Into::<String>::into(value)))
     }
     /// Keep n of latest tags with matching name
-    pub fn keep_n(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.keep_n = ::std::option::Option::Some(value.into());
-        self
+    pub fn keep_n(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("keep_n", &Into::<i64>::into(value)))
     }
     /// Delete older than: 1h, 1d, 1month
-    pub fn older_than(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.older_than = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.repository_id),
-                ::std::string::String::from("tags"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.name_regex_delete {
-            request.query("name_regex_delete", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name_regex {
-            request.query("name_regex", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name_regex_keep {
-            request.query("name_regex_keep", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.keep_n {
-            request.query("keep_n", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.older_than {
-            request.query("older_than", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Success
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn older_than(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("older_than", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`](crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name): `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    repository_id: i64,
-    tag_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.repository_id),
-                ::std::string::String::from("tags"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get details about a repository tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesContainerRegistryTagDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesContainerRegistryTagDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesContainerRegistryTagDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesContainerRegistryTagDetails,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`](crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name): `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    repository_id: i64,
-    tag_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.repository_id),
-                ::std::string::String::from("tags"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Success
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_registry_repositories_id`](crate::Client::get_api_v4_registry_repositories_id): `GET /api/v4/registry/repositories/{id}`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName
+);
+/// Request builder of [`crate::Client::get_api_v4_registry_repositories_id`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RegistryRepositoriesId<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    tags: ::std::option::Option<bool>,
-    tags_count: ::std::option::Option<bool>,
-    size: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4RegistryRepositoriesId<'a> {
+pub struct GetApiV4RegistryRepositoriesId<'a>(crate::runtime::Call<'a>);
+impl GetApiV4RegistryRepositoriesId<'_> {
     /// Determines if tags should be included
     ///
     /// Default: `false`.
-    pub fn tags(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
-        self
+    pub fn tags(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("tags", &Into::<bool>::into(value)))
     }
     /// Determines if the tags count should be included
     ///
     /// Default: `false`.
-    pub fn tags_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.tags_count = ::std::option::Option::Some(value.into());
-        self
+    pub fn tags_count(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("tags_count", &Into::<bool>::into(value)))
     }
     /// Determines if the size should be included
     ///
     /// Default: `false`.
-    pub fn size(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.size = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("registry"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.tags {
-            request.query("tags", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags_count {
-            request.query("tags_count", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            request.query("size", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a container repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesContainerRegistryRepository,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesContainerRegistryRepository,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn size(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("size", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4RegistryRepositoriesId<'a> {
-    type Output = ::std::result::Result<
+impl<'a> crate::runtime::Operation<'a> for GetApiV4RegistryRepositoriesId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesContainerRegistryRepository,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4RegistryRepositoriesId);

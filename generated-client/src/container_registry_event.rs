@@ -8,57 +8,29 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.10
     ///
     /// `POST /api/v4/container_registry_event/events`
+    ///
+    /// Returns, on success (200): Success.
     pub fn post_api_v4_container_registry_event_events(
         &self,
     ) -> PostApiV4ContainerRegistryEventEvents<'_> {
-        PostApiV4ContainerRegistryEventEvents {
-            client: self,
-        }
+        PostApiV4ContainerRegistryEventEvents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/container_registry_event/events",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_container_registry_event_events`](crate::Client::post_api_v4_container_registry_event_events): `POST /api/v4/container_registry_event/events`.
+/// Request builder of [`crate::Client::post_api_v4_container_registry_event_events`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ContainerRegistryEventEvents<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4ContainerRegistryEventEvents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("container_registry_event"),
-                ::std::string::String::from("events"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Success
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ContainerRegistryEventEvents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ContainerRegistryEventEvents<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ContainerRegistryEventEvents<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ContainerRegistryEventEvents);

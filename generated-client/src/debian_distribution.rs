@@ -12,26 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     ///
+    /// Returns, on success (200): Get a list of Debian Distributions.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdDebianDistributions`].
     pub fn get_api_v4_groups_id_debian_distributions(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdDebianDistributions<'_> {
-        GetApiV4GroupsIdDebianDistributions {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            codename: ::std::option::Option::None,
-            suite: ::std::option::Option::None,
-            origin: ::std::option::Option::None,
-            label: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            valid_time_duration_seconds: ::std::option::Option::None,
-            components: ::std::option::Option::None,
-            architectures: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdDebianDistributions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/debian_distributions",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a Debian Distribution
     ///
@@ -42,18 +37,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a Debian Distribution.
     pub fn post_api_v4_groups_id_debian_distributions(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsIdDebianDistributions,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdDebianDistributions>,
     ) -> PostApiV4GroupsIdDebianDistributions<'_> {
-        PostApiV4GroupsIdDebianDistributions {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdDebianDistributions(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/-/debian_distributions",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GroupsIdDebianDistributions,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a Debian Distribution
     ///
@@ -64,16 +67,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
+    ///
+    /// Returns, on success (200): Get a Debian Distribution.
     pub fn get_api_v4_groups_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> GetApiV4GroupsIdDebianDistributionsCodename<'_> {
-        GetApiV4GroupsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-        }
+        GetApiV4GroupsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/debian_distributions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
     /// Update a Debian Distribution
     ///
@@ -85,20 +96,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a Debian Distribution.
     pub fn put_api_v4_groups_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdDebianDistributionsCodename,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4GroupsIdDebianDistributionsCodename>,
     ) -> PutApiV4GroupsIdDebianDistributionsCodename<'_> {
-        PutApiV4GroupsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/-/debian_distributions/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(codename),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdDebianDistributionsCodename,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a Debian Distribution
     ///
@@ -110,25 +131,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
     ///
+    /// Returns, on success (202): Delete a Debian Distribution.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4GroupsIdDebianDistributionsCodename`].
     pub fn delete_api_v4_groups_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> DeleteApiV4GroupsIdDebianDistributionsCodename<'_> {
-        DeleteApiV4GroupsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-            suite: ::std::option::Option::None,
-            origin: ::std::option::Option::None,
-            label: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            valid_time_duration_seconds: ::std::option::Option::None,
-            components: ::std::option::Option::None,
-            architectures: ::std::option::Option::None,
-        }
+        DeleteApiV4GroupsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/-/debian_distributions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
     /// Get a Debian Distribution Key
     ///
@@ -139,16 +160,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
+    ///
+    /// Returns, on success (200): Get a Debian Distribution Key.
     pub fn get_api_v4_groups_id_debian_distributions_codename_key_asc(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'_> {
-        GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-        }
+        GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/debian_distributions/{}/key.asc",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
     /// Get a list of Debian Distributions
     ///
@@ -159,26 +188,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get a list of Debian Distributions.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDebianDistributions`].
     pub fn get_api_v4_projects_id_debian_distributions(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdDebianDistributions<'_> {
-        GetApiV4ProjectsIdDebianDistributions {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            codename: ::std::option::Option::None,
-            suite: ::std::option::Option::None,
-            origin: ::std::option::Option::None,
-            label: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            valid_time_duration_seconds: ::std::option::Option::None,
-            components: ::std::option::Option::None,
-            architectures: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdDebianDistributions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/debian_distributions",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a Debian Distribution
     ///
@@ -189,18 +213,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a Debian Distribution.
     pub fn post_api_v4_projects_id_debian_distributions(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdDebianDistributions,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdDebianDistributions>,
     ) -> PostApiV4ProjectsIdDebianDistributions<'_> {
-        PostApiV4ProjectsIdDebianDistributions {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdDebianDistributions(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/debian_distributions",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdDebianDistributions,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a Debian Distribution
     ///
@@ -211,16 +243,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
+    ///
+    /// Returns, on success (200): Get a Debian Distribution.
     pub fn get_api_v4_projects_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> GetApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        GetApiV4ProjectsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-        }
+        GetApiV4ProjectsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/debian_distributions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
     /// Update a Debian Distribution
     ///
@@ -232,20 +272,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a Debian Distribution.
     pub fn put_api_v4_projects_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdDebianDistributionsCodename,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdDebianDistributionsCodename>,
     ) -> PutApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        PutApiV4ProjectsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/debian_distributions/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(codename),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdDebianDistributionsCodename,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a Debian Distribution
     ///
@@ -257,25 +307,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
     ///
+    /// Returns, on success (202): Delete a Debian Distribution.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdDebianDistributionsCodename`].
     pub fn delete_api_v4_projects_id_debian_distributions_codename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        DeleteApiV4ProjectsIdDebianDistributionsCodename {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-            suite: ::std::option::Option::None,
-            origin: ::std::option::Option::None,
-            label: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            valid_time_duration_seconds: ::std::option::Option::None,
-            components: ::std::option::Option::None,
-            architectures: ::std::option::Option::None,
-        }
+        DeleteApiV4ProjectsIdDebianDistributionsCodename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/debian_distributions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
     /// Get a Debian Distribution Key
     ///
@@ -286,1337 +336,421 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
+    ///
+    /// Returns, on success (200): Get a Debian Distribution Key.
     pub fn get_api_v4_projects_id_debian_distributions_codename_key_asc(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        codename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        codename: impl Into<String>,
     ) -> GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'_> {
-        GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc {
-            client: self,
-            id: id.into(),
-            codename: codename.into(),
-        }
+        GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/debian_distributions/{}/key.asc",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(codename),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_debian_distributions`](crate::Client::get_api_v4_groups_id_debian_distributions): `GET /api/v4/groups/{id}/-/debian_distributions`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributions<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    codename: ::std::option::Option<::std::string::String>,
-    suite: ::std::option::Option<::std::string::String>,
-    origin: ::std::option::Option<::std::string::String>,
-    label: ::std::option::Option<::std::string::String>,
-    version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    valid_time_duration_seconds: ::std::option::Option<i64>,
-    components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'a> GetApiV4GroupsIdDebianDistributions<'a> {
+pub struct GetApiV4GroupsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdDebianDistributions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The Debian Codename
-    pub fn codename(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.codename = ::std::option::Option::Some(value.into());
-        self
+    pub fn codename(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("codename", &Into::<String>::into(value)))
     }
     /// The Debian Suite
-    pub fn suite(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.suite = ::std::option::Option::Some(value.into());
-        self
+    pub fn suite(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("suite", &Into::<String>::into(value)))
     }
     /// The Debian Origin
-    pub fn origin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.origin = ::std::option::Option::Some(value.into());
-        self
+    pub fn origin(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("origin", &Into::<String>::into(value)))
     }
     /// The Debian Label
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(value.into());
-        self
+    pub fn label(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("label", &Into::<String>::into(value)))
     }
     /// The Debian Version
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// The Debian Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("description", &Into::<String>::into(value)))
     }
     /// The duration before the Release file should be considered expired by the client
-    pub fn valid_time_duration_seconds(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.valid_time_duration_seconds = ::std::option::Option::Some(value.into());
-        self
+    pub fn valid_time_duration_seconds(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("valid_time_duration_seconds", &Into::<i64>::into(value)))
     }
     /// The list of Components
-    pub fn components(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.components = ::std::option::Option::Some(value.into());
-        self
+    pub fn components(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "components[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The list of Architectures
-    pub fn architectures(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.architectures = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.codename {
-            request.query("codename", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.suite {
-            request.query("suite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.origin {
-            request.query("origin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.label {
-            request.query("label", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.query("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.valid_time_duration_seconds {
-            request.query("valid_time_duration_seconds", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            request
-                .query_array("components[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.architectures {
-            request
+    pub fn architectures(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
                 .query_array(
                     "architectures[]",
-                    value,
+                    &Into::<Vec<String>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of Debian Distributions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdDebianDistributions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDebianDistributions<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_debian_distributions`](crate::Client::post_api_v4_groups_id_debian_distributions): `POST /api/v4/groups/{id}/-/debian_distributions`.
+crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributions);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_debian_distributions`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdDebianDistributions<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdDebianDistributions,
-}
-impl<'a> PostApiV4GroupsIdDebianDistributions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4GroupsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdDebianDistributions<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdDebianDistributions<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_debian_distributions_codename`](crate::Client::get_api_v4_groups_id_debian_distributions_codename): `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`.
+crate::runtime::into_future!(PostApiV4GroupsIdDebianDistributions);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions_codename`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdDebianDistributionsCodename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct GetApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4GroupsIdDebianDistributionsCodename<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_debian_distributions_codename`](crate::Client::put_api_v4_groups_id_debian_distributions_codename): `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`.
+crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_debian_distributions_codename`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-    body: crate::types::PutApiV4GroupsIdDebianDistributionsCodename,
-}
-impl<'a> PutApiV4GroupsIdDebianDistributionsCodename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PutApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdDebianDistributionsCodename<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_debian_distributions_codename`](crate::Client::delete_api_v4_groups_id_debian_distributions_codename): `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`.
+crate::runtime::into_future!(PutApiV4GroupsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_debian_distributions_codename`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-    suite: ::std::option::Option<::std::string::String>,
-    origin: ::std::option::Option<::std::string::String>,
-    label: ::std::option::Option<::std::string::String>,
-    version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    valid_time_duration_seconds: ::std::option::Option<i64>,
-    components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'a> DeleteApiV4GroupsIdDebianDistributionsCodename<'a> {
+pub struct DeleteApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4GroupsIdDebianDistributionsCodename<'_> {
     /// The Debian Suite
-    pub fn suite(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.suite = ::std::option::Option::Some(value.into());
-        self
+    pub fn suite(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("suite", &Into::<String>::into(value)))
     }
     /// The Debian Origin
-    pub fn origin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.origin = ::std::option::Option::Some(value.into());
-        self
+    pub fn origin(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("origin", &Into::<String>::into(value)))
     }
     /// The Debian Label
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(value.into());
-        self
+    pub fn label(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("label", &Into::<String>::into(value)))
     }
     /// The Debian Version
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// The Debian Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("description", &Into::<String>::into(value)))
     }
     /// The duration before the Release file should be considered expired by the client
-    pub fn valid_time_duration_seconds(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.valid_time_duration_seconds = ::std::option::Option::Some(value.into());
-        self
+    pub fn valid_time_duration_seconds(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("valid_time_duration_seconds", &Into::<i64>::into(value)))
     }
     /// The list of Components
-    pub fn components(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.components = ::std::option::Option::Some(value.into());
-        self
+    pub fn components(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "components[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The list of Architectures
-    pub fn architectures(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.architectures = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.suite {
-            request.query("suite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.origin {
-            request.query("origin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.label {
-            request.query("label", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.query("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.valid_time_duration_seconds {
-            request.query("valid_time_duration_seconds", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            request
-                .query_array("components[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.architectures {
-            request
+    pub fn architectures(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
                 .query_array(
                     "architectures[]",
-                    value,
+                    &Into::<Vec<String>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Delete a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4GroupsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_debian_distributions_codename_key_asc`](crate::Client::get_api_v4_groups_id_debian_distributions_codename_key_asc): `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions_codename_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-                ::std::string::String::from("key.asc"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a Debian Distribution Key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_debian_distributions`](crate::Client::get_api_v4_projects_id_debian_distributions): `GET /api/v4/projects/{id}/debian_distributions`.
+crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributions<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    codename: ::std::option::Option<::std::string::String>,
-    suite: ::std::option::Option<::std::string::String>,
-    origin: ::std::option::Option<::std::string::String>,
-    label: ::std::option::Option<::std::string::String>,
-    version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    valid_time_duration_seconds: ::std::option::Option<i64>,
-    components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'a> GetApiV4ProjectsIdDebianDistributions<'a> {
+pub struct GetApiV4ProjectsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdDebianDistributions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The Debian Codename
-    pub fn codename(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.codename = ::std::option::Option::Some(value.into());
-        self
+    pub fn codename(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("codename", &Into::<String>::into(value)))
     }
     /// The Debian Suite
-    pub fn suite(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.suite = ::std::option::Option::Some(value.into());
-        self
+    pub fn suite(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("suite", &Into::<String>::into(value)))
     }
     /// The Debian Origin
-    pub fn origin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.origin = ::std::option::Option::Some(value.into());
-        self
+    pub fn origin(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("origin", &Into::<String>::into(value)))
     }
     /// The Debian Label
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(value.into());
-        self
+    pub fn label(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("label", &Into::<String>::into(value)))
     }
     /// The Debian Version
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// The Debian Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("description", &Into::<String>::into(value)))
     }
     /// The duration before the Release file should be considered expired by the client
-    pub fn valid_time_duration_seconds(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.valid_time_duration_seconds = ::std::option::Option::Some(value.into());
-        self
+    pub fn valid_time_duration_seconds(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("valid_time_duration_seconds", &Into::<i64>::into(value)))
     }
     /// The list of Components
-    pub fn components(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.components = ::std::option::Option::Some(value.into());
-        self
+    pub fn components(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "components[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The list of Architectures
-    pub fn architectures(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.architectures = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.codename {
-            request.query("codename", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.suite {
-            request.query("suite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.origin {
-            request.query("origin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.label {
-            request.query("label", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.query("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.valid_time_duration_seconds {
-            request.query("valid_time_duration_seconds", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            request
-                .query_array("components[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.architectures {
-            request
+    pub fn architectures(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
                 .query_array(
                     "architectures[]",
-                    value,
+                    &Into::<Vec<String>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of Debian Distributions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdDebianDistributions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagesDebianDistribution>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDebianDistributions<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_debian_distributions`](crate::Client::post_api_v4_projects_id_debian_distributions): `POST /api/v4/projects/{id}/debian_distributions`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributions);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_debian_distributions`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDebianDistributions<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdDebianDistributions,
-}
-impl<'a> PostApiV4ProjectsIdDebianDistributions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4ProjectsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDebianDistributions<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdDebianDistributions<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_debian_distributions_codename`](crate::Client::get_api_v4_projects_id_debian_distributions_codename): `GET /api/v4/projects/{id}/debian_distributions/{codename}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdDebianDistributions);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions_codename`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_debian_distributions_codename`](crate::Client::put_api_v4_projects_id_debian_distributions_codename): `PUT /api/v4/projects/{id}/debian_distributions/{codename}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_debian_distributions_codename`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdDebianDistributionsCodename,
-}
-impl<'a> PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_debian_distributions_codename`](crate::Client::delete_api_v4_projects_id_debian_distributions_codename): `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_debian_distributions_codename`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-    suite: ::std::option::Option<::std::string::String>,
-    origin: ::std::option::Option<::std::string::String>,
-    label: ::std::option::Option<::std::string::String>,
-    version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    valid_time_duration_seconds: ::std::option::Option<i64>,
-    components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'a> DeleteApiV4ProjectsIdDebianDistributionsCodename<'a> {
+pub struct DeleteApiV4ProjectsIdDebianDistributionsCodename<'a>(
+    crate::runtime::Call<'a>,
+);
+impl DeleteApiV4ProjectsIdDebianDistributionsCodename<'_> {
     /// The Debian Suite
-    pub fn suite(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.suite = ::std::option::Option::Some(value.into());
-        self
+    pub fn suite(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("suite", &Into::<String>::into(value)))
     }
     /// The Debian Origin
-    pub fn origin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.origin = ::std::option::Option::Some(value.into());
-        self
+    pub fn origin(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("origin", &Into::<String>::into(value)))
     }
     /// The Debian Label
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(value.into());
-        self
+    pub fn label(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("label", &Into::<String>::into(value)))
     }
     /// The Debian Version
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// The Debian Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("description", &Into::<String>::into(value)))
     }
     /// The duration before the Release file should be considered expired by the client
-    pub fn valid_time_duration_seconds(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.valid_time_duration_seconds = ::std::option::Option::Some(value.into());
-        self
+    pub fn valid_time_duration_seconds(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("valid_time_duration_seconds", &Into::<i64>::into(value)))
     }
     /// The list of Components
-    pub fn components(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.components = ::std::option::Option::Some(value.into());
-        self
+    pub fn components(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "components[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The list of Architectures
-    pub fn architectures(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.architectures = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.suite {
-            request.query("suite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.origin {
-            request.query("origin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.label {
-            request.query("label", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.query("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.valid_time_duration_seconds {
-            request.query("valid_time_duration_seconds", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            request
-                .query_array("components[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.architectures {
-            request
+    pub fn architectures(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
                 .query_array(
                     "architectures[]",
-                    value,
+                    &Into::<Vec<String>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Delete a Debian Distribution
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdDebianDistributionsCodename<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_debian_distributions_codename_key_asc`](crate::Client::get_api_v4_projects_id_debian_distributions_codename_key_asc): `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdDebianDistributionsCodename);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions_codename_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    codename: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("debian_distributions"),
-                crate::runtime::ParamValue::to_param(&self.codename),
-                ::std::string::String::from("key.asc"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a Debian Distribution Key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackagesDebianDistribution,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc);

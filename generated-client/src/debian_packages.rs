@@ -12,16 +12,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The Release file signature.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/Release.gpg",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The unsigned Release file
     ///
@@ -32,16 +40,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The unsigned Release file.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_release(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionRelease {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionRelease(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/Release",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The signed Release file
     ///
@@ -52,16 +68,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The signed Release file.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_inrelease(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/InRelease",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The installer (udeb) binary files index
     ///
@@ -74,22 +98,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The installer (udeb) binary files index.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/debian-installer/binary-{}/Packages",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                ],
+            ),
+        )
     }
     /// The installer (udeb) binary files index by hash
     ///
@@ -103,24 +135,32 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/debian-installer/binary-{}/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// The source files index
     ///
@@ -132,18 +172,26 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The source files index.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/source/Sources",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                ],
+            ),
+        )
     }
     /// The source files index by hash
     ///
@@ -156,22 +204,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The source files index by hash.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/source/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// The binary files index
     ///
@@ -184,22 +240,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The binary files index.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/binary-{}/Packages",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                ],
+            ),
+        )
     }
     /// The binary files index by hash
     ///
@@ -213,24 +277,32 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The binary files index by hash.
     pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/binary-{}/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// Download Debian package
     ///
@@ -246,29 +318,37 @@ impl crate::Client {
     /// - `package_name`: The Debian Source Package Name
     /// - `package_version`: The Debian Source Package Version
     /// - `file_name`: The Debian File Name
+    ///
+    /// Returns, on success (200): Download Debian package.
     #[allow(clippy::too_many_arguments)]
     pub fn get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        project_id: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
-        letter: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        project_id: impl Into<i64>,
+        distribution: impl Into<String>,
+        letter: impl Into<String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        file_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
         '_,
     > {
-        GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName {
-            client: self,
-            id: id.into(),
-            project_id: project_id.into(),
-            distribution: distribution.into(),
-            letter: letter.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/debian/pool/{}/{}/{}/{}/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<i64>::into(project_id),
+                    &Into::<String>::into(letter),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
     }
     /// The Release file signature
     ///
@@ -279,16 +359,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The Release file signature.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/Release.gpg",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The unsigned Release file
     ///
@@ -299,16 +387,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The unsigned Release file.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_release(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/Release",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The signed Release file
     ///
@@ -319,16 +415,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200): The signed Release file.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_inrelease(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/InRelease",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                ],
+            ),
+        )
     }
     /// The installer (udeb) binary files index
     ///
@@ -341,22 +445,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The installer (udeb) binary files index.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/debian-installer/binary-{}/Packages",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                ],
+            ),
+        )
     }
     /// The installer (udeb) binary files index by hash
     ///
@@ -370,24 +482,32 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/debian-installer/binary-{}/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// The source files index
     ///
@@ -399,18 +519,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The source files index.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/source/Sources",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                ],
+            ),
+        )
     }
     /// The source files index by hash
     ///
@@ -423,22 +551,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The source files index by hash.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/source/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// The binary files index
     ///
@@ -451,22 +587,30 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The binary files index.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/binary-{}/Packages",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                ],
+            ),
+        )
     }
     /// The binary files index by hash
     ///
@@ -480,24 +624,32 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
+    ///
+    /// Returns, on success (200, 202): The binary files index by hash.
     pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        component: impl ::std::convert::Into<::std::string::String>,
-        architecture: impl ::std::convert::Into<::std::string::String>,
-        file_sha256: impl ::std::convert::Into<i64>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        component: impl Into<String>,
+        architecture: impl Into<String>,
+        file_sha256: impl Into<i64>,
+        distribution: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256 {
-            client: self,
-            id: id.into(),
-            component: component.into(),
-            architecture: architecture.into(),
-            file_sha256: file_sha256.into(),
-            distribution: distribution.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/dists/{*}/{}/binary-{}/by-hash/SHA256/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(component),
+                    &Into::<String>::into(architecture),
+                    &Into::<i64>::into(file_sha256),
+                ],
+            ),
+        )
     }
     /// Download Debian package
     ///
@@ -512,26 +664,34 @@ impl crate::Client {
     /// - `package_name`: The Debian Source Package Name
     /// - `package_version`: The Debian Source Package Version
     /// - `file_name`: The Debian File Name
+    ///
+    /// Returns, on success (200): Download Debian package.
     pub fn get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        distribution: impl ::std::convert::Into<::std::string::String>,
-        letter: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        distribution: impl Into<String>,
+        letter: impl Into<String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        file_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName {
-            client: self,
-            id: id.into(),
-            distribution: distribution.into(),
-            letter: letter.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/debian/pool/{}/{}/{}/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(distribution),
+                    &Into::<String>::into(letter),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload Debian package
     ///
@@ -545,22 +705,30 @@ impl crate::Client {
     /// - `file`: The package file to be published (generated by Multipart middleware)
     /// - `component`: The Debian Component
     ///
+    /// Returns, on success (201): Upload Debian package.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4ProjectsIdPackagesDebianFileName`].
     pub fn put_api_v4_projects_id_packages_debian_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
-        component: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_name: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
+        component: impl Into<String>,
     ) -> PutApiV4ProjectsIdPackagesDebianFileName<'_> {
-        PutApiV4ProjectsIdPackagesDebianFileName {
-            client: self,
-            id: id.into(),
-            file_name: file_name.into(),
-            file: file.into(),
-            distribution: ::std::option::Option::None,
-            component: component.into(),
-        }
+        PutApiV4ProjectsIdPackagesDebianFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/debian/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file))
+                .form_field("component", &Into::<String>::into(component)),
+        )
     }
     /// Authorize Debian package upload
     ///
@@ -572,1494 +740,418 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: The filename
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Authorize Debian package upload.
     pub fn put_api_v4_projects_id_packages_debian_file_name_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_name: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize>,
     ) -> PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
-            client: self,
-            id: id.into(),
-            file_name: file_name.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdPackagesDebianFileNameAuthorize(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/debian/{}/authorize",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("Release.gpg")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The Release file signature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_release`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("Release")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The unsigned Release file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_inrelease`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_inrelease): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionRelease);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_inrelease`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("InRelease")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The signed Release file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("debian-installer")],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("Packages")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The installer (udeb) binary files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("debian-installer")],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The installer (udeb) binary files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("source")],
-                ::std::vec![::std::string::String::from("Sources")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The source files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("source")],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The source files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("Packages")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The binary files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256): `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The binary files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name`](crate::Client::get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name): `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    project_id: i64,
-    distribution: ::std::string::String,
-    letter: ::std::string::String,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    file_name: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("debian"),
-                ::std::string::String::from("pool"),
-                crate::runtime::ParamValue::to_param(&self.distribution),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                crate::runtime::ParamValue::to_param(&self.letter),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download Debian package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("Release.gpg")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The Release file signature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_release`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("Release")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The unsigned Release file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_inrelease`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_inrelease): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_inrelease`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![::std::string::String::from("InRelease")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The signed Release file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("debian-installer")],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("Packages")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The installer (udeb) binary files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("debian-installer")],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The installer (udeb) binary files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("source")],
-                ::std::vec![::std::string::String::from("Sources")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The source files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![::std::string::String::from("source")],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The source files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("Packages")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The binary files index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`](crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256): `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    component: ::std::string::String,
-    architecture: ::std::string::String,
-    file_sha256: i64,
-    distribution: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("debian")],
-                ::std::vec![::std::string::String::from("dists")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.distribution),
-                ),
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.component)],
-                ::std::vec![
-                    [::std::string::String::from("binary-"), crate
-                    ::runtime::ParamValue::to_param(& self.architecture)].concat()
-                ],
-                ::std::vec![::std::string::String::from("by-hash")],
-                ::std::vec![::std::string::String::from("SHA256")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.file_sha256)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): The binary files index by hash
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name`](crate::Client::get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name): `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    distribution: ::std::string::String,
-    letter: ::std::string::String,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    file_name: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("debian"),
-                ::std::string::String::from("pool"),
-                crate::runtime::ParamValue::to_param(&self.distribution),
-                crate::runtime::ParamValue::to_param(&self.letter),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-                crate::runtime::ParamValue::to_param(&self.package_version),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download Debian package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_debian_file_name`](crate::Client::put_api_v4_projects_id_packages_debian_file_name): `PUT /api/v4/projects/{id}/packages/debian/{file_name}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_debian_file_name`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesDebianFileName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file_name: ::std::string::String,
-    file: crate::runtime::File,
-    distribution: ::std::option::Option<::std::string::String>,
-    component: ::std::string::String,
-}
-impl<'a> PutApiV4ProjectsIdPackagesDebianFileName<'a> {
+pub struct PutApiV4ProjectsIdPackagesDebianFileName<'a>(crate::runtime::Call<'a>);
+impl PutApiV4ProjectsIdPackagesDebianFileName<'_> {
     /// The Debian Codename or Suite
-    pub fn distribution(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.distribution = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("debian"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.distribution {
-            request.form_field("distribution", value);
-        }
-        {
-            let value = &self.component;
-            request.form_field("component", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Upload Debian package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn distribution(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("distribution", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesDebianFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesDebianFileName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_debian_file_name_authorize`](crate::Client::put_api_v4_projects_id_packages_debian_file_name_authorize): `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesDebianFileName);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_debian_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file_name: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize,
-}
-impl<'a> PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("debian"),
-                crate::runtime::ParamValue::to_param(&self.file_name),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Authorize Debian package upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesDebianFileNameAuthorize);

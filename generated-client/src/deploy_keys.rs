@@ -12,17 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): List deploy keys for project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeployKeys`].
     pub fn get_api_v4_projects_id_deploy_keys(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdDeployKeys<'_> {
-        GetApiV4ProjectsIdDeployKeys {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdDeployKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/deploy_keys",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Add deploy key
     ///
@@ -33,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add deploy key.
     pub fn post_api_v4_projects_id_deploy_keys(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdDeployKeys>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdDeployKeys>,
     ) -> PostApiV4ProjectsIdDeployKeys<'_> {
-        PostApiV4ProjectsIdDeployKeys {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdDeployKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/deploy_keys",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdDeployKeys>::into(body),
+                ),
+        )
     }
     /// Get a single deploy key
     ///
@@ -53,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
+    ///
+    /// Returns, on success (200): Get a single deploy key.
     pub fn get_api_v4_projects_id_deploy_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdDeployKeysKeyId<'_> {
-        GetApiV4ProjectsIdDeployKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        GetApiV4ProjectsIdDeployKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/deploy_keys/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(key_id),
+                ],
+            ),
+        )
     }
     /// Update deploy key
     ///
@@ -74,18 +94,28 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update deploy key.
     pub fn put_api_v4_projects_id_deploy_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdDeployKeysKeyId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdDeployKeysKeyId>,
     ) -> PutApiV4ProjectsIdDeployKeysKeyId<'_> {
-        PutApiV4ProjectsIdDeployKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdDeployKeysKeyId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/deploy_keys/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(key_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdDeployKeysKeyId>::into(body),
+                ),
+        )
     }
     /// Delete deploy key
     ///
@@ -96,16 +126,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
+    ///
+    /// Returns, on success (204): Delete deploy key.
     pub fn delete_api_v4_projects_id_deploy_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdDeployKeysKeyId<'_> {
-        DeleteApiV4ProjectsIdDeployKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        DeleteApiV4ProjectsIdDeployKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/deploy_keys/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(key_id),
+                ],
+            ),
+        )
     }
     /// Enable a deploy key
     ///
@@ -116,16 +154,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
+    ///
+    /// Returns, on success (201): Enable a deploy key.
     pub fn post_api_v4_projects_id_deploy_keys_key_id_enable(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key_id: impl Into<i64>,
     ) -> PostApiV4ProjectsIdDeployKeysKeyIdEnable<'_> {
-        PostApiV4ProjectsIdDeployKeysKeyIdEnable {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        PostApiV4ProjectsIdDeployKeysKeyIdEnable(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/deploy_keys/{}/enable",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(key_id),
+                ],
+            ),
+        )
     }
     /// List all deploy keys
     ///
@@ -133,14 +179,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/deploy_keys`
     ///
+    /// Returns, on success (200): List all deploy keys.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4DeployKeys`].
     pub fn get_api_v4_deploy_keys(&self) -> GetApiV4DeployKeys<'_> {
-        GetApiV4DeployKeys {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            public: ::std::option::Option::None,
-        }
+        GetApiV4DeployKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/deploy_keys",
+                &[],
+            ),
+        )
     }
     /// Create a deploy key
     ///
@@ -150,630 +200,142 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a deploy key.
     pub fn post_api_v4_deploy_keys(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4DeployKeys>,
+        body: impl Into<crate::types::PostApiV4DeployKeys>,
     ) -> PostApiV4DeployKeys<'_> {
-        PostApiV4DeployKeys {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4DeployKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/deploy_keys",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4DeployKeys>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_deploy_keys`](crate::Client::get_api_v4_projects_id_deploy_keys): `GET /api/v4/projects/{id}/deploy_keys`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployKeys<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdDeployKeys<'a> {
+pub struct GetApiV4ProjectsIdDeployKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdDeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List deploy keys for project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDeployKeysProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDeployKeysProject,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDeployKeysProject, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdDeployKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKeysProject>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKeysProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_deploy_keys`](crate::Client::post_api_v4_projects_id_deploy_keys): `POST /api/v4/projects/{id}/deploy_keys`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDeployKeys);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_deploy_keys`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployKeys<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdDeployKeys,
-}
-impl<'a> PostApiV4ProjectsIdDeployKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeployKeysProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeployKeysProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeployKeysProject,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdDeployKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdDeployKeys<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeployKeysProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_deploy_keys_key_id`](crate::Client::get_api_v4_projects_id_deploy_keys_key_id): `GET /api/v4/projects/{id}/deploy_keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdDeployKeys);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_keys_key_id`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdDeployKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeployKeysProject,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeployKeysProject,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeployKeysProject,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdDeployKeysKeyId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeployKeysProject,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_deploy_keys_key_id`](crate::Client::put_api_v4_projects_id_deploy_keys_key_id): `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDeployKeysKeyId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_deploy_keys_key_id`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDeployKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key_id: i64,
-    body: crate::types::PutApiV4ProjectsIdDeployKeysKeyId,
-}
-impl<'a> PutApiV4ProjectsIdDeployKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeployKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdDeployKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdDeployKeysKeyId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeployKey,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_deploy_keys_key_id`](crate::Client::delete_api_v4_projects_id_deploy_keys_key_id): `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdDeployKeysKeyId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_deploy_keys_key_id`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_deploy_keys_key_id_enable`](crate::Client::post_api_v4_projects_id_deploy_keys_key_id_enable): `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdDeployKeysKeyId);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_deploy_keys_key_id_enable`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key_id: i64,
-}
-impl<'a> PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deploy_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-                ::std::string::String::from("enable"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Enable a deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeployKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeployKey,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_deploy_keys`](crate::Client::get_api_v4_deploy_keys): `GET /api/v4/deploy_keys`.
+crate::runtime::into_future!(PostApiV4ProjectsIdDeployKeysKeyIdEnable);
+/// Request builder of [`crate::Client::get_api_v4_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4DeployKeys<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    public: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4DeployKeys<'a> {
+pub struct GetApiV4DeployKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4DeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Only return deploy keys that are public
     ///
     /// Default: `false`.
-    pub fn public(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.public = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("deploy_keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.public {
-            request.query("public", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all deploy keys
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDeployKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn public(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("public", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4DeployKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4DeployKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_deploy_keys`](crate::Client::post_api_v4_deploy_keys): `POST /api/v4/deploy_keys`.
+crate::runtime::into_future!(GetApiV4DeployKeys);
+/// Request builder of [`crate::Client::post_api_v4_deploy_keys`]: `POST /api/v4/deploy_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4DeployKeys<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4DeployKeys,
-}
-impl<'a> PostApiV4DeployKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("deploy_keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a deploy key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeployKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4DeployKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4DeployKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4DeployKeys<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeployKey,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4DeployKeys);

@@ -12,25 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): List project deployments.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeployments`].
     pub fn get_api_v4_projects_id_deployments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdDeployments<'_> {
-        GetApiV4ProjectsIdDeployments {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            finished_after: ::std::option::Option::None,
-            finished_before: ::std::option::Option::None,
-            environment: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdDeployments(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/deployments",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a deployment
     ///
@@ -41,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a deployment.
     pub fn post_api_v4_projects_id_deployments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdDeployments>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdDeployments>,
     ) -> PostApiV4ProjectsIdDeployments<'_> {
-        PostApiV4ProjectsIdDeployments {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdDeployments(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/deployments",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdDeployments>::into(body),
+                ),
+        )
     }
     /// Get a specific deployment
     ///
@@ -61,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
+    ///
+    /// Returns, on success (200): Get a specific deployment.
     pub fn get_api_v4_projects_id_deployments_deployment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        deployment_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        deployment_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        GetApiV4ProjectsIdDeploymentsDeploymentId {
-            client: self,
-            id: id.into(),
-            deployment_id: deployment_id.into(),
-        }
+        GetApiV4ProjectsIdDeploymentsDeploymentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/deployments/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(deployment_id),
+                ],
+            ),
+        )
     }
     /// Update a deployment
     ///
@@ -82,20 +94,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a deployment.
     pub fn put_api_v4_projects_id_deployments_deployment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        deployment_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        deployment_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId>,
     ) -> PutApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        PutApiV4ProjectsIdDeploymentsDeploymentId {
-            client: self,
-            id: id.into(),
-            deployment_id: deployment_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdDeploymentsDeploymentId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/deployments/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(deployment_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a specific deployment
     ///
@@ -106,16 +128,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
+    ///
+    /// Returns, on success (204): Deployment destroyed.
     pub fn delete_api_v4_projects_id_deployments_deployment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        deployment_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        deployment_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        DeleteApiV4ProjectsIdDeploymentsDeploymentId {
-            client: self,
-            id: id.into(),
-            deployment_id: deployment_id.into(),
-        }
+        DeleteApiV4ProjectsIdDeploymentsDeploymentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/deployments/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(deployment_id),
+                ],
+            ),
+        )
     }
     /// List of merge requests associated with a deployment
     ///
@@ -127,60 +157,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
     ///
+    /// Returns, on success (200): List of merge requests associated with a deployment.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests`].
     pub fn get_api_v4_projects_id_deployments_deployment_id_merge_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        deployment_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        deployment_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
-        GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            deployment_id: deployment_id.into(),
-            author_id: ::std::option::Option::None,
-            author_username: ::std::option::Option::None,
-            assignee_id: ::std::option::Option::None,
-            assignee_username: ::std::option::Option::None,
-            reviewer_username: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            milestone: ::std::option::Option::None,
-            my_reaction_emoji: ::std::option::Option::None,
-            reviewer_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            with_labels_details: ::std::option::Option::None,
-            with_merge_status_recheck: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            view: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            source_branch: ::std::option::Option::None,
-            source_project_id: ::std::option::Option::None,
-            target_branch: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            r#in: ::std::option::Option::None,
-            wip: ::std::option::Option::None,
-            not_author_id: ::std::option::Option::None,
-            not_author_username: ::std::option::Option::None,
-            not_assignee_id: ::std::option::Option::None,
-            not_assignee_username: ::std::option::Option::None,
-            not_reviewer_username: ::std::option::Option::None,
-            not_labels: ::std::option::Option::None,
-            not_milestone: ::std::option::Option::None,
-            not_my_reaction_emoji: ::std::option::Option::None,
-            not_reviewer_id: ::std::option::Option::None,
-            deployed_before: ::std::option::Option::None,
-            deployed_after: ::std::option::Option::None,
-            environment: ::std::option::Option::None,
-            approved: ::std::option::Option::None,
-            merge_user_id: ::std::option::Option::None,
-            merge_user_username: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/deployments/{}/merge_requests",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(deployment_id),
+                ],
+            ),
+        )
     }
     /// Approve or reject a blocked deployment
     ///
@@ -192,1192 +187,567 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Approve or reject a blocked deployment.
     pub fn post_api_v4_projects_id_deployments_deployment_id_approval(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        deployment_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        deployment_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval>,
     ) -> PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'_> {
-        PostApiV4ProjectsIdDeploymentsDeploymentIdApproval {
-            client: self,
-            id: id.into(),
-            deployment_id: deployment_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdDeploymentsDeploymentIdApproval(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/deployments/{}/approval",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(deployment_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_deployments`](crate::Client::get_api_v4_projects_id_deployments): `GET /api/v4/projects/{id}/deployments`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdDeploymentsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    finished_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    finished_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    environment: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdDeploymentsStatus>,
-}
-impl<'a> GetApiV4ProjectsIdDeployments<'a> {
+pub struct GetApiV4ProjectsIdDeployments<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdDeployments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return deployments ordered by either one of `id`, `iid`, `created_at`, `updated_at` or `ref` fields. Default is `id`
     ///
     /// Default: `"id"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdDeploymentsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdDeploymentsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Return deployments updated after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return deployments updated before the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return deployments finished after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn finished_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.finished_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "finished_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return deployments finished before the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn finished_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.finished_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "finished_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// The name of the environment to filter deployments by
-    pub fn environment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.environment = ::std::option::Option::Some(value.into());
-        self
+    pub fn environment(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// The status to filter deployments by. One of `created`, `running`, `success`, `failed`, `canceled`, or `blocked`
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdDeploymentsStatus,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdDeploymentsStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.finished_after {
-            request.query("finished_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.finished_before {
-            request.query("finished_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            request.query("environment", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project deployments
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDeployment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDeployment,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDeployment, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdDeploymentsStatus,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdDeployments<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployment>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployments<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_deployments`](crate::Client::post_api_v4_projects_id_deployments): `POST /api/v4/projects/{id}/deployments`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDeployments);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_deployments`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdDeployments,
-}
-impl<'a> PostApiV4ProjectsIdDeployments<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a deployment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeploymentExtended,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeploymentExtended,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdDeployments<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployments<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdDeployments<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_deployments_deployment_id`](crate::Client::get_api_v4_projects_id_deployments_deployment_id): `GET /api/v4/projects/{id}/deployments/{deployment_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdDeployments);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments_deployment_id`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    deployment_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-                crate::runtime::ParamValue::to_param(&self.deployment_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific deployment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeploymentExtended,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeploymentExtended,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_deployments_deployment_id`](crate::Client::put_api_v4_projects_id_deployments_deployment_id): `PUT /api/v4/projects/{id}/deployments/{deployment_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDeploymentsDeploymentId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_deployments_deployment_id`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    deployment_id: i64,
-    body: crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId,
-}
-impl<'a> PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-                crate::runtime::ParamValue::to_param(&self.deployment_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a deployment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeploymentExtended,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeploymentExtended,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentExtended,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_deployments_deployment_id`](crate::Client::delete_api_v4_projects_id_deployments_deployment_id): `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdDeploymentsDeploymentId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_deployments_deployment_id`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    deployment_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-                crate::runtime::ParamValue::to_param(&self.deployment_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Deployment destroyed
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_deployments_deployment_id_merge_requests`](crate::Client::get_api_v4_projects_id_deployments_deployment_id_merge_requests): `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdDeploymentsDeploymentId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments_deployment_id_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    deployment_id: i64,
-    author_id: ::std::option::Option<i64>,
-    author_username: ::std::option::Option<::std::string::String>,
-    assignee_id: ::std::option::Option<i64>,
-    assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    reviewer_username: ::std::option::Option<::std::string::String>,
-    labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    milestone: ::std::option::Option<::std::string::String>,
-    my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    with_labels_details: ::std::option::Option<bool>,
-    with_merge_status_recheck: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
-    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
-    source_branch: ::std::option::Option<::std::string::String>,
-    source_project_id: ::std::option::Option<i64>,
-    target_branch: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    not_author_id: ::std::option::Option<i64>,
-    not_author_username: ::std::option::Option<::std::string::String>,
-    not_assignee_id: ::std::option::Option<i64>,
-    not_assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_reviewer_username: ::std::option::Option<::std::string::String>,
-    not_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_milestone: ::std::option::Option<::std::string::String>,
-    not_my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    not_reviewer_id: ::std::option::Option<i64>,
-    deployed_before: ::std::option::Option<::std::string::String>,
-    deployed_after: ::std::option::Option<::std::string::String>,
-    environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    merge_user_id: ::std::option::Option<i64>,
-    merge_user_username: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
+pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("author_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("author_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("assignee_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "assignee_username[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("reviewer_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "labels[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("my_reaction_emoji", &Into::<String>::into(value)))
     }
     /// Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("reviewer_id", &Into::<i64>::into(value)))
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsState,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsState,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
     /// Default: `false`.
-    pub fn with_labels_details(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_labels_details = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_labels_details(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_labels_details", &Into::<bool>::into(value)))
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
     ///
     /// Default: `false`.
-    pub fn with_merge_status_recheck(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_status_recheck = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_status_recheck(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_status_recheck", &Into::<bool>::into(value)))
     }
     /// Returns merge requests created on or after the given time. Expected in ISO 8601 format.
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests created on or before the given time. Expected in ISO 8601 format.
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or after the given time. Expected in ISO 8601 format.
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or before the given time. Expected in ISO 8601 format.
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
-        self.view = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "view",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                ),
+        )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsScope,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests with the given source branch
-    pub fn source_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("source_branch", &Into::<String>::into(value)))
     }
     /// Returns merge requests with the given source project id
-    pub fn source_project_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.source_project_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_project_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("source_project_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests with the given target branch
-    pub fn target_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn target_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("target_branch", &Into::<String>::into(value)))
     }
     /// Search merge requests against their `title` and `description`.
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#in = ::std::option::Option::Some(value.into());
-        self
+    pub fn r#in(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.wip = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "wip",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn not_author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[author_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[author_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn not_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[assignee_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[assignee_username][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn not_reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[reviewer_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn not_labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[labels][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn not_milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[milestone]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn not_my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[my_reaction_emoji]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn not_reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[reviewer_id]", &Into::<i64>::into(value)))
     }
     /// Returns merge requests deployed before the given date/time. Expected in ISO 8601 format.
-    pub fn deployed_before(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_before = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_before(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_before", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed after the given date/time. Expected in ISO 8601 format
-    pub fn deployed_after(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_after = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_after(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_after", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed to the given environment
-    pub fn environment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.environment = ::std::option::Option::Some(value.into());
-        self
+    pub fn environment(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.approved = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "approved",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// Returns merge requests which have been merged by the user with the given user `id`. Mutually exclusive with `merge_user_username`.
-    pub fn merge_user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.merge_user_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("merge_user_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests which have been merged by the user with the given `username`. Mutually exclusive with `merge_user_id`.
-    pub fn merge_user_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.merge_user_username = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-                crate::runtime::ParamValue::to_param(&self.deployment_id),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            request.query("author_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_username {
-            request.query("author_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_id {
-            request.query("assignee_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_username {
-            request
-                .query_array(
-                    "assignee_username[]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_username {
-            request.query("reviewer_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            request.query_array("labels[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.milestone {
-            request.query("milestone", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.my_reaction_emoji {
-            request.query("my_reaction_emoji", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_id {
-            request.query("reviewer_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_labels_details {
-            request.query("with_labels_details", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_status_recheck {
-            request.query("with_merge_status_recheck", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            request.query("view", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_branch {
-            request.query("source_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_project_id {
-            request.query("source_project_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_branch {
-            request.query("target_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#in {
-            request.query("in", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wip {
-            request.query("wip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_id {
-            request.query("not[author_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_username {
-            request.query("not[author_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_id {
-            request.query("not[assignee_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_username {
-            request
-                .query_array(
-                    "not[assignee_username][]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_username {
-            request.query("not[reviewer_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_labels {
-            request
-                .query_array("not[labels][]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_milestone {
-            request.query("not[milestone]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_my_reaction_emoji {
-            request.query("not[my_reaction_emoji]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_id {
-            request.query("not[reviewer_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_before {
-            request.query("deployed_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_after {
-            request.query("deployed_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            request.query("environment", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved {
-            request.query("approved", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_id {
-            request.query("merge_user_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_username {
-            request.query("merge_user_username", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List of merge requests associated with a deployment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn merge_user_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_deployments_deployment_id_approval`](crate::Client::post_api_v4_projects_id_deployments_deployment_id_approval): `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`.
+crate::runtime::into_future!(GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_deployments_deployment_id_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    deployment_id: i64,
-    body: crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval,
-}
-impl<'a> PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deployments"),
-                crate::runtime::ParamValue::to_param(&self.deployment_id),
-                ::std::string::String::from("approval"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Approve or reject a blocked deployment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesDeploymentsApproval,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesDeploymentsApproval,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentsApproval,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesDeploymentsApproval,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentsApproval>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4ProjectsIdDeploymentsDeploymentIdApproval);

@@ -12,20 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): List environments.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdEnvironments`].
     pub fn get_api_v4_projects_id_environments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdEnvironments<'_> {
-        GetApiV4ProjectsIdEnvironments {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            states: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdEnvironments(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/environments",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new environment
     ///
@@ -36,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new environment.
     pub fn post_api_v4_projects_id_environments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdEnvironments>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironments>,
     ) -> PostApiV4ProjectsIdEnvironments<'_> {
-        PostApiV4ProjectsIdEnvironments {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdEnvironments(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/environments",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdEnvironments>::into(body),
+                ),
+        )
     }
     /// Get a specific environment
     ///
@@ -54,16 +63,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
+    ///
+    /// Returns, on success (200): Get a specific environment.
     pub fn get_api_v4_projects_id_environments_environment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        environment_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        environment_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        GetApiV4ProjectsIdEnvironmentsEnvironmentId {
-            client: self,
-            id: id.into(),
-            environment_id: environment_id.into(),
-        }
+        GetApiV4ProjectsIdEnvironmentsEnvironmentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/environments/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(environment_id),
+                ],
+            ),
+        )
     }
     /// Update an existing environment
     ///
@@ -75,20 +92,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an existing environment.
     pub fn put_api_v4_projects_id_environments_environment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        environment_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        environment_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId>,
     ) -> PutApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        PutApiV4ProjectsIdEnvironmentsEnvironmentId {
-            client: self,
-            id: id.into(),
-            environment_id: environment_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdEnvironmentsEnvironmentId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/environments/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(environment_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete an environment
     ///
@@ -99,16 +126,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
+    ///
+    /// Returns, on success (204): Delete an environment.
     pub fn delete_api_v4_projects_id_environments_environment_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        environment_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        environment_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        DeleteApiV4ProjectsIdEnvironmentsEnvironmentId {
-            client: self,
-            id: id.into(),
-            environment_id: environment_id.into(),
-        }
+        DeleteApiV4ProjectsIdEnvironmentsEnvironmentId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/environments/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(environment_id),
+                ],
+            ),
+        )
     }
     /// Delete multiple stopped review apps
     ///
@@ -119,18 +154,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (204): Delete multiple stopped review apps.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdEnvironmentsReviewApps`].
     pub fn delete_api_v4_projects_id_environments_review_apps(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdEnvironmentsReviewApps<'_> {
-        DeleteApiV4ProjectsIdEnvironmentsReviewApps {
-            client: self,
-            id: id.into(),
-            before: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-        }
+        DeleteApiV4ProjectsIdEnvironmentsReviewApps(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/environments/review_apps",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Stop an environment
     ///
@@ -142,20 +180,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Stop an environment.
     pub fn post_api_v4_projects_id_environments_environment_id_stop(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        environment_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        environment_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop>,
     ) -> PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'_> {
-        PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
-            client: self,
-            id: id.into(),
-            environment_id: environment_id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/environments/{}/stop",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(environment_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop,
+                    >::into(body),
+                ),
+        )
     }
     /// Stop stale environments
     ///
@@ -166,637 +214,180 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Stop stale environments.
     pub fn post_api_v4_projects_id_environments_stop_stale(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdEnvironmentsStopStale,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironmentsStopStale>,
     ) -> PostApiV4ProjectsIdEnvironmentsStopStale<'_> {
-        PostApiV4ProjectsIdEnvironmentsStopStale {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdEnvironmentsStopStale(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/environments/stop_stale",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdEnvironmentsStopStale,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_environments`](crate::Client::get_api_v4_projects_id_environments): `GET /api/v4/projects/{id}/environments`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdEnvironments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    name: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    states: ::std::option::Option<crate::types::GetApiV4ProjectsIdEnvironmentsStates>,
-}
-impl<'a> GetApiV4ProjectsIdEnvironments<'a> {
+pub struct GetApiV4ProjectsIdEnvironments<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdEnvironments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return the environment with this name. Mutually exclusive with search
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("name", &Into::<String>::into(value)))
     }
     /// Return list of environments matching the search criteria. Mutually exclusive with name. Must be at least 3 characters.
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// List all environments that match a specific state. Accepted values: `available`, `stopping`, or `stopped`. If no state value given, returns all environments
     pub fn states(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdEnvironmentsStates,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdEnvironmentsStates>,
     ) -> Self {
-        self.states = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.query("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.states {
-            request.query("states", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List environments
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesEnvironment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "states",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdEnvironmentsStates,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdEnvironments<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEnvironment>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdEnvironments<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_environments`](crate::Client::post_api_v4_projects_id_environments): `POST /api/v4/projects/{id}/environments`.
+crate::runtime::into_future!(GetApiV4ProjectsIdEnvironments);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_environments`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdEnvironments,
-}
-impl<'a> PostApiV4ProjectsIdEnvironments<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new environment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdEnvironments<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdEnvironments<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdEnvironments<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_environments_environment_id`](crate::Client::get_api_v4_projects_id_environments_environment_id): `GET /api/v4/projects/{id}/environments/{environment_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdEnvironments);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_environments_environment_id`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    environment_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                crate::runtime::ParamValue::to_param(&self.environment_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific environment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_environments_environment_id`](crate::Client::put_api_v4_projects_id_environments_environment_id): `PUT /api/v4/projects/{id}/environments/{environment_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdEnvironmentsEnvironmentId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_environments_environment_id`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    environment_id: i64,
-    body: crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId,
-}
-impl<'a> PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                crate::runtime::ParamValue::to_param(&self.environment_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an existing environment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_environments_environment_id`](crate::Client::delete_api_v4_projects_id_environments_environment_id): `DELETE /api/v4/projects/{id}/environments/{environment_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdEnvironmentsEnvironmentId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_environments_environment_id`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    environment_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                crate::runtime::ParamValue::to_param(&self.environment_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an environment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_environments_review_apps`](crate::Client::delete_api_v4_projects_id_environments_review_apps): `DELETE /api/v4/projects/{id}/environments/review_apps`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdEnvironmentsEnvironmentId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_environments_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    limit: ::std::option::Option<i64>,
-    dry_run: ::std::option::Option<bool>,
-}
-impl<'a> DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
+pub struct DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4ProjectsIdEnvironmentsReviewApps<'_> {
     /// The date before which environments can be deleted. Defaults to 30 days ago. Expected in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
+    pub fn before(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self(
+            self
+                .0
+                .query("before", &Into::<::chrono::DateTime<::chrono::Utc>>::into(value)),
+        )
     }
     /// Maximum number of environments to delete. Defaults to 100
     ///
     /// Default: `100`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn limit(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("limit", &Into::<i64>::into(value)))
     }
     /// Defaults to true for safety reasons. It performs a dry run where no actual deletion will be performed. Set to false to actually delete the environment
     ///
     /// Default: `true`.
-    pub fn dry_run(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                ::std::string::String::from("review_apps"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.dry_run {
-            request.query("dry_run", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete multiple stopped review apps
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironmentBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironmentBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironmentBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn dry_run(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("dry_run", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironmentBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironmentBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_environments_environment_id_stop`](crate::Client::post_api_v4_projects_id_environments_environment_id_stop): `POST /api/v4/projects/{id}/environments/{environment_id}/stop`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdEnvironmentsReviewApps);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_environments_environment_id_stop`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    environment_id: i64,
-    body: crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop,
-}
-impl<'a> PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                crate::runtime::ParamValue::to_param(&self.environment_id),
-                ::std::string::String::from("stop"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Stop an environment
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesEnvironment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEnvironment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEnvironment, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesEnvironment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_environments_stop_stale`](crate::Client::post_api_v4_projects_id_environments_stop_stale): `POST /api/v4/projects/{id}/environments/stop_stale`.
+crate::runtime::into_future!(PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_environments_stop_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdEnvironmentsStopStale,
-}
-impl<'a> PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("environments"),
-                ::std::string::String::from("stop_stale"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Stop stale environments
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdEnvironmentsStopStale<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ProjectsIdEnvironmentsStopStale);

@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
+    ///
+    /// Returns, on success (200): List project client keys.
     pub fn get_api_v4_projects_id_error_tracking_client_keys(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdErrorTrackingClientKeys<'_> {
-        GetApiV4ProjectsIdErrorTrackingClientKeys {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdErrorTrackingClientKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/error_tracking/client_keys",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a client key
     ///
@@ -28,14 +34,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
+    ///
+    /// Returns, on success (201): Create a client key.
     pub fn post_api_v4_projects_id_error_tracking_client_keys(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdErrorTrackingClientKeys<'_> {
-        PostApiV4ProjectsIdErrorTrackingClientKeys {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdErrorTrackingClientKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/error_tracking/client_keys",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Delete a client key
     ///
@@ -46,191 +58,65 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`:
+    ///
+    /// Returns, on success (204): Bad request.
     pub fn delete_api_v4_projects_id_error_tracking_client_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'_> {
-        DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/error_tracking/client_keys/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(key_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_error_tracking_client_keys`](crate::Client::get_api_v4_projects_id_error_tracking_client_keys): `GET /api/v4/projects/{id}/error_tracking/client_keys`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("client_keys"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project client keys
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
-        crate::Error,
+pub struct GetApiV4ProjectsIdErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_error_tracking_client_keys`](crate::Client::post_api_v4_projects_id_error_tracking_client_keys): `POST /api/v4/projects/{id}/error_tracking/client_keys`.
+crate::runtime::into_future!(GetApiV4ProjectsIdErrorTrackingClientKeys);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_error_tracking_client_keys`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("client_keys"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a client key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesErrorTrackingClientKey,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesErrorTrackingClientKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4ProjectsIdErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingClientKey,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingClientKey,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_error_tracking_client_keys_key_id`](crate::Client::delete_api_v4_projects_id_error_tracking_client_keys_key_id): `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdErrorTrackingClientKeys);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_error_tracking_client_keys_key_id`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("client_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Bad request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId);

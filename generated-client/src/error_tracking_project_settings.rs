@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
+    ///
+    /// Returns, on success (200): Get Error Tracking settings.
     pub fn get_api_v4_projects_id_error_tracking_settings(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdErrorTrackingSettings<'_> {
-        GetApiV4ProjectsIdErrorTrackingSettings {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdErrorTrackingSettings(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/error_tracking/settings",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Update Error Tracking project settings. Available in GitLab 15.10 and later.
     ///
@@ -29,18 +35,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update Error Tracking project settings. Available in GitLab 15.10 and later.
     pub fn put_api_v4_projects_id_error_tracking_settings(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdErrorTrackingSettings,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdErrorTrackingSettings>,
     ) -> PutApiV4ProjectsIdErrorTrackingSettings<'_> {
-        PutApiV4ProjectsIdErrorTrackingSettings {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdErrorTrackingSettings(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/error_tracking/settings",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdErrorTrackingSettings,
+                    >::into(body),
+                ),
+        )
     }
     /// Enable or disable the Error Tracking project settings
     ///
@@ -51,207 +65,65 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Enable or disable the Error Tracking project settings.
     pub fn patch_api_v4_projects_id_error_tracking_settings(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PatchApiV4ProjectsIdErrorTrackingSettings,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PatchApiV4ProjectsIdErrorTrackingSettings>,
     ) -> PatchApiV4ProjectsIdErrorTrackingSettings<'_> {
-        PatchApiV4ProjectsIdErrorTrackingSettings {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PatchApiV4ProjectsIdErrorTrackingSettings(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PATCH,
+                    "api/v4/projects/{}/error_tracking/settings",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PatchApiV4ProjectsIdErrorTrackingSettings,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_error_tracking_settings`](crate::Client::get_api_v4_projects_id_error_tracking_settings): `GET /api/v4/projects/{id}/error_tracking/settings`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdErrorTrackingSettings<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdErrorTrackingSettings<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("settings"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get Error Tracking settings
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct GetApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdErrorTrackingSettings<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdErrorTrackingSettings<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_error_tracking_settings`](crate::Client::put_api_v4_projects_id_error_tracking_settings): `PUT /api/v4/projects/{id}/error_tracking/settings`.
+crate::runtime::into_future!(GetApiV4ProjectsIdErrorTrackingSettings);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdErrorTrackingSettings<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdErrorTrackingSettings,
-}
-impl<'a> PutApiV4ProjectsIdErrorTrackingSettings<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("settings"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update Error Tracking project settings. Available in GitLab 15.10 and later.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PutApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdErrorTrackingSettings<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdErrorTrackingSettings<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::patch_api_v4_projects_id_error_tracking_settings`](crate::Client::patch_api_v4_projects_id_error_tracking_settings): `PATCH /api/v4/projects/{id}/error_tracking/settings`.
+crate::runtime::into_future!(PutApiV4ProjectsIdErrorTrackingSettings);
+/// Request builder of [`crate::Client::patch_api_v4_projects_id_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PatchApiV4ProjectsIdErrorTrackingSettings,
-}
-impl<'a> PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("error_tracking"),
-                ::std::string::String::from("settings"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Enable or disable the Error Tracking project settings
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PatchApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PatchApiV4ProjectsIdErrorTrackingSettings);

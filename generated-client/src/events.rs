@@ -9,19 +9,13 @@ impl crate::Client {
     ///
     /// `GET /api/v4/events`
     ///
+    /// Returns, on success (200): List currently authenticated user's events.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Events`].
     pub fn get_api_v4_events(&self) -> GetApiV4Events<'_> {
-        GetApiV4Events {
-            client: self,
-            scope: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            action: ::std::option::Option::None,
-            target_type: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-        }
+        GetApiV4Events(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/events", &[]),
+        )
     }
     /// Get the contribution events of a specified user
     ///
@@ -32,420 +26,162 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or username of the user
     ///
+    /// Returns, on success (200): Get the contribution events of a specified user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersIdEvents`].
     pub fn get_api_v4_users_id_events(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4UsersIdEvents<'_> {
-        GetApiV4UsersIdEvents {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            action: ::std::option::Option::None,
-            target_type: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-        }
+        GetApiV4UsersIdEvents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/events",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_events`](crate::Client::get_api_v4_events): `GET /api/v4/events`.
+/// Request builder of [`crate::Client::get_api_v4_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Events<'a> {
-    client: &'a crate::Client,
-    scope: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    action: ::std::option::Option<::std::string::String>,
-    target_type: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsTargetType>,
-    before: ::std::option::Option<::chrono::NaiveDate>,
-    after: ::std::option::Option<::chrono::NaiveDate>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-}
-impl<'a> GetApiV4Events<'a> {
+pub struct GetApiV4Events<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Events<'_> {
     /// Include all events across a user’s projects
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+    pub fn scope(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("scope", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Event action to filter on
-    pub fn action(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.action = ::std::option::Option::Some(value.into());
-        self
+    pub fn action(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
     pub fn target_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdEventsTargetType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdEventsTargetType>,
     ) -> Self {
-        self.target_type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "target_type",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdEventsTargetType,
+                    >::into(value),
+                ),
+        )
     }
     /// Include only events created before this date
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
+    pub fn before(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("before", &Into::<::chrono::NaiveDate>::into(value)))
     }
     /// Include only events created after this date
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
+    pub fn after(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("after", &Into::<::chrono::NaiveDate>::into(value)))
     }
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("events"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.action {
-            request.query("action", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_type {
-            request.query("target_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List currently authenticated user's events
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesEvent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesEvent, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Events<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Events<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_id_events`](crate::Client::get_api_v4_users_id_events): `GET /api/v4/users/{id}/events`.
+crate::runtime::into_future!(GetApiV4Events);
+/// Request builder of [`crate::Client::get_api_v4_users_id_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdEvents<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    action: ::std::option::Option<::std::string::String>,
-    target_type: ::std::option::Option<crate::types::GetApiV4ProjectsIdEventsTargetType>,
-    before: ::std::option::Option<::chrono::NaiveDate>,
-    after: ::std::option::Option<::chrono::NaiveDate>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-}
-impl<'a> GetApiV4UsersIdEvents<'a> {
+pub struct GetApiV4UsersIdEvents<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersIdEvents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Event action to filter on
-    pub fn action(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.action = ::std::option::Option::Some(value.into());
-        self
+    pub fn action(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
     pub fn target_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdEventsTargetType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdEventsTargetType>,
     ) -> Self {
-        self.target_type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "target_type",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdEventsTargetType,
+                    >::into(value),
+                ),
+        )
     }
     /// Include only events created before this date
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
+    pub fn before(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("before", &Into::<::chrono::NaiveDate>::into(value)))
     }
     /// Include only events created after this date
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
+    pub fn after(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("after", &Into::<::chrono::NaiveDate>::into(value)))
     }
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("events"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.action {
-            request.query("action", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_type {
-            request.query("target_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the contribution events of a specified user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesEvent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesEvent, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdEvents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEvent>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdEvents<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4UsersIdEvents);

@@ -12,18 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List feature flags for a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFeatureFlags`].
     pub fn get_api_v4_projects_id_feature_flags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdFeatureFlags<'_> {
-        GetApiV4ProjectsIdFeatureFlags {
-            client: self,
-            id: id.into(),
-            scope: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdFeatureFlags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/feature_flags",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new feature flag
     ///
@@ -34,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new feature flag.
     pub fn post_api_v4_projects_id_feature_flags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdFeatureFlags>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdFeatureFlags>,
     ) -> PostApiV4ProjectsIdFeatureFlags<'_> {
-        PostApiV4ProjectsIdFeatureFlags {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdFeatureFlags(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/feature_flags",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdFeatureFlags>::into(body),
+                ),
+        )
     }
     /// Get a single feature flag
     ///
@@ -54,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `feature_flag_name`: The name of the feature flag
+    ///
+    /// Returns, on success (200): Get a single feature flag.
     pub fn get_api_v4_projects_id_feature_flags_feature_flag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        feature_flag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        feature_flag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        GetApiV4ProjectsIdFeatureFlagsFeatureFlagName {
-            client: self,
-            id: id.into(),
-            feature_flag_name: feature_flag_name.into(),
-        }
+        GetApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/feature_flags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(feature_flag_name),
+                ],
+            ),
+        )
     }
     /// Update a feature flag
     ///
@@ -75,20 +94,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `feature_flag_name`: The name of the feature flag
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a feature flag.
     pub fn put_api_v4_projects_id_feature_flags_feature_flag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        feature_flag_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        feature_flag_name: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName>,
     ) -> PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
-            client: self,
-            id: id.into(),
-            feature_flag_name: feature_flag_name.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/feature_flags/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(feature_flag_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a feature flag
     ///
@@ -99,626 +128,237 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `feature_flag_name`: The name of the feature flag
+    ///
+    /// Returns, on success (204): Unauthorized.
     pub fn delete_api_v4_projects_id_feature_flags_feature_flag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        feature_flag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        feature_flag_name: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName {
-            client: self,
-            id: id.into(),
-            feature_flag_name: feature_flag_name.into(),
-        }
+        DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/feature_flags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(feature_flag_name),
+                ],
+            ),
+        )
     }
     /// `GET /api/v4/feature_flags/unleash/{project_id}`
     ///
     /// Arguments:
     /// - `project_id`: The ID of a project
     ///
+    /// Returns, on success (200): get Unleash(s).
+    ///
     /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectId`].
     pub fn get_api_v4_feature_flags_unleash_project_id(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
     ) -> GetApiV4FeatureFlagsUnleashProjectId<'_> {
-        GetApiV4FeatureFlagsUnleashProjectId {
-            client: self,
-            project_id: project_id.into(),
-            instance_id: ::std::option::Option::None,
-            app_name: ::std::option::Option::None,
-        }
+        GetApiV4FeatureFlagsUnleashProjectId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/feature_flags/unleash/{}",
+                &[&Into::<String>::into(project_id)],
+            ),
+        )
     }
     /// `POST /api/v4/feature_flags/unleash/{project_id}/client/register`
     ///
     /// Arguments:
     /// - `project_id`: The ID of a project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): created Register.
     pub fn post_api_v4_feature_flags_unleash_project_id_client_register(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
+        project_id: impl Into<String>,
+        body: impl Into<
             crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientRegister,
         >,
     ) -> PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'_> {
-        PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
-            client: self,
-            project_id: project_id.into(),
-            body: body.into(),
-        }
+        PostApiV4FeatureFlagsUnleashProjectIdClientRegister(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/feature_flags/unleash/{}/client/register",
+                    &[&Into::<String>::into(project_id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientRegister,
+                    >::into(body),
+                ),
+        )
     }
     /// `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`
     ///
     /// Arguments:
     /// - `project_id`: The ID of a project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): created Metric.
     pub fn post_api_v4_feature_flags_unleash_project_id_client_metrics(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics,
-        >,
+        project_id: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics>,
     ) -> PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'_> {
-        PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
-            client: self,
-            project_id: project_id.into(),
-            body: body.into(),
-        }
+        PostApiV4FeatureFlagsUnleashProjectIdClientMetrics(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/feature_flags/unleash/{}/client/metrics",
+                    &[&Into::<String>::into(project_id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_feature_flags`](crate::Client::get_api_v4_projects_id_feature_flags): `GET /api/v4/projects/{id}/feature_flags`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdFeatureFlagsScope>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdFeatureFlags<'a> {
+pub struct GetApiV4ProjectsIdFeatureFlags<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdFeatureFlagsScope,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdFeatureFlagsScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdFeatureFlagsScope,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List feature flags for a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesFeatureFlag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesFeatureFlag,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesFeatureFlag, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdFeatureFlags<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlag>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFeatureFlags<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_feature_flags`](crate::Client::post_api_v4_projects_id_feature_flags): `POST /api/v4/projects/{id}/feature_flags`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlags);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_feature_flags`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFeatureFlags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdFeatureFlags,
-}
-impl<'a> PostApiV4ProjectsIdFeatureFlags<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new feature flag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFeatureFlag, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdFeatureFlags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFeatureFlags<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdFeatureFlags<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_feature_flags_feature_flag_name`](crate::Client::get_api_v4_projects_id_feature_flags_feature_flag_name): `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdFeatureFlags);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_feature_flag_name`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    feature_flag_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags"),
-                crate::runtime::ParamValue::to_param(&self.feature_flag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single feature flag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFeatureFlag, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_feature_flags_feature_flag_name`](crate::Client::put_api_v4_projects_id_feature_flags_feature_flag_name): `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsFeatureFlagName);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_feature_flags_feature_flag_name`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    feature_flag_name: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName,
-}
-impl<'a> PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags"),
-                crate::runtime::ParamValue::to_param(&self.feature_flag_name),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a feature flag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFeatureFlag, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_feature_flags_feature_flag_name`](crate::Client::delete_api_v4_projects_id_feature_flags_feature_flag_name): `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdFeatureFlagsFeatureFlagName);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_feature_flags_feature_flag_name`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    feature_flag_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags"),
-                crate::runtime::ParamValue::to_param(&self.feature_flag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Unauthorized
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_feature_flags_unleash_project_id`](crate::Client::get_api_v4_feature_flags_unleash_project_id): `GET /api/v4/feature_flags/unleash/{project_id}`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName);
+/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectId<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    instance_id: ::std::option::Option<::std::string::String>,
-    app_name: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4FeatureFlagsUnleashProjectId<'a> {
+pub struct GetApiV4FeatureFlagsUnleashProjectId<'a>(crate::runtime::Call<'a>);
+impl GetApiV4FeatureFlagsUnleashProjectId<'_> {
     /// The instance ID of Unleash Client
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn instance_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("instance_id", &Into::<String>::into(value)))
     }
     /// The application name of Unleash Client
-    pub fn app_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.app_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("feature_flags"),
-                ::std::string::String::from("unleash"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.instance_id {
-            request.query("instance_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.app_name {
-            request.query("app_name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): get Unleash(s)
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn app_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4FeatureFlagsUnleashProjectId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4FeatureFlagsUnleashProjectId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_feature_flags_unleash_project_id_client_register`](crate::Client::post_api_v4_feature_flags_unleash_project_id_client_register): `POST /api/v4/feature_flags/unleash/{project_id}/client/register`.
+crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectId);
+/// Request builder of [`crate::Client::post_api_v4_feature_flags_unleash_project_id_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    body: crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientRegister,
-}
-impl<'a> PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("feature_flags"),
-                ::std::string::String::from("unleash"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("client"),
-                ::std::string::String::from("register"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): created Register
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_feature_flags_unleash_project_id_client_metrics`](crate::Client::post_api_v4_feature_flags_unleash_project_id_client_metrics): `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`.
+crate::runtime::into_future!(PostApiV4FeatureFlagsUnleashProjectIdClientRegister);
+/// Request builder of [`crate::Client::post_api_v4_feature_flags_unleash_project_id_client_metrics`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    body: crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics,
-}
-impl<'a> PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("feature_flags"),
-                ::std::string::String::from("unleash"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("client"),
-                ::std::string::String::from("metrics"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): created Metric
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4FeatureFlagsUnleashProjectIdClientMetrics);

@@ -12,18 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List all feature flag user lists for a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFeatureFlagsUserLists`].
     pub fn get_api_v4_projects_id_feature_flags_user_lists(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdFeatureFlagsUserLists<'_> {
-        GetApiV4ProjectsIdFeatureFlagsUserLists {
-            client: self,
-            id: id.into(),
-            search: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdFeatureFlagsUserLists(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/feature_flags_user_lists",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a feature flag user list
     ///
@@ -34,18 +37,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a feature flag user list.
     pub fn post_api_v4_projects_id_feature_flags_user_lists(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists>,
     ) -> PostApiV4ProjectsIdFeatureFlagsUserLists<'_> {
-        PostApiV4ProjectsIdFeatureFlagsUserLists {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdFeatureFlagsUserLists(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/feature_flags_user_lists",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a feature flag user list
     ///
@@ -56,16 +67,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
+    ///
+    /// Returns, on success (200): Get a feature flag user list.
     pub fn get_api_v4_projects_id_feature_flags_user_lists_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        iid: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        iid: impl Into<String>,
     ) -> GetApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        GetApiV4ProjectsIdFeatureFlagsUserListsIid {
-            client: self,
-            id: id.into(),
-            iid: iid.into(),
-        }
+        GetApiV4ProjectsIdFeatureFlagsUserListsIid(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/feature_flags_user_lists/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(iid),
+                ],
+            ),
+        )
     }
     /// Update a feature flag user list
     ///
@@ -77,20 +96,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a feature flag user list.
     pub fn put_api_v4_projects_id_feature_flags_user_lists_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        iid: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        iid: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid>,
     ) -> PutApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        PutApiV4ProjectsIdFeatureFlagsUserListsIid {
-            client: self,
-            id: id.into(),
-            iid: iid.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdFeatureFlagsUserListsIid(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/feature_flags_user_lists/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete feature flag user list
     ///
@@ -101,400 +130,99 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
+    ///
+    /// Returns, on success (204): Delete feature flag user list.
     pub fn delete_api_v4_projects_id_feature_flags_user_lists_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        iid: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        iid: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        DeleteApiV4ProjectsIdFeatureFlagsUserListsIid {
-            client: self,
-            id: id.into(),
-            iid: iid.into(),
-        }
+        DeleteApiV4ProjectsIdFeatureFlagsUserListsIid(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/feature_flags_user_lists/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(iid),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_feature_flags_user_lists`](crate::Client::get_api_v4_projects_id_feature_flags_user_lists): `GET /api/v4/projects/{id}/feature_flags_user_lists`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    search: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
+pub struct GetApiV4ProjectsIdFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdFeatureFlagsUserLists<'_> {
     /// Return user lists matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags_user_lists"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all feature flag user lists for a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesFeatureFlagUserList>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesFeatureFlagUserList, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureFlagUserList>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlagUserList>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_feature_flags_user_lists`](crate::Client::post_api_v4_projects_id_feature_flags_user_lists): `POST /api/v4/projects/{id}/feature_flags_user_lists`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsUserLists);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_feature_flags_user_lists`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists,
-}
-impl<'a> PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags_user_lists"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a feature flag user list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_feature_flags_user_lists_iid`](crate::Client::get_api_v4_projects_id_feature_flags_user_lists_iid): `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdFeatureFlagsUserLists);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_user_lists_iid`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    iid: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags_user_lists"),
-                crate::runtime::ParamValue::to_param(&self.iid),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a feature flag user list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_feature_flags_user_lists_iid`](crate::Client::put_api_v4_projects_id_feature_flags_user_lists_iid): `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsUserListsIid);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_feature_flags_user_lists_iid`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    iid: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid,
-}
-impl<'a> PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags_user_lists"),
-                crate::runtime::ParamValue::to_param(&self.iid),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a feature flag user list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeatureFlagUserList,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFeatureFlagUserList,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_feature_flags_user_lists_iid`](crate::Client::delete_api_v4_projects_id_feature_flags_user_lists_iid): `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdFeatureFlagsUserListsIid);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_feature_flags_user_lists_iid`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    iid: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("feature_flags_user_lists"),
-                crate::runtime::ParamValue::to_param(&self.iid),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete feature flag user list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdFeatureFlagsUserListsIid);

@@ -8,18 +8,34 @@ impl crate::Client {
     /// Get a list of all persisted features, with its gate values.
     ///
     /// `GET /api/v4/features`
+    ///
+    /// Returns, on success (200): List all features.
     pub fn get_api_v4_features(&self) -> GetApiV4Features<'_> {
-        GetApiV4Features { client: self }
+        GetApiV4Features(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/features",
+                &[],
+            ),
+        )
     }
     /// List all feature definitions
     ///
     /// Get a list of all feature definitions.
     ///
     /// `GET /api/v4/features/definitions`
+    ///
+    /// Returns, on success (200): List all feature definitions.
     pub fn get_api_v4_features_definitions(&self) -> GetApiV4FeaturesDefinitions<'_> {
-        GetApiV4FeaturesDefinitions {
-            client: self,
-        }
+        GetApiV4FeaturesDefinitions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/features/definitions",
+                &[],
+            ),
+        )
     }
     /// Set or create a feature
     ///
@@ -30,16 +46,22 @@ impl crate::Client {
     /// Arguments:
     /// - `name`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Set or create a feature.
     pub fn post_api_v4_features_name(
         &self,
-        name: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4FeaturesName>,
+        name: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4FeaturesName>,
     ) -> PostApiV4FeaturesName<'_> {
-        PostApiV4FeaturesName {
-            client: self,
-            name: name.into(),
-            body: body.into(),
-        }
+        PostApiV4FeaturesName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/features/{}",
+                    &[&Into::<i64>::into(name)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4FeaturesName>::into(body)),
+        )
     }
     /// Delete a feature
     ///
@@ -49,230 +71,65 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `name`:
+    ///
+    /// Returns, on success (204): Delete a feature.
     pub fn delete_api_v4_features_name(
         &self,
-        name: impl ::std::convert::Into<i64>,
+        name: impl Into<i64>,
     ) -> DeleteApiV4FeaturesName<'_> {
-        DeleteApiV4FeaturesName {
-            client: self,
-            name: name.into(),
-        }
+        DeleteApiV4FeaturesName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/features/{}",
+                &[&Into::<i64>::into(name)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_features`](crate::Client::get_api_v4_features): `GET /api/v4/features`.
+/// Request builder of [`crate::Client::get_api_v4_features`]: `GET /api/v4/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Features<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4Features<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("features"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all features
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Features<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Features<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesFeature>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Features<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeature>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_features_definitions`](crate::Client::get_api_v4_features_definitions): `GET /api/v4/features/definitions`.
+crate::runtime::into_future!(GetApiV4Features);
+/// Request builder of [`crate::Client::get_api_v4_features_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeaturesDefinitions<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4FeaturesDefinitions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("features"),
-                ::std::string::String::from("definitions"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all feature definitions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetApiV4FeaturesDefinitions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFeatureDefinition>,
-        crate::Error,
+pub struct GetApiV4FeaturesDefinitions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4FeaturesDefinitions<'a> {
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesFeatureDefinition>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_features_name`](crate::Client::post_api_v4_features_name): `POST /api/v4/features/{name}`.
+crate::runtime::into_future!(GetApiV4FeaturesDefinitions);
+/// Request builder of [`crate::Client::post_api_v4_features_name`]: `POST /api/v4/features/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeaturesName<'a> {
-    client: &'a crate::Client,
-    name: i64,
-    body: crate::types::PostApiV4FeaturesName,
-}
-impl<'a> PostApiV4FeaturesName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("features"),
-                crate::runtime::ParamValue::to_param(&self.name),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Set or create a feature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesFeature, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFeature,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFeature, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4FeaturesName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4FeaturesName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeature>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4FeaturesName<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesFeature, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_features_name`](crate::Client::delete_api_v4_features_name): `DELETE /api/v4/features/{name}`.
+crate::runtime::into_future!(PostApiV4FeaturesName);
+/// Request builder of [`crate::Client::delete_api_v4_features_name`]: `DELETE /api/v4/features/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4FeaturesName<'a> {
-    client: &'a crate::Client,
-    name: i64,
-}
-impl<'a> DeleteApiV4FeaturesName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("features"),
-                crate::runtime::ParamValue::to_param(&self.name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a feature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4FeaturesName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4FeaturesName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4FeaturesName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4FeaturesName);

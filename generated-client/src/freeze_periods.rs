@@ -12,17 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List freeze periods.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFreezePeriods`].
     pub fn get_api_v4_projects_id_freeze_periods(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdFreezePeriods<'_> {
-        GetApiV4ProjectsIdFreezePeriods {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdFreezePeriods(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/freeze_periods",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a freeze period
     ///
@@ -33,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a freeze period.
     pub fn post_api_v4_projects_id_freeze_periods(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdFreezePeriods>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdFreezePeriods>,
     ) -> PostApiV4ProjectsIdFreezePeriods<'_> {
-        PostApiV4ProjectsIdFreezePeriods {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdFreezePeriods(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/freeze_periods",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdFreezePeriods>::into(body),
+                ),
+        )
     }
     /// Get a freeze period
     ///
@@ -53,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`: The ID of the freeze period
+    ///
+    /// Returns, on success (200): Get a freeze period.
     pub fn get_api_v4_projects_id_freeze_periods_freeze_period_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        freeze_period_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        freeze_period_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        GetApiV4ProjectsIdFreezePeriodsFreezePeriodId {
-            client: self,
-            id: id.into(),
-            freeze_period_id: freeze_period_id.into(),
-        }
+        GetApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/freeze_periods/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(freeze_period_id),
+                ],
+            ),
+        )
     }
     /// Update a freeze period
     ///
@@ -74,20 +94,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a freeze period.
     pub fn put_api_v4_projects_id_freeze_periods_freeze_period_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        freeze_period_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        freeze_period_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId>,
     ) -> PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
-            client: self,
-            id: id.into(),
-            freeze_period_id: freeze_period_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/freeze_periods/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(freeze_period_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a freeze period
     ///
@@ -98,391 +128,97 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`: The ID of the freeze period
+    ///
+    /// Returns, on success (204): Delete a freeze period.
     pub fn delete_api_v4_projects_id_freeze_periods_freeze_period_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        freeze_period_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        freeze_period_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId {
-            client: self,
-            id: id.into(),
-            freeze_period_id: freeze_period_id.into(),
-        }
+        DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/freeze_periods/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(freeze_period_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_freeze_periods`](crate::Client::get_api_v4_projects_id_freeze_periods): `GET /api/v4/projects/{id}/freeze_periods`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFreezePeriods<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdFreezePeriods<'a> {
+pub struct GetApiV4ProjectsIdFreezePeriods<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdFreezePeriods<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("freeze_periods"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List freeze periods
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesFreezePeriod>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesFreezePeriod,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesFreezePeriod, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdFreezePeriods<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesFreezePeriod>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFreezePeriods<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFreezePeriod>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_freeze_periods`](crate::Client::post_api_v4_projects_id_freeze_periods): `POST /api/v4/projects/{id}/freeze_periods`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFreezePeriods);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_freeze_periods`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFreezePeriods<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdFreezePeriods,
-}
-impl<'a> PostApiV4ProjectsIdFreezePeriods<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("freeze_periods"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a freeze period
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFreezePeriod,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFreezePeriod,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFreezePeriod, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdFreezePeriods<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFreezePeriods<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdFreezePeriods<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFreezePeriod,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_freeze_periods_freeze_period_id`](crate::Client::get_api_v4_projects_id_freeze_periods_freeze_period_id): `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdFreezePeriods);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_freeze_periods_freeze_period_id`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    freeze_period_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("freeze_periods"),
-                crate::runtime::ParamValue::to_param(&self.freeze_period_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a freeze period
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFreezePeriod,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFreezePeriod,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFreezePeriod, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFreezePeriod,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_freeze_periods_freeze_period_id`](crate::Client::put_api_v4_projects_id_freeze_periods_freeze_period_id): `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdFreezePeriodsFreezePeriodId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_freeze_periods_freeze_period_id`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    freeze_period_id: i64,
-    body: crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId,
-}
-impl<'a> PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("freeze_periods"),
-                crate::runtime::ParamValue::to_param(&self.freeze_period_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a freeze period
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFreezePeriod,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFreezePeriod,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFreezePeriod, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFreezePeriod,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_freeze_periods_freeze_period_id`](crate::Client::delete_api_v4_projects_id_freeze_periods_freeze_period_id): `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdFreezePeriodsFreezePeriodId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_freeze_periods_freeze_period_id`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    freeze_period_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("freeze_periods"),
-                crate::runtime::ParamValue::to_param(&self.freeze_period_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a freeze period
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesFreezePeriod,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesFreezePeriod,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesFreezePeriod, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesFreezePeriod,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId);

@@ -8,8 +8,17 @@ impl crate::Client {
     /// Returns a Geo proxy response
     ///
     /// `GET /api/v4/geo/proxy`
+    ///
+    /// Returns, on success (200): Returns a Geo proxy response.
     pub fn get_api_v4_geo_proxy(&self) -> GetApiV4GeoProxy<'_> {
-        GetApiV4GeoProxy { client: self }
+        GetApiV4GeoProxy(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo/proxy",
+                &[],
+            ),
+        )
     }
     /// Internal endpoint that returns a replicable file
     ///
@@ -20,16 +29,24 @@ impl crate::Client {
     /// Arguments:
     /// - `replicable_name`: The replicable name of a replicator instance
     /// - `replicable_id`: The replicable ID of a replicable instance
+    ///
+    /// Returns, on success (200): Returns a replicable file from store (via CDN or sendfile).
     pub fn get_api_v4_geo_retrieve_replicable_name_replicable_id(
         &self,
-        replicable_name: impl ::std::convert::Into<::std::string::String>,
-        replicable_id: impl ::std::convert::Into<i64>,
+        replicable_name: impl Into<String>,
+        replicable_id: impl Into<i64>,
     ) -> GetApiV4GeoRetrieveReplicableNameReplicableId<'_> {
-        GetApiV4GeoRetrieveReplicableNameReplicableId {
-            client: self,
-            replicable_name: replicable_name.into(),
-            replicable_id: replicable_id.into(),
-        }
+        GetApiV4GeoRetrieveReplicableNameReplicableId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo/retrieve/{}/{}",
+                &[
+                    &Into::<String>::into(replicable_name),
+                    &Into::<i64>::into(replicable_id),
+                ],
+            ),
+        )
     }
     /// Used by secondary runners to verify the secondary instance has the very latest version
     ///
@@ -39,14 +56,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `gl_repository`: The repository to check
+    ///
+    /// Returns, on success (200): Returns the list of pipeline refs for the project.
     pub fn get_api_v4_geo_repositories_gl_repository_pipeline_refs(
         &self,
-        gl_repository: impl ::std::convert::Into<::std::string::String>,
+        gl_repository: impl Into<String>,
     ) -> GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'_> {
-        GetApiV4GeoRepositoriesGlRepositoryPipelineRefs {
-            client: self,
-            gl_repository: gl_repository.into(),
-        }
+        GetApiV4GeoRepositoriesGlRepositoryPipelineRefs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo/repositories/{}/pipeline_refs",
+                &[&Into::<String>::into(gl_repository)],
+            ),
+        )
     }
     /// Internal endpoint that posts the current node status
     ///
@@ -56,14 +79,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Posts the current node status to the primary site.
     pub fn post_api_v4_geo_status(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GeoStatus>,
+        body: impl Into<crate::types::PostApiV4GeoStatus>,
     ) -> PostApiV4GeoStatus<'_> {
-        PostApiV4GeoStatus {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4GeoStatus(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/geo/status",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GeoStatus>::into(body)),
+        )
     }
     /// Internal endpoint that returns info refs upload pack for git clone/pull
     ///
@@ -74,16 +104,26 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-upload-pack
+    ///                   request from secondary gitlab-shell to primary.
     pub fn post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack,
-        >,
+        body: impl Into<crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack>,
     ) -> PostApiV4GeoProxyGitSshInfoRefsUploadPack<'_> {
-        PostApiV4GeoProxyGitSshInfoRefsUploadPack {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4GeoProxyGitSshInfoRefsUploadPack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/geo/proxy_git_ssh/info_refs_upload_pack",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack,
+                    >::into(body),
+                ),
+        )
     }
     /// Internal endpoint that posts git-upload-pack for git clone/pull
     ///
@@ -94,14 +134,24 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Responsible for making HTTP POST /repo.git/git-upload-pack
+    ///                   request from secondary gitlab-shell to primary.
     pub fn post_api_v4_geo_proxy_git_ssh_upload_pack(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GeoProxyGitSshUploadPack>,
+        body: impl Into<crate::types::PostApiV4GeoProxyGitSshUploadPack>,
     ) -> PostApiV4GeoProxyGitSshUploadPack<'_> {
-        PostApiV4GeoProxyGitSshUploadPack {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4GeoProxyGitSshUploadPack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/geo/proxy_git_ssh/upload_pack",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GeoProxyGitSshUploadPack>::into(body),
+                ),
+        )
     }
     /// Internal endpoint that returns git-received-pack output for git push
     ///
@@ -112,16 +162,26 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-receive-pack
+    ///                   request from secondary gitlab-shell to primary.
     pub fn post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack,
-        >,
+        body: impl Into<crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack>,
     ) -> PostApiV4GeoProxyGitSshInfoRefsReceivePack<'_> {
-        PostApiV4GeoProxyGitSshInfoRefsReceivePack {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4GeoProxyGitSshInfoRefsReceivePack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/geo/proxy_git_ssh/info_refs_receive_pack",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack,
+                    >::into(body),
+                ),
+        )
     }
     /// Internal endpoint that posts git-receive-pack for git push
     ///
@@ -132,14 +192,24 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Responsible for making HTTP POST /repo.git/info/refs?service=git-receive-pack
+    ///                   request from secondary gitlab-shell to primary.
     pub fn post_api_v4_geo_proxy_git_ssh_receive_pack(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GeoProxyGitSshReceivePack>,
+        body: impl Into<crate::types::PostApiV4GeoProxyGitSshReceivePack>,
     ) -> PostApiV4GeoProxyGitSshReceivePack<'_> {
-        PostApiV4GeoProxyGitSshReceivePack {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4GeoProxyGitSshReceivePack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/geo/proxy_git_ssh/receive_pack",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GeoProxyGitSshReceivePack>::into(body),
+                ),
+        )
     }
     /// Query the GraphQL endpoint of an existing Geo node
     ///
@@ -147,480 +217,124 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the Geo node
+    ///
+    /// Returns, on success (200): Query the GraphQL endpoint of an existing Geo node.
     pub fn post_api_v4_geo_node_proxy_id_graphql(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4GeoNodeProxyIdGraphql<'_> {
-        PostApiV4GeoNodeProxyIdGraphql {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GeoNodeProxyIdGraphql(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/geo/node_proxy/{}/graphql",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_geo_proxy`](crate::Client::get_api_v4_geo_proxy): `GET /api/v4/geo/proxy`.
+/// Request builder of [`crate::Client::get_api_v4_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoProxy<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4GeoProxy<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("proxy"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns a Geo proxy response
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GeoProxy<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GeoProxy<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GeoProxy<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_geo_retrieve_replicable_name_replicable_id`](crate::Client::get_api_v4_geo_retrieve_replicable_name_replicable_id): `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`.
+crate::runtime::into_future!(GetApiV4GeoProxy);
+/// Request builder of [`crate::Client::get_api_v4_geo_retrieve_replicable_name_replicable_id`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
-    client: &'a crate::Client,
-    replicable_name: ::std::string::String,
-    replicable_id: i64,
-}
-impl<'a> GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("retrieve"),
-                crate::runtime::ParamValue::to_param(&self.replicable_name),
-                crate::runtime::ParamValue::to_param(&self.replicable_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns a replicable file from store (via CDN or sendfile)
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GeoRetrieveReplicableNameReplicableId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_geo_repositories_gl_repository_pipeline_refs`](crate::Client::get_api_v4_geo_repositories_gl_repository_pipeline_refs): `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`.
+crate::runtime::into_future!(GetApiV4GeoRetrieveReplicableNameReplicableId);
+/// Request builder of [`crate::Client::get_api_v4_geo_repositories_gl_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
-    client: &'a crate::Client,
-    gl_repository: ::std::string::String,
-}
-impl<'a> GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("repositories"),
-                crate::runtime::ParamValue::to_param(&self.gl_repository),
-                ::std::string::String::from("pipeline_refs"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns the list of pipeline refs for the project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-        crate::Error,
+    type Response = crate::runtime::Json<
+        Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_geo_status`](crate::Client::post_api_v4_geo_status): `POST /api/v4/geo/status`.
+crate::runtime::into_future!(GetApiV4GeoRepositoriesGlRepositoryPipelineRefs);
+/// Request builder of [`crate::Client::post_api_v4_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoStatus<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4GeoStatus,
-}
-impl<'a> PostApiV4GeoStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Posts the current node status to the primary site
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::EeApiEntitiesGeoNodeStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::EeApiEntitiesGeoNodeStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::EeApiEntitiesGeoNodeStatus, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoStatus<'a> {
+    type Response = crate::runtime::Json<crate::types::EeApiEntitiesGeoNodeStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoStatus<'a> {
-    type Output = ::std::result::Result<
-        crate::types::EeApiEntitiesGeoNodeStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack`](crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack): `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`.
+crate::runtime::into_future!(PostApiV4GeoStatus);
+/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack,
-}
-impl<'a> PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("proxy_git_ssh"),
-                ::std::string::String::from("info_refs_upload_pack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-upload-pack
-    ///                   request from secondary gitlab-shell to primary
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_geo_proxy_git_ssh_upload_pack`](crate::Client::post_api_v4_geo_proxy_git_ssh_upload_pack): `POST /api/v4/geo/proxy_git_ssh/upload_pack`.
+crate::runtime::into_future!(PostApiV4GeoProxyGitSshInfoRefsUploadPack);
+/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshUploadPack<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4GeoProxyGitSshUploadPack,
-}
-impl<'a> PostApiV4GeoProxyGitSshUploadPack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("proxy_git_ssh"),
-                ::std::string::String::from("upload_pack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Responsible for making HTTP POST /repo.git/git-upload-pack
-    ///                   request from secondary gitlab-shell to primary
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoProxyGitSshUploadPack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoProxyGitSshUploadPack<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoProxyGitSshUploadPack<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack`](crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack): `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`.
+crate::runtime::into_future!(PostApiV4GeoProxyGitSshUploadPack);
+/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack,
-}
-impl<'a> PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("proxy_git_ssh"),
-                ::std::string::String::from("info_refs_receive_pack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-receive-pack
-    ///                   request from secondary gitlab-shell to primary
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_geo_proxy_git_ssh_receive_pack`](crate::Client::post_api_v4_geo_proxy_git_ssh_receive_pack): `POST /api/v4/geo/proxy_git_ssh/receive_pack`.
+crate::runtime::into_future!(PostApiV4GeoProxyGitSshInfoRefsReceivePack);
+/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshReceivePack<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4GeoProxyGitSshReceivePack,
-}
-impl<'a> PostApiV4GeoProxyGitSshReceivePack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("proxy_git_ssh"),
-                ::std::string::String::from("receive_pack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Responsible for making HTTP POST /repo.git/info/refs?service=git-receive-pack
-    ///                   request from secondary gitlab-shell to primary
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoProxyGitSshReceivePack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoProxyGitSshReceivePack<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoProxyGitSshReceivePack<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_geo_node_proxy_id_graphql`](crate::Client::post_api_v4_geo_node_proxy_id_graphql): `POST /api/v4/geo/node_proxy/{id}/graphql`.
+crate::runtime::into_future!(PostApiV4GeoProxyGitSshReceivePack);
+/// Request builder of [`crate::Client::post_api_v4_geo_node_proxy_id_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoNodeProxyIdGraphql<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4GeoNodeProxyIdGraphql<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("geo"),
-                ::std::string::String::from("node_proxy"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("graphql"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Query the GraphQL endpoint of an existing Geo node
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GeoNodeProxyIdGraphql<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoNodeProxyIdGraphql<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GeoNodeProxyIdGraphql<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4GeoNodeProxyIdGraphql);

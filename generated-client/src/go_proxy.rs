@@ -12,16 +12,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or full path of a project
     /// - `module_name`: The name of the Go module
+    ///
+    /// Returns, on success (200): List.
     pub fn get_api_v4_projects_id_packages_go_module_name_v_list(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesGoModuleNameVList<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVList {
-            client: self,
-            id: id.into(),
-            module_name: module_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesGoModuleNameVList(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/go/{*}/@v/list",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                ],
+            ),
+        )
     }
     /// Version metadata
     ///
@@ -33,18 +41,26 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    ///
+    /// Returns, on success (200): Version metadata.
     pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_info(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_version: impl Into<String>,
+        module_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo {
-            client: self,
-            id: id.into(),
-            module_version: module_version.into(),
-            module_name: module_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/go/{*}/@v/{}.info",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
     /// Download module file
     ///
@@ -56,18 +72,26 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    ///
+    /// Returns, on success (200): Download module file.
     pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_mod(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_version: impl Into<String>,
+        module_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod {
-            client: self,
-            id: id.into(),
-            module_version: module_version.into(),
-            module_name: module_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/go/{*}/@v/{}.mod",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
     /// Download module source
     ///
@@ -79,266 +103,79 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    ///
+    /// Returns, on success (200): Download module source.
     pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_zip(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_version: impl Into<String>,
+        module_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip {
-            client: self,
-            id: id.into(),
-            module_version: module_version.into(),
-            module_name: module_name.into(),
-        }
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_go_module_name_v_list`](crate::Client::get_api_v4_projects_id_packages_go_module_name_v_list): `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("go")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_name),
-                ),
-                ::std::vec![::std::string::String::from("@v")],
-                ::std::vec![::std::string::String::from("list")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_info`](crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_info): `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_version: ::std::string::String,
-    module_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("go")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_name),
-                ),
-                ::std::vec![::std::string::String::from("@v")],
-                ::std::vec![
-                    [crate ::runtime::ParamValue::to_param(& self.module_version),
-                    ::std::string::String::from(".info")].concat()
+        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/go/{*}/@v/{}.zip",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_version),
                 ],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Version metadata
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesGoModuleVersion,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGoModuleVersion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGoModuleVersion, crate::Error> {
-        crate::runtime::block_on(self.send())
+            ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetApiV4ProjectsIdPackagesGoModuleNameVList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVList);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesGoModuleVersion,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGoModuleVersion>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_mod`](crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_mod): `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_version: ::std::string::String,
-    module_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("go")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_name),
-                ),
-                ::std::vec![::std::string::String::from("@v")],
-                ::std::vec![
-                    [crate ::runtime::ParamValue::to_param(& self.module_version),
-                    ::std::string::String::from(".mod")].concat()
-                ],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download module file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_zip`](crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_zip): `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_version: ::std::string::String,
-    module_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("go")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_name),
-                ),
-                ::std::vec![::std::string::String::from("@v")],
-                ::std::vec![
-                    [crate ::runtime::ParamValue::to_param(& self.module_version),
-                    ::std::string::String::from(".zip")].concat()
-                ],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download module source
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip);

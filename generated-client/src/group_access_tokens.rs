@@ -12,16 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     ///
+    /// Returns, on success (200): Get list of all access tokens for the specified resource.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdAccessTokens`].
     pub fn get_api_v4_groups_id_access_tokens(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdAccessTokens<'_> {
-        GetApiV4GroupsIdAccessTokens {
-            client: self,
-            id: id.into(),
-            state: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdAccessTokens(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/access_tokens",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a resource access token
     ///
@@ -32,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a resource access token.
     pub fn post_api_v4_groups_id_access_tokens(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdAccessTokens>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokens>,
     ) -> PostApiV4GroupsIdAccessTokens<'_> {
-        PostApiV4GroupsIdAccessTokens {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdAccessTokens(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/access_tokens",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GroupsIdAccessTokens>::into(body),
+                ),
+        )
     }
     /// Get an access token for the specified resource by ID
     ///
@@ -52,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     /// - `token_id`: The ID of the token
+    ///
+    /// Returns, on success (200): Get an access token for the specified resource by ID.
     pub fn get_api_v4_groups_id_access_tokens_token_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        token_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        token_id: impl Into<String>,
     ) -> GetApiV4GroupsIdAccessTokensTokenId<'_> {
-        GetApiV4GroupsIdAccessTokensTokenId {
-            client: self,
-            id: id.into(),
-            token_id: token_id.into(),
-        }
+        GetApiV4GroupsIdAccessTokensTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/access_tokens/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(token_id),
+                ],
+            ),
+        )
     }
     /// Revoke a resource access token
     ///
@@ -72,16 +93,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `token_id`: The ID of the token
+    ///
+    /// Returns, on success (204): Revoke a resource access token.
     pub fn delete_api_v4_groups_id_access_tokens_token_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        token_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        token_id: impl Into<String>,
     ) -> DeleteApiV4GroupsIdAccessTokensTokenId<'_> {
-        DeleteApiV4GroupsIdAccessTokensTokenId {
-            client: self,
-            id: id.into(),
-            token_id: token_id.into(),
-        }
+        DeleteApiV4GroupsIdAccessTokensTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/access_tokens/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(token_id),
+                ],
+            ),
+        )
     }
     /// Rotate a resource access token
     ///
@@ -93,334 +122,107 @@ impl crate::Client {
     /// - `id`: The group ID
     /// - `token_id`: The ID of the token
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Rotate a resource access token.
     pub fn post_api_v4_groups_id_access_tokens_token_id_rotate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        token_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        token_id: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate>,
     ) -> PostApiV4GroupsIdAccessTokensTokenIdRotate<'_> {
-        PostApiV4GroupsIdAccessTokensTokenIdRotate {
-            client: self,
-            id: id.into(),
-            token_id: token_id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdAccessTokensTokenIdRotate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/access_tokens/{}/rotate",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(token_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_access_tokens`](crate::Client::get_api_v4_groups_id_access_tokens): `GET /api/v4/groups/{id}/access_tokens`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessTokens<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdAccessTokensState>,
-}
-impl<'a> GetApiV4GroupsIdAccessTokens<'a> {
+pub struct GetApiV4GroupsIdAccessTokens<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdAccessTokens<'_> {
     /// Filter tokens which are either active or inactive
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get list of all access tokens for the specified resource
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdAccessTokens<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceAccessToken>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessTokens<'a> {
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesResourceAccessToken>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_access_tokens`](crate::Client::post_api_v4_groups_id_access_tokens): `POST /api/v4/groups/{id}/access_tokens`.
+crate::runtime::into_future!(GetApiV4GroupsIdAccessTokens);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokens<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdAccessTokens,
-}
-impl<'a> PostApiV4GroupsIdAccessTokens<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a resource access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4GroupsIdAccessTokens<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokens<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdAccessTokens<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_access_tokens_token_id`](crate::Client::get_api_v4_groups_id_access_tokens_token_id): `GET /api/v4/groups/{id}/access_tokens/{token_id}`.
+crate::runtime::into_future!(PostApiV4GroupsIdAccessTokens);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_access_tokens_token_id`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessTokensTokenId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    token_id: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdAccessTokensTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get an access token for the specified resource by ID
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceAccessToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceAccessToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessTokensTokenId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesResourceAccessToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdAccessTokensTokenId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_access_tokens_token_id`](crate::Client::delete_api_v4_groups_id_access_tokens_token_id): `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdAccessTokensTokenId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_access_tokens_token_id`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdAccessTokensTokenId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    token_id: ::std::string::String,
-}
-impl<'a> DeleteApiV4GroupsIdAccessTokensTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Revoke a resource access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdAccessTokensTokenId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdAccessTokensTokenId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_access_tokens_token_id_rotate`](crate::Client::post_api_v4_groups_id_access_tokens_token_id_rotate): `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdAccessTokensTokenId);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens_token_id_rotate`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    token_id: ::std::string::String,
-    body: crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate,
-}
-impl<'a> PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-                ::std::string::String::from("rotate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Rotate a resource access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4GroupsIdAccessTokensTokenIdRotate);

@@ -8,12 +8,19 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.8
     ///
     /// `POST /api/v4/groups/import/authorize`
+    ///
+    /// Returns, on success (201): Workhorse authorize the group import upload.
     pub fn post_api_v4_groups_import_authorize(
         &self,
     ) -> PostApiV4GroupsImportAuthorize<'_> {
-        PostApiV4GroupsImportAuthorize {
-            client: self,
-        }
+        PostApiV4GroupsImportAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/import/authorize",
+                &[],
+            ),
+        )
     }
     /// Create a new group import
     ///
@@ -26,147 +33,58 @@ impl crate::Client {
     /// - `name`: Group name
     /// - `file`: The group export file to be imported
     ///
+    /// Returns, on success (202): Create a new group import.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4GroupsImport`].
     pub fn post_api_v4_groups_import(
         &self,
-        path: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        path: impl Into<String>,
+        name: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4GroupsImport<'_> {
-        PostApiV4GroupsImport {
-            client: self,
-            path: path.into(),
-            name: name.into(),
-            file: file.into(),
-            parent_id: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-        }
+        PostApiV4GroupsImport(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/import",
+                    &[],
+                )
+                .form(true)
+                .form_field("path", &Into::<String>::into(path))
+                .form_field("name", &Into::<String>::into(name))
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_import_authorize`](crate::Client::post_api_v4_groups_import_authorize): `POST /api/v4/groups/import/authorize`.
+/// Request builder of [`crate::Client::post_api_v4_groups_import_authorize`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsImportAuthorize<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4GroupsImportAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Workhorse authorize the group import upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsImportAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsImportAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsImportAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_import`](crate::Client::post_api_v4_groups_import): `POST /api/v4/groups/import`.
+crate::runtime::into_future!(PostApiV4GroupsImportAuthorize);
+/// Request builder of [`crate::Client::post_api_v4_groups_import`]: `POST /api/v4/groups/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsImport<'a> {
-    client: &'a crate::Client,
-    path: ::std::string::String,
-    name: ::std::string::String,
-    file: crate::runtime::File,
-    parent_id: ::std::option::Option<i64>,
-    organization_id: ::std::option::Option<i64>,
-}
-impl<'a> PostApiV4GroupsImport<'a> {
+pub struct PostApiV4GroupsImport<'a>(crate::runtime::Call<'a>);
+impl PostApiV4GroupsImport<'_> {
     /// The ID of the parent group that the group will be imported into. Defaults to the current user's namespace.
-    pub fn parent_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.parent_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn parent_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("parent_id", &Into::<i64>::into(value)))
     }
     /// The ID of the organization that the group will be part of.
-    pub fn organization_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                ::std::string::String::from("import"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_id {
-            request.form_field("parent_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization_id {
-            request.form_field("organization_id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Create a new group import
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn organization_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsImport<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsImport<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4GroupsImport);

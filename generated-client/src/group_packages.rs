@@ -12,258 +12,117 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     ///
+    /// Returns, on success (200): List packages within a group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdPackages`].
     pub fn get_api_v4_groups_id_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackages<'_> {
-        GetApiV4GroupsIdPackages {
-            client: self,
-            id: id.into(),
-            exclude_subgroups: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            package_type: ::std::option::Option::None,
-            package_name: ::std::option::Option::None,
-            package_version: ::std::option::Option::None,
-            include_versionless: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdPackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/packages",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages`](crate::Client::get_api_v4_groups_id_packages): `GET /api/v4/groups/{id}/packages`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackages<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    exclude_subgroups: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    package_type: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdPackagesPackageType,
-    >,
-    package_name: ::std::option::Option<::std::string::String>,
-    package_version: ::std::option::Option<::std::string::String>,
-    include_versionless: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesStatus>,
-}
-impl<'a> GetApiV4GroupsIdPackages<'a> {
+pub struct GetApiV4GroupsIdPackages<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdPackages<'_> {
     /// Determines if subgroups should be excluded
     ///
     /// Default: `false`.
-    pub fn exclude_subgroups(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.exclude_subgroups = ::std::option::Option::Some(value.into());
-        self
+    pub fn exclude_subgroups(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("exclude_subgroups", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsIdPackagesOrderBy>::into(value),
+                ),
+        )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Return packages of a certain type
     pub fn package_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdPackagesPackageType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdPackagesPackageType>,
     ) -> Self {
-        self.package_type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "package_type",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdPackagesPackageType,
+                    >::into(value),
+                ),
+        )
     }
     /// Return packages with this name
-    pub fn package_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.package_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn package_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("package_name", &Into::<String>::into(value)))
     }
     /// Return packages with this version
-    pub fn package_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.package_version = ::std::option::Option::Some(value.into());
-        self
+    pub fn package_version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("package_version", &Into::<String>::into(value)))
     }
     /// Returns packages without a version
-    pub fn include_versionless(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_versionless = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_versionless(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.exclude_subgroups {
-            request.query("exclude_subgroups", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_type {
-            request.query("package_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_name {
-            request.query("package_name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_version {
-            request.query("package_version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_versionless {
-            request.query("include_versionless", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List packages within a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackage,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdPackagesStatus>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackages<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackages<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4GroupsIdPackages);

@@ -9,14 +9,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get all custom attributes on a group.
     pub fn get_api_v4_groups_id_custom_attributes(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdCustomAttributes<'_> {
-        GetApiV4GroupsIdCustomAttributes {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdCustomAttributes(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/custom_attributes",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a custom attribute on a group
     ///
@@ -25,16 +31,24 @@ impl crate::Client {
     /// Arguments:
     /// - `key`: The key of the custom attribute
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get a custom attribute on a group.
     pub fn get_api_v4_groups_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdCustomAttributesKey<'_> {
-        GetApiV4GroupsIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-        }
+        GetApiV4GroupsIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/custom_attributes/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Set a custom attribute on a group
     ///
@@ -44,20 +58,30 @@ impl crate::Client {
     /// - `key`: The key of the custom attribute
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set a custom attribute on a group.
     pub fn put_api_v4_groups_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdCustomAttributesKey,
-        >,
+        key: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdCustomAttributesKey>,
     ) -> PutApiV4GroupsIdCustomAttributesKey<'_> {
-        PutApiV4GroupsIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/custom_attributes/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(key),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdCustomAttributesKey,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a custom attribute on a group
     ///
@@ -66,41 +90,36 @@ impl crate::Client {
     /// Arguments:
     /// - `key`: The key of the custom attribute
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a custom attribute on a group.
     pub fn delete_api_v4_groups_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        key: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdCustomAttributesKey<'_> {
-        DeleteApiV4GroupsIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-        }
+        DeleteApiV4GroupsIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/custom_attributes/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(key),
+                ],
+            ),
+        )
     }
     /// Get a groups list
     ///
     /// `GET /api/v4/groups`
     ///
+    /// Returns, on success (200): Get a groups list.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Groups`].
     pub fn get_api_v4_groups(&self) -> GetApiV4Groups<'_> {
-        GetApiV4Groups {
-            client: self,
-            statistics: ::std::option::Option::None,
-            skip_groups: ::std::option::Option::None,
-            all_available: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            owned: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            top_level_only: ::std::option::Option::None,
-            repository_storage: ::std::option::Option::None,
-            marked_for_deletion_on: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4Groups(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/groups", &[]),
+        )
     }
     /// Create a group. Available only for users who can create groups.
     ///
@@ -110,47 +129,25 @@ impl crate::Client {
     /// - `name`: The name of the group
     /// - `path`: The path of the group
     ///
+    /// Returns, on success (201): Create a group. Available only for users who can create groups.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4Groups`].
     pub fn post_api_v4_groups(
         &self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        path: impl Into<String>,
     ) -> PostApiV4Groups<'_> {
-        PostApiV4Groups {
-            client: self,
-            name: name.into(),
-            path: path.into(),
-            parent_id: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-            share_with_group_lock: ::std::option::Option::None,
-            require_two_factor_authentication: ::std::option::Option::None,
-            two_factor_grace_period: ::std::option::Option::None,
-            project_creation_level: ::std::option::Option::None,
-            auto_devops_enabled: ::std::option::Option::None,
-            subgroup_creation_level: ::std::option::Option::None,
-            emails_disabled: ::std::option::Option::None,
-            emails_enabled: ::std::option::Option::None,
-            show_diff_preview_in_email: ::std::option::Option::None,
-            mentions_disabled: ::std::option::Option::None,
-            lfs_enabled: ::std::option::Option::None,
-            request_access_enabled: ::std::option::Option::None,
-            default_branch: ::std::option::Option::None,
-            default_branch_protection: ::std::option::Option::None,
-            default_branch_protection_defaults: ::std::option::Option::None,
-            shared_runners_setting: ::std::option::Option::None,
-            enabled_git_access_protocol: ::std::option::Option::None,
-            membership_lock: ::std::option::Option::None,
-            ldap_cn: ::std::option::Option::None,
-            ldap_access: ::std::option::Option::None,
-            shared_runners_minutes_limit: ::std::option::Option::None,
-            extra_shared_runners_minutes_limit: ::std::option::Option::None,
-            wiki_access_level: ::std::option::Option::None,
-            duo_availability: ::std::option::Option::None,
-            experiment_features_enabled: ::std::option::Option::None,
-        }
+        PostApiV4Groups(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups",
+                    &[],
+                )
+                .form(true)
+                .form_field("name", &Into::<String>::into(name))
+                .form_field("path", &Into::<String>::into(path)),
+        )
     }
     /// Get a single group, with containing projects.
     ///
@@ -159,17 +156,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a single group, with containing projects.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsId`].
     pub fn get_api_v4_groups_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsId<'_> {
-        GetApiV4GroupsId {
-            client: self,
-            id: id.into(),
-            with_custom_attributes: ::std::option::Option::None,
-            with_projects: ::std::option::Option::None,
-        }
+        GetApiV4GroupsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Update a group. Available only for users who can administrate groups.
     ///
@@ -178,61 +179,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Update a group. Available only for users who can administrate groups.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4GroupsId`].
     pub fn put_api_v4_groups_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PutApiV4GroupsId<'_> {
-        PutApiV4GroupsId {
-            client: self,
-            id: id.into(),
-            name: ::std::option::Option::None,
-            path: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-            share_with_group_lock: ::std::option::Option::None,
-            require_two_factor_authentication: ::std::option::Option::None,
-            two_factor_grace_period: ::std::option::Option::None,
-            project_creation_level: ::std::option::Option::None,
-            auto_devops_enabled: ::std::option::Option::None,
-            subgroup_creation_level: ::std::option::Option::None,
-            emails_disabled: ::std::option::Option::None,
-            emails_enabled: ::std::option::Option::None,
-            show_diff_preview_in_email: ::std::option::Option::None,
-            mentions_disabled: ::std::option::Option::None,
-            lfs_enabled: ::std::option::Option::None,
-            request_access_enabled: ::std::option::Option::None,
-            default_branch: ::std::option::Option::None,
-            default_branch_protection: ::std::option::Option::None,
-            default_branch_protection_defaults: ::std::option::Option::None,
-            shared_runners_setting: ::std::option::Option::None,
-            enabled_git_access_protocol: ::std::option::Option::None,
-            membership_lock: ::std::option::Option::None,
-            ldap_cn: ::std::option::Option::None,
-            ldap_access: ::std::option::Option::None,
-            shared_runners_minutes_limit: ::std::option::Option::None,
-            extra_shared_runners_minutes_limit: ::std::option::Option::None,
-            wiki_access_level: ::std::option::Option::None,
-            duo_availability: ::std::option::Option::None,
-            experiment_features_enabled: ::std::option::Option::None,
-            prevent_sharing_groups_outside_hierarchy: ::std::option::Option::None,
-            lock_math_rendering_limits_enabled: ::std::option::Option::None,
-            math_rendering_limits_enabled: ::std::option::Option::None,
-            max_artifacts_size: ::std::option::Option::None,
-            file_template_project_id: ::std::option::Option::None,
-            prevent_forking_outside_group: ::std::option::Option::None,
-            unique_project_download_limit: ::std::option::Option::None,
-            unique_project_download_limit_interval_in_seconds: ::std::option::Option::None,
-            unique_project_download_limit_allowlist: ::std::option::Option::None,
-            unique_project_download_limit_alertlist: ::std::option::Option::None,
-            auto_ban_user_on_excessive_projects_download: ::std::option::Option::None,
-            ip_restriction_ranges: ::std::option::Option::None,
-            allowed_email_domains_list: ::std::option::Option::None,
-            service_access_tokens_expiration_enforced: ::std::option::Option::None,
-            duo_features_enabled: ::std::option::Option::None,
-            lock_duo_features_enabled: ::std::option::Option::None,
-        }
+        PutApiV4GroupsId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true),
+        )
     }
     /// Remove a group.
     ///
@@ -240,14 +202,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a group
+    ///
+    /// Returns, on success (204): Remove a group.
     pub fn delete_api_v4_groups_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsId<'_> {
-        DeleteApiV4GroupsId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4GroupsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of shared groups this group was invited to
     ///
@@ -256,24 +224,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of shared groups this group was invited to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdGroupsShared`].
     pub fn get_api_v4_groups_id_groups_shared(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdGroupsShared<'_> {
-        GetApiV4GroupsIdGroupsShared {
-            client: self,
-            id: id.into(),
-            skip_groups: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdGroupsShared(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/groups/shared",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of invited groups in this group
     ///
@@ -282,21 +247,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of invited groups in this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdInvitedGroups`].
     pub fn get_api_v4_groups_id_invited_groups(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdInvitedGroups<'_> {
-        GetApiV4GroupsIdInvitedGroups {
-            client: self,
-            id: id.into(),
-            relation: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdInvitedGroups(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/invited_groups",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of projects in this group.
     ///
@@ -305,33 +270,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of projects in this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdProjects`].
     pub fn get_api_v4_groups_id_projects(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdProjects<'_> {
-        GetApiV4GroupsIdProjects {
-            client: self,
-            id: id.into(),
-            archived: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            simple: ::std::option::Option::None,
-            owned: ::std::option::Option::None,
-            starred: ::std::option::Option::None,
-            with_issues_enabled: ::std::option::Option::None,
-            with_merge_requests_enabled: ::std::option::Option::None,
-            with_shared: ::std::option::Option::None,
-            include_subgroups: ::std::option::Option::None,
-            include_ancestor_groups: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-            with_security_reports: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdProjects(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/projects",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of shared projects in this group
     ///
@@ -340,28 +293,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of shared projects in this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdProjectsShared`].
     pub fn get_api_v4_groups_id_projects_shared(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdProjectsShared<'_> {
-        GetApiV4GroupsIdProjectsShared {
-            client: self,
-            id: id.into(),
-            archived: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            simple: ::std::option::Option::None,
-            starred: ::std::option::Option::None,
-            with_issues_enabled: ::std::option::Option::None,
-            with_merge_requests_enabled: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdProjectsShared(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/projects/shared",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of subgroups in this group.
     ///
@@ -370,30 +316,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of subgroups in this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdSubgroups`].
     pub fn get_api_v4_groups_id_subgroups(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdSubgroups<'_> {
-        GetApiV4GroupsIdSubgroups {
-            client: self,
-            id: id.into(),
-            statistics: ::std::option::Option::None,
-            skip_groups: ::std::option::Option::None,
-            all_available: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            owned: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            top_level_only: ::std::option::Option::None,
-            repository_storage: ::std::option::Option::None,
-            marked_for_deletion_on: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdSubgroups(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/subgroups",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of descendant groups of this group.
     ///
@@ -402,30 +339,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get a list of descendant groups of this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdDescendantGroups`].
     pub fn get_api_v4_groups_id_descendant_groups(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdDescendantGroups<'_> {
-        GetApiV4GroupsIdDescendantGroups {
-            client: self,
-            id: id.into(),
-            statistics: ::std::option::Option::None,
-            skip_groups: ::std::option::Option::None,
-            all_available: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            owned: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            min_access_level: ::std::option::Option::None,
-            top_level_only: ::std::option::Option::None,
-            repository_storage: ::std::option::Option::None,
-            marked_for_deletion_on: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdDescendantGroups(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/descendant_groups",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Transfer a project to the group namespace. Available only for admin.
     ///
@@ -434,16 +362,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `project_id`: The ID or path of the project
+    ///
+    /// Returns, on success (201): Transfer a project to the group namespace. Available only for admin.
     pub fn post_api_v4_groups_id_projects_project_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        project_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        project_id: impl Into<String>,
     ) -> PostApiV4GroupsIdProjectsProjectId<'_> {
-        PostApiV4GroupsIdProjectsProjectId {
-            client: self,
-            id: id.into(),
-            project_id: project_id.into(),
-        }
+        PostApiV4GroupsIdProjectsProjectId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/projects/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(project_id),
+                ],
+            ),
+        )
     }
     /// Get the groups to where the current group can be transferred to
     ///
@@ -452,18 +388,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get the groups to where the current group can be transferred to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdTransferLocations`].
     pub fn get_api_v4_groups_id_transfer_locations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdTransferLocations<'_> {
-        GetApiV4GroupsIdTransferLocations {
-            client: self,
-            id: id.into(),
-            search: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdTransferLocations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/transfer_locations",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Transfer a group to a new parent group or promote a subgroup to a top-level group
     ///
@@ -472,16 +411,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Transfer a group to a new parent group or promote a subgroup to a top-level group.
     pub fn post_api_v4_groups_id_transfer(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdTransfer>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdTransfer>,
     ) -> PostApiV4GroupsIdTransfer<'_> {
-        PostApiV4GroupsIdTransfer {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdTransfer(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/transfer",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdTransfer>::into(body)),
+        )
     }
     /// Share a group with a group
     ///
@@ -490,32 +435,46 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Share a group with a group.
     pub fn post_api_v4_groups_id_share(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdShare>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdShare>,
     ) -> PostApiV4GroupsIdShare<'_> {
-        PostApiV4GroupsIdShare {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdShare(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/share",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdShare>::into(body)),
+        )
     }
     /// `DELETE /api/v4/groups/{id}/share/{group_id}`
     ///
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `group_id`: The ID of the shared group
+    ///
+    /// Returns, on success (204): deleted Share.
     pub fn delete_api_v4_groups_id_share_group_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        group_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        group_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdShareGroupId<'_> {
-        DeleteApiV4GroupsIdShareGroupId {
-            client: self,
-            id: id.into(),
-            group_id: group_id.into(),
-        }
+        DeleteApiV4GroupsIdShareGroupId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/share/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(group_id),
+                ],
+            ),
+        )
     }
     /// Revoke a single token
     ///
@@ -541,16 +500,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a top-level group
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Revoke a single token.
     pub fn post_api_v4_groups_id_tokens_revoke(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdTokensRevoke>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdTokensRevoke>,
     ) -> PostApiV4GroupsIdTokensRevoke<'_> {
-        PostApiV4GroupsIdTokensRevoke {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdTokensRevoke(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/tokens/revoke",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GroupsIdTokensRevoke>::into(body),
+                ),
+        )
     }
     /// Sync a group with LDAP.
     ///
@@ -558,14 +525,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (201): Sync a group with LDAP.
     pub fn post_api_v4_groups_id_ldap_sync(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdLdapSync<'_> {
-        PostApiV4GroupsIdLdapSync {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdLdapSync(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/ldap_sync",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of audit events in this group.
     ///
@@ -574,19 +547,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of audit events in this group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdAuditEvents`].
     pub fn get_api_v4_groups_id_audit_events(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdAuditEvents<'_> {
-        GetApiV4GroupsIdAuditEvents {
-            client: self,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdAuditEvents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/audit_events",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a specific audit event in this group.
     ///
@@ -595,16 +570,24 @@ impl crate::Client {
     /// Arguments:
     /// - `audit_event_id`: The ID of the audit event
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get a specific audit event in this group.
     pub fn get_api_v4_groups_id_audit_events_audit_event_id(
         &self,
-        audit_event_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        audit_event_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdAuditEventsAuditEventId<'_> {
-        GetApiV4GroupsIdAuditEventsAuditEventId {
-            client: self,
-            audit_event_id: audit_event_id.into(),
-            id: id.into(),
-        }
+        GetApiV4GroupsIdAuditEventsAuditEventId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/audit_events/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(audit_event_id),
+                ],
+            ),
+        )
     }
     /// Restore a group.
     ///
@@ -612,14 +595,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (201): Restore a group.
     pub fn post_api_v4_groups_id_restore(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdRestore<'_> {
-        PostApiV4GroupsIdRestore {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdRestore(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/restore",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of users provisioned by the group
     ///
@@ -628,23 +617,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of users provisioned by the group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdProvisionedUsers`].
     pub fn get_api_v4_groups_id_provisioned_users(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdProvisionedUsers<'_> {
-        GetApiV4GroupsIdProvisionedUsers {
-            client: self,
-            username: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            blocked: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdProvisionedUsers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/provisioned_users",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of users for the group
     ///
@@ -653,21 +640,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of users for the group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdUsers`].
     pub fn get_api_v4_groups_id_users(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdUsers<'_> {
-        GetApiV4GroupsIdUsers {
-            client: self,
-            search: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            include_saml_users: ::std::option::Option::None,
-            include_service_accounts: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdUsers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/users",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a list of Groups::SshCertificate for a Group.
     ///
@@ -678,17 +665,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of ssh certificates created for a group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdSshCertificates`].
     pub fn get_api_v4_groups_id_ssh_certificates(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdSshCertificates<'_> {
-        GetApiV4GroupsIdSshCertificates {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdSshCertificates(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/ssh_certificates",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Add a Groups::SshCertificate.
     ///
@@ -699,16 +690,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a ssh certificate for a group.
     pub fn post_api_v4_groups_id_ssh_certificates(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdSshCertificates>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdSshCertificates>,
     ) -> PostApiV4GroupsIdSshCertificates<'_> {
-        PostApiV4GroupsIdSshCertificates {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdSshCertificates(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/ssh_certificates",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GroupsIdSshCertificates>::into(body),
+                ),
+        )
     }
     /// Removes an ssh certificate from a group.
     ///
@@ -719,16 +718,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `ssh_certificates_id`:
+    ///
+    /// Returns, on success (204): Removes an ssh certificate from a group.
     pub fn delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        ssh_certificates_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        ssh_certificates_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'_> {
-        DeleteApiV4GroupsIdSshCertificatesSshCertificatesId {
-            client: self,
-            id: id.into(),
-            ssh_certificates_id: ssh_certificates_id.into(),
-        }
+        DeleteApiV4GroupsIdSshCertificatesSshCertificatesId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/ssh_certificates/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(ssh_certificates_id),
+                ],
+            ),
+        )
     }
     /// Get the list of uploads of a group
     ///
@@ -737,17 +744,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get the list of uploads of a group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdUploads`].
     pub fn get_api_v4_groups_id_uploads(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdUploads<'_> {
-        GetApiV4GroupsIdUploads {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdUploads(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/uploads",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Download a single group upload by ID
     ///
@@ -756,16 +767,24 @@ impl crate::Client {
     /// Arguments:
     /// - `upload_id`: The ID of a group upload
     /// - `id`:
+    ///
+    /// Returns, on success (200): Download a single group upload by ID.
     pub fn get_api_v4_groups_id_uploads_upload_id(
         &self,
-        upload_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdUploadsUploadId<'_> {
-        GetApiV4GroupsIdUploadsUploadId {
-            client: self,
-            upload_id: upload_id.into(),
-            id: id.into(),
-        }
+        GetApiV4GroupsIdUploadsUploadId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/uploads/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(upload_id),
+                ],
+            ),
+        )
     }
     /// Delete a single group upload
     ///
@@ -774,16 +793,24 @@ impl crate::Client {
     /// Arguments:
     /// - `upload_id`: The ID of a group upload
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a single group upload.
     pub fn delete_api_v4_groups_id_uploads_upload_id(
         &self,
-        upload_id: impl ::std::convert::Into<i64>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdUploadsUploadId<'_> {
-        DeleteApiV4GroupsIdUploadsUploadId {
-            client: self,
-            upload_id: upload_id.into(),
-            id: id.into(),
-        }
+        DeleteApiV4GroupsIdUploadsUploadId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/uploads/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(upload_id),
+                ],
+            ),
+        )
     }
     /// Download a single project upload by secret and filename
     ///
@@ -793,18 +820,26 @@ impl crate::Client {
     /// - `secret`: The 32-character secret of a group upload
     /// - `filename`: The filename of a group upload
     /// - `id`:
+    ///
+    /// Returns, on success (200): Download a single project upload by secret and filename.
     pub fn get_api_v4_groups_id_uploads_secret_filename(
         &self,
-        secret: impl ::std::convert::Into<::std::string::String>,
-        filename: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        secret: impl Into<String>,
+        filename: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdUploadsSecretFilename<'_> {
-        GetApiV4GroupsIdUploadsSecretFilename {
-            client: self,
-            secret: secret.into(),
-            filename: filename.into(),
-            id: id.into(),
-        }
+        GetApiV4GroupsIdUploadsSecretFilename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/uploads/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(secret),
+                    &Into::<String>::into(filename),
+                ],
+            ),
+        )
     }
     /// Delete a single group upload by secret and filename
     ///
@@ -814,18 +849,26 @@ impl crate::Client {
     /// - `secret`: The 32-character secret of a group upload
     /// - `filename`: The filename of a group upload
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a single group upload by secret and filename.
     pub fn delete_api_v4_groups_id_uploads_secret_filename(
         &self,
-        secret: impl ::std::convert::Into<::std::string::String>,
-        filename: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        secret: impl Into<String>,
+        filename: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdUploadsSecretFilename<'_> {
-        DeleteApiV4GroupsIdUploadsSecretFilename {
-            client: self,
-            secret: secret.into(),
-            filename: filename.into(),
-            id: id.into(),
-        }
+        DeleteApiV4GroupsIdUploadsSecretFilename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/uploads/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(secret),
+                    &Into::<String>::into(filename),
+                ],
+            ),
+        )
     }
     /// Overrides the access level of an LDAP group member.
     ///
@@ -834,16 +877,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (201): Overrides the access level of an LDAP group member.
     pub fn post_api_v4_groups_id_members_user_id_override(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> PostApiV4GroupsIdMembersUserIdOverride<'_> {
-        PostApiV4GroupsIdMembersUserIdOverride {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        PostApiV4GroupsIdMembersUserIdOverride(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/members/{}/override",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Remove an LDAP group member access level override.
     ///
@@ -852,16 +903,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (200): Remove an LDAP group member access level override.
     pub fn delete_api_v4_groups_id_members_user_id_override(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdMembersUserIdOverride<'_> {
-        DeleteApiV4GroupsIdMembersUserIdOverride {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        DeleteApiV4GroupsIdMembersUserIdOverride(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/members/{}/override",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Approves a pending member
     ///
@@ -870,16 +929,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `member_id`: The ID of the member requiring approval
+    ///
+    /// Returns, on success (200): Approves a pending member.
     pub fn put_api_v4_groups_id_members_member_id_approve(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        member_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        member_id: impl Into<i64>,
     ) -> PutApiV4GroupsIdMembersMemberIdApprove<'_> {
-        PutApiV4GroupsIdMembersMemberIdApprove {
-            client: self,
-            id: id.into(),
-            member_id: member_id.into(),
-        }
+        PutApiV4GroupsIdMembersMemberIdApprove(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/groups/{}/members/{}/approve",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(member_id),
+                ],
+            ),
+        )
     }
     /// Approves all pending members
     ///
@@ -887,14 +954,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a group
+    ///
+    /// Returns, on success (201): Approves all pending members.
     pub fn post_api_v4_groups_id_members_approve_all(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdMembersApproveAll<'_> {
-        PostApiV4GroupsIdMembersApproveAll {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdMembersApproveAll(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/members/approve_all",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Lists all pending members for a group including invited users
     ///
@@ -903,17 +976,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Lists all pending members for a group including invited users.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdPendingMembers`].
     pub fn get_api_v4_groups_id_pending_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPendingMembers<'_> {
-        GetApiV4GroupsIdPendingMembers {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdPendingMembers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/pending_members",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Gets a list of billable users of top-level group.
     ///
@@ -922,19 +999,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Gets a list of billable users of top-level group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembers`].
     pub fn get_api_v4_groups_id_billable_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdBillableMembers<'_> {
-        GetApiV4GroupsIdBillableMembers {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdBillableMembers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/billable_members",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Changes the state of the memberships of a user in the group
     ///
@@ -944,18 +1023,28 @@ impl crate::Client {
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Changes the state of the memberships of a user in the group.
     pub fn put_api_v4_groups_id_members_user_id_state(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdMembersUserIdState>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdMembersUserIdState>,
     ) -> PutApiV4GroupsIdMembersUserIdState<'_> {
-        PutApiV4GroupsIdMembersUserIdState {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdMembersUserIdState(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/members/{}/state",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(user_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdMembersUserIdState>::into(body),
+                ),
+        )
     }
     /// Get the direct memberships of a billable user of a top-level group.
     ///
@@ -965,19 +1054,25 @@ impl crate::Client {
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the member
     ///
+    /// Returns, on success (200): Get the direct memberships of a billable user of a top-level group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembersUserIdMemberships`].
     pub fn get_api_v4_groups_id_billable_members_user_id_memberships(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdBillableMembersUserIdMemberships<'_> {
-        GetApiV4GroupsIdBillableMembersUserIdMemberships {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdBillableMembersUserIdMemberships(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/billable_members/{}/memberships",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Get the indirect memberships of a billable user of a top-level group.
     ///
@@ -987,19 +1082,25 @@ impl crate::Client {
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the member
     ///
+    /// Returns, on success (200): Get the indirect memberships of a billable user of a top-level group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembersUserIdIndirect`].
     pub fn get_api_v4_groups_id_billable_members_user_id_indirect(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdBillableMembersUserIdIndirect<'_> {
-        GetApiV4GroupsIdBillableMembersUserIdIndirect {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdBillableMembersUserIdIndirect(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/billable_members/{}/indirect",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Removes a billable member from a group or project.
     ///
@@ -1008,5843 +1109,2206 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (204): Removes a billable member from a group or project.
     pub fn delete_api_v4_groups_id_billable_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdBillableMembersUserId<'_> {
-        DeleteApiV4GroupsIdBillableMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        DeleteApiV4GroupsIdBillableMembersUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/billable_members/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_custom_attributes`](crate::Client::get_api_v4_groups_id_custom_attributes): `GET /api/v4/groups/{id}/custom_attributes`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdCustomAttributes<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdCustomAttributes<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all custom attributes on a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCustomAttribute,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCustomAttribute,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCustomAttribute, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdCustomAttributes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdCustomAttributes<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdCustomAttributes<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCustomAttribute,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_custom_attributes_key`](crate::Client::get_api_v4_groups_id_custom_attributes_key): `GET /api/v4/groups/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(GetApiV4GroupsIdCustomAttributes);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_custom_attributes_key`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a custom attribute on a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCustomAttribute,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCustomAttribute,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCustomAttribute, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCustomAttribute,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_custom_attributes_key`](crate::Client::put_api_v4_groups_id_custom_attributes_key): `PUT /api/v4/groups/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(GetApiV4GroupsIdCustomAttributesKey);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_custom_attributes_key`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdCustomAttributesKey,
-}
-impl<'a> PutApiV4GroupsIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set a custom attribute on a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_custom_attributes_key`](crate::Client::delete_api_v4_groups_id_custom_attributes_key): `DELETE /api/v4/groups/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(PutApiV4GroupsIdCustomAttributesKey);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_custom_attributes_key`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a custom attribute on a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups`](crate::Client::get_api_v4_groups): `GET /api/v4/groups`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdCustomAttributesKey);
+/// Request builder of [`crate::Client::get_api_v4_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Groups<'a> {
-    client: &'a crate::Client,
-    statistics: ::std::option::Option<bool>,
-    skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
-    all_available: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    owned: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    top_level_only: ::std::option::Option<bool>,
-    repository_storage: ::std::option::Option<::std::string::String>,
-    marked_for_deletion_on: ::std::option::Option<::chrono::NaiveDate>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4Groups<'a> {
+pub struct GetApiV4Groups<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Groups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
-    pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.statistics = ::std::option::Option::Some(value.into());
-        self
+    pub fn statistics(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
     /// Array of group ids to exclude from list
-    pub fn skip_groups(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_groups = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_groups[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show all group that you have access to
-    pub fn all_available(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all_available = ::std::option::Option::Some(value.into());
-        self
+    pub fn all_available(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Search for a specific group
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Limit by owned by authenticated user
     ///
     /// Default: `false`.
-    pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.owned = ::std::option::Option::Some(value.into());
-        self
+    pub fn owned(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("owned", &Into::<bool>::into(value)))
     }
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
+                ),
+        )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Only include top-level groups
-    pub fn top_level_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.top_level_only = ::std::option::Option::Some(value.into());
-        self
+    pub fn top_level_only(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("top_level_only", &Into::<bool>::into(value)))
     }
     /// Filter by repository storage used by the group
-    pub fn repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repository_storage = ::std::option::Option::Some(value.into());
-        self
+    pub fn repository_storage(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
     /// Date when the group was marked for deletion
-    pub fn marked_for_deletion_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.marked_for_deletion_on = ::std::option::Option::Some(value.into());
-        self
+    pub fn marked_for_deletion_on(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "marked_for_deletion_on",
+                    &Into::<::chrono::NaiveDate>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.statistics {
-            request.query("statistics", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_groups {
-            request
-                .query_array("skip_groups[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.all_available {
-            request.query("all_available", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.owned {
-            request.query("owned", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.top_level_only {
-            request.query("top_level_only", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.repository_storage {
-            request.query("repository_storage", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.marked_for_deletion_on {
-            request.query("marked_for_deletion_on", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a groups list
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Groups<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Groups<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups`](crate::Client::post_api_v4_groups): `POST /api/v4/groups`.
+crate::runtime::into_future!(GetApiV4Groups);
+/// Request builder of [`crate::Client::post_api_v4_groups`]: `POST /api/v4/groups`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Groups<'a> {
-    client: &'a crate::Client,
-    name: ::std::string::String,
-    path: ::std::string::String,
-    parent_id: ::std::option::Option<i64>,
-    organization_id: ::std::option::Option<i64>,
-    description: ::std::option::Option<::std::string::String>,
-    visibility: ::std::option::Option<crate::types::PostApiV4GroupsVisibility>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-    share_with_group_lock: ::std::option::Option<bool>,
-    require_two_factor_authentication: ::std::option::Option<bool>,
-    two_factor_grace_period: ::std::option::Option<i64>,
-    project_creation_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsProjectCreationLevel,
-    >,
-    auto_devops_enabled: ::std::option::Option<bool>,
-    subgroup_creation_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsSubgroupCreationLevel,
-    >,
-    emails_disabled: ::std::option::Option<bool>,
-    emails_enabled: ::std::option::Option<bool>,
-    show_diff_preview_in_email: ::std::option::Option<bool>,
-    mentions_disabled: ::std::option::Option<bool>,
-    lfs_enabled: ::std::option::Option<bool>,
-    request_access_enabled: ::std::option::Option<bool>,
-    default_branch: ::std::option::Option<::std::string::String>,
-    default_branch_protection: ::std::option::Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtection,
-    >,
-    default_branch_protection_defaults: ::std::option::Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
-    >,
-    shared_runners_setting: ::std::option::Option<
-        crate::types::PostApiV4GroupsSharedRunnersSetting,
-    >,
-    enabled_git_access_protocol: ::std::option::Option<
-        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
-    >,
-    membership_lock: ::std::option::Option<bool>,
-    ldap_cn: ::std::option::Option<::std::string::String>,
-    ldap_access: ::std::option::Option<i64>,
-    shared_runners_minutes_limit: ::std::option::Option<i64>,
-    extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-    wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsWikiAccessLevel,
-    >,
-    duo_availability: ::std::option::Option<
-        crate::types::PostApiV4GroupsDuoAvailability,
-    >,
-    experiment_features_enabled: ::std::option::Option<bool>,
-}
-impl<'a> PostApiV4Groups<'a> {
+pub struct PostApiV4Groups<'a>(crate::runtime::Call<'a>);
+impl PostApiV4Groups<'_> {
     /// The parent group id for creating nested group
-    pub fn parent_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.parent_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn parent_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("parent_id", &Into::<i64>::into(value)))
     }
     /// The organization id for the group
-    pub fn organization_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn organization_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
     /// The description of the group
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "visibility",
+                    &Into::<crate::types::PostApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Avatar image for the group
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
     /// Prevent sharing a project with another group within this group
-    pub fn share_with_group_lock(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.share_with_group_lock = ::std::option::Option::Some(value.into());
-        self
+    pub fn share_with_group_lock(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("share_with_group_lock", &Into::<bool>::into(value)))
     }
     /// Require all users in this group to setup Two-factor authentication
-    pub fn require_two_factor_authentication(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.require_two_factor_authentication = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn require_two_factor_authentication(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "require_two_factor_authentication",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Time before Two-factor authentication is enforced
-    pub fn two_factor_grace_period(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.two_factor_grace_period = ::std::option::Option::Some(value.into());
-        self
+    pub fn two_factor_grace_period(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("two_factor_grace_period", &Into::<i64>::into(value)))
     }
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsProjectCreationLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsProjectCreationLevel>,
     ) -> Self {
-        self.project_creation_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "project_creation_level",
+                    &Into::<
+                        crate::types::PostApiV4GroupsProjectCreationLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Default to Auto DevOps pipeline for all projects within this group
-    pub fn auto_devops_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.auto_devops_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn auto_devops_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("auto_devops_enabled", &Into::<bool>::into(value)))
     }
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsSubgroupCreationLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsSubgroupCreationLevel>,
     ) -> Self {
-        self.subgroup_creation_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "subgroup_creation_level",
+                    &Into::<
+                        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
-    pub fn emails_disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.emails_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn emails_disabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("emails_disabled", &Into::<bool>::into(value)))
     }
     /// Enable email notifications
-    pub fn emails_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.emails_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn emails_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("emails_enabled", &Into::<bool>::into(value)))
     }
     /// Include the code diff preview in merge request notification emails
-    pub fn show_diff_preview_in_email(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.show_diff_preview_in_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_diff_preview_in_email(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("show_diff_preview_in_email", &Into::<bool>::into(value)))
     }
     /// Disable a group from getting mentioned
-    pub fn mentions_disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mentions_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn mentions_disabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("mentions_disabled", &Into::<bool>::into(value)))
     }
     /// Enable/disable LFS for the projects in this group
-    pub fn lfs_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.lfs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn lfs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("lfs_enabled", &Into::<bool>::into(value)))
     }
     /// Allow users to request member access
-    pub fn request_access_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.request_access_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn request_access_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("request_access_enabled", &Into::<bool>::into(value)))
     }
     /// The default branch of group's projects
-    pub fn default_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.default_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn default_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("default_branch", &Into::<String>::into(value)))
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsDefaultBranchProtection,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtection>,
     ) -> Self {
-        self.default_branch_protection = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "default_branch_protection",
+                    &Into::<
+                        crate::types::PostApiV4GroupsDefaultBranchProtection,
+                    >::into(value),
+                ),
+        )
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults>,
     ) -> Self {
-        self.default_branch_protection_defaults = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_object(
+                    "default_branch_protection_defaults",
+                    &Into::<
+                        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+                    >::into(value),
+                ),
+        )
     }
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsSharedRunnersSetting,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsSharedRunnersSetting>,
     ) -> Self {
-        self.shared_runners_setting = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "shared_runners_setting",
+                    &Into::<
+                        crate::types::PostApiV4GroupsSharedRunnersSetting,
+                    >::into(value),
+                ),
+        )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsEnabledGitAccessProtocol>,
     ) -> Self {
-        self.enabled_git_access_protocol = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "enabled_git_access_protocol",
+                    &Into::<
+                        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+                    >::into(value),
+                ),
+        )
     }
     /// Prevent adding new members to projects within this group
-    pub fn membership_lock(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.membership_lock = ::std::option::Option::Some(value.into());
-        self
+    pub fn membership_lock(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("membership_lock", &Into::<bool>::into(value)))
     }
     /// LDAP Common Name
-    pub fn ldap_cn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ldap_cn = ::std::option::Option::Some(value.into());
-        self
+    pub fn ldap_cn(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("ldap_cn", &Into::<String>::into(value)))
     }
     /// A valid access level
-    pub fn ldap_access(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.ldap_access = ::std::option::Option::Some(value.into());
-        self
+    pub fn ldap_access(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("ldap_access", &Into::<i64>::into(value)))
     }
     /// (admin-only) compute minutes quota for this group
-    pub fn shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.shared_runners_minutes_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self.0.form_field("shared_runners_minutes_limit", &Into::<i64>::into(value)),
+        )
     }
     /// (admin-only) Extra compute minutes quota for this group
-    pub fn extra_shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.extra_shared_runners_minutes_limit = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn extra_shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "extra_shared_runners_minutes_limit",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
-        self.wiki_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "wiki_access_level",
+                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                ),
+        )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsDuoAvailability>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDuoAvailability>,
     ) -> Self {
-        self.duo_availability = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "duo_availability",
+                    &Into::<crate::types::PostApiV4GroupsDuoAvailability>::into(value),
+                ),
+        )
     }
     /// Enable experiment features for this group
-    pub fn experiment_features_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.experiment_features_enabled = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_id {
-            request.form_field("parent_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization_id {
-            request.form_field("organization_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.form_field("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.share_with_group_lock {
-            request.form_field("share_with_group_lock", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .require_two_factor_authentication
-        {
-            request.form_field("require_two_factor_authentication", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.two_factor_grace_period {
-            request.form_field("two_factor_grace_period", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.project_creation_level {
-            request.form_field("project_creation_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_devops_enabled {
-            request.form_field("auto_devops_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.subgroup_creation_level {
-            request.form_field("subgroup_creation_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.emails_disabled {
-            request.form_field("emails_disabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.emails_enabled {
-            request.form_field("emails_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_diff_preview_in_email {
-            request.form_field("show_diff_preview_in_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.mentions_disabled {
-            request.form_field("mentions_disabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lfs_enabled {
-            request.form_field("lfs_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.request_access_enabled {
-            request.form_field("request_access_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.default_branch {
-            request.form_field("default_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.default_branch_protection {
-            request.form_field("default_branch_protection", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .default_branch_protection_defaults
-        {
-            request.form_object("default_branch_protection_defaults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_setting {
-            request.form_field("shared_runners_setting", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.enabled_git_access_protocol {
-            request.form_field("enabled_git_access_protocol", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.membership_lock {
-            request.form_field("membership_lock", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ldap_cn {
-            request.form_field("ldap_cn", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ldap_access {
-            request.form_field("ldap_access", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_minutes_limit {
-            request.form_field("shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .extra_shared_runners_minutes_limit
-        {
-            request.form_field("extra_shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wiki_access_level {
-            request.form_field("wiki_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.duo_availability {
-            request.form_field("duo_availability", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.experiment_features_enabled {
-            request.form_field("experiment_features_enabled", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a group. Available only for users who can create groups.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn experiment_features_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("experiment_features_enabled", &Into::<bool>::into(value)),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Groups<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Groups<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id`](crate::Client::get_api_v4_groups_id): `GET /api/v4/groups/{id}`.
+crate::runtime::into_future!(PostApiV4Groups);
+/// Request builder of [`crate::Client::get_api_v4_groups_id`]: `GET /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    with_custom_attributes: ::std::option::Option<bool>,
-    with_projects: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsId<'a> {
+pub struct GetApiV4GroupsId<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsId<'_> {
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
     /// Omit project details
     ///
     /// Default: `true`.
-    pub fn with_projects(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_projects = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_projects {
-            request.query("with_projects", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single group, with containing projects.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesGroupDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGroupDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGroupDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn with_projects(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_projects", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesGroupDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id`](crate::Client::put_api_v4_groups_id): `PUT /api/v4/groups/{id}`.
+crate::runtime::into_future!(GetApiV4GroupsId);
+/// Request builder of [`crate::Client::put_api_v4_groups_id`]: `PUT /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    visibility: ::std::option::Option<crate::types::PostApiV4GroupsVisibility>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-    share_with_group_lock: ::std::option::Option<bool>,
-    require_two_factor_authentication: ::std::option::Option<bool>,
-    two_factor_grace_period: ::std::option::Option<i64>,
-    project_creation_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsProjectCreationLevel,
-    >,
-    auto_devops_enabled: ::std::option::Option<bool>,
-    subgroup_creation_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsSubgroupCreationLevel,
-    >,
-    emails_disabled: ::std::option::Option<bool>,
-    emails_enabled: ::std::option::Option<bool>,
-    show_diff_preview_in_email: ::std::option::Option<bool>,
-    mentions_disabled: ::std::option::Option<bool>,
-    lfs_enabled: ::std::option::Option<bool>,
-    request_access_enabled: ::std::option::Option<bool>,
-    default_branch: ::std::option::Option<::std::string::String>,
-    default_branch_protection: ::std::option::Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtection,
-    >,
-    default_branch_protection_defaults: ::std::option::Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
-    >,
-    shared_runners_setting: ::std::option::Option<
-        crate::types::PostApiV4GroupsSharedRunnersSetting,
-    >,
-    enabled_git_access_protocol: ::std::option::Option<
-        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
-    >,
-    membership_lock: ::std::option::Option<bool>,
-    ldap_cn: ::std::option::Option<::std::string::String>,
-    ldap_access: ::std::option::Option<i64>,
-    shared_runners_minutes_limit: ::std::option::Option<i64>,
-    extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-    wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsWikiAccessLevel,
-    >,
-    duo_availability: ::std::option::Option<
-        crate::types::PostApiV4GroupsDuoAvailability,
-    >,
-    experiment_features_enabled: ::std::option::Option<bool>,
-    prevent_sharing_groups_outside_hierarchy: ::std::option::Option<bool>,
-    lock_math_rendering_limits_enabled: ::std::option::Option<bool>,
-    math_rendering_limits_enabled: ::std::option::Option<bool>,
-    max_artifacts_size: ::std::option::Option<i64>,
-    file_template_project_id: ::std::option::Option<i64>,
-    prevent_forking_outside_group: ::std::option::Option<bool>,
-    unique_project_download_limit: ::std::option::Option<i64>,
-    unique_project_download_limit_interval_in_seconds: ::std::option::Option<i64>,
-    unique_project_download_limit_allowlist: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    unique_project_download_limit_alertlist: ::std::option::Option<::std::vec::Vec<i64>>,
-    auto_ban_user_on_excessive_projects_download: ::std::option::Option<bool>,
-    ip_restriction_ranges: ::std::option::Option<::std::string::String>,
-    allowed_email_domains_list: ::std::option::Option<::std::string::String>,
-    service_access_tokens_expiration_enforced: ::std::option::Option<bool>,
-    duo_features_enabled: ::std::option::Option<bool>,
-    lock_duo_features_enabled: ::std::option::Option<bool>,
-}
-impl<'a> PutApiV4GroupsId<'a> {
+pub struct PutApiV4GroupsId<'a>(crate::runtime::Call<'a>);
+impl PutApiV4GroupsId<'_> {
     /// The name of the group
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// The path of the group
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = ::std::option::Option::Some(value.into());
-        self
+    pub fn path(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("path", &Into::<String>::into(value)))
     }
     /// The description of the group
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "visibility",
+                    &Into::<crate::types::PostApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Avatar image for the group
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
     /// Prevent sharing a project with another group within this group
-    pub fn share_with_group_lock(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.share_with_group_lock = ::std::option::Option::Some(value.into());
-        self
+    pub fn share_with_group_lock(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("share_with_group_lock", &Into::<bool>::into(value)))
     }
     /// Require all users in this group to setup Two-factor authentication
-    pub fn require_two_factor_authentication(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.require_two_factor_authentication = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn require_two_factor_authentication(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "require_two_factor_authentication",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Time before Two-factor authentication is enforced
-    pub fn two_factor_grace_period(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.two_factor_grace_period = ::std::option::Option::Some(value.into());
-        self
+    pub fn two_factor_grace_period(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("two_factor_grace_period", &Into::<i64>::into(value)))
     }
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsProjectCreationLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsProjectCreationLevel>,
     ) -> Self {
-        self.project_creation_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "project_creation_level",
+                    &Into::<
+                        crate::types::PostApiV4GroupsProjectCreationLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Default to Auto DevOps pipeline for all projects within this group
-    pub fn auto_devops_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.auto_devops_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn auto_devops_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("auto_devops_enabled", &Into::<bool>::into(value)))
     }
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsSubgroupCreationLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsSubgroupCreationLevel>,
     ) -> Self {
-        self.subgroup_creation_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "subgroup_creation_level",
+                    &Into::<
+                        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
-    pub fn emails_disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.emails_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn emails_disabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("emails_disabled", &Into::<bool>::into(value)))
     }
     /// Enable email notifications
-    pub fn emails_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.emails_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn emails_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("emails_enabled", &Into::<bool>::into(value)))
     }
     /// Include the code diff preview in merge request notification emails
-    pub fn show_diff_preview_in_email(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.show_diff_preview_in_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_diff_preview_in_email(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("show_diff_preview_in_email", &Into::<bool>::into(value)))
     }
     /// Disable a group from getting mentioned
-    pub fn mentions_disabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mentions_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn mentions_disabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("mentions_disabled", &Into::<bool>::into(value)))
     }
     /// Enable/disable LFS for the projects in this group
-    pub fn lfs_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.lfs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn lfs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("lfs_enabled", &Into::<bool>::into(value)))
     }
     /// Allow users to request member access
-    pub fn request_access_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.request_access_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn request_access_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("request_access_enabled", &Into::<bool>::into(value)))
     }
     /// The default branch of group's projects
-    pub fn default_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.default_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn default_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("default_branch", &Into::<String>::into(value)))
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsDefaultBranchProtection,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtection>,
     ) -> Self {
-        self.default_branch_protection = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "default_branch_protection",
+                    &Into::<
+                        crate::types::PostApiV4GroupsDefaultBranchProtection,
+                    >::into(value),
+                ),
+        )
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults>,
     ) -> Self {
-        self.default_branch_protection_defaults = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_object(
+                    "default_branch_protection_defaults",
+                    &Into::<
+                        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+                    >::into(value),
+                ),
+        )
     }
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsSharedRunnersSetting,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsSharedRunnersSetting>,
     ) -> Self {
-        self.shared_runners_setting = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "shared_runners_setting",
+                    &Into::<
+                        crate::types::PostApiV4GroupsSharedRunnersSetting,
+                    >::into(value),
+                ),
+        )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsEnabledGitAccessProtocol>,
     ) -> Self {
-        self.enabled_git_access_protocol = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "enabled_git_access_protocol",
+                    &Into::<
+                        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+                    >::into(value),
+                ),
+        )
     }
     /// Prevent adding new members to projects within this group
-    pub fn membership_lock(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.membership_lock = ::std::option::Option::Some(value.into());
-        self
+    pub fn membership_lock(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("membership_lock", &Into::<bool>::into(value)))
     }
     /// LDAP Common Name
-    pub fn ldap_cn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ldap_cn = ::std::option::Option::Some(value.into());
-        self
+    pub fn ldap_cn(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("ldap_cn", &Into::<String>::into(value)))
     }
     /// A valid access level
-    pub fn ldap_access(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.ldap_access = ::std::option::Option::Some(value.into());
-        self
+    pub fn ldap_access(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("ldap_access", &Into::<i64>::into(value)))
     }
     /// (admin-only) compute minutes quota for this group
-    pub fn shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.shared_runners_minutes_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self.0.form_field("shared_runners_minutes_limit", &Into::<i64>::into(value)),
+        )
     }
     /// (admin-only) Extra compute minutes quota for this group
-    pub fn extra_shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.extra_shared_runners_minutes_limit = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn extra_shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "extra_shared_runners_minutes_limit",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
-        self.wiki_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "wiki_access_level",
+                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                ),
+        )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsDuoAvailability>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsDuoAvailability>,
     ) -> Self {
-        self.duo_availability = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "duo_availability",
+                    &Into::<crate::types::PostApiV4GroupsDuoAvailability>::into(value),
+                ),
+        )
     }
     /// Enable experiment features for this group
-    pub fn experiment_features_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.experiment_features_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn experiment_features_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("experiment_features_enabled", &Into::<bool>::into(value)),
+        )
     }
     /// Prevent sharing groups within this namespace with any groups outside the namespace. Only available on top-level groups.
     pub fn prevent_sharing_groups_outside_hierarchy(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.prevent_sharing_groups_outside_hierarchy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "prevent_sharing_groups_outside_hierarchy",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Indicates if math rendering limits are locked for all descendent groups.
-    pub fn lock_math_rendering_limits_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.lock_math_rendering_limits_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn lock_math_rendering_limits_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "lock_math_rendering_limits_enabled",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Indicates if math rendering limits are used for this group.
-    pub fn math_rendering_limits_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.math_rendering_limits_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn math_rendering_limits_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("math_rendering_limits_enabled", &Into::<bool>::into(value)),
+        )
     }
     /// Set the maximum file size for each job's artifacts
-    pub fn max_artifacts_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.max_artifacts_size = ::std::option::Option::Some(value.into());
-        self
+    pub fn max_artifacts_size(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("max_artifacts_size", &Into::<i64>::into(value)))
     }
     /// The ID of a project to use for custom templates in this group
-    pub fn file_template_project_id(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.file_template_project_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_template_project_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("file_template_project_id", &Into::<i64>::into(value)))
     }
     /// Prevent forking projects inside this group to external namespaces
-    pub fn prevent_forking_outside_group(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.prevent_forking_outside_group = ::std::option::Option::Some(value.into());
-        self
+    pub fn prevent_forking_outside_group(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("prevent_forking_outside_group", &Into::<bool>::into(value)),
+        )
     }
     /// Maximum number of unique projects a user can download in the specified time period before they are banned.
-    pub fn unique_project_download_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.unique_project_download_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn unique_project_download_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self.0.form_field("unique_project_download_limit", &Into::<i64>::into(value)),
+        )
     }
     /// Time period during which a user can download a maximum amount of projects before they are banned.
     pub fn unique_project_download_limit_interval_in_seconds(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
+        self,
+        value: impl Into<i64>,
     ) -> Self {
-        self.unique_project_download_limit_interval_in_seconds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "unique_project_download_limit_interval_in_seconds",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// List of usernames excluded from the unique project download limit
     pub fn unique_project_download_limit_allowlist(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        self,
+        value: impl Into<Vec<String>>,
     ) -> Self {
-        self.unique_project_download_limit_allowlist = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "unique_project_download_limit_allowlist",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// List of user ids who will be emailed when Git abuse rate limit is exceeded
     pub fn unique_project_download_limit_alertlist(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        self,
+        value: impl Into<Vec<i64>>,
     ) -> Self {
-        self.unique_project_download_limit_alertlist = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "unique_project_download_limit_alertlist",
+                    &Into::<Vec<i64>>::into(value),
+                ),
+        )
     }
     /// Ban users from the group when they exceed maximum number of unique projects download in the specified time period
     pub fn auto_ban_user_on_excessive_projects_download(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.auto_ban_user_on_excessive_projects_download = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "auto_ban_user_on_excessive_projects_download",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// List of IP addresses which need to be restricted for group
-    pub fn ip_restriction_ranges(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ip_restriction_ranges = ::std::option::Option::Some(value.into());
-        self
+    pub fn ip_restriction_ranges(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("ip_restriction_ranges", &Into::<String>::into(value)))
     }
     /// List of allowed email domains for group
-    pub fn allowed_email_domains_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.allowed_email_domains_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn allowed_email_domains_list(self, value: impl Into<String>) -> Self {
+        Self(
+            self.0.form_field("allowed_email_domains_list", &Into::<String>::into(value)),
+        )
     }
     /// To enforce token expiration for Service accounts users for group
     pub fn service_access_tokens_expiration_enforced(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.service_access_tokens_expiration_enforced = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "service_access_tokens_expiration_enforced",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Indicates whether GitLab Duo features are enabled for the group
-    pub fn duo_features_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.duo_features_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn duo_features_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("duo_features_enabled", &Into::<bool>::into(value)))
     }
     /// Indicates if the GitLab Duo features enabled setting is enforced for all subgroups
-    pub fn lock_duo_features_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.lock_duo_features_enabled = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.start_form(true);
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.path {
-            request.form_field("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.form_field("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.share_with_group_lock {
-            request.form_field("share_with_group_lock", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .require_two_factor_authentication
-        {
-            request.form_field("require_two_factor_authentication", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.two_factor_grace_period {
-            request.form_field("two_factor_grace_period", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.project_creation_level {
-            request.form_field("project_creation_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_devops_enabled {
-            request.form_field("auto_devops_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.subgroup_creation_level {
-            request.form_field("subgroup_creation_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.emails_disabled {
-            request.form_field("emails_disabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.emails_enabled {
-            request.form_field("emails_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_diff_preview_in_email {
-            request.form_field("show_diff_preview_in_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.mentions_disabled {
-            request.form_field("mentions_disabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lfs_enabled {
-            request.form_field("lfs_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.request_access_enabled {
-            request.form_field("request_access_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.default_branch {
-            request.form_field("default_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.default_branch_protection {
-            request.form_field("default_branch_protection", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .default_branch_protection_defaults
-        {
-            request.form_object("default_branch_protection_defaults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_setting {
-            request.form_field("shared_runners_setting", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.enabled_git_access_protocol {
-            request.form_field("enabled_git_access_protocol", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.membership_lock {
-            request.form_field("membership_lock", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ldap_cn {
-            request.form_field("ldap_cn", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ldap_access {
-            request.form_field("ldap_access", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_minutes_limit {
-            request.form_field("shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .extra_shared_runners_minutes_limit
-        {
-            request.form_field("extra_shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wiki_access_level {
-            request.form_field("wiki_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.duo_availability {
-            request.form_field("duo_availability", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.experiment_features_enabled {
-            request.form_field("experiment_features_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .prevent_sharing_groups_outside_hierarchy
-        {
-            request.form_field("prevent_sharing_groups_outside_hierarchy", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .lock_math_rendering_limits_enabled
-        {
-            request.form_field("lock_math_rendering_limits_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.math_rendering_limits_enabled {
-            request.form_field("math_rendering_limits_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_artifacts_size {
-            request.form_field("max_artifacts_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_template_project_id {
-            request.form_field("file_template_project_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.prevent_forking_outside_group {
-            request.form_field("prevent_forking_outside_group", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.unique_project_download_limit {
-            request.form_field("unique_project_download_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .unique_project_download_limit_interval_in_seconds
-        {
-            request
-                .form_field("unique_project_download_limit_interval_in_seconds", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .unique_project_download_limit_allowlist
-        {
-            request.form_field_array("unique_project_download_limit_allowlist", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .unique_project_download_limit_alertlist
-        {
-            request.form_field_array("unique_project_download_limit_alertlist", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .auto_ban_user_on_excessive_projects_download
-        {
-            request.form_field("auto_ban_user_on_excessive_projects_download", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_restriction_ranges {
-            request.form_field("ip_restriction_ranges", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.allowed_email_domains_list {
-            request.form_field("allowed_email_domains_list", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .service_access_tokens_expiration_enforced
-        {
-            request.form_field("service_access_tokens_expiration_enforced", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.duo_features_enabled {
-            request.form_field("duo_features_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lock_duo_features_enabled {
-            request.form_field("lock_duo_features_enabled", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a group. Available only for users who can administrate groups.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn lock_duo_features_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("lock_duo_features_enabled", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_groups_id`](crate::Client::delete_api_v4_groups_id): `DELETE /api/v4/groups/{id}`.
+crate::runtime::into_future!(PutApiV4GroupsId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Remove a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_groups_shared`](crate::Client::get_api_v4_groups_id_groups_shared): `GET /api/v4/groups/{id}/groups/shared`.
+crate::runtime::into_future!(DeleteApiV4GroupsId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_groups_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdGroupsShared<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdGroupsShared<'a> {
+pub struct GetApiV4GroupsIdGroupsShared<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdGroupsShared<'_> {
     /// Array of group ids to exclude from list
-    pub fn skip_groups(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_groups = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_groups[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Search for a specific group
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
+                ),
+        )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("groups"),
-                ::std::string::String::from("shared"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.skip_groups {
-            request
-                .query_array("skip_groups[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of shared groups this group was invited to
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdGroupsShared<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdGroupsShared<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_invited_groups`](crate::Client::get_api_v4_groups_id_invited_groups): `GET /api/v4/groups/{id}/invited_groups`.
+crate::runtime::into_future!(GetApiV4GroupsIdGroupsShared);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdInvitedGroups<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    relation: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
-    >,
-    search: ::std::option::Option<::std::string::String>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdInvitedGroups<'a> {
+pub struct GetApiV4GroupsIdInvitedGroups<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdInvitedGroups<'_> {
     /// Include group relations
     pub fn relation(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
-        >,
+        self,
+        value: impl Into<Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>>,
     ) -> Self {
-        self.relation = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query_array(
+                    "relation[]",
+                    &Into::<
+                        Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
+                    >::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Search for a specific group
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invited_groups"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.relation {
-            request.query_array("relation[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of invited groups in this group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdInvitedGroups<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdInvitedGroups<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_projects`](crate::Client::get_api_v4_groups_id_projects): `GET /api/v4/groups/{id}/projects`.
+crate::runtime::into_future!(GetApiV4GroupsIdInvitedGroups);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProjects<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    simple: ::std::option::Option<bool>,
-    owned: ::std::option::Option<bool>,
-    starred: ::std::option::Option<bool>,
-    with_issues_enabled: ::std::option::Option<bool>,
-    with_merge_requests_enabled: ::std::option::Option<bool>,
-    with_shared: ::std::option::Option<bool>,
-    include_subgroups: ::std::option::Option<bool>,
-    include_ancestor_groups: ::std::option::Option<bool>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-    with_security_reports: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdProjects<'a> {
+pub struct GetApiV4GroupsIdProjects<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdProjects<'_> {
     /// Limit by archived status
-    pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.archived = ::std::option::Option::Some(value.into());
-        self
+    pub fn archived(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Return list of authorized projects matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsOrderBy>::into(value),
+                ),
+        )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return only the ID, URL, name, and path of each project
     ///
     /// Default: `false`.
-    pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.simple = ::std::option::Option::Some(value.into());
-        self
+    pub fn simple(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("simple", &Into::<bool>::into(value)))
     }
     /// Limit by owned by authenticated user
     ///
     /// Default: `false`.
-    pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.owned = ::std::option::Option::Some(value.into());
-        self
+    pub fn owned(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("owned", &Into::<bool>::into(value)))
     }
     /// Limit by starred status
     ///
     /// Default: `false`.
-    pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.starred = ::std::option::Option::Some(value.into());
-        self
+    pub fn starred(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("starred", &Into::<bool>::into(value)))
     }
     /// Limit by enabled issues feature
     ///
     /// Default: `false`.
-    pub fn with_issues_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_issues_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_issues_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_issues_enabled", &Into::<bool>::into(value)))
     }
     /// Limit by enabled merge requests feature
     ///
     /// Default: `false`.
-    pub fn with_merge_requests_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_requests_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_requests_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_requests_enabled", &Into::<bool>::into(value)))
     }
     /// Include projects shared to this group
     ///
     /// Default: `true`.
-    pub fn with_shared(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_shared = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_shared(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_shared", &Into::<bool>::into(value)))
     }
     /// Includes projects in subgroups of this group
     ///
     /// Default: `false`.
-    pub fn include_subgroups(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.include_subgroups = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_subgroups(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_subgroups", &Into::<bool>::into(value)))
     }
     /// Includes projects in ancestors of this group
     ///
     /// Default: `false`.
-    pub fn include_ancestor_groups(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_ancestor_groups = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_ancestor_groups(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_ancestor_groups", &Into::<bool>::into(value)))
     }
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
     /// Return only projects having security report artifacts present
     ///
     /// Default: `false`.
-    pub fn with_security_reports(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_security_reports = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("projects"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.archived {
-            request.query("archived", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.simple {
-            request.query("simple", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.owned {
-            request.query("owned", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.starred {
-            request.query("starred", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_issues_enabled {
-            request.query("with_issues_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_requests_enabled {
-            request.query("with_merge_requests_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_shared {
-            request.query("with_shared", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_subgroups {
-            request.query("include_subgroups", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_ancestor_groups {
-            request.query("include_ancestor_groups", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_security_reports {
-            request.query("with_security_reports", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of projects in this group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesProject,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_security_reports(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_security_reports", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdProjects<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProjects<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_projects_shared`](crate::Client::get_api_v4_groups_id_projects_shared): `GET /api/v4/groups/{id}/projects/shared`.
+crate::runtime::into_future!(GetApiV4GroupsIdProjects);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_projects_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProjectsShared<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    archived: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSharedOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    simple: ::std::option::Option<bool>,
-    starred: ::std::option::Option<bool>,
-    with_issues_enabled: ::std::option::Option<bool>,
-    with_merge_requests_enabled: ::std::option::Option<bool>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdProjectsShared<'a> {
+pub struct GetApiV4GroupsIdProjectsShared<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdProjectsShared<'_> {
     /// Limit by archived status
-    pub fn archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.archived = ::std::option::Option::Some(value.into());
-        self
+    pub fn archived(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Return list of authorized projects matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdProjectsSharedOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSharedOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdProjectsSharedOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return only the ID, URL, name, and path of each project
     ///
     /// Default: `false`.
-    pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.simple = ::std::option::Option::Some(value.into());
-        self
+    pub fn simple(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("simple", &Into::<bool>::into(value)))
     }
     /// Limit by starred status
     ///
     /// Default: `false`.
-    pub fn starred(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.starred = ::std::option::Option::Some(value.into());
-        self
+    pub fn starred(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("starred", &Into::<bool>::into(value)))
     }
     /// Limit by enabled issues feature
     ///
     /// Default: `false`.
-    pub fn with_issues_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_issues_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_issues_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_issues_enabled", &Into::<bool>::into(value)))
     }
     /// Limit by enabled merge requests feature
     ///
     /// Default: `false`.
-    pub fn with_merge_requests_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_requests_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_requests_enabled(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_requests_enabled", &Into::<bool>::into(value)))
     }
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("shared"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.archived {
-            request.query("archived", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.simple {
-            request.query("simple", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.starred {
-            request.query("starred", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_issues_enabled {
-            request.query("with_issues_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_requests_enabled {
-            request.query("with_merge_requests_enabled", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of shared projects in this group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesProject,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesProject, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdProjectsShared<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProject>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProjectsShared<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_subgroups`](crate::Client::get_api_v4_groups_id_subgroups): `GET /api/v4/groups/{id}/subgroups`.
+crate::runtime::into_future!(GetApiV4GroupsIdProjectsShared);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdSubgroups<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    statistics: ::std::option::Option<bool>,
-    skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
-    all_available: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    owned: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    top_level_only: ::std::option::Option<bool>,
-    repository_storage: ::std::option::Option<::std::string::String>,
-    marked_for_deletion_on: ::std::option::Option<::chrono::NaiveDate>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdSubgroups<'a> {
+pub struct GetApiV4GroupsIdSubgroups<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdSubgroups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
-    pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.statistics = ::std::option::Option::Some(value.into());
-        self
+    pub fn statistics(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
     /// Array of group ids to exclude from list
-    pub fn skip_groups(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_groups = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_groups[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show all group that you have access to
-    pub fn all_available(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all_available = ::std::option::Option::Some(value.into());
-        self
+    pub fn all_available(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Search for a specific group
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Limit by owned by authenticated user
     ///
     /// Default: `false`.
-    pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.owned = ::std::option::Option::Some(value.into());
-        self
+    pub fn owned(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("owned", &Into::<bool>::into(value)))
     }
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
+                ),
+        )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Only include top-level groups
-    pub fn top_level_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.top_level_only = ::std::option::Option::Some(value.into());
-        self
+    pub fn top_level_only(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("top_level_only", &Into::<bool>::into(value)))
     }
     /// Filter by repository storage used by the group
-    pub fn repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repository_storage = ::std::option::Option::Some(value.into());
-        self
+    pub fn repository_storage(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
     /// Date when the group was marked for deletion
-    pub fn marked_for_deletion_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.marked_for_deletion_on = ::std::option::Option::Some(value.into());
-        self
+    pub fn marked_for_deletion_on(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "marked_for_deletion_on",
+                    &Into::<::chrono::NaiveDate>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("subgroups"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.statistics {
-            request.query("statistics", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_groups {
-            request
-                .query_array("skip_groups[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.all_available {
-            request.query("all_available", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.owned {
-            request.query("owned", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.top_level_only {
-            request.query("top_level_only", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.repository_storage {
-            request.query("repository_storage", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.marked_for_deletion_on {
-            request.query("marked_for_deletion_on", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of subgroups in this group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdSubgroups<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdSubgroups<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_descendant_groups`](crate::Client::get_api_v4_groups_id_descendant_groups): `GET /api/v4/groups/{id}/descendant_groups`.
+crate::runtime::into_future!(GetApiV4GroupsIdSubgroups);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDescendantGroups<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    statistics: ::std::option::Option<bool>,
-    skip_groups: ::std::option::Option<::std::vec::Vec<i64>>,
-    all_available: ::std::option::Option<bool>,
-    visibility: ::std::option::Option<crate::types::GetApiV4GroupsVisibility>,
-    search: ::std::option::Option<::std::string::String>,
-    owned: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    top_level_only: ::std::option::Option<bool>,
-    repository_storage: ::std::option::Option<::std::string::String>,
-    marked_for_deletion_on: ::std::option::Option<::chrono::NaiveDate>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdDescendantGroups<'a> {
+pub struct GetApiV4GroupsIdDescendantGroups<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdDescendantGroups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
-    pub fn statistics(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.statistics = ::std::option::Option::Some(value.into());
-        self
+    pub fn statistics(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
     /// Array of group ids to exclude from list
-    pub fn skip_groups(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_groups = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_groups[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show all group that you have access to
-    pub fn all_available(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.all_available = ::std::option::Option::Some(value.into());
-        self
+    pub fn all_available(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
     pub fn visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsVisibility>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "visibility",
+                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                ),
+        )
     }
     /// Search for a specific group
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Limit by owned by authenticated user
     ///
     /// Default: `false`.
-    pub fn owned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.owned = ::std::option::Option::Some(value.into());
-        self
+    pub fn owned(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("owned", &Into::<bool>::into(value)))
     }
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
+                ),
+        )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Only include top-level groups
-    pub fn top_level_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.top_level_only = ::std::option::Option::Some(value.into());
-        self
+    pub fn top_level_only(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("top_level_only", &Into::<bool>::into(value)))
     }
     /// Filter by repository storage used by the group
-    pub fn repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repository_storage = ::std::option::Option::Some(value.into());
-        self
+    pub fn repository_storage(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
     /// Date when the group was marked for deletion
-    pub fn marked_for_deletion_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.marked_for_deletion_on = ::std::option::Option::Some(value.into());
-        self
+    pub fn marked_for_deletion_on(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "marked_for_deletion_on",
+                    &Into::<::chrono::NaiveDate>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("descendant_groups"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.statistics {
-            request.query("statistics", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_groups {
-            request
-                .query_array("skip_groups[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.all_available {
-            request.query("all_available", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            request.query("visibility", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.owned {
-            request.query("owned", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.top_level_only {
-            request.query("top_level_only", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.repository_storage {
-            request.query("repository_storage", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.marked_for_deletion_on {
-            request.query("marked_for_deletion_on", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of descendant groups of this group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdDescendantGroups<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDescendantGroups<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_projects_project_id`](crate::Client::post_api_v4_groups_id_projects_project_id): `POST /api/v4/groups/{id}/projects/{project_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdDescendantGroups);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_projects_project_id`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdProjectsProjectId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    project_id: ::std::string::String,
-}
-impl<'a> PostApiV4GroupsIdProjectsProjectId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Transfer a project to the group namespace. Available only for admin.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesGroupDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGroupDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGroupDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdProjectsProjectId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdProjectsProjectId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdProjectsProjectId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesGroupDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_transfer_locations`](crate::Client::get_api_v4_groups_id_transfer_locations): `GET /api/v4/groups/{id}/transfer_locations`.
+crate::runtime::into_future!(PostApiV4GroupsIdProjectsProjectId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdTransferLocations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    search: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdTransferLocations<'a> {
+pub struct GetApiV4GroupsIdTransferLocations<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdTransferLocations<'_> {
     /// Return list of namespaces matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("transfer_locations"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the groups to where the current group can be transferred to
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGroup,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGroup, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdTransferLocations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGroup>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdTransferLocations<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_transfer`](crate::Client::post_api_v4_groups_id_transfer): `POST /api/v4/groups/{id}/transfer`.
+crate::runtime::into_future!(GetApiV4GroupsIdTransferLocations);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_transfer`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdTransfer<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdTransfer,
-}
-impl<'a> PostApiV4GroupsIdTransfer<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("transfer"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Transfer a group to a new parent group or promote a subgroup to a top-level group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdTransfer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdTransfer<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdTransfer<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_share`](crate::Client::post_api_v4_groups_id_share): `POST /api/v4/groups/{id}/share`.
+crate::runtime::into_future!(PostApiV4GroupsIdTransfer);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_share`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdShare<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdShare,
-}
-impl<'a> PostApiV4GroupsIdShare<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("share"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Share a group with a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesGroupDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGroupDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGroupDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdShare<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdShare<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdShare<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesGroupDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_share_group_id`](crate::Client::delete_api_v4_groups_id_share_group_id): `DELETE /api/v4/groups/{id}/share/{group_id}`.
+crate::runtime::into_future!(PostApiV4GroupsIdShare);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_share_group_id`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdShareGroupId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    group_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdShareGroupId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("share"),
-                crate::runtime::ParamValue::to_param(&self.group_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): deleted Share
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdShareGroupId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdShareGroupId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdShareGroupId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_tokens_revoke`](crate::Client::post_api_v4_groups_id_tokens_revoke): `POST /api/v4/groups/{id}/tokens/revoke`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdShareGroupId);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_tokens_revoke`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdTokensRevoke<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdTokensRevoke,
-}
-impl<'a> PostApiV4GroupsIdTokensRevoke<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("tokens"),
-                ::std::string::String::from("revoke"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Revoke a single token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdTokensRevoke<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdTokensRevoke<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdTokensRevoke<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_ldap_sync`](crate::Client::post_api_v4_groups_id_ldap_sync): `POST /api/v4/groups/{id}/ldap_sync`.
+crate::runtime::into_future!(PostApiV4GroupsIdTokensRevoke);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdLdapSync<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdLdapSync<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ldap_sync"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Sync a group with LDAP.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdLdapSync<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdLdapSync<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdLdapSync<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_audit_events`](crate::Client::get_api_v4_groups_id_audit_events): `GET /api/v4/groups/{id}/audit_events`.
+crate::runtime::into_future!(PostApiV4GroupsIdLdapSync);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAuditEvents<'a> {
-    client: &'a crate::Client,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdAuditEvents<'a> {
+pub struct GetApiV4GroupsIdAuditEvents<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdAuditEvents<'_> {
     /// Return audit events created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return audit events created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("audit_events"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of audit events in this group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::EeApiEntitiesAuditEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::EeApiEntitiesAuditEvent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::EeApiEntitiesAuditEvent, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdAuditEvents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesAuditEvent>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAuditEvents<'a> {
+    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesAuditEvent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_audit_events_audit_event_id`](crate::Client::get_api_v4_groups_id_audit_events_audit_event_id): `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdAuditEvents);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_audit_events_audit_event_id`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
-    client: &'a crate::Client,
-    audit_event_id: i64,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("audit_events"),
-                crate::runtime::ParamValue::to_param(&self.audit_event_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific audit event in this group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::EeApiEntitiesAuditEvent,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::EeApiEntitiesAuditEvent,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::EeApiEntitiesAuditEvent, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdAuditEventsAuditEventId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
+    type Response = crate::runtime::Json<crate::types::EeApiEntitiesAuditEvent>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::EeApiEntitiesAuditEvent,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_restore`](crate::Client::post_api_v4_groups_id_restore): `POST /api/v4/groups/{id}/restore`.
+crate::runtime::into_future!(GetApiV4GroupsIdAuditEventsAuditEventId);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_restore`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdRestore<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdRestore<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("restore"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Restore a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdRestore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdRestore<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdRestore<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_provisioned_users`](crate::Client::get_api_v4_groups_id_provisioned_users): `GET /api/v4/groups/{id}/provisioned_users`.
+crate::runtime::into_future!(PostApiV4GroupsIdRestore);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProvisionedUsers<'a> {
-    client: &'a crate::Client,
-    username: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    active: ::std::option::Option<bool>,
-    blocked: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdProvisionedUsers<'a> {
+pub struct GetApiV4GroupsIdProvisionedUsers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdProvisionedUsers<'_> {
     /// Return a single user with a specific username
-    pub fn username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
-        self
+    pub fn username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("username", &Into::<String>::into(value)))
     }
     /// Search users by name, email or username
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return only active users
     ///
     /// Default: `false`.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
-        self
+    pub fn active(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("active", &Into::<bool>::into(value)))
     }
     /// Return only blocked users
     ///
     /// Default: `false`.
-    pub fn blocked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.blocked = ::std::option::Option::Some(value.into());
-        self
+    pub fn blocked(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("blocked", &Into::<bool>::into(value)))
     }
     /// Return users created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return users created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("provisioned_users"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.username {
-            request.query("username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            request.query("active", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.blocked {
-            request.query("blocked", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of users provisioned by the group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesUserPublic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesUserPublic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdProvisionedUsers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProvisionedUsers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_users`](crate::Client::get_api_v4_groups_id_users): `GET /api/v4/groups/{id}/users`.
+crate::runtime::into_future!(GetApiV4GroupsIdProvisionedUsers);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUsers<'a> {
-    client: &'a crate::Client,
-    search: ::std::option::Option<::std::string::String>,
-    active: ::std::option::Option<bool>,
-    include_saml_users: ::std::option::Option<bool>,
-    include_service_accounts: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdUsers<'a> {
+pub struct GetApiV4GroupsIdUsers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdUsers<'_> {
     /// Search users by name, email or username
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Filters only active users
     ///
     /// Default: `false`.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
-        self
+    pub fn active(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("active", &Into::<bool>::into(value)))
     }
     /// Return users with a SAML identity in this group
-    pub fn include_saml_users(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.include_saml_users = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_saml_users(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_saml_users", &Into::<bool>::into(value)))
     }
     /// Return service accounts owned by this group
-    pub fn include_service_accounts(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_service_accounts = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_service_accounts(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_service_accounts", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("users"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            request.query("active", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_saml_users {
-            request.query("include_saml_users", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_service_accounts {
-            request.query("include_service_accounts", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of users for the group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesUserPublic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesUserPublic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdUsers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserPublic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUsers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_ssh_certificates`](crate::Client::get_api_v4_groups_id_ssh_certificates): `GET /api/v4/groups/{id}/ssh_certificates`.
+crate::runtime::into_future!(GetApiV4GroupsIdUsers);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdSshCertificates<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdSshCertificates<'a> {
+pub struct GetApiV4GroupsIdSshCertificates<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdSshCertificates<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ssh_certificates"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of ssh certificates created for a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::EeApiEntitiesSshCertificate>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::EeApiEntitiesSshCertificate,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::EeApiEntitiesSshCertificate, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdSshCertificates<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesSshCertificate>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdSshCertificates<'a> {
+    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesSshCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_ssh_certificates`](crate::Client::post_api_v4_groups_id_ssh_certificates): `POST /api/v4/groups/{id}/ssh_certificates`.
+crate::runtime::into_future!(GetApiV4GroupsIdSshCertificates);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_ssh_certificates`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdSshCertificates<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdSshCertificates,
-}
-impl<'a> PostApiV4GroupsIdSshCertificates<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ssh_certificates"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a ssh certificate for a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::EeApiEntitiesSshCertificate,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::EeApiEntitiesSshCertificate,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::EeApiEntitiesSshCertificate, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdSshCertificates<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdSshCertificates<'a> {
+    type Response = crate::runtime::Json<crate::types::EeApiEntitiesSshCertificate>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdSshCertificates<'a> {
-    type Output = ::std::result::Result<
-        crate::types::EeApiEntitiesSshCertificate,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id`](crate::Client::delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id): `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`.
+crate::runtime::into_future!(PostApiV4GroupsIdSshCertificates);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    ssh_certificates_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ssh_certificates"),
-                crate::runtime::ParamValue::to_param(&self.ssh_certificates_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes an ssh certificate from a group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_uploads`](crate::Client::get_api_v4_groups_id_uploads): `GET /api/v4/groups/{id}/uploads`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdSshCertificatesSshCertificatesId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploads<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdUploads<'a> {
+pub struct GetApiV4GroupsIdUploads<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdUploads<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("uploads"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the list of uploads of a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMarkdownUploadAdmin,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMarkdownUploadAdmin, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdUploads<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMarkdownUploadAdmin>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploads<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMarkdownUploadAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_uploads_upload_id`](crate::Client::get_api_v4_groups_id_uploads_upload_id): `GET /api/v4/groups/{id}/uploads/{upload_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdUploads);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads_upload_id`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploadsUploadId<'a> {
-    client: &'a crate::Client,
-    upload_id: i64,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdUploadsUploadId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("uploads"),
-                crate::runtime::ParamValue::to_param(&self.upload_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download a single group upload by ID
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_bytes(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploadsUploadId<'a> {
+    type Response = crate::runtime::Bytes;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdUploadsUploadId<'a> {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_uploads_upload_id`](crate::Client::delete_api_v4_groups_id_uploads_upload_id): `DELETE /api/v4/groups/{id}/uploads/{upload_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdUploadsUploadId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_uploads_upload_id`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdUploadsUploadId<'a> {
-    client: &'a crate::Client,
-    upload_id: i64,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsIdUploadsUploadId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("uploads"),
-                crate::runtime::ParamValue::to_param(&self.upload_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a single group upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdUploadsUploadId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdUploadsUploadId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_uploads_secret_filename`](crate::Client::get_api_v4_groups_id_uploads_secret_filename): `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdUploadsUploadId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads_secret_filename`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploadsSecretFilename<'a> {
-    client: &'a crate::Client,
-    secret: ::std::string::String,
-    filename: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdUploadsSecretFilename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("uploads"),
-                crate::runtime::ParamValue::to_param(&self.secret),
-                crate::runtime::ParamValue::to_param(&self.filename),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download a single project upload by secret and filename
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_bytes(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploadsSecretFilename<'a> {
+    type Response = crate::runtime::Bytes;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdUploadsSecretFilename<'a> {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_uploads_secret_filename`](crate::Client::delete_api_v4_groups_id_uploads_secret_filename): `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`.
+crate::runtime::into_future!(GetApiV4GroupsIdUploadsSecretFilename);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_uploads_secret_filename`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
-    client: &'a crate::Client,
-    secret: ::std::string::String,
-    filename: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("uploads"),
-                crate::runtime::ParamValue::to_param(&self.secret),
-                crate::runtime::ParamValue::to_param(&self.filename),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a single group upload by secret and filename
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_members_user_id_override`](crate::Client::post_api_v4_groups_id_members_user_id_override): `POST /api/v4/groups/{id}/members/{user_id}/override`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdUploadsSecretFilename);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembersUserIdOverride<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> PostApiV4GroupsIdMembersUserIdOverride<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("override"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Overrides the access level of an LDAP group member.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembersUserIdOverride<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdMembersUserIdOverride<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_members_user_id_override`](crate::Client::delete_api_v4_groups_id_members_user_id_override): `DELETE /api/v4/groups/{id}/members/{user_id}/override`.
+crate::runtime::into_future!(PostApiV4GroupsIdMembersUserIdOverride);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("override"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Remove an LDAP group member access level override.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_members_member_id_approve`](crate::Client::put_api_v4_groups_id_members_member_id_approve): `PUT /api/v4/groups/{id}/members/{member_id}/approve`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdMembersUserIdOverride);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_members_member_id_approve`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersMemberIdApprove<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    member_id: i64,
-}
-impl<'a> PutApiV4GroupsIdMembersMemberIdApprove<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.member_id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Approves a pending member
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdMembersMemberIdApprove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersMemberIdApprove<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdMembersMemberIdApprove<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_members_approve_all`](crate::Client::post_api_v4_groups_id_members_approve_all): `POST /api/v4/groups/{id}/members/approve_all`.
+crate::runtime::into_future!(PutApiV4GroupsIdMembersMemberIdApprove);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_members_approve_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembersApproveAll<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdMembersApproveAll<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                ::std::string::String::from("approve_all"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Approves all pending members
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdMembersApproveAll<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembersApproveAll<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdMembersApproveAll<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_pending_members`](crate::Client::get_api_v4_groups_id_pending_members): `GET /api/v4/groups/{id}/pending_members`.
+crate::runtime::into_future!(PostApiV4GroupsIdMembersApproveAll);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPendingMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdPendingMembers<'a> {
+pub struct GetApiV4GroupsIdPendingMembers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdPendingMembers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("pending_members"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Lists all pending members for a group including invited users
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPendingMembers<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPendingMembers<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_billable_members`](crate::Client::get_api_v4_groups_id_billable_members): `GET /api/v4/groups/{id}/billable_members`.
+crate::runtime::into_future!(GetApiV4GroupsIdPendingMembers);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    search: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdBillableMembersSort>,
-}
-impl<'a> GetApiV4GroupsIdBillableMembers<'a> {
+pub struct GetApiV4GroupsIdBillableMembers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdBillableMembers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The exact name of the subscribed member
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// The sorting option
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdBillableMembersSort,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdBillableMembersSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("billable_members"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of billable users of top-level group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdBillableMembersSort,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdBillableMembers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBillableMembers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_members_user_id_state`](crate::Client::put_api_v4_groups_id_members_user_id_state): `PUT /api/v4/groups/{id}/members/{user_id}/state`.
+crate::runtime::into_future!(GetApiV4GroupsIdBillableMembers);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_members_user_id_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersUserIdState<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    body: crate::types::PutApiV4GroupsIdMembersUserIdState,
-}
-impl<'a> PutApiV4GroupsIdMembersUserIdState<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("state"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Changes the state of the memberships of a user in the group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdMembersUserIdState<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersUserIdState<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdMembersUserIdState<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_billable_members_user_id_memberships`](crate::Client::get_api_v4_groups_id_billable_members_user_id_memberships): `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`.
+crate::runtime::into_future!(PutApiV4GroupsIdMembersUserIdState);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members_user_id_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
+pub struct GetApiV4GroupsIdBillableMembersUserIdMemberships<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4GroupsIdBillableMembersUserIdMemberships<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("billable_members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("memberships"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the direct memberships of a billable user of a top-level group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::EeApiEntitiesBillableMembership,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::EeApiEntitiesBillableMembership,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_billable_members_user_id_indirect`](crate::Client::get_api_v4_groups_id_billable_members_user_id_indirect): `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`.
+crate::runtime::into_future!(GetApiV4GroupsIdBillableMembersUserIdMemberships);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members_user_id_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
+pub struct GetApiV4GroupsIdBillableMembersUserIdIndirect<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdBillableMembersUserIdIndirect<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("billable_members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("indirect"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the indirect memberships of a billable user of a top-level group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::EeApiEntitiesBillableMembership,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::EeApiEntitiesBillableMembership,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::EeApiEntitiesBillableMembership>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_groups_id_billable_members_user_id`](crate::Client::delete_api_v4_groups_id_billable_members_user_id): `DELETE /api/v4/groups/{id}/billable_members/{user_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdBillableMembersUserIdIndirect);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_billable_members_user_id`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdBillableMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> DeleteApiV4GroupsIdBillableMembersUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("billable_members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a billable member from a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdBillableMembersUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdBillableMembersUserId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdBillableMembersUserId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4GroupsIdBillableMembersUserId);

@@ -11,18 +11,25 @@ impl crate::Client {
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the variable
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set a url variable.
     pub fn put_api_v4_hooks_hook_id_url_variables_key(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4HooksHookIdUrlVariablesKey>,
+        hook_id: impl Into<i64>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4HooksHookIdUrlVariablesKey>,
     ) -> PutApiV4HooksHookIdUrlVariablesKey<'_> {
-        PutApiV4HooksHookIdUrlVariablesKey {
-            client: self,
-            hook_id: hook_id.into(),
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4HooksHookIdUrlVariablesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/hooks/{}/url_variables/{}",
+                    &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4HooksHookIdUrlVariablesKey>::into(body),
+                ),
+        )
     }
     /// Un-Set a url variable
     ///
@@ -31,16 +38,21 @@ impl crate::Client {
     /// Arguments:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the variable
+    ///
+    /// Returns, on success (204): Un-Set a url variable.
     pub fn delete_api_v4_hooks_hook_id_url_variables_key(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        hook_id: impl Into<i64>,
+        key: impl Into<String>,
     ) -> DeleteApiV4HooksHookIdUrlVariablesKey<'_> {
-        DeleteApiV4HooksHookIdUrlVariablesKey {
-            client: self,
-            hook_id: hook_id.into(),
-            key: key.into(),
-        }
+        DeleteApiV4HooksHookIdUrlVariablesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/hooks/{}/url_variables/{}",
+                &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
+            ),
+        )
     }
     /// Set a custom header
     ///
@@ -50,20 +62,27 @@ impl crate::Client {
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the custom header
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set a custom header.
     pub fn put_api_v4_hooks_hook_id_custom_headers_key(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
-        key: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4HooksHookIdCustomHeadersKey,
-        >,
+        hook_id: impl Into<i64>,
+        key: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4HooksHookIdCustomHeadersKey>,
     ) -> PutApiV4HooksHookIdCustomHeadersKey<'_> {
-        PutApiV4HooksHookIdCustomHeadersKey {
-            client: self,
-            hook_id: hook_id.into(),
-            key: key.into(),
-            body: body.into(),
-        }
+        PutApiV4HooksHookIdCustomHeadersKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/hooks/{}/custom_headers/{}",
+                    &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4HooksHookIdCustomHeadersKey,
+                    >::into(body),
+                ),
+        )
     }
     /// Un-Set a custom header
     ///
@@ -72,279 +91,94 @@ impl crate::Client {
     /// Arguments:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the custom header
+    ///
+    /// Returns, on success (204): Un-Set a custom header.
     pub fn delete_api_v4_hooks_hook_id_custom_headers_key(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        hook_id: impl Into<i64>,
+        key: impl Into<String>,
     ) -> DeleteApiV4HooksHookIdCustomHeadersKey<'_> {
-        DeleteApiV4HooksHookIdCustomHeadersKey {
-            client: self,
-            hook_id: hook_id.into(),
-            key: key.into(),
-        }
+        DeleteApiV4HooksHookIdCustomHeadersKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/hooks/{}/custom_headers/{}",
+                &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
+            ),
+        )
     }
     /// `POST /api/v4/hooks/{hook_id}`
     ///
     /// Arguments:
     /// - `hook_id`: The ID of the hook
+    ///
+    /// Returns, on success (201): created Hook.
     pub fn post_api_v4_hooks_hook_id(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
+        hook_id: impl Into<i64>,
     ) -> PostApiV4HooksHookId<'_> {
-        PostApiV4HooksHookId {
-            client: self,
-            hook_id: hook_id.into(),
-        }
+        PostApiV4HooksHookId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/hooks/{}",
+                &[&Into::<i64>::into(hook_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::put_api_v4_hooks_hook_id_url_variables_key`](crate::Client::put_api_v4_hooks_hook_id_url_variables_key): `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`.
+/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id_url_variables_key`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookIdUrlVariablesKey<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4HooksHookIdUrlVariablesKey,
-}
-impl<'a> PutApiV4HooksHookIdUrlVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-                ::std::string::String::from("url_variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set a url variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4HooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookIdUrlVariablesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4HooksHookIdUrlVariablesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_hooks_hook_id_url_variables_key`](crate::Client::delete_api_v4_hooks_hook_id_url_variables_key): `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`.
+crate::runtime::into_future!(PutApiV4HooksHookIdUrlVariablesKey);
+/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id_url_variables_key`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-    key: ::std::string::String,
-}
-impl<'a> DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-                ::std::string::String::from("url_variables"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Un-Set a url variable
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4HooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_hooks_hook_id_custom_headers_key`](crate::Client::put_api_v4_hooks_hook_id_custom_headers_key): `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`.
+crate::runtime::into_future!(DeleteApiV4HooksHookIdUrlVariablesKey);
+/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id_custom_headers_key`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookIdCustomHeadersKey<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-    key: ::std::string::String,
-    body: crate::types::PutApiV4HooksHookIdCustomHeadersKey,
-}
-impl<'a> PutApiV4HooksHookIdCustomHeadersKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-                ::std::string::String::from("custom_headers"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set a custom header
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4HooksHookIdCustomHeadersKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookIdCustomHeadersKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4HooksHookIdCustomHeadersKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_hooks_hook_id_custom_headers_key`](crate::Client::delete_api_v4_hooks_hook_id_custom_headers_key): `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`.
+crate::runtime::into_future!(PutApiV4HooksHookIdCustomHeadersKey);
+/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id_custom_headers_key`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-    key: ::std::string::String,
-}
-impl<'a> DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-                ::std::string::String::from("custom_headers"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Un-Set a custom header
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4HooksHookIdCustomHeadersKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_hooks_hook_id`](crate::Client::post_api_v4_hooks_hook_id): `POST /api/v4/hooks/{hook_id}`.
+crate::runtime::into_future!(DeleteApiV4HooksHookIdCustomHeadersKey);
+/// Request builder of [`crate::Client::post_api_v4_hooks_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4HooksHookId<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-}
-impl<'a> PostApiV4HooksHookId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): created Hook
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4HooksHookId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4HooksHookId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4HooksHookId);

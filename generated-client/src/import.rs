@@ -11,62 +11,31 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (202): Import User Gists.
     pub fn post_api_v4_import_github_gists(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ImportGithubGists>,
+        body: impl Into<crate::types::PostApiV4ImportGithubGists>,
     ) -> PostApiV4ImportGithubGists<'_> {
-        PostApiV4ImportGithubGists {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ImportGithubGists(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/import/github/gists",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ImportGithubGists>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_import_github_gists`](crate::Client::post_api_v4_import_github_gists): `POST /api/v4/import/github/gists`.
+/// Request builder of [`crate::Client::post_api_v4_import_github_gists`]: `POST /api/v4/import/github/gists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithubGists<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ImportGithubGists,
-}
-impl<'a> PostApiV4ImportGithubGists<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("github"),
-                ::std::string::String::from("gists"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Import User Gists
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ImportGithubGists<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithubGists<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ImportGithubGists<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ImportGithubGists);

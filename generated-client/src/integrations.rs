@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): List all active integrations.
     pub fn get_api_v4_groups_id_integrations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdIntegrations<'_> {
-        GetApiV4GroupsIdIntegrations {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdIntegrations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/integrations",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create/Edit Apple App Store integration
     ///
@@ -29,18 +35,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn put_api_v4_groups_id_integrations_apple_app_store(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore>,
     ) -> PutApiV4GroupsIdIntegrationsAppleAppStore<'_> {
-        PutApiV4GroupsIdIntegrationsAppleAppStore {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsAppleAppStore(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/apple-app-store",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Asana integration
     ///
@@ -51,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn put_api_v4_groups_id_integrations_asana(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsAsana>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAsana>,
     ) -> PutApiV4GroupsIdIntegrationsAsana<'_> {
-        PutApiV4GroupsIdIntegrationsAsana {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsAsana(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/asana",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsAsana>::into(body),
+                ),
+        )
     }
     /// Create/Edit Assembla integration
     ///
@@ -71,18 +93,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn put_api_v4_groups_id_integrations_assembla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsAssembla,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAssembla>,
     ) -> PutApiV4GroupsIdIntegrationsAssembla<'_> {
-        PutApiV4GroupsIdIntegrationsAssembla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsAssembla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/assembla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsAssembla,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Bamboo integration
     ///
@@ -93,16 +123,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn put_api_v4_groups_id_integrations_bamboo(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsBamboo>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBamboo>,
     ) -> PutApiV4GroupsIdIntegrationsBamboo<'_> {
-        PutApiV4GroupsIdIntegrationsBamboo {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsBamboo(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/bamboo",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsBamboo>::into(body),
+                ),
+        )
     }
     /// Create/Edit Bugzilla integration
     ///
@@ -113,18 +151,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn put_api_v4_groups_id_integrations_bugzilla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsBugzilla,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBugzilla>,
     ) -> PutApiV4GroupsIdIntegrationsBugzilla<'_> {
-        PutApiV4GroupsIdIntegrationsBugzilla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsBugzilla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/bugzilla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsBugzilla,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Buildkite integration
     ///
@@ -135,18 +181,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn put_api_v4_groups_id_integrations_buildkite(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsBuildkite,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBuildkite>,
     ) -> PutApiV4GroupsIdIntegrationsBuildkite<'_> {
-        PutApiV4GroupsIdIntegrationsBuildkite {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsBuildkite(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/buildkite",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsBuildkite,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Campfire integration
     ///
@@ -157,18 +211,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn put_api_v4_groups_id_integrations_campfire(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsCampfire,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsCampfire>,
     ) -> PutApiV4GroupsIdIntegrationsCampfire<'_> {
-        PutApiV4GroupsIdIntegrationsCampfire {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsCampfire(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/campfire",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsCampfire,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Confluence integration
     ///
@@ -179,18 +241,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn put_api_v4_groups_id_integrations_confluence(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsConfluence,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsConfluence>,
     ) -> PutApiV4GroupsIdIntegrationsConfluence<'_> {
-        PutApiV4GroupsIdIntegrationsConfluence {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsConfluence(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/confluence",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsConfluence,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Custom Issue Tracker integration
     ///
@@ -201,18 +271,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn put_api_v4_groups_id_integrations_custom_issue_tracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker>,
     ) -> PutApiV4GroupsIdIntegrationsCustomIssueTracker<'_> {
-        PutApiV4GroupsIdIntegrationsCustomIssueTracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsCustomIssueTracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/custom-issue-tracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Datadog integration
     ///
@@ -223,18 +301,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn put_api_v4_groups_id_integrations_datadog(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsDatadog,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDatadog>,
     ) -> PutApiV4GroupsIdIntegrationsDatadog<'_> {
-        PutApiV4GroupsIdIntegrationsDatadog {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsDatadog(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/datadog",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsDatadog,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Diffblue Cover integration
     ///
@@ -245,18 +331,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn put_api_v4_groups_id_integrations_diffblue_cover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover>,
     ) -> PutApiV4GroupsIdIntegrationsDiffblueCover<'_> {
-        PutApiV4GroupsIdIntegrationsDiffblueCover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsDiffblueCover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/diffblue-cover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Discord integration
     ///
@@ -267,18 +361,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn put_api_v4_groups_id_integrations_discord(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsDiscord,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDiscord>,
     ) -> PutApiV4GroupsIdIntegrationsDiscord<'_> {
-        PutApiV4GroupsIdIntegrationsDiscord {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsDiscord(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/discord",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsDiscord,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Drone Ci integration
     ///
@@ -289,18 +391,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn put_api_v4_groups_id_integrations_drone_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsDroneCi,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDroneCi>,
     ) -> PutApiV4GroupsIdIntegrationsDroneCi<'_> {
-        PutApiV4GroupsIdIntegrationsDroneCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsDroneCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/drone-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsDroneCi,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Emails On Push integration
     ///
@@ -311,18 +421,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn put_api_v4_groups_id_integrations_emails_on_push(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush>,
     ) -> PutApiV4GroupsIdIntegrationsEmailsOnPush<'_> {
-        PutApiV4GroupsIdIntegrationsEmailsOnPush {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsEmailsOnPush(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/emails-on-push",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit External Wiki integration
     ///
@@ -333,18 +451,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn put_api_v4_groups_id_integrations_external_wiki(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsExternalWiki,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsExternalWiki>,
     ) -> PutApiV4GroupsIdIntegrationsExternalWiki<'_> {
-        PutApiV4GroupsIdIntegrationsExternalWiki {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsExternalWiki(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/external-wiki",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsExternalWiki,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Gitlab Slack Application integration
     ///
@@ -355,18 +481,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn put_api_v4_groups_id_integrations_gitlab_slack_application(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication>,
     ) -> PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'_> {
-        PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGitlabSlackApplication(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/gitlab-slack-application",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Play integration
     ///
@@ -377,18 +511,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn put_api_v4_groups_id_integrations_google_play(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsGooglePlay,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGooglePlay>,
     ) -> PutApiV4GroupsIdIntegrationsGooglePlay<'_> {
-        PutApiV4GroupsIdIntegrationsGooglePlay {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGooglePlay(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/google-play",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsGooglePlay,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Hangouts Chat integration
     ///
@@ -399,18 +541,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn put_api_v4_groups_id_integrations_hangouts_chat(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat>,
     ) -> PutApiV4GroupsIdIntegrationsHangoutsChat<'_> {
-        PutApiV4GroupsIdIntegrationsHangoutsChat {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsHangoutsChat(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/hangouts-chat",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Harbor integration
     ///
@@ -421,16 +571,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn put_api_v4_groups_id_integrations_harbor(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsHarbor>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsHarbor>,
     ) -> PutApiV4GroupsIdIntegrationsHarbor<'_> {
-        PutApiV4GroupsIdIntegrationsHarbor {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsHarbor(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/harbor",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsHarbor>::into(body),
+                ),
+        )
     }
     /// Create/Edit Irker integration
     ///
@@ -441,16 +599,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn put_api_v4_groups_id_integrations_irker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsIrker>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsIrker>,
     ) -> PutApiV4GroupsIdIntegrationsIrker<'_> {
-        PutApiV4GroupsIdIntegrationsIrker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsIrker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/irker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsIrker>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jenkins integration
     ///
@@ -461,18 +627,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn put_api_v4_groups_id_integrations_jenkins(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsJenkins,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJenkins>,
     ) -> PutApiV4GroupsIdIntegrationsJenkins<'_> {
-        PutApiV4GroupsIdIntegrationsJenkins {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsJenkins(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/jenkins",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsJenkins,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira integration
     ///
@@ -483,16 +657,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn put_api_v4_groups_id_integrations_jira(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsJira>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJira>,
     ) -> PutApiV4GroupsIdIntegrationsJira<'_> {
-        PutApiV4GroupsIdIntegrationsJira {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsJira(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/jira",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsJira>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira Cloud App integration
     ///
@@ -503,18 +685,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn put_api_v4_groups_id_integrations_jira_cloud_app(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp>,
     ) -> PutApiV4GroupsIdIntegrationsJiraCloudApp<'_> {
-        PutApiV4GroupsIdIntegrationsJiraCloudApp {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsJiraCloudApp(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/jira-cloud-app",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Matrix integration
     ///
@@ -525,16 +715,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn put_api_v4_groups_id_integrations_matrix(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsMatrix>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMatrix>,
     ) -> PutApiV4GroupsIdIntegrationsMatrix<'_> {
-        PutApiV4GroupsIdIntegrationsMatrix {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMatrix(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/matrix",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsMatrix>::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost Slash Commands integration
     ///
@@ -545,18 +743,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn put_api_v4_groups_id_integrations_mattermost_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4GroupsIdIntegrationsMattermostSlashCommands,
         >,
     ) -> PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'_> {
-        PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMattermostSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/mattermost-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsMattermostSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack Slash Commands integration
     ///
@@ -567,18 +775,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn put_api_v4_groups_id_integrations_slack_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands>,
     ) -> PutApiV4GroupsIdIntegrationsSlackSlashCommands<'_> {
-        PutApiV4GroupsIdIntegrationsSlackSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsSlackSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/slack-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Packagist integration
     ///
@@ -589,18 +805,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn put_api_v4_groups_id_integrations_packagist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsPackagist,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPackagist>,
     ) -> PutApiV4GroupsIdIntegrationsPackagist<'_> {
-        PutApiV4GroupsIdIntegrationsPackagist {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPackagist(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/packagist",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsPackagist,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Phorge integration
     ///
@@ -611,16 +835,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn put_api_v4_groups_id_integrations_phorge(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsPhorge>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPhorge>,
     ) -> PutApiV4GroupsIdIntegrationsPhorge<'_> {
-        PutApiV4GroupsIdIntegrationsPhorge {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPhorge(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/phorge",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsPhorge>::into(body),
+                ),
+        )
     }
     /// Create/Edit Pipelines Email integration
     ///
@@ -631,18 +863,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn put_api_v4_groups_id_integrations_pipelines_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail>,
     ) -> PutApiV4GroupsIdIntegrationsPipelinesEmail<'_> {
-        PutApiV4GroupsIdIntegrationsPipelinesEmail {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPipelinesEmail(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/pipelines-email",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pivotaltracker integration
     ///
@@ -653,18 +893,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn put_api_v4_groups_id_integrations_pivotaltracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker>,
     ) -> PutApiV4GroupsIdIntegrationsPivotaltracker<'_> {
-        PutApiV4GroupsIdIntegrationsPivotaltracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPivotaltracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/pivotaltracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pumble integration
     ///
@@ -675,16 +923,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn put_api_v4_groups_id_integrations_pumble(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsPumble>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPumble>,
     ) -> PutApiV4GroupsIdIntegrationsPumble<'_> {
-        PutApiV4GroupsIdIntegrationsPumble {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPumble(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/pumble",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsPumble>::into(body),
+                ),
+        )
     }
     /// Create/Edit Pushover integration
     ///
@@ -695,18 +951,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn put_api_v4_groups_id_integrations_pushover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsPushover,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPushover>,
     ) -> PutApiV4GroupsIdIntegrationsPushover<'_> {
-        PutApiV4GroupsIdIntegrationsPushover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsPushover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/pushover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsPushover,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Redmine integration
     ///
@@ -717,18 +981,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn put_api_v4_groups_id_integrations_redmine(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsRedmine,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsRedmine>,
     ) -> PutApiV4GroupsIdIntegrationsRedmine<'_> {
-        PutApiV4GroupsIdIntegrationsRedmine {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsRedmine(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/redmine",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsRedmine,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Ewm integration
     ///
@@ -739,16 +1011,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn put_api_v4_groups_id_integrations_ewm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsEwm>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsEwm>,
     ) -> PutApiV4GroupsIdIntegrationsEwm<'_> {
-        PutApiV4GroupsIdIntegrationsEwm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsEwm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/ewm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsEwm>::into(body),
+                ),
+        )
     }
     /// Create/Edit Youtrack integration
     ///
@@ -759,18 +1039,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn put_api_v4_groups_id_integrations_youtrack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsYoutrack,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsYoutrack>,
     ) -> PutApiV4GroupsIdIntegrationsYoutrack<'_> {
-        PutApiV4GroupsIdIntegrationsYoutrack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsYoutrack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/youtrack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsYoutrack,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Clickup integration
     ///
@@ -781,18 +1069,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn put_api_v4_groups_id_integrations_clickup(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsClickup,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsClickup>,
     ) -> PutApiV4GroupsIdIntegrationsClickup<'_> {
-        PutApiV4GroupsIdIntegrationsClickup {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsClickup(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/clickup",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsClickup,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack integration
     ///
@@ -803,16 +1099,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn put_api_v4_groups_id_integrations_slack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsSlack>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSlack>,
     ) -> PutApiV4GroupsIdIntegrationsSlack<'_> {
-        PutApiV4GroupsIdIntegrationsSlack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsSlack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/slack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsSlack>::into(body),
+                ),
+        )
     }
     /// Create/Edit Microsoft Teams integration
     ///
@@ -823,18 +1127,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn put_api_v4_groups_id_integrations_microsoft_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams>,
     ) -> PutApiV4GroupsIdIntegrationsMicrosoftTeams<'_> {
-        PutApiV4GroupsIdIntegrationsMicrosoftTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMicrosoftTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/microsoft-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost integration
     ///
@@ -845,18 +1157,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn put_api_v4_groups_id_integrations_mattermost(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsMattermost,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMattermost>,
     ) -> PutApiV4GroupsIdIntegrationsMattermost<'_> {
-        PutApiV4GroupsIdIntegrationsMattermost {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMattermost(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/mattermost",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsMattermost,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Teamcity integration
     ///
@@ -867,18 +1187,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn put_api_v4_groups_id_integrations_teamcity(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsTeamcity,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsTeamcity>,
     ) -> PutApiV4GroupsIdIntegrationsTeamcity<'_> {
-        PutApiV4GroupsIdIntegrationsTeamcity {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsTeamcity(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/teamcity",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsTeamcity,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Telegram integration
     ///
@@ -889,18 +1217,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn put_api_v4_groups_id_integrations_telegram(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsTelegram,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsTelegram>,
     ) -> PutApiV4GroupsIdIntegrationsTelegram<'_> {
-        PutApiV4GroupsIdIntegrationsTelegram {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsTelegram(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/telegram",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsTelegram,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Unify Circuit integration
     ///
@@ -911,18 +1247,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn put_api_v4_groups_id_integrations_unify_circuit(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit>,
     ) -> PutApiV4GroupsIdIntegrationsUnifyCircuit<'_> {
-        PutApiV4GroupsIdIntegrationsUnifyCircuit {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsUnifyCircuit(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/unify-circuit",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Webex Teams integration
     ///
@@ -933,18 +1277,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn put_api_v4_groups_id_integrations_webex_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsWebexTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsWebexTeams>,
     ) -> PutApiV4GroupsIdIntegrationsWebexTeams<'_> {
-        PutApiV4GroupsIdIntegrationsWebexTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsWebexTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/webex-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsWebexTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Zentao integration
     ///
@@ -955,16 +1307,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn put_api_v4_groups_id_integrations_zentao(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsZentao>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsZentao>,
     ) -> PutApiV4GroupsIdIntegrationsZentao<'_> {
-        PutApiV4GroupsIdIntegrationsZentao {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsZentao(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/zentao",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsZentao>::into(body),
+                ),
+        )
     }
     /// Create/Edit Squash Tm integration
     ///
@@ -975,18 +1335,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn put_api_v4_groups_id_integrations_squash_tm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsSquashTm,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSquashTm>,
     ) -> PutApiV4GroupsIdIntegrationsSquashTm<'_> {
-        PutApiV4GroupsIdIntegrationsSquashTm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsSquashTm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/squash-tm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsSquashTm,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Github integration
     ///
@@ -997,16 +1365,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Github integration.
     pub fn put_api_v4_groups_id_integrations_github(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsGithub>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGithub>,
     ) -> PutApiV4GroupsIdIntegrationsGithub<'_> {
-        PutApiV4GroupsIdIntegrationsGithub {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGithub(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/github",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsGithub>::into(body),
+                ),
+        )
     }
     /// Create/Edit Git Guardian integration
     ///
@@ -1017,18 +1393,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn put_api_v4_groups_id_integrations_git_guardian(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsGitGuardian,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGitGuardian>,
     ) -> PutApiV4GroupsIdIntegrationsGitGuardian<'_> {
-        PutApiV4GroupsIdIntegrationsGitGuardian {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGitGuardian(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/git-guardian",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsGitGuardian,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Artifact Registry integration
     ///
@@ -1039,18 +1423,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/google-cloud-platform-artifact-registry",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Workload Identity Federation integration
     ///
@@ -1061,18 +1455,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'_> {
-        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/google-cloud-platform-workload-identity-federation",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Ci integration
     ///
@@ -1083,16 +1487,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn put_api_v4_groups_id_integrations_mock_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdIntegrationsMockCi>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMockCi>,
     ) -> PutApiV4GroupsIdIntegrationsMockCi<'_> {
-        PutApiV4GroupsIdIntegrationsMockCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMockCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/mock-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsMockCi>::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Monitoring integration
     ///
@@ -1103,18 +1515,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn put_api_v4_groups_id_integrations_mock_monitoring(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring>,
     ) -> PutApiV4GroupsIdIntegrationsMockMonitoring<'_> {
-        PutApiV4GroupsIdIntegrationsMockMonitoring {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdIntegrationsMockMonitoring(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/integrations/mock-monitoring",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring,
+                    >::into(body),
+                ),
+        )
     }
     /// Get an integration settings
     ///
@@ -1125,18 +1545,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get an integration settings.
     pub fn get_api_v4_groups_id_integrations_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdIntegrationsSlug<'_> {
-        GetApiV4GroupsIdIntegrationsSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        GetApiV4GroupsIdIntegrationsSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/integrations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// Disable an integration
     ///
@@ -1147,18 +1575,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (204): Disable an integration.
     pub fn delete_api_v4_groups_id_integrations_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdIntegrationsSlug<'_> {
-        DeleteApiV4GroupsIdIntegrationsSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        DeleteApiV4GroupsIdIntegrationsSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/integrations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// List all active integrations
     ///
@@ -1168,14 +1604,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): List all active integrations.
     pub fn get_api_v4_projects_id_services(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdServices<'_> {
-        GetApiV4ProjectsIdServices {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdServices(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/services",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create/Edit Apple App Store integration
     ///
@@ -1186,18 +1628,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn put_api_v4_projects_id_services_apple_app_store(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesAppleAppStore,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAppleAppStore>,
     ) -> PutApiV4ProjectsIdServicesAppleAppStore<'_> {
-        PutApiV4ProjectsIdServicesAppleAppStore {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesAppleAppStore(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/apple-app-store",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesAppleAppStore,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Asana integration
     ///
@@ -1208,16 +1658,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn put_api_v4_projects_id_services_asana(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesAsana>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAsana>,
     ) -> PutApiV4ProjectsIdServicesAsana<'_> {
-        PutApiV4ProjectsIdServicesAsana {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesAsana(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/asana",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesAsana>::into(body),
+                ),
+        )
     }
     /// Create/Edit Assembla integration
     ///
@@ -1228,16 +1686,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn put_api_v4_projects_id_services_assembla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesAssembla>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAssembla>,
     ) -> PutApiV4ProjectsIdServicesAssembla<'_> {
-        PutApiV4ProjectsIdServicesAssembla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesAssembla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/assembla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesAssembla>::into(body),
+                ),
+        )
     }
     /// Create/Edit Bamboo integration
     ///
@@ -1248,16 +1714,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn put_api_v4_projects_id_services_bamboo(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesBamboo>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBamboo>,
     ) -> PutApiV4ProjectsIdServicesBamboo<'_> {
-        PutApiV4ProjectsIdServicesBamboo {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesBamboo(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/bamboo",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesBamboo>::into(body),
+                ),
+        )
     }
     /// Create/Edit Bugzilla integration
     ///
@@ -1268,16 +1742,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn put_api_v4_projects_id_services_bugzilla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesBugzilla>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBugzilla>,
     ) -> PutApiV4ProjectsIdServicesBugzilla<'_> {
-        PutApiV4ProjectsIdServicesBugzilla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesBugzilla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/bugzilla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesBugzilla>::into(body),
+                ),
+        )
     }
     /// Create/Edit Buildkite integration
     ///
@@ -1288,18 +1770,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn put_api_v4_projects_id_services_buildkite(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesBuildkite,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBuildkite>,
     ) -> PutApiV4ProjectsIdServicesBuildkite<'_> {
-        PutApiV4ProjectsIdServicesBuildkite {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesBuildkite(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/buildkite",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesBuildkite,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Campfire integration
     ///
@@ -1310,16 +1800,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn put_api_v4_projects_id_services_campfire(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesCampfire>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesCampfire>,
     ) -> PutApiV4ProjectsIdServicesCampfire<'_> {
-        PutApiV4ProjectsIdServicesCampfire {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesCampfire(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/campfire",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesCampfire>::into(body),
+                ),
+        )
     }
     /// Create/Edit Confluence integration
     ///
@@ -1330,18 +1828,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn put_api_v4_projects_id_services_confluence(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesConfluence,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesConfluence>,
     ) -> PutApiV4ProjectsIdServicesConfluence<'_> {
-        PutApiV4ProjectsIdServicesConfluence {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesConfluence(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/confluence",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesConfluence,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Custom Issue Tracker integration
     ///
@@ -1352,18 +1858,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn put_api_v4_projects_id_services_custom_issue_tracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker>,
     ) -> PutApiV4ProjectsIdServicesCustomIssueTracker<'_> {
-        PutApiV4ProjectsIdServicesCustomIssueTracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesCustomIssueTracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/custom-issue-tracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Datadog integration
     ///
@@ -1374,16 +1888,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn put_api_v4_projects_id_services_datadog(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesDatadog>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDatadog>,
     ) -> PutApiV4ProjectsIdServicesDatadog<'_> {
-        PutApiV4ProjectsIdServicesDatadog {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesDatadog(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/datadog",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesDatadog>::into(body),
+                ),
+        )
     }
     /// Create/Edit Diffblue Cover integration
     ///
@@ -1394,18 +1916,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn put_api_v4_projects_id_services_diffblue_cover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesDiffblueCover,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDiffblueCover>,
     ) -> PutApiV4ProjectsIdServicesDiffblueCover<'_> {
-        PutApiV4ProjectsIdServicesDiffblueCover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesDiffblueCover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/diffblue-cover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesDiffblueCover,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Discord integration
     ///
@@ -1416,16 +1946,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn put_api_v4_projects_id_services_discord(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesDiscord>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDiscord>,
     ) -> PutApiV4ProjectsIdServicesDiscord<'_> {
-        PutApiV4ProjectsIdServicesDiscord {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesDiscord(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/discord",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesDiscord>::into(body),
+                ),
+        )
     }
     /// Create/Edit Drone Ci integration
     ///
@@ -1436,16 +1974,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn put_api_v4_projects_id_services_drone_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesDroneCi>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDroneCi>,
     ) -> PutApiV4ProjectsIdServicesDroneCi<'_> {
-        PutApiV4ProjectsIdServicesDroneCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesDroneCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/drone-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesDroneCi>::into(body),
+                ),
+        )
     }
     /// Create/Edit Emails On Push integration
     ///
@@ -1456,18 +2002,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn put_api_v4_projects_id_services_emails_on_push(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesEmailsOnPush,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesEmailsOnPush>,
     ) -> PutApiV4ProjectsIdServicesEmailsOnPush<'_> {
-        PutApiV4ProjectsIdServicesEmailsOnPush {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesEmailsOnPush(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/emails-on-push",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesEmailsOnPush,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit External Wiki integration
     ///
@@ -1478,18 +2032,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn put_api_v4_projects_id_services_external_wiki(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesExternalWiki,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesExternalWiki>,
     ) -> PutApiV4ProjectsIdServicesExternalWiki<'_> {
-        PutApiV4ProjectsIdServicesExternalWiki {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesExternalWiki(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/external-wiki",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesExternalWiki,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Gitlab Slack Application integration
     ///
@@ -1500,18 +2062,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn put_api_v4_projects_id_services_gitlab_slack_application(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication>,
     ) -> PutApiV4ProjectsIdServicesGitlabSlackApplication<'_> {
-        PutApiV4ProjectsIdServicesGitlabSlackApplication {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGitlabSlackApplication(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/gitlab-slack-application",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Play integration
     ///
@@ -1522,18 +2092,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn put_api_v4_projects_id_services_google_play(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesGooglePlay,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGooglePlay>,
     ) -> PutApiV4ProjectsIdServicesGooglePlay<'_> {
-        PutApiV4ProjectsIdServicesGooglePlay {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGooglePlay(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/google-play",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesGooglePlay,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Hangouts Chat integration
     ///
@@ -1544,18 +2122,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn put_api_v4_projects_id_services_hangouts_chat(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesHangoutsChat,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesHangoutsChat>,
     ) -> PutApiV4ProjectsIdServicesHangoutsChat<'_> {
-        PutApiV4ProjectsIdServicesHangoutsChat {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesHangoutsChat(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/hangouts-chat",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesHangoutsChat,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Harbor integration
     ///
@@ -1566,16 +2152,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn put_api_v4_projects_id_services_harbor(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesHarbor>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesHarbor>,
     ) -> PutApiV4ProjectsIdServicesHarbor<'_> {
-        PutApiV4ProjectsIdServicesHarbor {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesHarbor(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/harbor",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesHarbor>::into(body),
+                ),
+        )
     }
     /// Create/Edit Irker integration
     ///
@@ -1586,16 +2180,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn put_api_v4_projects_id_services_irker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesIrker>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesIrker>,
     ) -> PutApiV4ProjectsIdServicesIrker<'_> {
-        PutApiV4ProjectsIdServicesIrker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesIrker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/irker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesIrker>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jenkins integration
     ///
@@ -1606,16 +2208,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn put_api_v4_projects_id_services_jenkins(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesJenkins>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJenkins>,
     ) -> PutApiV4ProjectsIdServicesJenkins<'_> {
-        PutApiV4ProjectsIdServicesJenkins {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesJenkins(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/jenkins",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesJenkins>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira integration
     ///
@@ -1626,16 +2236,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn put_api_v4_projects_id_services_jira(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesJira>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJira>,
     ) -> PutApiV4ProjectsIdServicesJira<'_> {
-        PutApiV4ProjectsIdServicesJira {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesJira(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/jira",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesJira>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira Cloud App integration
     ///
@@ -1646,18 +2264,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn put_api_v4_projects_id_services_jira_cloud_app(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesJiraCloudApp,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJiraCloudApp>,
     ) -> PutApiV4ProjectsIdServicesJiraCloudApp<'_> {
-        PutApiV4ProjectsIdServicesJiraCloudApp {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesJiraCloudApp(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/jira-cloud-app",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesJiraCloudApp,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Matrix integration
     ///
@@ -1668,16 +2294,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn put_api_v4_projects_id_services_matrix(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesMatrix>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMatrix>,
     ) -> PutApiV4ProjectsIdServicesMatrix<'_> {
-        PutApiV4ProjectsIdServicesMatrix {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMatrix(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/matrix",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesMatrix>::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost Slash Commands integration
     ///
@@ -1688,18 +2322,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn put_api_v4_projects_id_services_mattermost_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands>,
     ) -> PutApiV4ProjectsIdServicesMattermostSlashCommands<'_> {
-        PutApiV4ProjectsIdServicesMattermostSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMattermostSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/mattermost-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack Slash Commands integration
     ///
@@ -1710,18 +2352,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn put_api_v4_projects_id_services_slack_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands>,
     ) -> PutApiV4ProjectsIdServicesSlackSlashCommands<'_> {
-        PutApiV4ProjectsIdServicesSlackSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesSlackSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/slack-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Packagist integration
     ///
@@ -1732,18 +2382,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn put_api_v4_projects_id_services_packagist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesPackagist,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPackagist>,
     ) -> PutApiV4ProjectsIdServicesPackagist<'_> {
-        PutApiV4ProjectsIdServicesPackagist {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPackagist(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/packagist",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesPackagist,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Phorge integration
     ///
@@ -1754,16 +2412,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn put_api_v4_projects_id_services_phorge(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesPhorge>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPhorge>,
     ) -> PutApiV4ProjectsIdServicesPhorge<'_> {
-        PutApiV4ProjectsIdServicesPhorge {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPhorge(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/phorge",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesPhorge>::into(body),
+                ),
+        )
     }
     /// Create/Edit Pipelines Email integration
     ///
@@ -1774,18 +2440,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn put_api_v4_projects_id_services_pipelines_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesPipelinesEmail,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPipelinesEmail>,
     ) -> PutApiV4ProjectsIdServicesPipelinesEmail<'_> {
-        PutApiV4ProjectsIdServicesPipelinesEmail {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPipelinesEmail(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/pipelines-email",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesPipelinesEmail,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pivotaltracker integration
     ///
@@ -1796,18 +2470,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn put_api_v4_projects_id_services_pivotaltracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesPivotaltracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPivotaltracker>,
     ) -> PutApiV4ProjectsIdServicesPivotaltracker<'_> {
-        PutApiV4ProjectsIdServicesPivotaltracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPivotaltracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/pivotaltracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesPivotaltracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pumble integration
     ///
@@ -1818,16 +2500,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn put_api_v4_projects_id_services_pumble(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesPumble>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPumble>,
     ) -> PutApiV4ProjectsIdServicesPumble<'_> {
-        PutApiV4ProjectsIdServicesPumble {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPumble(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/pumble",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesPumble>::into(body),
+                ),
+        )
     }
     /// Create/Edit Pushover integration
     ///
@@ -1838,16 +2528,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn put_api_v4_projects_id_services_pushover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesPushover>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPushover>,
     ) -> PutApiV4ProjectsIdServicesPushover<'_> {
-        PutApiV4ProjectsIdServicesPushover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesPushover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/pushover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesPushover>::into(body),
+                ),
+        )
     }
     /// Create/Edit Redmine integration
     ///
@@ -1858,16 +2556,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn put_api_v4_projects_id_services_redmine(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesRedmine>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesRedmine>,
     ) -> PutApiV4ProjectsIdServicesRedmine<'_> {
-        PutApiV4ProjectsIdServicesRedmine {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesRedmine(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/redmine",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesRedmine>::into(body),
+                ),
+        )
     }
     /// Create/Edit Ewm integration
     ///
@@ -1878,16 +2584,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn put_api_v4_projects_id_services_ewm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesEwm>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesEwm>,
     ) -> PutApiV4ProjectsIdServicesEwm<'_> {
-        PutApiV4ProjectsIdServicesEwm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesEwm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/ewm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesEwm>::into(body),
+                ),
+        )
     }
     /// Create/Edit Youtrack integration
     ///
@@ -1898,16 +2612,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn put_api_v4_projects_id_services_youtrack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesYoutrack>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesYoutrack>,
     ) -> PutApiV4ProjectsIdServicesYoutrack<'_> {
-        PutApiV4ProjectsIdServicesYoutrack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesYoutrack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/youtrack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesYoutrack>::into(body),
+                ),
+        )
     }
     /// Create/Edit Clickup integration
     ///
@@ -1918,16 +2640,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn put_api_v4_projects_id_services_clickup(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesClickup>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesClickup>,
     ) -> PutApiV4ProjectsIdServicesClickup<'_> {
-        PutApiV4ProjectsIdServicesClickup {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesClickup(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/clickup",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesClickup>::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack integration
     ///
@@ -1938,16 +2668,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn put_api_v4_projects_id_services_slack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesSlack>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSlack>,
     ) -> PutApiV4ProjectsIdServicesSlack<'_> {
-        PutApiV4ProjectsIdServicesSlack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesSlack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/slack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesSlack>::into(body),
+                ),
+        )
     }
     /// Create/Edit Microsoft Teams integration
     ///
@@ -1958,18 +2696,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn put_api_v4_projects_id_services_microsoft_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams>,
     ) -> PutApiV4ProjectsIdServicesMicrosoftTeams<'_> {
-        PutApiV4ProjectsIdServicesMicrosoftTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMicrosoftTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/microsoft-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost integration
     ///
@@ -1980,18 +2726,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn put_api_v4_projects_id_services_mattermost(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesMattermost,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMattermost>,
     ) -> PutApiV4ProjectsIdServicesMattermost<'_> {
-        PutApiV4ProjectsIdServicesMattermost {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMattermost(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/mattermost",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesMattermost,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Teamcity integration
     ///
@@ -2002,16 +2756,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn put_api_v4_projects_id_services_teamcity(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesTeamcity>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesTeamcity>,
     ) -> PutApiV4ProjectsIdServicesTeamcity<'_> {
-        PutApiV4ProjectsIdServicesTeamcity {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesTeamcity(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/teamcity",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesTeamcity>::into(body),
+                ),
+        )
     }
     /// Create/Edit Telegram integration
     ///
@@ -2022,16 +2784,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn put_api_v4_projects_id_services_telegram(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesTelegram>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesTelegram>,
     ) -> PutApiV4ProjectsIdServicesTelegram<'_> {
-        PutApiV4ProjectsIdServicesTelegram {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesTelegram(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/telegram",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesTelegram>::into(body),
+                ),
+        )
     }
     /// Create/Edit Unify Circuit integration
     ///
@@ -2042,18 +2812,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn put_api_v4_projects_id_services_unify_circuit(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesUnifyCircuit,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesUnifyCircuit>,
     ) -> PutApiV4ProjectsIdServicesUnifyCircuit<'_> {
-        PutApiV4ProjectsIdServicesUnifyCircuit {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesUnifyCircuit(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/unify-circuit",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesUnifyCircuit,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Webex Teams integration
     ///
@@ -2064,18 +2842,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn put_api_v4_projects_id_services_webex_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesWebexTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesWebexTeams>,
     ) -> PutApiV4ProjectsIdServicesWebexTeams<'_> {
-        PutApiV4ProjectsIdServicesWebexTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesWebexTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/webex-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesWebexTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Zentao integration
     ///
@@ -2086,16 +2872,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn put_api_v4_projects_id_services_zentao(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesZentao>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesZentao>,
     ) -> PutApiV4ProjectsIdServicesZentao<'_> {
-        PutApiV4ProjectsIdServicesZentao {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesZentao(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/zentao",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesZentao>::into(body),
+                ),
+        )
     }
     /// Create/Edit Squash Tm integration
     ///
@@ -2106,16 +2900,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn put_api_v4_projects_id_services_squash_tm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesSquashTm>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSquashTm>,
     ) -> PutApiV4ProjectsIdServicesSquashTm<'_> {
-        PutApiV4ProjectsIdServicesSquashTm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesSquashTm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/squash-tm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesSquashTm>::into(body),
+                ),
+        )
     }
     /// Create/Edit Github integration
     ///
@@ -2126,16 +2928,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Github integration.
     pub fn put_api_v4_projects_id_services_github(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesGithub>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGithub>,
     ) -> PutApiV4ProjectsIdServicesGithub<'_> {
-        PutApiV4ProjectsIdServicesGithub {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGithub(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/github",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesGithub>::into(body),
+                ),
+        )
     }
     /// Create/Edit Git Guardian integration
     ///
@@ -2146,18 +2956,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn put_api_v4_projects_id_services_git_guardian(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesGitGuardian,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGitGuardian>,
     ) -> PutApiV4ProjectsIdServicesGitGuardian<'_> {
-        PutApiV4ProjectsIdServicesGitGuardian {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGitGuardian(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/git-guardian",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesGitGuardian,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Artifact Registry integration
     ///
@@ -2168,18 +2986,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn put_api_v4_projects_id_services_google_cloud_platform_artifact_registry(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/google-cloud-platform-artifact-registry",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Workload Identity Federation integration
     ///
@@ -2190,18 +3018,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'_> {
-        PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/google-cloud-platform-workload-identity-federation",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Ci integration
     ///
@@ -2212,16 +3050,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn put_api_v4_projects_id_services_mock_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdServicesMockCi>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMockCi>,
     ) -> PutApiV4ProjectsIdServicesMockCi<'_> {
-        PutApiV4ProjectsIdServicesMockCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMockCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/mock-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdServicesMockCi>::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Monitoring integration
     ///
@@ -2232,18 +3078,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn put_api_v4_projects_id_services_mock_monitoring(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdServicesMockMonitoring,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMockMonitoring>,
     ) -> PutApiV4ProjectsIdServicesMockMonitoring<'_> {
-        PutApiV4ProjectsIdServicesMockMonitoring {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdServicesMockMonitoring(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/services/mock-monitoring",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdServicesMockMonitoring,
+                    >::into(body),
+                ),
+        )
     }
     /// Get an integration settings
     ///
@@ -2254,18 +3108,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get an integration settings.
     pub fn get_api_v4_projects_id_services_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdServicesSlug<'_> {
-        GetApiV4ProjectsIdServicesSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdServicesSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/services/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// Disable an integration
     ///
@@ -2276,18 +3138,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (204): Disable an integration.
     pub fn delete_api_v4_projects_id_services_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdServicesSlug<'_> {
-        DeleteApiV4ProjectsIdServicesSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        DeleteApiV4ProjectsIdServicesSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/services/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// Trigger a slash command for mattermost-slash-commands
     ///
@@ -2298,18 +3168,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
     pub fn post_api_v4_projects_id_services_mattermost_slash_commands_trigger(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger,
         >,
     ) -> PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/services/mattermost_slash_commands/trigger",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger,
+                    >::into(body),
+                ),
+        )
     }
     /// Trigger a slash command for slack-slash-commands
     ///
@@ -2320,18 +3200,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
     pub fn post_api_v4_projects_id_services_slack_slash_commands_trigger(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger,
         >,
     ) -> PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/services/slack_slash_commands/trigger",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger,
+                    >::into(body),
+                ),
+        )
     }
     /// List all active integrations
     ///
@@ -2341,14 +3231,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): List all active integrations.
     pub fn get_api_v4_projects_id_integrations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdIntegrations<'_> {
-        GetApiV4ProjectsIdIntegrations {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdIntegrations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/integrations",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create/Edit Apple App Store integration
     ///
@@ -2359,18 +3255,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn put_api_v4_projects_id_integrations_apple_app_store(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore>,
     ) -> PutApiV4ProjectsIdIntegrationsAppleAppStore<'_> {
-        PutApiV4ProjectsIdIntegrationsAppleAppStore {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsAppleAppStore(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/apple-app-store",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Asana integration
     ///
@@ -2381,18 +3285,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn put_api_v4_projects_id_integrations_asana(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsAsana,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAsana>,
     ) -> PutApiV4ProjectsIdIntegrationsAsana<'_> {
-        PutApiV4ProjectsIdIntegrationsAsana {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsAsana(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/asana",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsAsana,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Assembla integration
     ///
@@ -2403,18 +3315,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn put_api_v4_projects_id_integrations_assembla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsAssembla,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAssembla>,
     ) -> PutApiV4ProjectsIdIntegrationsAssembla<'_> {
-        PutApiV4ProjectsIdIntegrationsAssembla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsAssembla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/assembla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsAssembla,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Bamboo integration
     ///
@@ -2425,18 +3345,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn put_api_v4_projects_id_integrations_bamboo(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsBamboo,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBamboo>,
     ) -> PutApiV4ProjectsIdIntegrationsBamboo<'_> {
-        PutApiV4ProjectsIdIntegrationsBamboo {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsBamboo(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/bamboo",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsBamboo,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Bugzilla integration
     ///
@@ -2447,18 +3375,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn put_api_v4_projects_id_integrations_bugzilla(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsBugzilla,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBugzilla>,
     ) -> PutApiV4ProjectsIdIntegrationsBugzilla<'_> {
-        PutApiV4ProjectsIdIntegrationsBugzilla {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsBugzilla(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/bugzilla",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsBugzilla,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Buildkite integration
     ///
@@ -2469,18 +3405,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn put_api_v4_projects_id_integrations_buildkite(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsBuildkite,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBuildkite>,
     ) -> PutApiV4ProjectsIdIntegrationsBuildkite<'_> {
-        PutApiV4ProjectsIdIntegrationsBuildkite {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsBuildkite(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/buildkite",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsBuildkite,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Campfire integration
     ///
@@ -2491,18 +3435,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn put_api_v4_projects_id_integrations_campfire(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsCampfire,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsCampfire>,
     ) -> PutApiV4ProjectsIdIntegrationsCampfire<'_> {
-        PutApiV4ProjectsIdIntegrationsCampfire {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsCampfire(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/campfire",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsCampfire,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Confluence integration
     ///
@@ -2513,18 +3465,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn put_api_v4_projects_id_integrations_confluence(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsConfluence,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsConfluence>,
     ) -> PutApiV4ProjectsIdIntegrationsConfluence<'_> {
-        PutApiV4ProjectsIdIntegrationsConfluence {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsConfluence(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/confluence",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsConfluence,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Custom Issue Tracker integration
     ///
@@ -2535,18 +3495,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn put_api_v4_projects_id_integrations_custom_issue_tracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker>,
     ) -> PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'_> {
-        PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsCustomIssueTracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/custom-issue-tracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Datadog integration
     ///
@@ -2557,18 +3525,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn put_api_v4_projects_id_integrations_datadog(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsDatadog,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDatadog>,
     ) -> PutApiV4ProjectsIdIntegrationsDatadog<'_> {
-        PutApiV4ProjectsIdIntegrationsDatadog {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsDatadog(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/datadog",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsDatadog,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Diffblue Cover integration
     ///
@@ -2579,18 +3555,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn put_api_v4_projects_id_integrations_diffblue_cover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover>,
     ) -> PutApiV4ProjectsIdIntegrationsDiffblueCover<'_> {
-        PutApiV4ProjectsIdIntegrationsDiffblueCover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsDiffblueCover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/diffblue-cover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Discord integration
     ///
@@ -2601,18 +3585,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn put_api_v4_projects_id_integrations_discord(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsDiscord,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDiscord>,
     ) -> PutApiV4ProjectsIdIntegrationsDiscord<'_> {
-        PutApiV4ProjectsIdIntegrationsDiscord {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsDiscord(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/discord",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsDiscord,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Drone Ci integration
     ///
@@ -2623,18 +3615,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn put_api_v4_projects_id_integrations_drone_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsDroneCi,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDroneCi>,
     ) -> PutApiV4ProjectsIdIntegrationsDroneCi<'_> {
-        PutApiV4ProjectsIdIntegrationsDroneCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsDroneCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/drone-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsDroneCi,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Emails On Push integration
     ///
@@ -2645,18 +3645,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn put_api_v4_projects_id_integrations_emails_on_push(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush>,
     ) -> PutApiV4ProjectsIdIntegrationsEmailsOnPush<'_> {
-        PutApiV4ProjectsIdIntegrationsEmailsOnPush {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsEmailsOnPush(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/emails-on-push",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit External Wiki integration
     ///
@@ -2667,18 +3675,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn put_api_v4_projects_id_integrations_external_wiki(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki>,
     ) -> PutApiV4ProjectsIdIntegrationsExternalWiki<'_> {
-        PutApiV4ProjectsIdIntegrationsExternalWiki {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsExternalWiki(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/external-wiki",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Gitlab Slack Application integration
     ///
@@ -2689,18 +3705,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn put_api_v4_projects_id_integrations_gitlab_slack_application(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsGitlabSlackApplication,
         >,
     ) -> PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'_> {
-        PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGitlabSlackApplication(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/gitlab-slack-application",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGitlabSlackApplication,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Play integration
     ///
@@ -2711,18 +3737,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn put_api_v4_projects_id_integrations_google_play(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay>,
     ) -> PutApiV4ProjectsIdIntegrationsGooglePlay<'_> {
-        PutApiV4ProjectsIdIntegrationsGooglePlay {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGooglePlay(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/google-play",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Hangouts Chat integration
     ///
@@ -2733,18 +3767,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn put_api_v4_projects_id_integrations_hangouts_chat(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat>,
     ) -> PutApiV4ProjectsIdIntegrationsHangoutsChat<'_> {
-        PutApiV4ProjectsIdIntegrationsHangoutsChat {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsHangoutsChat(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/hangouts-chat",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Harbor integration
     ///
@@ -2755,18 +3797,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn put_api_v4_projects_id_integrations_harbor(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsHarbor,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsHarbor>,
     ) -> PutApiV4ProjectsIdIntegrationsHarbor<'_> {
-        PutApiV4ProjectsIdIntegrationsHarbor {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsHarbor(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/harbor",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsHarbor,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Irker integration
     ///
@@ -2777,18 +3827,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn put_api_v4_projects_id_integrations_irker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsIrker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsIrker>,
     ) -> PutApiV4ProjectsIdIntegrationsIrker<'_> {
-        PutApiV4ProjectsIdIntegrationsIrker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsIrker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/irker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsIrker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Jenkins integration
     ///
@@ -2799,18 +3857,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn put_api_v4_projects_id_integrations_jenkins(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsJenkins,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJenkins>,
     ) -> PutApiV4ProjectsIdIntegrationsJenkins<'_> {
-        PutApiV4ProjectsIdIntegrationsJenkins {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsJenkins(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/jenkins",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsJenkins,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira integration
     ///
@@ -2821,16 +3887,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn put_api_v4_projects_id_integrations_jira(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdIntegrationsJira>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJira>,
     ) -> PutApiV4ProjectsIdIntegrationsJira<'_> {
-        PutApiV4ProjectsIdIntegrationsJira {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsJira(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/jira",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdIntegrationsJira>::into(body),
+                ),
+        )
     }
     /// Create/Edit Jira Cloud App integration
     ///
@@ -2841,18 +3915,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn put_api_v4_projects_id_integrations_jira_cloud_app(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp>,
     ) -> PutApiV4ProjectsIdIntegrationsJiraCloudApp<'_> {
-        PutApiV4ProjectsIdIntegrationsJiraCloudApp {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsJiraCloudApp(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/jira-cloud-app",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Matrix integration
     ///
@@ -2863,18 +3945,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn put_api_v4_projects_id_integrations_matrix(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMatrix,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMatrix>,
     ) -> PutApiV4ProjectsIdIntegrationsMatrix<'_> {
-        PutApiV4ProjectsIdIntegrationsMatrix {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMatrix(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/matrix",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMatrix,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost Slash Commands integration
     ///
@@ -2885,18 +3975,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn put_api_v4_projects_id_integrations_mattermost_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsMattermostSlashCommands,
         >,
     ) -> PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'_> {
-        PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMattermostSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/mattermost-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMattermostSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack Slash Commands integration
     ///
@@ -2907,18 +4007,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn put_api_v4_projects_id_integrations_slack_slash_commands(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands>,
     ) -> PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'_> {
-        PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsSlackSlashCommands(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/slack-slash-commands",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Packagist integration
     ///
@@ -2929,18 +4037,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn put_api_v4_projects_id_integrations_packagist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPackagist,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPackagist>,
     ) -> PutApiV4ProjectsIdIntegrationsPackagist<'_> {
-        PutApiV4ProjectsIdIntegrationsPackagist {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPackagist(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/packagist",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPackagist,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Phorge integration
     ///
@@ -2951,18 +4067,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn put_api_v4_projects_id_integrations_phorge(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPhorge,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPhorge>,
     ) -> PutApiV4ProjectsIdIntegrationsPhorge<'_> {
-        PutApiV4ProjectsIdIntegrationsPhorge {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPhorge(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/phorge",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPhorge,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pipelines Email integration
     ///
@@ -2973,18 +4097,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn put_api_v4_projects_id_integrations_pipelines_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail>,
     ) -> PutApiV4ProjectsIdIntegrationsPipelinesEmail<'_> {
-        PutApiV4ProjectsIdIntegrationsPipelinesEmail {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPipelinesEmail(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/pipelines-email",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pivotaltracker integration
     ///
@@ -2995,18 +4127,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn put_api_v4_projects_id_integrations_pivotaltracker(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker>,
     ) -> PutApiV4ProjectsIdIntegrationsPivotaltracker<'_> {
-        PutApiV4ProjectsIdIntegrationsPivotaltracker {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPivotaltracker(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/pivotaltracker",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pumble integration
     ///
@@ -3017,18 +4157,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn put_api_v4_projects_id_integrations_pumble(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPumble,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPumble>,
     ) -> PutApiV4ProjectsIdIntegrationsPumble<'_> {
-        PutApiV4ProjectsIdIntegrationsPumble {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPumble(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/pumble",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPumble,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Pushover integration
     ///
@@ -3039,18 +4187,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn put_api_v4_projects_id_integrations_pushover(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsPushover,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPushover>,
     ) -> PutApiV4ProjectsIdIntegrationsPushover<'_> {
-        PutApiV4ProjectsIdIntegrationsPushover {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsPushover(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/pushover",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsPushover,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Redmine integration
     ///
@@ -3061,18 +4217,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn put_api_v4_projects_id_integrations_redmine(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsRedmine,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsRedmine>,
     ) -> PutApiV4ProjectsIdIntegrationsRedmine<'_> {
-        PutApiV4ProjectsIdIntegrationsRedmine {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsRedmine(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/redmine",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsRedmine,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Ewm integration
     ///
@@ -3083,16 +4247,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn put_api_v4_projects_id_integrations_ewm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdIntegrationsEwm>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsEwm>,
     ) -> PutApiV4ProjectsIdIntegrationsEwm<'_> {
-        PutApiV4ProjectsIdIntegrationsEwm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsEwm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/ewm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdIntegrationsEwm>::into(body),
+                ),
+        )
     }
     /// Create/Edit Youtrack integration
     ///
@@ -3103,18 +4275,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn put_api_v4_projects_id_integrations_youtrack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsYoutrack,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsYoutrack>,
     ) -> PutApiV4ProjectsIdIntegrationsYoutrack<'_> {
-        PutApiV4ProjectsIdIntegrationsYoutrack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsYoutrack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/youtrack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsYoutrack,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Clickup integration
     ///
@@ -3125,18 +4305,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn put_api_v4_projects_id_integrations_clickup(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsClickup,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsClickup>,
     ) -> PutApiV4ProjectsIdIntegrationsClickup<'_> {
-        PutApiV4ProjectsIdIntegrationsClickup {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsClickup(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/clickup",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsClickup,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Slack integration
     ///
@@ -3147,18 +4335,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn put_api_v4_projects_id_integrations_slack(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsSlack,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSlack>,
     ) -> PutApiV4ProjectsIdIntegrationsSlack<'_> {
-        PutApiV4ProjectsIdIntegrationsSlack {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsSlack(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/slack",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsSlack,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Microsoft Teams integration
     ///
@@ -3169,18 +4365,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn put_api_v4_projects_id_integrations_microsoft_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams>,
     ) -> PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'_> {
-        PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMicrosoftTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/microsoft-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mattermost integration
     ///
@@ -3191,18 +4395,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn put_api_v4_projects_id_integrations_mattermost(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMattermost,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMattermost>,
     ) -> PutApiV4ProjectsIdIntegrationsMattermost<'_> {
-        PutApiV4ProjectsIdIntegrationsMattermost {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMattermost(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/mattermost",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMattermost,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Teamcity integration
     ///
@@ -3213,18 +4425,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn put_api_v4_projects_id_integrations_teamcity(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsTeamcity,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsTeamcity>,
     ) -> PutApiV4ProjectsIdIntegrationsTeamcity<'_> {
-        PutApiV4ProjectsIdIntegrationsTeamcity {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsTeamcity(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/teamcity",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsTeamcity,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Telegram integration
     ///
@@ -3235,18 +4455,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn put_api_v4_projects_id_integrations_telegram(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsTelegram,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsTelegram>,
     ) -> PutApiV4ProjectsIdIntegrationsTelegram<'_> {
-        PutApiV4ProjectsIdIntegrationsTelegram {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsTelegram(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/telegram",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsTelegram,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Unify Circuit integration
     ///
@@ -3257,18 +4485,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn put_api_v4_projects_id_integrations_unify_circuit(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit>,
     ) -> PutApiV4ProjectsIdIntegrationsUnifyCircuit<'_> {
-        PutApiV4ProjectsIdIntegrationsUnifyCircuit {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsUnifyCircuit(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/unify-circuit",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Webex Teams integration
     ///
@@ -3279,18 +4515,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn put_api_v4_projects_id_integrations_webex_teams(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams>,
     ) -> PutApiV4ProjectsIdIntegrationsWebexTeams<'_> {
-        PutApiV4ProjectsIdIntegrationsWebexTeams {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsWebexTeams(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/webex-teams",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Zentao integration
     ///
@@ -3301,18 +4545,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn put_api_v4_projects_id_integrations_zentao(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsZentao,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsZentao>,
     ) -> PutApiV4ProjectsIdIntegrationsZentao<'_> {
-        PutApiV4ProjectsIdIntegrationsZentao {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsZentao(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/zentao",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsZentao,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Squash Tm integration
     ///
@@ -3323,18 +4575,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn put_api_v4_projects_id_integrations_squash_tm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsSquashTm,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSquashTm>,
     ) -> PutApiV4ProjectsIdIntegrationsSquashTm<'_> {
-        PutApiV4ProjectsIdIntegrationsSquashTm {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsSquashTm(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/squash-tm",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsSquashTm,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Github integration
     ///
@@ -3345,18 +4605,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Github integration.
     pub fn put_api_v4_projects_id_integrations_github(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGithub,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGithub>,
     ) -> PutApiV4ProjectsIdIntegrationsGithub<'_> {
-        PutApiV4ProjectsIdIntegrationsGithub {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGithub(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/github",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGithub,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Git Guardian integration
     ///
@@ -3367,18 +4635,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn put_api_v4_projects_id_integrations_git_guardian(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian>,
     ) -> PutApiV4ProjectsIdIntegrationsGitGuardian<'_> {
-        PutApiV4ProjectsIdIntegrationsGitGuardian {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGitGuardian(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/git-guardian",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Artifact Registry integration
     ///
@@ -3389,18 +4665,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/google-cloud-platform-artifact-registry",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Google Cloud Platform Workload Identity Federation integration
     ///
@@ -3411,20 +4697,30 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<
         '_,
     > {
-        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/google-cloud-platform-workload-identity-federation",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Ci integration
     ///
@@ -3435,18 +4731,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn put_api_v4_projects_id_integrations_mock_ci(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMockCi,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMockCi>,
     ) -> PutApiV4ProjectsIdIntegrationsMockCi<'_> {
-        PutApiV4ProjectsIdIntegrationsMockCi {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMockCi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/mock-ci",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMockCi,
+                    >::into(body),
+                ),
+        )
     }
     /// Create/Edit Mock Monitoring integration
     ///
@@ -3457,18 +4761,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn put_api_v4_projects_id_integrations_mock_monitoring(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring>,
     ) -> PutApiV4ProjectsIdIntegrationsMockMonitoring<'_> {
-        PutApiV4ProjectsIdIntegrationsMockMonitoring {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdIntegrationsMockMonitoring(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/mock-monitoring",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring,
+                    >::into(body),
+                ),
+        )
     }
     /// Get an integration settings
     ///
@@ -3479,18 +4791,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get an integration settings.
     pub fn get_api_v4_projects_id_integrations_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdIntegrationsSlug<'_> {
-        GetApiV4ProjectsIdIntegrationsSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdIntegrationsSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/integrations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// Disable an integration
     ///
@@ -3501,18 +4821,26 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
+    ///
+    /// Returns, on success (204): Disable an integration.
     pub fn delete_api_v4_projects_id_integrations_slug(
         &self,
-        slug: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-        >,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdIntegrationsSlug<'_> {
-        DeleteApiV4ProjectsIdIntegrationsSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        DeleteApiV4ProjectsIdIntegrationsSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/integrations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
+                    >::into(slug),
+                ],
+            ),
+        )
     }
     /// Trigger a slash command for mattermost-slash-commands
     ///
@@ -3523,18 +4851,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
     pub fn post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger,
         >,
     ) -> PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/integrations/mattermost_slash_commands/trigger",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger,
+                    >::into(body),
+                ),
+        )
     }
     /// Trigger a slash command for slack-slash-commands
     ///
@@ -3545,18 +4883,28 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
     pub fn post_api_v4_projects_id_integrations_slack_slash_commands_trigger(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger,
         >,
     ) -> PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/integrations/slack_slash_commands/trigger",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger,
+                    >::into(body),
+                ),
+        )
     }
     /// Receive Slack events
     ///
@@ -3564,10258 +4912,2003 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200, 204): Successfully processed event.
     pub fn post_api_v4_integrations_slack_events(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4IntegrationsSlackEvents>,
+        body: impl Into<crate::types::PostApiV4IntegrationsSlackEvents>,
     ) -> PostApiV4IntegrationsSlackEvents<'_> {
-        PostApiV4IntegrationsSlackEvents {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4IntegrationsSlackEvents(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/integrations/slack/events",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4IntegrationsSlackEvents>::into(body),
+                ),
+        )
     }
     /// `POST /api/v4/integrations/slack/interactions`
+    ///
+    /// Returns, on success (201): created Interaction.
     pub fn post_api_v4_integrations_slack_interactions(
         &self,
     ) -> PostApiV4IntegrationsSlackInteractions<'_> {
-        PostApiV4IntegrationsSlackInteractions {
-            client: self,
-        }
+        PostApiV4IntegrationsSlackInteractions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/integrations/slack/interactions",
+                &[],
+            ),
+        )
     }
     /// `POST /api/v4/integrations/slack/options`
+    ///
+    /// Returns, on success (201): created Option.
     pub fn post_api_v4_integrations_slack_options(
         &self,
     ) -> PostApiV4IntegrationsSlackOptions<'_> {
-        PostApiV4IntegrationsSlackOptions {
-            client: self,
-        }
+        PostApiV4IntegrationsSlackOptions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/integrations/slack/options",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_integrations`](crate::Client::get_api_v4_groups_id_integrations): `GET /api/v4/groups/{id}/integrations`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdIntegrations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdIntegrations<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all active integrations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdIntegrations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdIntegrations<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdIntegrations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_apple_app_store`](crate::Client::put_api_v4_groups_id_integrations_apple_app_store): `PUT /api/v4/groups/{id}/integrations/apple-app-store`.
+crate::runtime::into_future!(GetApiV4GroupsIdIntegrations);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("apple-app-store"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_asana`](crate::Client::put_api_v4_groups_id_integrations_asana): `PUT /api/v4/groups/{id}/integrations/asana`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAppleAppStore);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAsana<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsAsana,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsAsana<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("asana"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Asana integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsAsana<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsAsana<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_assembla`](crate::Client::put_api_v4_groups_id_integrations_assembla): `PUT /api/v4/groups/{id}/integrations/assembla`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAsana);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAssembla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsAssembla,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsAssembla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("assembla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsAssembla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsAssembla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_bamboo`](crate::Client::put_api_v4_groups_id_integrations_bamboo): `PUT /api/v4/groups/{id}/integrations/bamboo`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAssembla);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBamboo<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsBamboo,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsBamboo<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("bamboo"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBamboo<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsBamboo<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_bugzilla`](crate::Client::put_api_v4_groups_id_integrations_bugzilla): `PUT /api/v4/groups/{id}/integrations/bugzilla`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBamboo);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBugzilla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsBugzilla,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsBugzilla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("bugzilla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBugzilla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsBugzilla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_buildkite`](crate::Client::put_api_v4_groups_id_integrations_buildkite): `PUT /api/v4/groups/{id}/integrations/buildkite`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBugzilla);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBuildkite<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsBuildkite,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsBuildkite<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("buildkite"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBuildkite<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsBuildkite<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_campfire`](crate::Client::put_api_v4_groups_id_integrations_campfire): `PUT /api/v4/groups/{id}/integrations/campfire`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBuildkite);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsCampfire<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsCampfire,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsCampfire<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("campfire"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsCampfire<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsCampfire<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_confluence`](crate::Client::put_api_v4_groups_id_integrations_confluence): `PUT /api/v4/groups/{id}/integrations/confluence`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsCampfire);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsConfluence<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsConfluence,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsConfluence<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("confluence"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsConfluence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsConfluence<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_custom_issue_tracker`](crate::Client::put_api_v4_groups_id_integrations_custom_issue_tracker): `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsConfluence);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("custom-issue-tracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_datadog`](crate::Client::put_api_v4_groups_id_integrations_datadog): `PUT /api/v4/groups/{id}/integrations/datadog`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsCustomIssueTracker);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDatadog<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsDatadog,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsDatadog<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("datadog"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDatadog<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsDatadog<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_diffblue_cover`](crate::Client::put_api_v4_groups_id_integrations_diffblue_cover): `PUT /api/v4/groups/{id}/integrations/diffblue-cover`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDatadog);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("diffblue-cover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_discord`](crate::Client::put_api_v4_groups_id_integrations_discord): `PUT /api/v4/groups/{id}/integrations/discord`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDiffblueCover);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDiscord<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsDiscord,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsDiscord<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("discord"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Discord integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDiscord<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsDiscord<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_drone_ci`](crate::Client::put_api_v4_groups_id_integrations_drone_ci): `PUT /api/v4/groups/{id}/integrations/drone-ci`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDiscord);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDroneCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsDroneCi,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsDroneCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("drone-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDroneCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsDroneCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_emails_on_push`](crate::Client::put_api_v4_groups_id_integrations_emails_on_push): `PUT /api/v4/groups/{id}/integrations/emails-on-push`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDroneCi);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("emails-on-push"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_external_wiki`](crate::Client::put_api_v4_groups_id_integrations_external_wiki): `PUT /api/v4/groups/{id}/integrations/external-wiki`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsEmailsOnPush);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsExternalWiki,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("external-wiki"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_gitlab_slack_application`](crate::Client::put_api_v4_groups_id_integrations_gitlab_slack_application): `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsExternalWiki);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("gitlab-slack-application"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_google_play`](crate::Client::put_api_v4_groups_id_integrations_google_play): `PUT /api/v4/groups/{id}/integrations/google-play`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGitlabSlackApplication);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGooglePlay,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("google-play"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_hangouts_chat`](crate::Client::put_api_v4_groups_id_integrations_hangouts_chat): `PUT /api/v4/groups/{id}/integrations/hangouts-chat`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGooglePlay);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("hangouts-chat"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_harbor`](crate::Client::put_api_v4_groups_id_integrations_harbor): `PUT /api/v4/groups/{id}/integrations/harbor`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsHangoutsChat);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsHarbor<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsHarbor,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsHarbor<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("harbor"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsHarbor<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsHarbor<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_irker`](crate::Client::put_api_v4_groups_id_integrations_irker): `PUT /api/v4/groups/{id}/integrations/irker`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsHarbor);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsIrker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsIrker,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsIrker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("irker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Irker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsIrker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsIrker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_jenkins`](crate::Client::put_api_v4_groups_id_integrations_jenkins): `PUT /api/v4/groups/{id}/integrations/jenkins`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsIrker);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJenkins<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsJenkins,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsJenkins<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jenkins"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJenkins<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsJenkins<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_jira`](crate::Client::put_api_v4_groups_id_integrations_jira): `PUT /api/v4/groups/{id}/integrations/jira`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJenkins);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJira<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsJira,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsJira<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jira"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJira<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsJira<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_jira_cloud_app`](crate::Client::put_api_v4_groups_id_integrations_jira_cloud_app): `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJira);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jira-cloud-app"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_matrix`](crate::Client::put_api_v4_groups_id_integrations_matrix): `PUT /api/v4/groups/{id}/integrations/matrix`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJiraCloudApp);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMatrix<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMatrix,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMatrix<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("matrix"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsMatrix<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_mattermost_slash_commands`](crate::Client::put_api_v4_groups_id_integrations_mattermost_slash_commands): `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMatrix);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMattermostSlashCommands,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mattermost-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_slack_slash_commands`](crate::Client::put_api_v4_groups_id_integrations_slack_slash_commands): `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMattermostSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_packagist`](crate::Client::put_api_v4_groups_id_integrations_packagist): `PUT /api/v4/groups/{id}/integrations/packagist`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSlackSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPackagist<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPackagist,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPackagist<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("packagist"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPackagist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPackagist<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_phorge`](crate::Client::put_api_v4_groups_id_integrations_phorge): `PUT /api/v4/groups/{id}/integrations/phorge`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPackagist);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPhorge<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPhorge,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPhorge<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("phorge"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPhorge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPhorge<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_pipelines_email`](crate::Client::put_api_v4_groups_id_integrations_pipelines_email): `PUT /api/v4/groups/{id}/integrations/pipelines-email`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPhorge);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pipelines-email"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_pivotaltracker`](crate::Client::put_api_v4_groups_id_integrations_pivotaltracker): `PUT /api/v4/groups/{id}/integrations/pivotaltracker`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPipelinesEmail);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pivotaltracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_pumble`](crate::Client::put_api_v4_groups_id_integrations_pumble): `PUT /api/v4/groups/{id}/integrations/pumble`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPivotaltracker);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPumble<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPumble,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPumble<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pumble"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPumble<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPumble<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_pushover`](crate::Client::put_api_v4_groups_id_integrations_pushover): `PUT /api/v4/groups/{id}/integrations/pushover`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPumble);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPushover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsPushover,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsPushover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pushover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsPushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPushover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsPushover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_redmine`](crate::Client::put_api_v4_groups_id_integrations_redmine): `PUT /api/v4/groups/{id}/integrations/redmine`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPushover);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsRedmine<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsRedmine,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsRedmine<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("redmine"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsRedmine<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsRedmine<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_ewm`](crate::Client::put_api_v4_groups_id_integrations_ewm): `PUT /api/v4/groups/{id}/integrations/ewm`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsRedmine);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsEwm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsEwm,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsEwm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("ewm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsEwm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsEwm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_youtrack`](crate::Client::put_api_v4_groups_id_integrations_youtrack): `PUT /api/v4/groups/{id}/integrations/youtrack`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsEwm);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsYoutrack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsYoutrack,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsYoutrack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("youtrack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsYoutrack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsYoutrack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_clickup`](crate::Client::put_api_v4_groups_id_integrations_clickup): `PUT /api/v4/groups/{id}/integrations/clickup`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsYoutrack);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsClickup<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsClickup,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsClickup<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("clickup"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsClickup<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsClickup<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_slack`](crate::Client::put_api_v4_groups_id_integrations_slack): `PUT /api/v4/groups/{id}/integrations/slack`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsClickup);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSlack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsSlack,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsSlack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsSlack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsSlack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_microsoft_teams`](crate::Client::put_api_v4_groups_id_integrations_microsoft_teams): `PUT /api/v4/groups/{id}/integrations/microsoft-teams`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSlack);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("microsoft-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_mattermost`](crate::Client::put_api_v4_groups_id_integrations_mattermost): `PUT /api/v4/groups/{id}/integrations/mattermost`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMicrosoftTeams);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMattermost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMattermost,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMattermost<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mattermost"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMattermost<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsMattermost<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_teamcity`](crate::Client::put_api_v4_groups_id_integrations_teamcity): `PUT /api/v4/groups/{id}/integrations/teamcity`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMattermost);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsTeamcity<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsTeamcity,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsTeamcity<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("teamcity"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsTeamcity<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsTeamcity<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_telegram`](crate::Client::put_api_v4_groups_id_integrations_telegram): `PUT /api/v4/groups/{id}/integrations/telegram`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsTeamcity);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsTelegram<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsTelegram,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsTelegram<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("telegram"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsTelegram<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsTelegram<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_unify_circuit`](crate::Client::put_api_v4_groups_id_integrations_unify_circuit): `PUT /api/v4/groups/{id}/integrations/unify-circuit`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsTelegram);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("unify-circuit"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_webex_teams`](crate::Client::put_api_v4_groups_id_integrations_webex_teams): `PUT /api/v4/groups/{id}/integrations/webex-teams`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsUnifyCircuit);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsWebexTeams,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("webex-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_zentao`](crate::Client::put_api_v4_groups_id_integrations_zentao): `PUT /api/v4/groups/{id}/integrations/zentao`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsWebexTeams);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsZentao<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsZentao,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsZentao<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("zentao"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsZentao<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsZentao<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_squash_tm`](crate::Client::put_api_v4_groups_id_integrations_squash_tm): `PUT /api/v4/groups/{id}/integrations/squash-tm`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsZentao);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSquashTm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsSquashTm,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsSquashTm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("squash-tm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsSquashTm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsSquashTm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_github`](crate::Client::put_api_v4_groups_id_integrations_github): `PUT /api/v4/groups/{id}/integrations/github`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSquashTm);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGithub<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGithub,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGithub<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("github"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Github integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsGithub<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_git_guardian`](crate::Client::put_api_v4_groups_id_integrations_git_guardian): `PUT /api/v4/groups/{id}/integrations/git-guardian`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGithub);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGitGuardian,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("git-guardian"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry`](crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry): `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGitGuardian);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("google-cloud-platform-artifact-registry"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation`](crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation): `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`.
+crate::runtime::into_future!(
+    PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry
+);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<
-    'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from(
-                    "google-cloud-platform-workload-identity-federation",
-                ),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_mock_ci`](crate::Client::put_api_v4_groups_id_integrations_mock_ci): `PUT /api/v4/groups/{id}/integrations/mock-ci`.
+crate::runtime::into_future!(
+    PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation
+);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMockCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMockCi,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMockCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mock-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMockCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsMockCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_integrations_mock_monitoring`](crate::Client::put_api_v4_groups_id_integrations_mock_monitoring): `PUT /api/v4/groups/{id}/integrations/mock-monitoring`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMockCi);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring,
-}
-impl<'a> PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mock-monitoring"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdIntegrationsMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_integrations_slug`](crate::Client::get_api_v4_groups_id_integrations_slug): `GET /api/v4/groups/{id}/integrations/{slug}`.
+crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMockMonitoring);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_integrations_slug`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdIntegrationsSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdIntegrationsSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get an integration settings
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdIntegrationsSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdIntegrationsSlug<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegration,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_integrations_slug`](crate::Client::delete_api_v4_groups_id_integrations_slug): `DELETE /api/v4/groups/{id}/integrations/{slug}`.
+crate::runtime::into_future!(GetApiV4GroupsIdIntegrationsSlug);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_integrations_slug`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdIntegrationsSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsIdIntegrationsSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Disable an integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdIntegrationsSlug<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdIntegrationsSlug<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_services`](crate::Client::get_api_v4_projects_id_services): `GET /api/v4/projects/{id}/services`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdIntegrationsSlug);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdServices<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdServices<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all active integrations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdServices<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdServices<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdServices<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_apple_app_store`](crate::Client::put_api_v4_projects_id_services_apple_app_store): `PUT /api/v4/projects/{id}/services/apple-app-store`.
+crate::runtime::into_future!(GetApiV4ProjectsIdServices);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAppleAppStore<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesAppleAppStore,
-}
-impl<'a> PutApiV4ProjectsIdServicesAppleAppStore<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("apple-app-store"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAppleAppStore<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesAppleAppStore<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_asana`](crate::Client::put_api_v4_projects_id_services_asana): `PUT /api/v4/projects/{id}/services/asana`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesAppleAppStore);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAsana<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesAsana,
-}
-impl<'a> PutApiV4ProjectsIdServicesAsana<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("asana"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Asana integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAsana<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesAsana<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_assembla`](crate::Client::put_api_v4_projects_id_services_assembla): `PUT /api/v4/projects/{id}/services/assembla`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesAsana);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAssembla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesAssembla,
-}
-impl<'a> PutApiV4ProjectsIdServicesAssembla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("assembla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAssembla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesAssembla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_bamboo`](crate::Client::put_api_v4_projects_id_services_bamboo): `PUT /api/v4/projects/{id}/services/bamboo`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesAssembla);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBamboo<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesBamboo,
-}
-impl<'a> PutApiV4ProjectsIdServicesBamboo<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("bamboo"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBamboo<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesBamboo<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_bugzilla`](crate::Client::put_api_v4_projects_id_services_bugzilla): `PUT /api/v4/projects/{id}/services/bugzilla`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesBamboo);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBugzilla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesBugzilla,
-}
-impl<'a> PutApiV4ProjectsIdServicesBugzilla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("bugzilla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBugzilla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesBugzilla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_buildkite`](crate::Client::put_api_v4_projects_id_services_buildkite): `PUT /api/v4/projects/{id}/services/buildkite`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesBugzilla);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBuildkite<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesBuildkite,
-}
-impl<'a> PutApiV4ProjectsIdServicesBuildkite<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("buildkite"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBuildkite<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesBuildkite<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_campfire`](crate::Client::put_api_v4_projects_id_services_campfire): `PUT /api/v4/projects/{id}/services/campfire`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesBuildkite);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesCampfire<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesCampfire,
-}
-impl<'a> PutApiV4ProjectsIdServicesCampfire<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("campfire"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesCampfire<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesCampfire<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_confluence`](crate::Client::put_api_v4_projects_id_services_confluence): `PUT /api/v4/projects/{id}/services/confluence`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesCampfire);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesConfluence<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesConfluence,
-}
-impl<'a> PutApiV4ProjectsIdServicesConfluence<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("confluence"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesConfluence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesConfluence<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_custom_issue_tracker`](crate::Client::put_api_v4_projects_id_services_custom_issue_tracker): `PUT /api/v4/projects/{id}/services/custom-issue-tracker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesConfluence);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker,
-}
-impl<'a> PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("custom-issue-tracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_datadog`](crate::Client::put_api_v4_projects_id_services_datadog): `PUT /api/v4/projects/{id}/services/datadog`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesCustomIssueTracker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDatadog<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesDatadog,
-}
-impl<'a> PutApiV4ProjectsIdServicesDatadog<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("datadog"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDatadog<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesDatadog<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_diffblue_cover`](crate::Client::put_api_v4_projects_id_services_diffblue_cover): `PUT /api/v4/projects/{id}/services/diffblue-cover`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesDatadog);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDiffblueCover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesDiffblueCover,
-}
-impl<'a> PutApiV4ProjectsIdServicesDiffblueCover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("diffblue-cover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDiffblueCover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesDiffblueCover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_discord`](crate::Client::put_api_v4_projects_id_services_discord): `PUT /api/v4/projects/{id}/services/discord`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesDiffblueCover);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDiscord<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesDiscord,
-}
-impl<'a> PutApiV4ProjectsIdServicesDiscord<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("discord"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Discord integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDiscord<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesDiscord<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_drone_ci`](crate::Client::put_api_v4_projects_id_services_drone_ci): `PUT /api/v4/projects/{id}/services/drone-ci`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesDiscord);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDroneCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesDroneCi,
-}
-impl<'a> PutApiV4ProjectsIdServicesDroneCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("drone-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDroneCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesDroneCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_emails_on_push`](crate::Client::put_api_v4_projects_id_services_emails_on_push): `PUT /api/v4/projects/{id}/services/emails-on-push`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesDroneCi);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesEmailsOnPush,
-}
-impl<'a> PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("emails-on-push"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_external_wiki`](crate::Client::put_api_v4_projects_id_services_external_wiki): `PUT /api/v4/projects/{id}/services/external-wiki`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesEmailsOnPush);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesExternalWiki<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesExternalWiki,
-}
-impl<'a> PutApiV4ProjectsIdServicesExternalWiki<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("external-wiki"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesExternalWiki<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesExternalWiki<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_gitlab_slack_application`](crate::Client::put_api_v4_projects_id_services_gitlab_slack_application): `PUT /api/v4/projects/{id}/services/gitlab-slack-application`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesExternalWiki);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication,
-}
-impl<'a> PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("gitlab-slack-application"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_services_google_play`](crate::Client::put_api_v4_projects_id_services_google_play): `PUT /api/v4/projects/{id}/services/google-play`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesGitlabSlackApplication);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGooglePlay<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGooglePlay,
-}
-impl<'a> PutApiV4ProjectsIdServicesGooglePlay<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("google-play"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGooglePlay<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesGooglePlay<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_hangouts_chat`](crate::Client::put_api_v4_projects_id_services_hangouts_chat): `PUT /api/v4/projects/{id}/services/hangouts-chat`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesGooglePlay);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesHangoutsChat<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesHangoutsChat,
-}
-impl<'a> PutApiV4ProjectsIdServicesHangoutsChat<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("hangouts-chat"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesHangoutsChat<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesHangoutsChat<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_harbor`](crate::Client::put_api_v4_projects_id_services_harbor): `PUT /api/v4/projects/{id}/services/harbor`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesHangoutsChat);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesHarbor<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesHarbor,
-}
-impl<'a> PutApiV4ProjectsIdServicesHarbor<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("harbor"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesHarbor<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesHarbor<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_irker`](crate::Client::put_api_v4_projects_id_services_irker): `PUT /api/v4/projects/{id}/services/irker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesHarbor);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesIrker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesIrker,
-}
-impl<'a> PutApiV4ProjectsIdServicesIrker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("irker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Irker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesIrker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesIrker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_jenkins`](crate::Client::put_api_v4_projects_id_services_jenkins): `PUT /api/v4/projects/{id}/services/jenkins`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesIrker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJenkins<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesJenkins,
-}
-impl<'a> PutApiV4ProjectsIdServicesJenkins<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("jenkins"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJenkins<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesJenkins<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_jira`](crate::Client::put_api_v4_projects_id_services_jira): `PUT /api/v4/projects/{id}/services/jira`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesJenkins);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJira<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesJira,
-}
-impl<'a> PutApiV4ProjectsIdServicesJira<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("jira"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJira<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesJira<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_jira_cloud_app`](crate::Client::put_api_v4_projects_id_services_jira_cloud_app): `PUT /api/v4/projects/{id}/services/jira-cloud-app`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesJira);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesJiraCloudApp,
-}
-impl<'a> PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("jira-cloud-app"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_matrix`](crate::Client::put_api_v4_projects_id_services_matrix): `PUT /api/v4/projects/{id}/services/matrix`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesJiraCloudApp);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMatrix<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMatrix,
-}
-impl<'a> PutApiV4ProjectsIdServicesMatrix<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("matrix"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMatrix<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_mattermost_slash_commands`](crate::Client::put_api_v4_projects_id_services_mattermost_slash_commands): `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMatrix);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands,
-}
-impl<'a> PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("mattermost-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_services_slack_slash_commands`](crate::Client::put_api_v4_projects_id_services_slack_slash_commands): `PUT /api/v4/projects/{id}/services/slack-slash-commands`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMattermostSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands,
-}
-impl<'a> PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("slack-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesSlackSlashCommands<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_packagist`](crate::Client::put_api_v4_projects_id_services_packagist): `PUT /api/v4/projects/{id}/services/packagist`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesSlackSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPackagist<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPackagist,
-}
-impl<'a> PutApiV4ProjectsIdServicesPackagist<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("packagist"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPackagist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPackagist<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_phorge`](crate::Client::put_api_v4_projects_id_services_phorge): `PUT /api/v4/projects/{id}/services/phorge`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPackagist);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPhorge<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPhorge,
-}
-impl<'a> PutApiV4ProjectsIdServicesPhorge<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("phorge"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPhorge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPhorge<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_pipelines_email`](crate::Client::put_api_v4_projects_id_services_pipelines_email): `PUT /api/v4/projects/{id}/services/pipelines-email`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPhorge);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPipelinesEmail,
-}
-impl<'a> PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("pipelines-email"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_pivotaltracker`](crate::Client::put_api_v4_projects_id_services_pivotaltracker): `PUT /api/v4/projects/{id}/services/pivotaltracker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPipelinesEmail);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPivotaltracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPivotaltracker,
-}
-impl<'a> PutApiV4ProjectsIdServicesPivotaltracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("pivotaltracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPivotaltracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPivotaltracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_pumble`](crate::Client::put_api_v4_projects_id_services_pumble): `PUT /api/v4/projects/{id}/services/pumble`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPivotaltracker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPumble<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPumble,
-}
-impl<'a> PutApiV4ProjectsIdServicesPumble<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("pumble"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPumble<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPumble<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_pushover`](crate::Client::put_api_v4_projects_id_services_pushover): `PUT /api/v4/projects/{id}/services/pushover`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPumble);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPushover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesPushover,
-}
-impl<'a> PutApiV4ProjectsIdServicesPushover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("pushover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesPushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPushover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesPushover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_redmine`](crate::Client::put_api_v4_projects_id_services_redmine): `PUT /api/v4/projects/{id}/services/redmine`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesPushover);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesRedmine<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesRedmine,
-}
-impl<'a> PutApiV4ProjectsIdServicesRedmine<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("redmine"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesRedmine<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesRedmine<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_ewm`](crate::Client::put_api_v4_projects_id_services_ewm): `PUT /api/v4/projects/{id}/services/ewm`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesRedmine);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesEwm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesEwm,
-}
-impl<'a> PutApiV4ProjectsIdServicesEwm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("ewm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesEwm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesEwm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_youtrack`](crate::Client::put_api_v4_projects_id_services_youtrack): `PUT /api/v4/projects/{id}/services/youtrack`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesEwm);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesYoutrack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesYoutrack,
-}
-impl<'a> PutApiV4ProjectsIdServicesYoutrack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("youtrack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesYoutrack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesYoutrack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_clickup`](crate::Client::put_api_v4_projects_id_services_clickup): `PUT /api/v4/projects/{id}/services/clickup`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesYoutrack);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesClickup<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesClickup,
-}
-impl<'a> PutApiV4ProjectsIdServicesClickup<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("clickup"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesClickup<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesClickup<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_slack`](crate::Client::put_api_v4_projects_id_services_slack): `PUT /api/v4/projects/{id}/services/slack`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesClickup);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSlack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesSlack,
-}
-impl<'a> PutApiV4ProjectsIdServicesSlack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("slack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesSlack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesSlack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_microsoft_teams`](crate::Client::put_api_v4_projects_id_services_microsoft_teams): `PUT /api/v4/projects/{id}/services/microsoft-teams`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesSlack);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams,
-}
-impl<'a> PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("microsoft-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_mattermost`](crate::Client::put_api_v4_projects_id_services_mattermost): `PUT /api/v4/projects/{id}/services/mattermost`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMicrosoftTeams);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMattermost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMattermost,
-}
-impl<'a> PutApiV4ProjectsIdServicesMattermost<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("mattermost"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMattermost<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMattermost<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_teamcity`](crate::Client::put_api_v4_projects_id_services_teamcity): `PUT /api/v4/projects/{id}/services/teamcity`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMattermost);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesTeamcity<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesTeamcity,
-}
-impl<'a> PutApiV4ProjectsIdServicesTeamcity<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("teamcity"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesTeamcity<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesTeamcity<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_telegram`](crate::Client::put_api_v4_projects_id_services_telegram): `PUT /api/v4/projects/{id}/services/telegram`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesTeamcity);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesTelegram<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesTelegram,
-}
-impl<'a> PutApiV4ProjectsIdServicesTelegram<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("telegram"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesTelegram<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesTelegram<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_unify_circuit`](crate::Client::put_api_v4_projects_id_services_unify_circuit): `PUT /api/v4/projects/{id}/services/unify-circuit`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesTelegram);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesUnifyCircuit,
-}
-impl<'a> PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("unify-circuit"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_webex_teams`](crate::Client::put_api_v4_projects_id_services_webex_teams): `PUT /api/v4/projects/{id}/services/webex-teams`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesUnifyCircuit);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesWebexTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesWebexTeams,
-}
-impl<'a> PutApiV4ProjectsIdServicesWebexTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("webex-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesWebexTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesWebexTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_zentao`](crate::Client::put_api_v4_projects_id_services_zentao): `PUT /api/v4/projects/{id}/services/zentao`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesWebexTeams);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesZentao<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesZentao,
-}
-impl<'a> PutApiV4ProjectsIdServicesZentao<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("zentao"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesZentao<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesZentao<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_squash_tm`](crate::Client::put_api_v4_projects_id_services_squash_tm): `PUT /api/v4/projects/{id}/services/squash-tm`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesZentao);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSquashTm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesSquashTm,
-}
-impl<'a> PutApiV4ProjectsIdServicesSquashTm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("squash-tm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesSquashTm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesSquashTm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_github`](crate::Client::put_api_v4_projects_id_services_github): `PUT /api/v4/projects/{id}/services/github`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesSquashTm);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGithub<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGithub,
-}
-impl<'a> PutApiV4ProjectsIdServicesGithub<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("github"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Github integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesGithub<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_git_guardian`](crate::Client::put_api_v4_projects_id_services_git_guardian): `PUT /api/v4/projects/{id}/services/git-guardian`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesGithub);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGitGuardian<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGitGuardian,
-}
-impl<'a> PutApiV4ProjectsIdServicesGitGuardian<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("git-guardian"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGitGuardian<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesGitGuardian<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_google_cloud_platform_artifact_registry`](crate::Client::put_api_v4_projects_id_services_google_cloud_platform_artifact_registry): `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesGitGuardian);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_cloud_platform_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
-}
-impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("google-cloud-platform-artifact-registry"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation`](crate::Client::put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation): `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
-}
-impl<'a> PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from(
-                    "google-cloud-platform-workload-identity-federation",
-                ),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_services_mock_ci`](crate::Client::put_api_v4_projects_id_services_mock_ci): `PUT /api/v4/projects/{id}/services/mock-ci`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMockCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMockCi,
-}
-impl<'a> PutApiV4ProjectsIdServicesMockCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("mock-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMockCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMockCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_services_mock_monitoring`](crate::Client::put_api_v4_projects_id_services_mock_monitoring): `PUT /api/v4/projects/{id}/services/mock-monitoring`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMockCi);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMockMonitoring<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdServicesMockMonitoring,
-}
-impl<'a> PutApiV4ProjectsIdServicesMockMonitoring<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("mock-monitoring"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdServicesMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMockMonitoring<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdServicesMockMonitoring<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_services_slug`](crate::Client::get_api_v4_projects_id_services_slug): `GET /api/v4/projects/{id}/services/{slug}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdServicesMockMonitoring);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_services_slug`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdServicesSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdServicesSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get an integration settings
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdServicesSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdServicesSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdServicesSlug<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegration,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_services_slug`](crate::Client::delete_api_v4_projects_id_services_slug): `DELETE /api/v4/projects/{id}/services/{slug}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdServicesSlug);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_services_slug`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdServicesSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4ProjectsIdServicesSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Disable an integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdServicesSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdServicesSlug<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdServicesSlug<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_services_mattermost_slash_commands_trigger`](crate::Client::post_api_v4_projects_id_services_mattermost_slash_commands_trigger): `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdServicesSlug);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_services_mattermost_slash_commands_trigger`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger,
-}
-impl<'a> PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("mattermost_slash_commands"),
-                ::std::string::String::from("trigger"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Trigger a slash command for mattermost-slash-commands
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_services_slack_slash_commands_trigger`](crate::Client::post_api_v4_projects_id_services_slack_slash_commands_trigger): `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`.
+crate::runtime::into_future!(PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_services_slack_slash_commands_trigger`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger,
-}
-impl<'a> PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("services"),
-                ::std::string::String::from("slack_slash_commands"),
-                ::std::string::String::from("trigger"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Trigger a slash command for slack-slash-commands
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_integrations`](crate::Client::get_api_v4_projects_id_integrations): `GET /api/v4/projects/{id}/integrations`.
+crate::runtime::into_future!(PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIntegrations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdIntegrations<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all active integrations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdIntegrations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIntegrations<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdIntegrations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesIntegrationBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_apple_app_store`](crate::Client::put_api_v4_projects_id_integrations_apple_app_store): `PUT /api/v4/projects/{id}/integrations/apple-app-store`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIntegrations);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("apple-app-store"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Apple App Store integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_asana`](crate::Client::put_api_v4_projects_id_integrations_asana): `PUT /api/v4/projects/{id}/integrations/asana`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAppleAppStore);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAsana<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsAsana,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsAsana<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("asana"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Asana integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsAsana<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsAsana<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_assembla`](crate::Client::put_api_v4_projects_id_integrations_assembla): `PUT /api/v4/projects/{id}/integrations/assembla`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAsana);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAssembla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsAssembla,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsAssembla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("assembla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Assembla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsAssembla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsAssembla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_bamboo`](crate::Client::put_api_v4_projects_id_integrations_bamboo): `PUT /api/v4/projects/{id}/integrations/bamboo`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAssembla);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBamboo<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsBamboo,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsBamboo<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("bamboo"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bamboo integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBamboo<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsBamboo<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_bugzilla`](crate::Client::put_api_v4_projects_id_integrations_bugzilla): `PUT /api/v4/projects/{id}/integrations/bugzilla`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBamboo);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsBugzilla,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("bugzilla"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Bugzilla integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_buildkite`](crate::Client::put_api_v4_projects_id_integrations_buildkite): `PUT /api/v4/projects/{id}/integrations/buildkite`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBugzilla);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsBuildkite,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("buildkite"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Buildkite integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_campfire`](crate::Client::put_api_v4_projects_id_integrations_campfire): `PUT /api/v4/projects/{id}/integrations/campfire`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBuildkite);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsCampfire<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsCampfire,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsCampfire<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("campfire"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Campfire integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsCampfire<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsCampfire<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_confluence`](crate::Client::put_api_v4_projects_id_integrations_confluence): `PUT /api/v4/projects/{id}/integrations/confluence`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsCampfire);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsConfluence<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsConfluence,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsConfluence<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("confluence"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Confluence integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsConfluence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsConfluence<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_custom_issue_tracker`](crate::Client::put_api_v4_projects_id_integrations_custom_issue_tracker): `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsConfluence);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("custom-issue-tracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Custom Issue Tracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_datadog`](crate::Client::put_api_v4_projects_id_integrations_datadog): `PUT /api/v4/projects/{id}/integrations/datadog`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsCustomIssueTracker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDatadog<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsDatadog,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsDatadog<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("datadog"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Datadog integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDatadog<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsDatadog<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_diffblue_cover`](crate::Client::put_api_v4_projects_id_integrations_diffblue_cover): `PUT /api/v4/projects/{id}/integrations/diffblue-cover`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDatadog);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("diffblue-cover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Diffblue Cover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_discord`](crate::Client::put_api_v4_projects_id_integrations_discord): `PUT /api/v4/projects/{id}/integrations/discord`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDiffblueCover);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDiscord<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsDiscord,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsDiscord<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("discord"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Discord integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDiscord<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsDiscord<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_drone_ci`](crate::Client::put_api_v4_projects_id_integrations_drone_ci): `PUT /api/v4/projects/{id}/integrations/drone-ci`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDiscord);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsDroneCi,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("drone-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Drone Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_emails_on_push`](crate::Client::put_api_v4_projects_id_integrations_emails_on_push): `PUT /api/v4/projects/{id}/integrations/emails-on-push`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDroneCi);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("emails-on-push"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Emails On Push integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_external_wiki`](crate::Client::put_api_v4_projects_id_integrations_external_wiki): `PUT /api/v4/projects/{id}/integrations/external-wiki`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsEmailsOnPush);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("external-wiki"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit External Wiki integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_gitlab_slack_application`](crate::Client::put_api_v4_projects_id_integrations_gitlab_slack_application): `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsExternalWiki);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGitlabSlackApplication,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("gitlab-slack-application"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Gitlab Slack Application integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_google_play`](crate::Client::put_api_v4_projects_id_integrations_google_play): `PUT /api/v4/projects/{id}/integrations/google-play`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGitlabSlackApplication);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("google-play"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Play integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_hangouts_chat`](crate::Client::put_api_v4_projects_id_integrations_hangouts_chat): `PUT /api/v4/projects/{id}/integrations/hangouts-chat`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGooglePlay);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("hangouts-chat"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Hangouts Chat integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_harbor`](crate::Client::put_api_v4_projects_id_integrations_harbor): `PUT /api/v4/projects/{id}/integrations/harbor`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsHangoutsChat);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsHarbor<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsHarbor,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsHarbor<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("harbor"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Harbor integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsHarbor<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsHarbor<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_irker`](crate::Client::put_api_v4_projects_id_integrations_irker): `PUT /api/v4/projects/{id}/integrations/irker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsHarbor);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsIrker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsIrker,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsIrker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("irker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Irker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsIrker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsIrker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_jenkins`](crate::Client::put_api_v4_projects_id_integrations_jenkins): `PUT /api/v4/projects/{id}/integrations/jenkins`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsIrker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJenkins<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsJenkins,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsJenkins<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jenkins"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jenkins integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsJenkins<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsJenkins<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_jira`](crate::Client::put_api_v4_projects_id_integrations_jira): `PUT /api/v4/projects/{id}/integrations/jira`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJenkins);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJira<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsJira,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsJira<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jira"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsJira<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsJira<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_jira_cloud_app`](crate::Client::put_api_v4_projects_id_integrations_jira_cloud_app): `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJira);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jira-cloud-app"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Jira Cloud App integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_matrix`](crate::Client::put_api_v4_projects_id_integrations_matrix): `PUT /api/v4/projects/{id}/integrations/matrix`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJiraCloudApp);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMatrix<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMatrix,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMatrix<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("matrix"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Matrix integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMatrix<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_mattermost_slash_commands`](crate::Client::put_api_v4_projects_id_integrations_mattermost_slash_commands): `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMatrix);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMattermostSlashCommands,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mattermost-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_slack_slash_commands`](crate::Client::put_api_v4_projects_id_integrations_slack_slash_commands): `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMattermostSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack-slash-commands"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack Slash Commands integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_packagist`](crate::Client::put_api_v4_projects_id_integrations_packagist): `PUT /api/v4/projects/{id}/integrations/packagist`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSlackSlashCommands);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPackagist<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPackagist,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPackagist<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("packagist"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Packagist integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPackagist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPackagist<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_phorge`](crate::Client::put_api_v4_projects_id_integrations_phorge): `PUT /api/v4/projects/{id}/integrations/phorge`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPackagist);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPhorge<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPhorge,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPhorge<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("phorge"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Phorge integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPhorge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPhorge<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_pipelines_email`](crate::Client::put_api_v4_projects_id_integrations_pipelines_email): `PUT /api/v4/projects/{id}/integrations/pipelines-email`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPhorge);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pipelines-email"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pipelines Email integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_pivotaltracker`](crate::Client::put_api_v4_projects_id_integrations_pivotaltracker): `PUT /api/v4/projects/{id}/integrations/pivotaltracker`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPipelinesEmail);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pivotaltracker"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pivotaltracker integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_pumble`](crate::Client::put_api_v4_projects_id_integrations_pumble): `PUT /api/v4/projects/{id}/integrations/pumble`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPivotaltracker);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPumble<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPumble,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPumble<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pumble"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pumble integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPumble<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPumble<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_pushover`](crate::Client::put_api_v4_projects_id_integrations_pushover): `PUT /api/v4/projects/{id}/integrations/pushover`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPumble);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPushover<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsPushover,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsPushover<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("pushover"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Pushover integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsPushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPushover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsPushover<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_redmine`](crate::Client::put_api_v4_projects_id_integrations_redmine): `PUT /api/v4/projects/{id}/integrations/redmine`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPushover);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsRedmine<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsRedmine,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsRedmine<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("redmine"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Redmine integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsRedmine<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsRedmine<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_ewm`](crate::Client::put_api_v4_projects_id_integrations_ewm): `PUT /api/v4/projects/{id}/integrations/ewm`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsRedmine);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsEwm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsEwm,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsEwm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("ewm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Ewm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsEwm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsEwm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_youtrack`](crate::Client::put_api_v4_projects_id_integrations_youtrack): `PUT /api/v4/projects/{id}/integrations/youtrack`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsEwm);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsYoutrack,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("youtrack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Youtrack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_clickup`](crate::Client::put_api_v4_projects_id_integrations_clickup): `PUT /api/v4/projects/{id}/integrations/clickup`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsYoutrack);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsClickup<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsClickup,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsClickup<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("clickup"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Clickup integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsClickup<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsClickup<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_slack`](crate::Client::put_api_v4_projects_id_integrations_slack): `PUT /api/v4/projects/{id}/integrations/slack`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsClickup);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSlack<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsSlack,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsSlack<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Slack integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsSlack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsSlack<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_microsoft_teams`](crate::Client::put_api_v4_projects_id_integrations_microsoft_teams): `PUT /api/v4/projects/{id}/integrations/microsoft-teams`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSlack);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("microsoft-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Microsoft Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_mattermost`](crate::Client::put_api_v4_projects_id_integrations_mattermost): `PUT /api/v4/projects/{id}/integrations/mattermost`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMicrosoftTeams);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMattermost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMattermost,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMattermost<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mattermost"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mattermost integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMattermost<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMattermost<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_teamcity`](crate::Client::put_api_v4_projects_id_integrations_teamcity): `PUT /api/v4/projects/{id}/integrations/teamcity`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMattermost);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsTeamcity,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("teamcity"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Teamcity integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_telegram`](crate::Client::put_api_v4_projects_id_integrations_telegram): `PUT /api/v4/projects/{id}/integrations/telegram`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsTeamcity);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsTelegram<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsTelegram,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsTelegram<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("telegram"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Telegram integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsTelegram<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsTelegram<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_unify_circuit`](crate::Client::put_api_v4_projects_id_integrations_unify_circuit): `PUT /api/v4/projects/{id}/integrations/unify-circuit`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsTelegram);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("unify-circuit"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Unify Circuit integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_webex_teams`](crate::Client::put_api_v4_projects_id_integrations_webex_teams): `PUT /api/v4/projects/{id}/integrations/webex-teams`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsUnifyCircuit);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("webex-teams"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Webex Teams integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_zentao`](crate::Client::put_api_v4_projects_id_integrations_zentao): `PUT /api/v4/projects/{id}/integrations/zentao`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsWebexTeams);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsZentao<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsZentao,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsZentao<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("zentao"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Zentao integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsZentao<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsZentao<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_squash_tm`](crate::Client::put_api_v4_projects_id_integrations_squash_tm): `PUT /api/v4/projects/{id}/integrations/squash-tm`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsZentao);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsSquashTm,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("squash-tm"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Squash Tm integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_github`](crate::Client::put_api_v4_projects_id_integrations_github): `PUT /api/v4/projects/{id}/integrations/github`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSquashTm);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGithub<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGithub,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsGithub<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("github"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Github integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsGithub<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_git_guardian`](crate::Client::put_api_v4_projects_id_integrations_git_guardian): `PUT /api/v4/projects/{id}/integrations/git-guardian`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGithub);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("git-guardian"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Git Guardian integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry`](crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry): `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGitGuardian);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("google-cloud-platform-artifact-registry"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Artifact Registry integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation`](crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation): `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from(
-                    "google-cloud-platform-workload-identity-federation",
-                ),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_mock_ci`](crate::Client::put_api_v4_projects_id_integrations_mock_ci): `PUT /api/v4/projects/{id}/integrations/mock-ci`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMockCi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMockCi,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMockCi<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mock-ci"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Ci integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMockCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMockCi<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_integrations_mock_monitoring`](crate::Client::put_api_v4_projects_id_integrations_mock_monitoring): `PUT /api/v4/projects/{id}/integrations/mock-monitoring`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMockCi);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring,
-}
-impl<'a> PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mock-monitoring"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create/Edit Mock Monitoring integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegrationBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegrationBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegrationBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegrationBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_integrations_slug`](crate::Client::get_api_v4_projects_id_integrations_slug): `GET /api/v4/projects/{id}/integrations/{slug}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMockMonitoring);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_integrations_slug`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIntegrationsSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdIntegrationsSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get an integration settings
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIntegration,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIntegration,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIntegration, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIntegrationsSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdIntegrationsSlug<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIntegration,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_integrations_slug`](crate::Client::delete_api_v4_projects_id_integrations_slug): `DELETE /api/v4/projects/{id}/integrations/{slug}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIntegrationsSlug);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_integrations_slug`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
-    client: &'a crate::Client,
-    slug: crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Disable an integration
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger`](crate::Client::post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger): `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdIntegrationsSlug);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger,
-}
-impl<'a> PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("mattermost_slash_commands"),
-                ::std::string::String::from("trigger"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Trigger a slash command for mattermost-slash-commands
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_integrations_slack_slash_commands_trigger`](crate::Client::post_api_v4_projects_id_integrations_slack_slash_commands_trigger): `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_integrations_slack_slash_commands_trigger`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger,
-}
-impl<'a> PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack_slash_commands"),
-                ::std::string::String::from("trigger"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Trigger a slash command for slack-slash-commands
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_integrations_slack_events`](crate::Client::post_api_v4_integrations_slack_events): `POST /api/v4/integrations/slack/events`.
+crate::runtime::into_future!(PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger);
+/// Request builder of [`crate::Client::post_api_v4_integrations_slack_events`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackEvents<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4IntegrationsSlackEvents,
-}
-impl<'a> PostApiV4IntegrationsSlackEvents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack"),
-                ::std::string::String::from("events"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 204): Successfully processed event
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4IntegrationsSlackEvents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackEvents<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4IntegrationsSlackEvents<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_integrations_slack_interactions`](crate::Client::post_api_v4_integrations_slack_interactions): `POST /api/v4/integrations/slack/interactions`.
+crate::runtime::into_future!(PostApiV4IntegrationsSlackEvents);
+/// Request builder of [`crate::Client::post_api_v4_integrations_slack_interactions`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackInteractions<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4IntegrationsSlackInteractions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack"),
-                ::std::string::String::from("interactions"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): created Interaction
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4IntegrationsSlackInteractions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackInteractions<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4IntegrationsSlackInteractions<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_integrations_slack_options`](crate::Client::post_api_v4_integrations_slack_options): `POST /api/v4/integrations/slack/options`.
+crate::runtime::into_future!(PostApiV4IntegrationsSlackInteractions);
+/// Request builder of [`crate::Client::post_api_v4_integrations_slack_options`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackOptions<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4IntegrationsSlackOptions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("slack"),
-                ::std::string::String::from("options"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): created Option
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4IntegrationsSlackOptions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackOptions<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4IntegrationsSlackOptions<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4IntegrationsSlackOptions);

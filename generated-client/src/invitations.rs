@@ -12,18 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     ///
+    /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdInvitations`].
     pub fn get_api_v4_groups_id_invitations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdInvitations<'_> {
-        GetApiV4GroupsIdInvitations {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdInvitations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/invitations",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Invite non-members by email address to a group or project.
     ///
@@ -34,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Invite non-members by email address to a group or project.
     pub fn post_api_v4_groups_id_invitations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdInvitations>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdInvitations>,
     ) -> PostApiV4GroupsIdInvitations<'_> {
-        PostApiV4GroupsIdInvitations {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdInvitations(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/invitations",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4GroupsIdInvitations>::into(body),
+                ),
+        )
     }
     /// Updates a group or project invitation.
     ///
@@ -53,18 +64,28 @@ impl crate::Client {
     /// - `id`: The group ID
     /// - `email`: The email address of the invitation
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a group or project invitation.
     pub fn put_api_v4_groups_id_invitations_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        email: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdInvitationsEmail>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        email: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4GroupsIdInvitationsEmail>,
     ) -> PutApiV4GroupsIdInvitationsEmail<'_> {
-        PutApiV4GroupsIdInvitationsEmail {
-            client: self,
-            id: id.into(),
-            email: email.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdInvitationsEmail(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/invitations/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(email),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdInvitationsEmail>::into(body),
+                ),
+        )
     }
     /// Removes an invitation from a group or project.
     ///
@@ -73,16 +94,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `email`: The email address of the invitation
+    ///
+    /// Returns, on success (204): Removes an invitation from a group or project.
     pub fn delete_api_v4_groups_id_invitations_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        email: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        email: impl Into<String>,
     ) -> DeleteApiV4GroupsIdInvitationsEmail<'_> {
-        DeleteApiV4GroupsIdInvitationsEmail {
-            client: self,
-            id: id.into(),
-            email: email.into(),
-        }
+        DeleteApiV4GroupsIdInvitationsEmail(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/invitations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(email),
+                ],
+            ),
+        )
     }
     /// Get a list of group or project invitations viewable by the authenticated user
     ///
@@ -93,18 +122,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     ///
+    /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdInvitations`].
     pub fn get_api_v4_projects_id_invitations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdInvitations<'_> {
-        GetApiV4ProjectsIdInvitations {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdInvitations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/invitations",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Invite non-members by email address to a group or project.
     ///
@@ -115,16 +147,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Invite non-members by email address to a group or project.
     pub fn post_api_v4_projects_id_invitations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdInvitations>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdInvitations>,
     ) -> PostApiV4ProjectsIdInvitations<'_> {
-        PostApiV4ProjectsIdInvitations {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdInvitations(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/invitations",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdInvitations>::into(body),
+                ),
+        )
     }
     /// Updates a group or project invitation.
     ///
@@ -134,18 +174,28 @@ impl crate::Client {
     /// - `id`: The project ID
     /// - `email`: The email address of the invitation
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a group or project invitation.
     pub fn put_api_v4_projects_id_invitations_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        email: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdInvitationsEmail>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        email: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdInvitationsEmail>,
     ) -> PutApiV4ProjectsIdInvitationsEmail<'_> {
-        PutApiV4ProjectsIdInvitationsEmail {
-            client: self,
-            id: id.into(),
-            email: email.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdInvitationsEmail(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/invitations/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(email),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdInvitationsEmail>::into(body),
+                ),
+        )
     }
     /// Removes an invitation from a group or project.
     ///
@@ -154,633 +204,147 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `email`: The email address of the invitation
+    ///
+    /// Returns, on success (204): Removes an invitation from a group or project.
     pub fn delete_api_v4_projects_id_invitations_email(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        email: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        email: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdInvitationsEmail<'_> {
-        DeleteApiV4ProjectsIdInvitationsEmail {
-            client: self,
-            id: id.into(),
-            email: email.into(),
-        }
+        DeleteApiV4ProjectsIdInvitationsEmail(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/invitations/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(email),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_invitations`](crate::Client::get_api_v4_groups_id_invitations): `GET /api/v4/groups/{id}/invitations`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdInvitations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    query: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4GroupsIdInvitations<'a> {
+pub struct GetApiV4GroupsIdInvitations<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdInvitations<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of group or project invitations viewable by the authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdInvitations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdInvitations<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_invitations`](crate::Client::post_api_v4_groups_id_invitations): `POST /api/v4/groups/{id}/invitations`.
+crate::runtime::into_future!(GetApiV4GroupsIdInvitations);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_invitations`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdInvitations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdInvitations,
-}
-impl<'a> PostApiV4GroupsIdInvitations<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Invite non-members by email address to a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdInvitations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdInvitations<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdInvitations<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesInvitation,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_invitations_email`](crate::Client::put_api_v4_groups_id_invitations_email): `PUT /api/v4/groups/{id}/invitations/{email}`.
+crate::runtime::into_future!(PostApiV4GroupsIdInvitations);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_invitations_email`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdInvitationsEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    email: ::std::string::String,
-    body: crate::types::PutApiV4GroupsIdInvitationsEmail,
-}
-impl<'a> PutApiV4GroupsIdInvitationsEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-                crate::runtime::ParamValue::to_param(&self.email),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a group or project invitation.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdInvitationsEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdInvitationsEmail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesInvitation,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_invitations_email`](crate::Client::delete_api_v4_groups_id_invitations_email): `DELETE /api/v4/groups/{id}/invitations/{email}`.
+crate::runtime::into_future!(PutApiV4GroupsIdInvitationsEmail);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_invitations_email`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdInvitationsEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    email: ::std::string::String,
-}
-impl<'a> DeleteApiV4GroupsIdInvitationsEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-                crate::runtime::ParamValue::to_param(&self.email),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes an invitation from a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdInvitationsEmail<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdInvitationsEmail<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_invitations`](crate::Client::get_api_v4_projects_id_invitations): `GET /api/v4/projects/{id}/invitations`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdInvitationsEmail);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdInvitations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    query: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdInvitations<'a> {
+pub struct GetApiV4ProjectsIdInvitations<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdInvitations<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of group or project invitations viewable by the authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdInvitations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesInvitation>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdInvitations<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_invitations`](crate::Client::post_api_v4_projects_id_invitations): `POST /api/v4/projects/{id}/invitations`.
+crate::runtime::into_future!(GetApiV4ProjectsIdInvitations);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_invitations`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdInvitations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdInvitations,
-}
-impl<'a> PostApiV4ProjectsIdInvitations<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Invite non-members by email address to a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdInvitations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdInvitations<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdInvitations<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesInvitation,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_invitations_email`](crate::Client::put_api_v4_projects_id_invitations_email): `PUT /api/v4/projects/{id}/invitations/{email}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdInvitations);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_invitations_email`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdInvitationsEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    email: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdInvitationsEmail,
-}
-impl<'a> PutApiV4ProjectsIdInvitationsEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-                crate::runtime::ParamValue::to_param(&self.email),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a group or project invitation.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesInvitation,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesInvitation, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdInvitationsEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdInvitationsEmail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesInvitation,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_invitations_email`](crate::Client::delete_api_v4_projects_id_invitations_email): `DELETE /api/v4/projects/{id}/invitations/{email}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdInvitationsEmail);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_invitations_email`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdInvitationsEmail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    email: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdInvitationsEmail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("invitations"),
-                crate::runtime::ParamValue::to_param(&self.email),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes an invitation from a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdInvitationsEmail<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdInvitationsEmail<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4ProjectsIdInvitationsEmail);

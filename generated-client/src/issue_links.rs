@@ -12,16 +12,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
+    ///
+    /// Returns, on success (200): List issue relations.
     pub fn get_api_v4_projects_id_issues_issue_iid_links(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidLinks<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidLinks {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-        }
+        GetApiV4ProjectsIdIssuesIssueIidLinks(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/links",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                ],
+            ),
+        )
     }
     /// Create an issue link
     ///
@@ -33,20 +41,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create an issue link.
     pub fn post_api_v4_projects_id_issues_issue_iid_links(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks>,
     ) -> PostApiV4ProjectsIdIssuesIssueIidLinks<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidLinks {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdIssuesIssueIidLinks(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/issues/{}/links",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(issue_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks,
+                    >::into(body),
+                ),
+        )
     }
     /// Get an issue link
     ///
@@ -58,18 +76,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `issue_link_id`: ID of an issue relationship
+    ///
+    /// Returns, on success (200): Get an issue link.
     pub fn get_api_v4_projects_id_issues_issue_iid_links_issue_link_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        issue_link_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        issue_link_id: impl Into<String>,
     ) -> GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            issue_link_id: issue_link_id.into(),
-        }
+        GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/links/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<String>::into(issue_link_id),
+                ],
+            ),
+        )
     }
     /// Delete an issue link
     ///
@@ -81,263 +107,75 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `issue_link_id`: The ID of an issue relationship
+    ///
+    /// Returns, on success (204): Delete an issue link.
     pub fn delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        issue_iid: impl ::std::convert::Into<i64>,
-        issue_link_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        issue_iid: impl Into<i64>,
+        issue_link_id: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId {
-            client: self,
-            id: id.into(),
-            issue_iid: issue_iid.into(),
-            issue_link_id: issue_link_id.into(),
-        }
+        DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/issues/{}/links/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(issue_iid),
+                    &Into::<String>::into(issue_link_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_links`](crate::Client::get_api_v4_projects_id_issues_issue_iid_links): `GET /api/v4/projects/{id}/issues/{issue_iid}/links`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("links"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List issue relations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdIssuesIssueIidLinks<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesRelatedIssue>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelatedIssue>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_issues_issue_iid_links`](crate::Client::post_api_v4_projects_id_issues_issue_iid_links): `POST /api/v4/projects/{id}/issues/{issue_iid}/links`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidLinks);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_links`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks,
-}
-impl<'a> PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("links"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create an issue link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssueLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdIssuesIssueIidLinks<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssueLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_issues_issue_iid_links_issue_link_id`](crate::Client::get_api_v4_projects_id_issues_issue_iid_links_issue_link_id): `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidLinks);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_links_issue_link_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    issue_link_id: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("links"),
-                crate::runtime::ParamValue::to_param(&self.issue_link_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get an issue link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssueLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssueLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id`](crate::Client::delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id): `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    issue_iid: i64,
-    issue_link_id: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.issue_iid),
-                ::std::string::String::from("links"),
-                crate::runtime::ParamValue::to_param(&self.issue_link_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an issue link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssueLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesIssueLink, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssueLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId);

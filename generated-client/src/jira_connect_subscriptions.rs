@@ -11,75 +11,36 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Subscribe a namespace to a JiraConnectInstallation.
     pub fn post_api_v4_integrations_jira_connect_subscriptions(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4IntegrationsJiraConnectSubscriptions,
-        >,
+        body: impl Into<crate::types::PostApiV4IntegrationsJiraConnectSubscriptions>,
     ) -> PostApiV4IntegrationsJiraConnectSubscriptions<'_> {
-        PostApiV4IntegrationsJiraConnectSubscriptions {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4IntegrationsJiraConnectSubscriptions(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/integrations/jira_connect/subscriptions",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4IntegrationsJiraConnectSubscriptions,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_integrations_jira_connect_subscriptions`](crate::Client::post_api_v4_integrations_jira_connect_subscriptions): `POST /api/v4/integrations/jira_connect/subscriptions`.
+/// Request builder of [`crate::Client::post_api_v4_integrations_jira_connect_subscriptions`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4IntegrationsJiraConnectSubscriptions,
-}
-impl<'a> PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("integrations"),
-                ::std::string::String::from("jira_connect"),
-                ::std::string::String::from("subscriptions"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Subscribe a namespace to a JiraConnectInstallation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBasicSuccess,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBasicSuccess,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesBasicSuccess, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4IntegrationsJiraConnectSubscriptions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBasicSuccess,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicSuccess>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4IntegrationsJiraConnectSubscriptions);

@@ -6,116 +6,50 @@ impl crate::Client {
     /// Get current job using job token
     ///
     /// `GET /api/v4/job`
+    ///
+    /// Returns, on success (200): Get current job using job token.
     pub fn get_api_v4_job(&self) -> GetApiV4Job<'_> {
-        GetApiV4Job { client: self }
+        GetApiV4Job(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/job", &[]),
+        )
     }
     /// Get current agents
     ///
     /// Retrieves a list of agents for the given job token
     ///
     /// `GET /api/v4/job/allowed_agents`
+    ///
+    /// Returns, on success (200): Get current agents.
     pub fn get_api_v4_job_allowed_agents(&self) -> GetApiV4JobAllowedAgents<'_> {
-        GetApiV4JobAllowedAgents {
-            client: self,
-        }
+        GetApiV4JobAllowedAgents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/job/allowed_agents",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_job`](crate::Client::get_api_v4_job): `GET /api/v4/job`.
+/// Request builder of [`crate::Client::get_api_v4_job`]: `GET /api/v4/job`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Job<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4Job<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("job"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get current job using job token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiJob,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Job<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Job<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Job<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_job_allowed_agents`](crate::Client::get_api_v4_job_allowed_agents): `GET /api/v4/job/allowed_agents`.
+crate::runtime::into_future!(GetApiV4Job);
+/// Request builder of [`crate::Client::get_api_v4_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4JobAllowedAgents<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4JobAllowedAgents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("job"),
-                ::std::string::String::from("allowed_agents"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get current agents
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiJob,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4JobAllowedAgents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4JobAllowedAgents<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4JobAllowedAgents<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCiJob, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4JobAllowedAgents);

@@ -9,14 +9,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201, 204): Job was scheduled.
     pub fn post_api_v4_jobs_request(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4JobsRequest>,
+        body: impl Into<crate::types::PostApiV4JobsRequest>,
     ) -> PostApiV4JobsRequest<'_> {
-        PostApiV4JobsRequest {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4JobsRequest(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/jobs/request",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4JobsRequest>::into(body)),
+        )
     }
     /// Update a job
     ///
@@ -25,16 +32,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Job's ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200, 202): Job was updated.
     pub fn put_api_v4_jobs_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4JobsId>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4JobsId>,
     ) -> PutApiV4JobsId<'_> {
-        PutApiV4JobsId {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4JobsId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/jobs/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4JobsId>::into(body)),
+        )
     }
     /// Append a patch to the job trace
     ///
@@ -43,16 +56,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Job's ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (202): Trace was patched.
     pub fn patch_api_v4_jobs_id_trace(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PatchApiV4JobsIdTrace>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PatchApiV4JobsIdTrace>,
     ) -> PatchApiV4JobsIdTrace<'_> {
-        PatchApiV4JobsIdTrace {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PatchApiV4JobsIdTrace(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PATCH,
+                    "api/v4/jobs/{}/trace",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PatchApiV4JobsIdTrace>::into(body)),
+        )
     }
     /// Authorize uploading job artifact
     ///
@@ -61,16 +80,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Job's ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Upload allowed.
     pub fn post_api_v4_jobs_id_artifacts_authorize(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4JobsIdArtifactsAuthorize>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4JobsIdArtifactsAuthorize>,
     ) -> PostApiV4JobsIdArtifactsAuthorize<'_> {
-        PostApiV4JobsIdArtifactsAuthorize {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4JobsIdArtifactsAuthorize(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/jobs/{}/artifacts/authorize",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4JobsIdArtifactsAuthorize>::into(body),
+                ),
+        )
     }
     /// Download the artifacts file for job
     ///
@@ -79,17 +106,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Job's ID
     ///
+    /// Returns, on success (200): Download allowed.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4JobsIdArtifacts`].
     pub fn get_api_v4_jobs_id_artifacts(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4JobsIdArtifacts<'_> {
-        GetApiV4JobsIdArtifacts {
-            client: self,
-            id: id.into(),
-            token: ::std::option::Option::None,
-            direct_download: ::std::option::Option::None,
-        }
+        GetApiV4JobsIdArtifacts(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/jobs/{}/artifacts",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Upload a job artifact
     ///
@@ -99,429 +130,155 @@ impl crate::Client {
     /// - `id`: Job's ID
     /// - `file`: The artifact file to store (generated by Multipart middleware)
     ///
+    /// Returns, on success (201): Artifact uploaded.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4JobsIdArtifacts`].
     pub fn post_api_v4_jobs_id_artifacts(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<i64>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4JobsIdArtifacts<'_> {
-        PostApiV4JobsIdArtifacts {
-            client: self,
-            id: id.into(),
-            file: file.into(),
-            token: ::std::option::Option::None,
-            expire_in: ::std::option::Option::None,
-            artifact_type: ::std::option::Option::None,
-            artifact_format: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
-            accessibility: ::std::option::Option::None,
-        }
+        PostApiV4JobsIdArtifacts(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/jobs/{}/artifacts",
+                    &[&Into::<i64>::into(id)],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_jobs_request`](crate::Client::post_api_v4_jobs_request): `POST /api/v4/jobs/request`.
+/// Request builder of [`crate::Client::post_api_v4_jobs_request`]: `POST /api/v4/jobs/request`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsRequest<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4JobsRequest,
-}
-impl<'a> PostApiV4JobsRequest<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                ::std::string::String::from("request"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201, 204): Job was scheduled
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4JobsRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsRequest<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4JobsRequest<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_jobs_id`](crate::Client::put_api_v4_jobs_id): `PUT /api/v4/jobs/{id}`.
+crate::runtime::into_future!(PostApiV4JobsRequest);
+/// Request builder of [`crate::Client::put_api_v4_jobs_id`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4JobsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4JobsId,
-}
-impl<'a> PutApiV4JobsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 202): Job was updated
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4JobsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4JobsId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4JobsId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::patch_api_v4_jobs_id_trace`](crate::Client::patch_api_v4_jobs_id_trace): `PATCH /api/v4/jobs/{id}/trace`.
+crate::runtime::into_future!(PutApiV4JobsId);
+/// Request builder of [`crate::Client::patch_api_v4_jobs_id_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4JobsIdTrace<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PatchApiV4JobsIdTrace,
-}
-impl<'a> PatchApiV4JobsIdTrace<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("trace"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Trace was patched
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PatchApiV4JobsIdTrace<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchApiV4JobsIdTrace<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchApiV4JobsIdTrace<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_jobs_id_artifacts_authorize`](crate::Client::post_api_v4_jobs_id_artifacts_authorize): `POST /api/v4/jobs/{id}/artifacts/authorize`.
+crate::runtime::into_future!(PatchApiV4JobsIdTrace);
+/// Request builder of [`crate::Client::post_api_v4_jobs_id_artifacts_authorize`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsIdArtifactsAuthorize<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PostApiV4JobsIdArtifactsAuthorize,
-}
-impl<'a> PostApiV4JobsIdArtifactsAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("artifacts"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Upload allowed
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4JobsIdArtifactsAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsIdArtifactsAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4JobsIdArtifactsAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_jobs_id_artifacts`](crate::Client::get_api_v4_jobs_id_artifacts): `GET /api/v4/jobs/{id}/artifacts`.
+crate::runtime::into_future!(PostApiV4JobsIdArtifactsAuthorize);
+/// Request builder of [`crate::Client::get_api_v4_jobs_id_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4JobsIdArtifacts<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    token: ::std::option::Option<::std::string::String>,
-    direct_download: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4JobsIdArtifacts<'a> {
+pub struct GetApiV4JobsIdArtifacts<'a>(crate::runtime::Call<'a>);
+impl GetApiV4JobsIdArtifacts<'_> {
     /// Job's authentication token
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.token = ::std::option::Option::Some(value.into());
-        self
+    pub fn token(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("token", &Into::<String>::into(value)))
     }
     /// Perform direct download from remote storage instead of proxying artifacts
     ///
     /// Default: `false`.
-    pub fn direct_download(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.direct_download = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("artifacts"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.token {
-            request.query("token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.direct_download {
-            request.query("direct_download", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download allowed
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn direct_download(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("direct_download", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4JobsIdArtifacts<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4JobsIdArtifacts<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_jobs_id_artifacts`](crate::Client::post_api_v4_jobs_id_artifacts): `POST /api/v4/jobs/{id}/artifacts`.
+crate::runtime::into_future!(GetApiV4JobsIdArtifacts);
+/// Request builder of [`crate::Client::post_api_v4_jobs_id_artifacts`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsIdArtifacts<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    file: crate::runtime::File,
-    token: ::std::option::Option<::std::string::String>,
-    expire_in: ::std::option::Option<::std::string::String>,
-    artifact_type: ::std::option::Option<
-        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
-    >,
-    artifact_format: ::std::option::Option<
-        crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
-    >,
-    metadata: ::std::option::Option<crate::runtime::File>,
-    accessibility: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4JobsIdArtifacts<'a> {
+pub struct PostApiV4JobsIdArtifacts<'a>(crate::runtime::Call<'a>);
+impl PostApiV4JobsIdArtifacts<'_> {
     /// Job's authentication token
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.token = ::std::option::Option::Some(value.into());
-        self
+    pub fn token(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("token", &Into::<String>::into(value)))
     }
     /// Specify when artifact should expire
-    pub fn expire_in(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.expire_in = ::std::option::Option::Some(value.into());
-        self
+    pub fn expire_in(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("expire_in", &Into::<String>::into(value)))
     }
     /// The type of artifact
     ///
     /// Default: `"archive"`.
     pub fn artifact_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType>,
     ) -> Self {
-        self.artifact_type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "artifact_type",
+                    &Into::<
+                        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
+                    >::into(value),
+                ),
+        )
     }
     /// The format of artifact
     ///
     /// Default: `"zip"`.
     pub fn artifact_format(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4JobsIdArtifactsArtifactFormat>,
     ) -> Self {
-        self.artifact_format = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "artifact_format",
+                    &Into::<
+                        crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
+                    >::into(value),
+                ),
+        )
     }
     /// The artifact metadata to store (generated by Multipart middleware)
-    pub fn metadata(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
-        self
+    pub fn metadata(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("metadata", &Into::<crate::runtime::File>::into(value)))
     }
     /// Specify accessibility level of artifact private/public
-    pub fn accessibility(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.accessibility = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("jobs"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("artifacts"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.token {
-            request.form_field("token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.expire_in {
-            request.form_field("expire_in", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.artifact_type {
-            request.form_field("artifact_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.artifact_format {
-            request.form_field("artifact_format", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.metadata {
-            request.form_file("metadata", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.accessibility {
-            request.form_field("accessibility", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Artifact uploaded
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn accessibility(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("accessibility", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4JobsIdArtifacts<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsIdArtifacts<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4JobsIdArtifacts);

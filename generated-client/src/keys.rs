@@ -12,14 +12,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of an SSH key
-    pub fn get_api_v4_keys_id(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetApiV4KeysId<'_> {
-        GetApiV4KeysId {
-            client: self,
-            id: id.into(),
-        }
+    ///
+    /// Returns, on success (200): Get single ssh key by id. Only available to admin users.
+    pub fn get_api_v4_keys_id(&self, id: impl Into<String>) -> GetApiV4KeysId<'_> {
+        GetApiV4KeysId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/keys/{}",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
     /// Get user by fingerprint of SSH key
     ///
@@ -30,130 +33,34 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `fingerprint`: The fingerprint of an SSH key
-    pub fn get_api_v4_keys(
-        &self,
-        fingerprint: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetApiV4Keys<'_> {
-        GetApiV4Keys {
-            client: self,
-            fingerprint: fingerprint.into(),
-        }
+    ///
+    /// Returns, on success (200): Get user by fingerprint of SSH key.
+    pub fn get_api_v4_keys(&self, fingerprint: impl Into<String>) -> GetApiV4Keys<'_> {
+        GetApiV4Keys(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/keys", &[])
+                .query("fingerprint", &Into::<String>::into(fingerprint)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_keys_id`](crate::Client::get_api_v4_keys_id): `GET /api/v4/keys/{id}`.
+/// Request builder of [`crate::Client::get_api_v4_keys_id`]: `GET /api/v4/keys/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4KeysId<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-}
-impl<'a> GetApiV4KeysId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("keys"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single ssh key by id. Only available to admin users
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSshKeyWithUser,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKeyWithUser,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKeyWithUser, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4KeysId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4KeysId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKeyWithUser>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4KeysId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSshKeyWithUser,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_keys`](crate::Client::get_api_v4_keys): `GET /api/v4/keys`.
+crate::runtime::into_future!(GetApiV4KeysId);
+/// Request builder of [`crate::Client::get_api_v4_keys`]: `GET /api/v4/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Keys<'a> {
-    client: &'a crate::Client,
-    fingerprint: ::std::string::String,
-}
-impl<'a> GetApiV4Keys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("keys"),
-            ],
-        )?;
-        {
-            let value = &self.fingerprint;
-            request.query("fingerprint", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get user by fingerprint of SSH key
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserWithAdmin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserWithAdmin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserWithAdmin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Keys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Keys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Keys<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserWithAdmin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4Keys);

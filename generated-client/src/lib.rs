@@ -13,6 +13,7 @@
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
+//! use gitlab_api_client::prelude::*; // `.stream()`, `.send_page()`, `.first(n)`, `.send()`
 //! use gitlab_api_client::{Client, Error};
 //!
 //! # async fn example() -> Result<(), Error> {
@@ -34,6 +35,13 @@
 //! println!("{} of {:?}", page.items.len(), page.total);
 //! let newest = gitlab.get_api_v4_projects_id_merge_requests(42).first(10).await?;
 //! println!("{}", newest.len());
+//!
+//! // With the status and headers; or raw (status, headers, bytes) where the spec is wrong.
+//! let answer = gitlab.get_api_v4_projects_id(42).send_with_response().await?;
+//! println!("{} {:?} {:?}", answer.status, answer.headers.get("etag"), answer.body.name);
+//! let raw = gitlab.get_api_v4_projects_id(42).send_raw().await?;
+//! let any: serde_json::Value = raw.json()?;
+//! println!("{}", any["name"]);
 //! # Ok(())
 //! # }
 //! ```
@@ -511,5 +519,12 @@ pub use runtime::{
     ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
 };
 pub use runtime::{CrossOrigin, RedirectPolicy};
+pub use runtime::{Operation, Paginated, RawResponse, Response};
+/// The traits that send a request by name: `use <this crate>::prelude::*;` for
+/// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
+/// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
+pub mod prelude {
+    pub use crate::runtime::{Operation as _, Paginated as _};
+}
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com";

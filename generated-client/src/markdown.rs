@@ -11,64 +11,31 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Render an arbitrary Markdown document.
     pub fn post_api_v4_markdown(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4Markdown>,
+        body: impl Into<crate::types::PostApiV4Markdown>,
     ) -> PostApiV4Markdown<'_> {
-        PostApiV4Markdown {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4Markdown(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/markdown",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4Markdown>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_markdown`](crate::Client::post_api_v4_markdown): `POST /api/v4/markdown`.
+/// Request builder of [`crate::Client::post_api_v4_markdown`]: `POST /api/v4/markdown`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Markdown<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4Markdown,
-}
-impl<'a> PostApiV4Markdown<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("markdown"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Render an arbitrary Markdown document
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMarkdown, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMarkdown,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMarkdown, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4Markdown<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Markdown<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMarkdown>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Markdown<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMarkdown, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4Markdown);

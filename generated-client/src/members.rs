@@ -10,22 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     ///
+    /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdMembers`].
     pub fn get_api_v4_groups_id_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdMembers<'_> {
-        GetApiV4GroupsIdMembers {
-            client: self,
-            id: id.into(),
-            query: ::std::option::Option::None,
-            user_ids: ::std::option::Option::None,
-            skip_users: ::std::option::Option::None,
-            show_seat_info: ::std::option::Option::None,
-            with_saml_identity: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdMembers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/members",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Adds a member to a group or project.
     ///
@@ -34,16 +33,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Adds a member to a group or project.
     pub fn post_api_v4_groups_id_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdMembers>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdMembers>,
     ) -> PostApiV4GroupsIdMembers<'_> {
-        PostApiV4GroupsIdMembers {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdMembers(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/members",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdMembers>::into(body)),
+        )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
     ///
@@ -52,21 +57,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     ///
+    /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdMembersAll`].
     pub fn get_api_v4_groups_id_members_all(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdMembersAll<'_> {
-        GetApiV4GroupsIdMembersAll {
-            client: self,
-            id: id.into(),
-            query: ::std::option::Option::None,
-            user_ids: ::std::option::Option::None,
-            show_seat_info: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdMembersAll(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/members/all",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Gets a member of a group or project.
     ///
@@ -75,16 +80,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (200): Gets a member of a group or project.
     pub fn get_api_v4_groups_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdMembersUserId<'_> {
-        GetApiV4GroupsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        GetApiV4GroupsIdMembersUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/members/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Updates a member of a group or project.
     ///
@@ -94,18 +107,28 @@ impl crate::Client {
     /// - `id`: The group ID
     /// - `user_id`: The user ID of the new member
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a member of a group or project.
     pub fn put_api_v4_groups_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdMembersUserId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdMembersUserId>,
     ) -> PutApiV4GroupsIdMembersUserId<'_> {
-        PutApiV4GroupsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdMembersUserId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/members/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(user_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4GroupsIdMembersUserId>::into(body),
+                ),
+        )
     }
     /// Removes a user from a group or project.
     ///
@@ -115,19 +138,25 @@ impl crate::Client {
     /// - `id`: The group ID
     /// - `user_id`: The user ID of the member
     ///
+    /// Returns, on success (204): Removes a user from a group or project.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4GroupsIdMembersUserId`].
     pub fn delete_api_v4_groups_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4GroupsIdMembersUserId<'_> {
-        DeleteApiV4GroupsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            skip_subresources: ::std::option::Option::None,
-            unassign_issuables: ::std::option::Option::None,
-        }
+        DeleteApiV4GroupsIdMembersUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/members/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Gets a member of a group or project, including those who gained membership through ancestor group
     ///
@@ -136,16 +165,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
     pub fn get_api_v4_groups_id_members_all_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4GroupsIdMembersAllUserId<'_> {
-        GetApiV4GroupsIdMembersAllUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        GetApiV4GroupsIdMembersAllUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/members/all/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Gets a list of group or project members viewable by the authenticated user.
     ///
@@ -154,22 +191,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     ///
+    /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMembers`].
     pub fn get_api_v4_projects_id_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdMembers<'_> {
-        GetApiV4ProjectsIdMembers {
-            client: self,
-            id: id.into(),
-            query: ::std::option::Option::None,
-            user_ids: ::std::option::Option::None,
-            skip_users: ::std::option::Option::None,
-            show_seat_info: ::std::option::Option::None,
-            with_saml_identity: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMembers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/members",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Adds a member to a group or project.
     ///
@@ -178,16 +214,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Adds a member to a group or project.
     pub fn post_api_v4_projects_id_members(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdMembers>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdMembers>,
     ) -> PostApiV4ProjectsIdMembers<'_> {
-        PostApiV4ProjectsIdMembers {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMembers(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/members",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdMembers>::into(body)),
+        )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
     ///
@@ -196,21 +238,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     ///
+    /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMembersAll`].
     pub fn get_api_v4_projects_id_members_all(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdMembersAll<'_> {
-        GetApiV4ProjectsIdMembersAll {
-            client: self,
-            id: id.into(),
-            query: ::std::option::Option::None,
-            user_ids: ::std::option::Option::None,
-            show_seat_info: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMembersAll(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/members/all",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Gets a member of a group or project.
     ///
@@ -219,16 +261,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (200): Gets a member of a group or project.
     pub fn get_api_v4_projects_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMembersUserId<'_> {
-        GetApiV4ProjectsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        GetApiV4ProjectsIdMembersUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/members/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Updates a member of a group or project.
     ///
@@ -238,18 +288,28 @@ impl crate::Client {
     /// - `id`: The project ID
     /// - `user_id`: The user ID of the new member
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Updates a member of a group or project.
     pub fn put_api_v4_projects_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdMembersUserId>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdMembersUserId>,
     ) -> PutApiV4ProjectsIdMembersUserId<'_> {
-        PutApiV4ProjectsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdMembersUserId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/members/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(user_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdMembersUserId>::into(body),
+                ),
+        )
     }
     /// Removes a user from a group or project.
     ///
@@ -259,19 +319,25 @@ impl crate::Client {
     /// - `id`: The project ID
     /// - `user_id`: The user ID of the member
     ///
+    /// Returns, on success (204): Removes a user from a group or project.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdMembersUserId`].
     pub fn delete_api_v4_projects_id_members_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdMembersUserId<'_> {
-        DeleteApiV4ProjectsIdMembersUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            skip_subresources: ::std::option::Option::None,
-            unassign_issuables: ::std::option::Option::None,
-        }
+        DeleteApiV4ProjectsIdMembersUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/members/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Gets a member of a group or project, including those who gained membership through ancestor group
     ///
@@ -280,1323 +346,401 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `user_id`: The user ID of the member
+    ///
+    /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
     pub fn get_api_v4_projects_id_members_all_user_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMembersAllUserId<'_> {
-        GetApiV4ProjectsIdMembersAllUserId {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        GetApiV4ProjectsIdMembersAllUserId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/members/all/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_members`](crate::Client::get_api_v4_groups_id_members): `GET /api/v4/groups/{id}/members`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    query: ::std::option::Option<::std::string::String>,
-    user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    skip_users: ::std::option::Option<::std::vec::Vec<i64>>,
-    show_seat_info: ::std::option::Option<bool>,
-    with_saml_identity: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdMembers<'a> {
+pub struct GetApiV4GroupsIdMembers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdMembers<'_> {
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
     /// Array of user ids to look up for membership
-    pub fn user_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.user_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn user_ids(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "user_ids[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Array of user ids to be skipped for membership
-    pub fn skip_users(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_users = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_users(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_users[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show seat information for members
-    pub fn show_seat_info(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.show_seat_info = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_seat_info(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// List only members with linked SAML identity
-    pub fn with_saml_identity(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_saml_identity = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_saml_identity(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_saml_identity", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            request.query_array("user_ids[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_users {
-            request
-                .query_array("skip_users[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_seat_info {
-            request.query("show_seat_info", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_saml_identity {
-            request.query("with_saml_identity", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of group or project members viewable by the authenticated user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdMembers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_members`](crate::Client::post_api_v4_groups_id_members): `POST /api/v4/groups/{id}/members`.
+crate::runtime::into_future!(GetApiV4GroupsIdMembers);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_members`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdMembers,
-}
-impl<'a> PostApiV4GroupsIdMembers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Adds a member to a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdMembers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembers<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdMembers<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_members_all`](crate::Client::get_api_v4_groups_id_members_all): `GET /api/v4/groups/{id}/members/all`.
+crate::runtime::into_future!(PostApiV4GroupsIdMembers);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_members_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersAll<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    query: ::std::option::Option<::std::string::String>,
-    user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    show_seat_info: ::std::option::Option<bool>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMembersAllState>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdMembersAll<'a> {
+pub struct GetApiV4GroupsIdMembersAll<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdMembersAll<'_> {
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
     /// Array of user ids to look up for membership
-    pub fn user_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.user_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn user_ids(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "user_ids[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show seat information for members
-    pub fn show_seat_info(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.show_seat_info = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_seat_info(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMembersAllState>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMembersAllState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<crate::types::GetApiV4GroupsIdMembersAllState>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                ::std::string::String::from("all"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            request.query_array("user_ids[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_seat_info {
-            request.query("show_seat_info", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdMembersAll<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersAll<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_members_user_id`](crate::Client::get_api_v4_groups_id_members_user_id): `GET /api/v4/groups/{id}/members/{user_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdMembersAll);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_members_user_id`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> GetApiV4GroupsIdMembersUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a member of a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_groups_id_members_user_id`](crate::Client::put_api_v4_groups_id_members_user_id): `PUT /api/v4/groups/{id}/members/{user_id}`.
+crate::runtime::into_future!(GetApiV4GroupsIdMembersUserId);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_members_user_id`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    body: crate::types::PutApiV4GroupsIdMembersUserId,
-}
-impl<'a> PutApiV4GroupsIdMembersUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a member of a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_members_user_id`](crate::Client::delete_api_v4_groups_id_members_user_id): `DELETE /api/v4/groups/{id}/members/{user_id}`.
+crate::runtime::into_future!(PutApiV4GroupsIdMembersUserId);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_members_user_id`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    skip_subresources: ::std::option::Option<bool>,
-    unassign_issuables: ::std::option::Option<bool>,
-}
-impl<'a> DeleteApiV4GroupsIdMembersUserId<'a> {
+pub struct DeleteApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4GroupsIdMembersUserId<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
     /// Default: `false`.
-    pub fn skip_subresources(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.skip_subresources = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_subresources(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("skip_subresources", &Into::<bool>::into(value)))
     }
     /// Flag indicating if the removed member should be unassigned from any issues or merge requests within given group or project
     ///
     /// Default: `false`.
-    pub fn unassign_issuables(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unassign_issuables = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.skip_subresources {
-            request.query("skip_subresources", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.unassign_issuables {
-            request.query("unassign_issuables", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a user from a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn unassign_issuables(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdMembersUserId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_members_all_user_id`](crate::Client::get_api_v4_groups_id_members_all_user_id): `GET /api/v4/groups/{id}/members/all/{user_id}`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdMembersUserId);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_members_all_user_id`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersAllUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> GetApiV4GroupsIdMembersAllUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                ::std::string::String::from("all"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a member of a group or project, including those who gained membership through ancestor group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdMembersAllUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersAllUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdMembersAllUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_members`](crate::Client::get_api_v4_projects_id_members): `GET /api/v4/projects/{id}/members`.
+crate::runtime::into_future!(GetApiV4GroupsIdMembersAllUserId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    query: ::std::option::Option<::std::string::String>,
-    user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    skip_users: ::std::option::Option<::std::vec::Vec<i64>>,
-    show_seat_info: ::std::option::Option<bool>,
-    with_saml_identity: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdMembers<'a> {
+pub struct GetApiV4ProjectsIdMembers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdMembers<'_> {
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
     /// Array of user ids to look up for membership
-    pub fn user_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.user_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn user_ids(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "user_ids[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Array of user ids to be skipped for membership
-    pub fn skip_users(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.skip_users = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_users(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "skip_users[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show seat information for members
-    pub fn show_seat_info(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.show_seat_info = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_seat_info(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// List only members with linked SAML identity
-    pub fn with_saml_identity(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_saml_identity = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_saml_identity(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_saml_identity", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            request.query_array("user_ids[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_users {
-            request
-                .query_array("skip_users[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_seat_info {
-            request.query("show_seat_info", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_saml_identity {
-            request.query("with_saml_identity", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of group or project members viewable by the authenticated user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdMembers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_members`](crate::Client::post_api_v4_projects_id_members): `POST /api/v4/projects/{id}/members`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMembers);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_members`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMembers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdMembers,
-}
-impl<'a> PostApiV4ProjectsIdMembers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Adds a member to a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdMembers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdMembers<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdMembers<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_members_all`](crate::Client::get_api_v4_projects_id_members_all): `GET /api/v4/projects/{id}/members/all`.
+crate::runtime::into_future!(PostApiV4ProjectsIdMembers);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_members_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersAll<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    query: ::std::option::Option<::std::string::String>,
-    user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    show_seat_info: ::std::option::Option<bool>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMembersAllState>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdMembersAll<'a> {
+pub struct GetApiV4ProjectsIdMembersAll<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdMembersAll<'_> {
     /// A query string to search for members
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
-        self
+    pub fn query(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("query", &Into::<String>::into(value)))
     }
     /// Array of user ids to look up for membership
-    pub fn user_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.user_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn user_ids(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "user_ids[]",
+                    &Into::<Vec<i64>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Show seat information for members
-    pub fn show_seat_info(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.show_seat_info = ::std::option::Option::Some(value.into());
-        self
+    pub fn show_seat_info(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMembersAllState>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMembersAllState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<crate::types::GetApiV4GroupsIdMembersAllState>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                ::std::string::String::from("all"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.query {
-            request.query("query", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            request.query_array("user_ids[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_seat_info {
-            request.query("show_seat_info", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdMembersAll<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMember>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersAll<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_members_user_id`](crate::Client::get_api_v4_projects_id_members_user_id): `GET /api/v4/projects/{id}/members/{user_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMembersAll);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_members_user_id`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdMembersUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a member of a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_members_user_id`](crate::Client::put_api_v4_projects_id_members_user_id): `PUT /api/v4/projects/{id}/members/{user_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMembersUserId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_members_user_id`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    body: crate::types::PutApiV4ProjectsIdMembersUserId,
-}
-impl<'a> PutApiV4ProjectsIdMembersUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Updates a member of a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdMembersUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_members_user_id`](crate::Client::delete_api_v4_projects_id_members_user_id): `DELETE /api/v4/projects/{id}/members/{user_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdMembersUserId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_members_user_id`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMembersUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    skip_subresources: ::std::option::Option<bool>,
-    unassign_issuables: ::std::option::Option<bool>,
-}
-impl<'a> DeleteApiV4ProjectsIdMembersUserId<'a> {
+pub struct DeleteApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4ProjectsIdMembersUserId<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
     /// Default: `false`.
-    pub fn skip_subresources(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.skip_subresources = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_subresources(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("skip_subresources", &Into::<bool>::into(value)))
     }
     /// Flag indicating if the removed member should be unassigned from any issues or merge requests within given group or project
     ///
     /// Default: `false`.
-    pub fn unassign_issuables(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unassign_issuables = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.skip_subresources {
-            request.query("skip_subresources", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.unassign_issuables {
-            request.query("unassign_issuables", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a user from a group or project.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn unassign_issuables(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdMembersUserId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdMembersUserId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_members_all_user_id`](crate::Client::get_api_v4_projects_id_members_all_user_id): `GET /api/v4/projects/{id}/members/all/{user_id}`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdMembersUserId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_members_all_user_id`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersAllUserId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdMembersAllUserId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("members"),
-                ::std::string::String::from("all"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Gets a member of a group or project, including those who gained membership through ancestor group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMember,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdMembersAllUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersAllUserId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdMembersAllUserId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4ProjectsIdMembersAllUserId);

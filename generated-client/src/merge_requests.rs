@@ -12,62 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     ///
+    /// Returns, on success (200): List group merge requests.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdMergeRequests`].
     pub fn get_api_v4_groups_id_merge_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdMergeRequests<'_> {
-        GetApiV4GroupsIdMergeRequests {
-            client: self,
-            id: id.into(),
-            author_id: ::std::option::Option::None,
-            author_username: ::std::option::Option::None,
-            assignee_id: ::std::option::Option::None,
-            assignee_username: ::std::option::Option::None,
-            reviewer_username: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            milestone: ::std::option::Option::None,
-            my_reaction_emoji: ::std::option::Option::None,
-            reviewer_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            with_labels_details: ::std::option::Option::None,
-            with_merge_status_recheck: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            view: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            source_branch: ::std::option::Option::None,
-            source_project_id: ::std::option::Option::None,
-            target_branch: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            r#in: ::std::option::Option::None,
-            wip: ::std::option::Option::None,
-            not_author_id: ::std::option::Option::None,
-            not_author_username: ::std::option::Option::None,
-            not_assignee_id: ::std::option::Option::None,
-            not_assignee_username: ::std::option::Option::None,
-            not_reviewer_username: ::std::option::Option::None,
-            not_labels: ::std::option::Option::None,
-            not_milestone: ::std::option::Option::None,
-            not_my_reaction_emoji: ::std::option::Option::None,
-            not_reviewer_id: ::std::option::Option::None,
-            deployed_before: ::std::option::Option::None,
-            deployed_after: ::std::option::Option::None,
-            environment: ::std::option::Option::None,
-            approved: ::std::option::Option::None,
-            merge_user_id: ::std::option::Option::None,
-            merge_user_username: ::std::option::Option::None,
-            approver_ids: ::std::option::Option::None,
-            approved_by_ids: ::std::option::Option::None,
-            approved_by_usernames: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            non_archived: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdMergeRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/merge_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Remove all merge request approvals
     ///
@@ -78,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Remove all merge request approvals.
     pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/merge_requests/{}/reset_approvals",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Set a time estimate for a merge_request
     ///
@@ -99,20 +66,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Set a time estimate for a merge_request.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/time_estimate",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate,
+                    >::into(body),
+                ),
+        )
     }
     /// Reset the time estimate for a project merge_request
     ///
@@ -123,16 +102,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
+    ///
+    /// Returns, on success (201): Reset the time estimate for a project merge_request.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/reset_time_estimate",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Add spent time for a merge_request
     ///
@@ -144,20 +131,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add spent time for a merge_request.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/add_spent_time",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime,
+                    >::into(body),
+                ),
+        )
     }
     /// Reset spent time for a merge_request
     ///
@@ -168,16 +167,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request
+    ///
+    /// Returns, on success (201): Reset spent time for a merge_request.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/reset_spent_time",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get time tracking stats
     ///
@@ -186,16 +193,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request
+    ///
+    /// Returns, on success (200): Get time tracking stats.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/time_stats",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// List project merge requests
     ///
@@ -206,62 +221,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     ///
+    /// Returns, on success (200): List project merge requests.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequests`].
     pub fn get_api_v4_projects_id_merge_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdMergeRequests<'_> {
-        GetApiV4ProjectsIdMergeRequests {
-            client: self,
-            id: id.into(),
-            author_id: ::std::option::Option::None,
-            author_username: ::std::option::Option::None,
-            assignee_id: ::std::option::Option::None,
-            assignee_username: ::std::option::Option::None,
-            reviewer_username: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            milestone: ::std::option::Option::None,
-            my_reaction_emoji: ::std::option::Option::None,
-            reviewer_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            with_labels_details: ::std::option::Option::None,
-            with_merge_status_recheck: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            view: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            source_branch: ::std::option::Option::None,
-            source_project_id: ::std::option::Option::None,
-            target_branch: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            r#in: ::std::option::Option::None,
-            wip: ::std::option::Option::None,
-            not_author_id: ::std::option::Option::None,
-            not_author_username: ::std::option::Option::None,
-            not_assignee_id: ::std::option::Option::None,
-            not_assignee_username: ::std::option::Option::None,
-            not_reviewer_username: ::std::option::Option::None,
-            not_labels: ::std::option::Option::None,
-            not_milestone: ::std::option::Option::None,
-            not_my_reaction_emoji: ::std::option::Option::None,
-            not_reviewer_id: ::std::option::Option::None,
-            deployed_before: ::std::option::Option::None,
-            deployed_after: ::std::option::Option::None,
-            environment: ::std::option::Option::None,
-            approved: ::std::option::Option::None,
-            merge_user_id: ::std::option::Option::None,
-            merge_user_username: ::std::option::Option::None,
-            approver_ids: ::std::option::Option::None,
-            approved_by_ids: ::std::option::Option::None,
-            approved_by_usernames: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            iids: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create merge request
     ///
@@ -272,16 +246,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create merge request.
     pub fn post_api_v4_projects_id_merge_requests(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdMergeRequests>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdMergeRequests>,
     ) -> PostApiV4ProjectsIdMergeRequests<'_> {
-        PostApiV4ProjectsIdMergeRequests {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequests(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdMergeRequests>::into(body),
+                ),
+        )
     }
     /// Get single merge request
     ///
@@ -293,20 +275,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge request.
     ///
+    /// Returns, on success (200): Get single merge request.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIid`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIid {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            render_html: ::std::option::Option::None,
-            include_diverged_commits_count: ::std::option::Option::None,
-            include_rebase_in_progress: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIid(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Update merge request
     ///
@@ -318,20 +305,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update merge request.
     pub fn put_api_v4_projects_id_merge_requests_merge_request_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid>,
     ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIid {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdMergeRequestsMergeRequestIid(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/merge_requests/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a merge request
     ///
@@ -342,16 +339,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (204): Delete a merge request.
     pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/merge_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get single merge request participants
     ///
@@ -362,16 +367,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Get single merge request participants.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_participants(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/participants",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get single merge request reviewers
     ///
@@ -382,16 +395,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Get single merge request reviewers.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/reviewers",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get single merge request commits
     ///
@@ -403,19 +424,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
+    /// Returns, on success (200): Get single merge request commits.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/commits",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// List merge request context commits
     ///
@@ -426,16 +453,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): List merge request context commits.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/context_commits",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Create merge request context commits
     ///
@@ -447,20 +482,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create merge request context commits.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/context_commits",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete merge request context commits
     ///
@@ -472,18 +519,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `commits`: The context commits’ SHA.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (204): Delete merge request context commits.
     pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        commits: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        commits: impl Into<Vec<String>>,
+        merge_request_iid: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
-            client: self,
-            id: id.into(),
-            commits: commits.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::DELETE,
+                    "api/v4/projects/{}/merge_requests/{}/context_commits",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .query_array(
+                    "commits[]",
+                    &Into::<Vec<String>>::into(commits),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Get single merge request changes
     ///
@@ -495,18 +554,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
+    /// Returns, on success (200): Get single merge request changes.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_changes(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges {
-            client: self,
-            id: id.into(),
-            unidiff: ::std::option::Option::None,
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/changes",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get the merge request diffs
     ///
@@ -518,20 +584,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
+    /// Returns, on success (200): Get the merge request diffs.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_diffs(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            unidiff: ::std::option::Option::None,
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/diffs",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get the merge request raw diffs
     ///
@@ -542,16 +613,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Get the merge request raw diffs.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/raw_diffs",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get single merge request pipelines
     ///
@@ -562,16 +641,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Get single merge request pipelines.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/pipelines",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Create merge request pipeline
     ///
@@ -583,20 +670,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create merge request pipeline.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines,
         >,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/pipelines",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines,
+                    >::into(body),
+                ),
+        )
     }
     /// Merge a merge request
     ///
@@ -608,20 +707,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Merge a merge request.
     pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_merge(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge,
         >,
     ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/merge_requests/{}/merge",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge,
+                    >::into(body),
+                ),
+        )
     }
     /// Returns the up to date merge-ref HEAD commit
     ///
@@ -630,16 +741,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (200): Returns the up to date merge-ref HEAD commit.
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/merge_ref",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Cancel Merge When Pipeline Succeeds
     ///
@@ -650,18 +769,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Returns, on success (201): Cancel Merge When Pipeline Succeeds.
     pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<
         '_,
     > {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-        }
+        PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/cancel_merge_when_pipeline_succeeds",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Rebase a merge request
     ///
@@ -673,20 +800,32 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Rebase a merge request.
     pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_rebase(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase,
         >,
     ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/merge_requests/{}/rebase",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase,
+                    >::into(body),
+                ),
+        )
     }
     /// List issues that close on merge
     ///
@@ -698,19 +837,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
+    /// Returns, on success (200): List issues that close on merge.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/closes_issues",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// List issues related to merge request
     ///
@@ -722,19 +867,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
+    /// Returns, on success (200): List issues related to merge request.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            merge_request_iid: merge_request_iid.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/related_issues",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get a list of merge request diff versions
     ///
@@ -746,19 +897,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `merge_request_iid`: The internal ID of the merge request
     ///
+    /// Returns, on success (200): Get a list of merge request diff versions.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_versions(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/versions",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
     }
     /// Get a single merge request diff version
     ///
@@ -771,20 +928,27 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge request
     /// - `version_id`: The ID of the merge request diff version
     ///
+    /// Returns, on success (200): Get a single merge request diff version.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId`].
     pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        merge_request_iid: impl ::std::convert::Into<i64>,
-        version_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        version_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId {
-            client: self,
-            id: id.into(),
-            merge_request_iid: merge_request_iid.into(),
-            version_id: version_id.into(),
-            unidiff: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/versions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(version_id),
+                ],
+            ),
+        )
     }
     /// List merge requests
     ///
@@ -792,4200 +956,1644 @@ impl crate::Client {
     ///
     /// `GET /api/v4/merge_requests`
     ///
+    /// Returns, on success (200): List merge requests.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4MergeRequests`].
     pub fn get_api_v4_merge_requests(&self) -> GetApiV4MergeRequests<'_> {
-        GetApiV4MergeRequests {
-            client: self,
-            author_id: ::std::option::Option::None,
-            author_username: ::std::option::Option::None,
-            assignee_id: ::std::option::Option::None,
-            assignee_username: ::std::option::Option::None,
-            reviewer_username: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            milestone: ::std::option::Option::None,
-            my_reaction_emoji: ::std::option::Option::None,
-            reviewer_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            with_labels_details: ::std::option::Option::None,
-            with_merge_status_recheck: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            view: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            source_branch: ::std::option::Option::None,
-            source_project_id: ::std::option::Option::None,
-            target_branch: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            r#in: ::std::option::Option::None,
-            wip: ::std::option::Option::None,
-            not_author_id: ::std::option::Option::None,
-            not_author_username: ::std::option::Option::None,
-            not_assignee_id: ::std::option::Option::None,
-            not_assignee_username: ::std::option::Option::None,
-            not_reviewer_username: ::std::option::Option::None,
-            not_labels: ::std::option::Option::None,
-            not_milestone: ::std::option::Option::None,
-            not_my_reaction_emoji: ::std::option::Option::None,
-            not_reviewer_id: ::std::option::Option::None,
-            deployed_before: ::std::option::Option::None,
-            deployed_after: ::std::option::Option::None,
-            environment: ::std::option::Option::None,
-            approved: ::std::option::Option::None,
-            merge_user_id: ::std::option::Option::None,
-            merge_user_username: ::std::option::Option::None,
-            approver_ids: ::std::option::Option::None,
-            approved_by_ids: ::std::option::Option::None,
-            approved_by_usernames: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4MergeRequests(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/merge_requests",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_merge_requests`](crate::Client::get_api_v4_groups_id_merge_requests): `GET /api/v4/groups/{id}/merge_requests`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMergeRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    author_id: ::std::option::Option<i64>,
-    author_username: ::std::option::Option<::std::string::String>,
-    assignee_id: ::std::option::Option<i64>,
-    assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    reviewer_username: ::std::option::Option<::std::string::String>,
-    labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    milestone: ::std::option::Option<::std::string::String>,
-    my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    with_labels_details: ::std::option::Option<bool>,
-    with_merge_status_recheck: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
-    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
-    source_branch: ::std::option::Option<::std::string::String>,
-    source_project_id: ::std::option::Option<i64>,
-    target_branch: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    not_author_id: ::std::option::Option<i64>,
-    not_author_username: ::std::option::Option<::std::string::String>,
-    not_assignee_id: ::std::option::Option<i64>,
-    not_assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_reviewer_username: ::std::option::Option<::std::string::String>,
-    not_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_milestone: ::std::option::Option<::std::string::String>,
-    not_my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    not_reviewer_id: ::std::option::Option<i64>,
-    deployed_before: ::std::option::Option<::std::string::String>,
-    deployed_after: ::std::option::Option<::std::string::String>,
-    environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    merge_user_id: ::std::option::Option<i64>,
-    merge_user_username: ::std::option::Option<::std::string::String>,
-    approver_ids: ::std::option::Option<::std::string::String>,
-    approved_by_ids: ::std::option::Option<::std::string::String>,
-    approved_by_usernames: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    non_archived: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdMergeRequests<'a> {
+pub struct GetApiV4GroupsIdMergeRequests<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("author_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("author_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("assignee_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "assignee_username[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("reviewer_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "labels[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("my_reaction_emoji", &Into::<String>::into(value)))
     }
     /// Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("reviewer_id", &Into::<i64>::into(value)))
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsState,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsState,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
     /// Default: `false`.
-    pub fn with_labels_details(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_labels_details = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_labels_details(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_labels_details", &Into::<bool>::into(value)))
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
     ///
     /// Default: `false`.
-    pub fn with_merge_status_recheck(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_status_recheck = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_status_recheck(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_status_recheck", &Into::<bool>::into(value)))
     }
     /// Returns merge requests created on or after the given time. Expected in ISO 8601 format.
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests created on or before the given time. Expected in ISO 8601 format.
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or after the given time. Expected in ISO 8601 format.
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or before the given time. Expected in ISO 8601 format.
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
-        self.view = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "view",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                ),
+        )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsScope,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests with the given source branch
-    pub fn source_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("source_branch", &Into::<String>::into(value)))
     }
     /// Returns merge requests with the given source project id
-    pub fn source_project_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.source_project_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_project_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("source_project_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests with the given target branch
-    pub fn target_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn target_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("target_branch", &Into::<String>::into(value)))
     }
     /// Search merge requests against their `title` and `description`.
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#in = ::std::option::Option::Some(value.into());
-        self
+    pub fn r#in(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.wip = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "wip",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn not_author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[author_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[author_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn not_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[assignee_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[assignee_username][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn not_reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[reviewer_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn not_labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[labels][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn not_milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[milestone]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn not_my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[my_reaction_emoji]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn not_reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[reviewer_id]", &Into::<i64>::into(value)))
     }
     /// Returns merge requests deployed before the given date/time. Expected in ISO 8601 format.
-    pub fn deployed_before(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_before = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_before(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_before", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed after the given date/time. Expected in ISO 8601 format
-    pub fn deployed_after(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_after = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_after(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_after", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed to the given environment
-    pub fn environment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.environment = ::std::option::Option::Some(value.into());
-        self
+    pub fn environment(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.approved = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "approved",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// Returns merge requests which have been merged by the user with the given user `id`. Mutually exclusive with `merge_user_username`.
-    pub fn merge_user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.merge_user_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("merge_user_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests which have been merged by the user with the given `username`. Mutually exclusive with `merge_user_id`.
-    pub fn merge_user_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.merge_user_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
     /// Return merge requests which have specified the users with the given IDs as an individual approver
-    pub fn approver_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approver_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approver_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approver_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given IDs
-    pub fn approved_by_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given
     ///             usernames
-    pub fn approved_by_usernames(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_usernames = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_usernames(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_usernames", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Returns merge requests from non archived projects only.
     ///
     /// Default: `true`.
-    pub fn non_archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.non_archived = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            request.query("author_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_username {
-            request.query("author_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_id {
-            request.query("assignee_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_username {
-            request
-                .query_array(
-                    "assignee_username[]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_username {
-            request.query("reviewer_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            request.query_array("labels[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.milestone {
-            request.query("milestone", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.my_reaction_emoji {
-            request.query("my_reaction_emoji", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_id {
-            request.query("reviewer_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_labels_details {
-            request.query("with_labels_details", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_status_recheck {
-            request.query("with_merge_status_recheck", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            request.query("view", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_branch {
-            request.query("source_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_project_id {
-            request.query("source_project_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_branch {
-            request.query("target_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#in {
-            request.query("in", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wip {
-            request.query("wip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_id {
-            request.query("not[author_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_username {
-            request.query("not[author_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_id {
-            request.query("not[assignee_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_username {
-            request
-                .query_array(
-                    "not[assignee_username][]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_username {
-            request.query("not[reviewer_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_labels {
-            request
-                .query_array("not[labels][]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_milestone {
-            request.query("not[milestone]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_my_reaction_emoji {
-            request.query("not[my_reaction_emoji]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_id {
-            request.query("not[reviewer_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_before {
-            request.query("deployed_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_after {
-            request.query("deployed_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            request.query("environment", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved {
-            request.query("approved", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_id {
-            request.query("merge_user_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_username {
-            request.query("merge_user_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approver_ids {
-            request.query("approver_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_ids {
-            request.query("approved_by_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_usernames {
-            request.query("approved_by_usernames", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.non_archived {
-            request.query("non_archived", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List group merge requests
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn non_archived(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("non_archived", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdMergeRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMergeRequests<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals`](crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals): `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`.
+crate::runtime::into_future!(GetApiV4GroupsIdMergeRequests);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("reset_approvals"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Remove all merge request approvals
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("time_estimate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Set a time estimate for a merge_request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIssuableTimeStats,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssuableTimeStats,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("reset_time_estimate"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset the time estimate for a project merge_request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIssuableTimeStats,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssuableTimeStats,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("add_spent_time"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add spent time for a merge_request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIssuableTimeStats,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssuableTimeStats,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("reset_spent_time"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset spent time for a merge_request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIssuableTimeStats,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssuableTimeStats,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("time_stats"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get time tracking stats
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesIssuableTimeStats,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesIssuableTimeStats,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesIssuableTimeStats,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests`](crate::Client::get_api_v4_projects_id_merge_requests): `GET /api/v4/projects/{id}/merge_requests`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    author_id: ::std::option::Option<i64>,
-    author_username: ::std::option::Option<::std::string::String>,
-    assignee_id: ::std::option::Option<i64>,
-    assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    reviewer_username: ::std::option::Option<::std::string::String>,
-    labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    milestone: ::std::option::Option<::std::string::String>,
-    my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    with_labels_details: ::std::option::Option<bool>,
-    with_merge_status_recheck: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
-    scope: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
-    source_branch: ::std::option::Option<::std::string::String>,
-    source_project_id: ::std::option::Option<i64>,
-    target_branch: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    not_author_id: ::std::option::Option<i64>,
-    not_author_username: ::std::option::Option<::std::string::String>,
-    not_assignee_id: ::std::option::Option<i64>,
-    not_assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_reviewer_username: ::std::option::Option<::std::string::String>,
-    not_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_milestone: ::std::option::Option<::std::string::String>,
-    not_my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    not_reviewer_id: ::std::option::Option<i64>,
-    deployed_before: ::std::option::Option<::std::string::String>,
-    deployed_after: ::std::option::Option<::std::string::String>,
-    environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    merge_user_id: ::std::option::Option<i64>,
-    merge_user_username: ::std::option::Option<::std::string::String>,
-    approver_ids: ::std::option::Option<::std::string::String>,
-    approved_by_ids: ::std::option::Option<::std::string::String>,
-    approved_by_usernames: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    iids: ::std::option::Option<::std::vec::Vec<i64>>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequests<'a> {
+pub struct GetApiV4ProjectsIdMergeRequests<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("author_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("author_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("assignee_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "assignee_username[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("reviewer_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "labels[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("my_reaction_emoji", &Into::<String>::into(value)))
     }
     /// Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("reviewer_id", &Into::<i64>::into(value)))
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsState,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsState,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
     /// Default: `false`.
-    pub fn with_labels_details(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_labels_details = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_labels_details(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_labels_details", &Into::<bool>::into(value)))
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
     ///
     /// Default: `false`.
-    pub fn with_merge_status_recheck(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_status_recheck = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_status_recheck(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_status_recheck", &Into::<bool>::into(value)))
     }
     /// Returns merge requests created on or after the given time. Expected in ISO 8601 format.
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests created on or before the given time. Expected in ISO 8601 format.
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or after the given time. Expected in ISO 8601 format.
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or before the given time. Expected in ISO 8601 format.
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
-        self.view = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "view",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                ),
+        )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsScope,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests with the given source branch
-    pub fn source_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("source_branch", &Into::<String>::into(value)))
     }
     /// Returns merge requests with the given source project id
-    pub fn source_project_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.source_project_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_project_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("source_project_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests with the given target branch
-    pub fn target_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn target_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("target_branch", &Into::<String>::into(value)))
     }
     /// Search merge requests against their `title` and `description`.
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#in = ::std::option::Option::Some(value.into());
-        self
+    pub fn r#in(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.wip = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "wip",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn not_author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[author_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[author_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn not_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[assignee_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[assignee_username][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn not_reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[reviewer_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn not_labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[labels][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn not_milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[milestone]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn not_my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[my_reaction_emoji]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn not_reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[reviewer_id]", &Into::<i64>::into(value)))
     }
     /// Returns merge requests deployed before the given date/time. Expected in ISO 8601 format.
-    pub fn deployed_before(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_before = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_before(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_before", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed after the given date/time. Expected in ISO 8601 format
-    pub fn deployed_after(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_after = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_after(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_after", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed to the given environment
-    pub fn environment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.environment = ::std::option::Option::Some(value.into());
-        self
+    pub fn environment(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.approved = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "approved",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// Returns merge requests which have been merged by the user with the given user `id`. Mutually exclusive with `merge_user_username`.
-    pub fn merge_user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.merge_user_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("merge_user_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests which have been merged by the user with the given `username`. Mutually exclusive with `merge_user_id`.
-    pub fn merge_user_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.merge_user_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
     /// Return merge requests which have specified the users with the given IDs as an individual approver
-    pub fn approver_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approver_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approver_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approver_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given IDs
-    pub fn approved_by_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given
     ///             usernames
-    pub fn approved_by_usernames(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_usernames = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_usernames(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_usernames", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Returns the request having the given `iid`.
-    pub fn iids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.iids = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            request.query("author_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_username {
-            request.query("author_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_id {
-            request.query("assignee_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_username {
-            request
+    pub fn iids(self, value: impl Into<Vec<i64>>) -> Self {
+        Self(
+            self
+                .0
                 .query_array(
-                    "assignee_username[]",
-                    value,
+                    "iids[]",
+                    &Into::<Vec<i64>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_username {
-            request.query("reviewer_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            request.query_array("labels[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.milestone {
-            request.query("milestone", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.my_reaction_emoji {
-            request.query("my_reaction_emoji", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_id {
-            request.query("reviewer_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_labels_details {
-            request.query("with_labels_details", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_status_recheck {
-            request.query("with_merge_status_recheck", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            request.query("view", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_branch {
-            request.query("source_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_project_id {
-            request.query("source_project_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_branch {
-            request.query("target_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#in {
-            request.query("in", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wip {
-            request.query("wip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_id {
-            request.query("not[author_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_username {
-            request.query("not[author_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_id {
-            request.query("not[assignee_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_username {
-            request
-                .query_array(
-                    "not[assignee_username][]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_username {
-            request.query("not[reviewer_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_labels {
-            request
-                .query_array("not[labels][]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_milestone {
-            request.query("not[milestone]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_my_reaction_emoji {
-            request.query("not[my_reaction_emoji]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_id {
-            request.query("not[reviewer_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_before {
-            request.query("deployed_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_after {
-            request.query("deployed_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            request.query("environment", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved {
-            request.query("approved", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_id {
-            request.query("merge_user_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_username {
-            request.query("merge_user_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approver_ids {
-            request.query("approver_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_ids {
-            request.query("approved_by_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_usernames {
-            request.query("approved_by_usernames", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.iids {
-            request.query_array("iids[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project merge requests
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdMergeRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMergeRequests<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests`](crate::Client::post_api_v4_projects_id_merge_requests): `POST /api/v4/projects/{id}/merge_requests`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequests);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequests<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdMergeRequests,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequests<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMergeRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdMergeRequests<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdMergeRequests<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdMergeRequests<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequests);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    render_html: ::std::option::Option<bool>,
-    include_diverged_commits_count: ::std::option::Option<bool>,
-    include_rebase_in_progress: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
     /// If `true`, response includes rendered HTML for title and description.
-    pub fn render_html(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.render_html = ::std::option::Option::Some(value.into());
-        self
+    pub fn render_html(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
     /// If `true`, response includes the commits behind the target branch.
-    pub fn include_diverged_commits_count(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_diverged_commits_count = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_diverged_commits_count(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_diverged_commits_count", &Into::<bool>::into(value)))
     }
     /// If `true`, response includes whether a rebase operation is in progress.
-    pub fn include_rebase_in_progress(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_rebase_in_progress = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.render_html {
-            request.query("render_html", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_diverged_commits_count
-        {
-            request.query("include_diverged_commits_count", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_rebase_in_progress {
-            request.query("include_rebase_in_progress", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMergeRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn include_rebase_in_progress(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_rebase_in_progress", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_merge_requests_merge_request_iid`](crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid): `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIid);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid,
-}
-impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMergeRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_merge_requests_merge_request_iid`](crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid): `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIid);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_participants`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_participants): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("participants"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request participants
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("reviewers"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request reviewers
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequestReviewer,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequestReviewer,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestReviewer,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestReviewer,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestReviewer>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_commits`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_commits): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("commits"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCommit>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("context_commits"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List merge request context commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("context_commits"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create merge request context commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCommit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCommit, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`](crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits): `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    commits: ::std::vec::Vec<::std::string::String>,
-    merge_request_iid: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("context_commits"),
-            ],
-        )?;
-        {
-            let value = &self.commits;
-            request.query_array("commits[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete merge request context commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_changes`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_changes): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    unidiff: ::std::option::Option<bool>,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'_> {
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
-    pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unidiff = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("changes"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.unidiff {
-            request.query("unidiff", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request changes
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequestChanges,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequestChanges,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestChanges,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn unidiff(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestChanges,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestChanges>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_diffs`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_diffs): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    unidiff: ::std::option::Option<bool>,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
-    pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unidiff = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("diffs"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.unidiff {
-            request.query("unidiff", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the merge request diffs
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDiff,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDiff, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn unidiff(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDiff>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("raw_diffs"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the merge request raw diffs
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("pipelines"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single merge request pipelines
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiPipelineBasic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiPipelineBasic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiPipelineBasic, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiPipelineBasic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipelineBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines,
-}
-impl<'a> PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("pipelines"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create merge request pipeline
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiPipeline,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiPipeline, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiPipeline,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_merge_requests_merge_request_iid_merge`](crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_merge): `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`.
+crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_merge`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge,
-}
-impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("merge"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Merge a merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMergeRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`.
+crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("merge_ref"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns the up to date merge-ref HEAD commit
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds`](crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds): `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-}
-impl<
-    'a,
-> PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("cancel_merge_when_pipeline_succeeds"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Cancel Merge When Pipeline Succeeds
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequest,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMergeRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_merge_requests_merge_request_iid_rebase`](crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_rebase): `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`.
+crate::runtime::into_future!(
+    PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_rebase`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    body: crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase,
-}
-impl<'a> PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("rebase"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Rebase a merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`.
+crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("closes_issues"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List issues that close on merge
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMrNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMrNote,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMrNote, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMrNote>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMrNote>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    merge_request_iid: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("related_issues"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List issues related to merge request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("versions"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of merge request diff versions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestDiff,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestDiff, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestDiff>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestDiff>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id`](crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id): `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    merge_request_iid: i64,
-    version_id: i64,
-    unidiff: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'_> {
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
-    pub fn unidiff(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unidiff = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.merge_request_iid),
-                ::std::string::String::from("versions"),
-                crate::runtime::ParamValue::to_param(&self.version_id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.unidiff {
-            request.query("unidiff", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single merge request diff version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesMergeRequestDiffFull,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMergeRequestDiffFull,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestDiffFull,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn unidiff(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesMergeRequestDiffFull,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestDiffFull>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_merge_requests`](crate::Client::get_api_v4_merge_requests): `GET /api/v4/merge_requests`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId
+);
+/// Request builder of [`crate::Client::get_api_v4_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4MergeRequests<'a> {
-    client: &'a crate::Client,
-    author_id: ::std::option::Option<i64>,
-    author_username: ::std::option::Option<::std::string::String>,
-    assignee_id: ::std::option::Option<i64>,
-    assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    reviewer_username: ::std::option::Option<::std::string::String>,
-    labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    milestone: ::std::option::Option<::std::string::String>,
-    my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    reviewer_id: ::std::option::Option<i64>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsState>,
-    order_by: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    with_labels_details: ::std::option::Option<bool>,
-    with_merge_status_recheck: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    view: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsView>,
-    scope: ::std::option::Option<crate::types::GetApiV4MergeRequestsScope>,
-    source_branch: ::std::option::Option<::std::string::String>,
-    source_project_id: ::std::option::Option<i64>,
-    target_branch: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    r#in: ::std::option::Option<::std::string::String>,
-    wip: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    not_author_id: ::std::option::Option<i64>,
-    not_author_username: ::std::option::Option<::std::string::String>,
-    not_assignee_id: ::std::option::Option<i64>,
-    not_assignee_username: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_reviewer_username: ::std::option::Option<::std::string::String>,
-    not_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    not_milestone: ::std::option::Option<::std::string::String>,
-    not_my_reaction_emoji: ::std::option::Option<::std::string::String>,
-    not_reviewer_id: ::std::option::Option<i64>,
-    deployed_before: ::std::option::Option<::std::string::String>,
-    deployed_after: ::std::option::Option<::std::string::String>,
-    environment: ::std::option::Option<::std::string::String>,
-    approved: ::std::option::Option<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    merge_user_id: ::std::option::Option<i64>,
-    merge_user_username: ::std::option::Option<::std::string::String>,
-    approver_ids: ::std::option::Option<::std::string::String>,
-    approved_by_ids: ::std::option::Option<::std::string::String>,
-    approved_by_usernames: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4MergeRequests<'a> {
+pub struct GetApiV4MergeRequests<'a>(crate::runtime::Call<'a>);
+impl GetApiV4MergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("author_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("author_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("assignee_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "assignee_username[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("reviewer_username", &Into::<String>::into(value)))
     }
     /// Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "labels[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("my_reaction_emoji", &Into::<String>::into(value)))
     }
     /// Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("reviewer_id", &Into::<i64>::into(value)))
     }
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsState,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsState,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
     /// Default: `false`.
-    pub fn with_labels_details(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_labels_details = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_labels_details(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_labels_details", &Into::<bool>::into(value)))
     }
     /// If `true`, this projection requests (but does not guarantee) that the `merge_status` field be recalculated asynchronously. Introduced in GitLab 13.0.
     ///
     /// Default: `false`.
-    pub fn with_merge_status_recheck(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_merge_status_recheck = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_merge_status_recheck(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_merge_status_recheck", &Into::<bool>::into(value)))
     }
     /// Returns merge requests created on or after the given time. Expected in ISO 8601 format.
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests created on or before the given time. Expected in ISO 8601 format.
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or after the given time. Expected in ISO 8601 format.
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Returns merge requests updated on or before the given time. Expected in ISO 8601 format.
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
     ) -> Self {
-        self.view = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "view",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                ),
+        )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     ///
     /// Default: `"created_by_me"`.
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4MergeRequestsScope>,
+        self,
+        value: impl Into<crate::types::GetApiV4MergeRequestsScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<crate::types::GetApiV4MergeRequestsScope>::into(value),
+                ),
+        )
     }
     /// Returns merge requests with the given source branch
-    pub fn source_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("source_branch", &Into::<String>::into(value)))
     }
     /// Returns merge requests with the given source project id
-    pub fn source_project_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.source_project_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn source_project_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("source_project_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests with the given target branch
-    pub fn target_branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_branch = ::std::option::Option::Some(value.into());
-        self
+    pub fn target_branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("target_branch", &Into::<String>::into(value)))
     }
     /// Search merge requests against their `title` and `description`.
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#in = ::std::option::Option::Some(value.into());
-        self
+    pub fn r#in(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
     pub fn wip(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.wip = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "wip",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
-    pub fn not_author_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_author_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[author_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_author_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_author_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_author_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[author_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests assigned to the given user `id`. `None` returns unassigned merge requests. `Any` returns merge requests with an assignee.
-    pub fn not_assignee_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_assignee_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[assignee_id]", &Into::<i64>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given `username`. Mutually exclusive with `author_id`.
-    pub fn not_assignee_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_assignee_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_assignee_username(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[assignee_username][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given `username`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_id`. Introduced in GitLab 13.8.
-    pub fn not_reviewer_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_reviewer_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[reviewer_username]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests matching a comma-separated list of labels. `None` lists all merge requests with no labels. `Any` lists all merge requests with at least one label. Predefined names are case-insensitive.
-    pub fn not_labels(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.not_labels = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_labels(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "not[labels][]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// `<Negated>` Returns merge requests for a specific milestone. `None` returns merge requests with no milestone. `Any` returns merge requests that have an assigned milestone.
-    pub fn not_milestone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_milestone = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_milestone(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[milestone]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests reacted by the authenticated user by the given `emoji`. `None` returns issues not given a reaction. `Any` returns issues given at least one reaction.
-    pub fn not_my_reaction_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.not_my_reaction_emoji = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_my_reaction_emoji(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("not[my_reaction_emoji]", &Into::<String>::into(value)))
     }
     /// `<Negated>` Returns merge requests which have the user as a reviewer with the given user `id`. `None` returns merge requests with no reviewers. `Any` returns merge requests with any reviewer. Mutually exclusive with `reviewer_username`.
-    pub fn not_reviewer_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.not_reviewer_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn not_reviewer_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("not[reviewer_id]", &Into::<i64>::into(value)))
     }
     /// Returns merge requests deployed before the given date/time. Expected in ISO 8601 format.
-    pub fn deployed_before(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_before = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_before(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_before", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed after the given date/time. Expected in ISO 8601 format
-    pub fn deployed_after(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_after = ::std::option::Option::Some(value.into());
-        self
+    pub fn deployed_after(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("deployed_after", &Into::<String>::into(value)))
     }
     /// Returns merge requests deployed to the given environment
-    pub fn environment(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.environment = ::std::option::Option::Some(value.into());
-        self
+    pub fn environment(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
     ) -> Self {
-        self.approved = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "approved",
+                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                ),
+        )
     }
     /// Returns merge requests which have been merged by the user with the given user `id`. Mutually exclusive with `merge_user_username`.
-    pub fn merge_user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.merge_user_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("merge_user_id", &Into::<i64>::into(value)))
     }
     /// Returns merge requests which have been merged by the user with the given `username`. Mutually exclusive with `merge_user_id`.
-    pub fn merge_user_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.merge_user_username = ::std::option::Option::Some(value.into());
-        self
+    pub fn merge_user_username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
     /// Return merge requests which have specified the users with the given IDs as an individual approver
-    pub fn approver_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approver_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approver_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approver_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given IDs
-    pub fn approved_by_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_ids = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_ids(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_ids", &Into::<String>::into(value)))
     }
     /// Return merge requests which have been approved by the specified users with the given
     ///             usernames
-    pub fn approved_by_usernames(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_by_usernames = ::std::option::Option::Some(value.into());
-        self
+    pub fn approved_by_usernames(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("approved_by_usernames", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("merge_requests"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            request.query("author_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_username {
-            request.query("author_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_id {
-            request.query("assignee_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_username {
-            request
-                .query_array(
-                    "assignee_username[]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_username {
-            request.query("reviewer_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            request.query_array("labels[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.milestone {
-            request.query("milestone", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.my_reaction_emoji {
-            request.query("my_reaction_emoji", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reviewer_id {
-            request.query("reviewer_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_labels_details {
-            request.query("with_labels_details", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_merge_status_recheck {
-            request.query("with_merge_status_recheck", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            request.query("view", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_branch {
-            request.query("source_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_project_id {
-            request.query("source_project_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_branch {
-            request.query("target_branch", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#in {
-            request.query("in", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.wip {
-            request.query("wip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_id {
-            request.query("not[author_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_author_username {
-            request.query("not[author_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_id {
-            request.query("not[assignee_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_assignee_username {
-            request
-                .query_array(
-                    "not[assignee_username][]",
-                    value,
-                    crate::runtime::ArrayStyle::Repeat,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_username {
-            request.query("not[reviewer_username]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_labels {
-            request
-                .query_array("not[labels][]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_milestone {
-            request.query("not[milestone]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_my_reaction_emoji {
-            request.query("not[my_reaction_emoji]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.not_reviewer_id {
-            request.query("not[reviewer_id]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_before {
-            request.query("deployed_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.deployed_after {
-            request.query("deployed_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            request.query("environment", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved {
-            request.query("approved", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_id {
-            request.query("merge_user_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.merge_user_username {
-            request.query("merge_user_username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approver_ids {
-            request.query("approver_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_ids {
-            request.query("approved_by_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.approved_by_usernames {
-            request.query("approved_by_usernames", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List merge requests
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMergeRequestBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMergeRequestBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4MergeRequests<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMergeRequestBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4MergeRequests<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4MergeRequests);

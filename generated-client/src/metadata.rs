@@ -8,113 +8,55 @@ impl crate::Client {
     /// This feature was introduced in GitLab 15.2.
     ///
     /// `GET /api/v4/metadata`
+    ///
+    /// Returns, on success (200): Retrieve metadata information for this GitLab instance.
     pub fn get_api_v4_metadata(&self) -> GetApiV4Metadata<'_> {
-        GetApiV4Metadata { client: self }
+        GetApiV4Metadata(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/metadata",
+                &[],
+            ),
+        )
     }
     /// Retrieves version information for the GitLab instance
     ///
     /// This feature was introduced in GitLab 8.13 and deprecated in 15.5. We recommend you instead use the Metadata API.
     ///
     /// `GET /api/v4/version`
+    ///
+    /// Returns, on success (200): Retrieves version information for the GitLab instance.
     pub fn get_api_v4_version(&self) -> GetApiV4Version<'_> {
-        GetApiV4Version { client: self }
+        GetApiV4Version(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/version",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_metadata`](crate::Client::get_api_v4_metadata): `GET /api/v4/metadata`.
+/// Request builder of [`crate::Client::get_api_v4_metadata`]: `GET /api/v4/metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Metadata<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4Metadata<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("metadata"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve metadata information for this GitLab instance
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Metadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Metadata<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Metadata<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_version`](crate::Client::get_api_v4_version): `GET /api/v4/version`.
+crate::runtime::into_future!(GetApiV4Metadata);
+/// Request builder of [`crate::Client::get_api_v4_version`]: `GET /api/v4/version`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Version<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4Version<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("version"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieves version information for the GitLab instance
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4Version<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Version<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Version<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesMetadata, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4Version);

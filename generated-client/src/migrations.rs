@@ -10,68 +10,36 @@ impl crate::Client {
     /// Arguments:
     /// - `timestamp`: The migration version timestamp
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): 201 Created.
     pub fn post_api_v4_admin_migrations_timestamp_mark(
         &self,
-        timestamp: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4AdminMigrationsTimestampMark,
-        >,
+        timestamp: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4AdminMigrationsTimestampMark>,
     ) -> PostApiV4AdminMigrationsTimestampMark<'_> {
-        PostApiV4AdminMigrationsTimestampMark {
-            client: self,
-            timestamp: timestamp.into(),
-            body: body.into(),
-        }
+        PostApiV4AdminMigrationsTimestampMark(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/admin/migrations/{}/mark",
+                    &[&Into::<i64>::into(timestamp)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4AdminMigrationsTimestampMark,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_admin_migrations_timestamp_mark`](crate::Client::post_api_v4_admin_migrations_timestamp_mark): `POST /api/v4/admin/migrations/{timestamp}/mark`.
+/// Request builder of [`crate::Client::post_api_v4_admin_migrations_timestamp_mark`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminMigrationsTimestampMark<'a> {
-    client: &'a crate::Client,
-    timestamp: i64,
-    body: crate::types::PostApiV4AdminMigrationsTimestampMark,
-}
-impl<'a> PostApiV4AdminMigrationsTimestampMark<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("admin"),
-                ::std::string::String::from("migrations"),
-                crate::runtime::ParamValue::to_param(&self.timestamp),
-                ::std::string::String::from("mark"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): 201 Created
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4AdminMigrationsTimestampMark<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminMigrationsTimestampMark<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4AdminMigrationsTimestampMark<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4AdminMigrationsTimestampMark);

@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the namespace
+    ///
+    /// Returns, on success (200): Get namespace by ID.
     pub fn get_api_v4_namespaces_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4NamespacesId<'_> {
-        GetApiV4NamespacesId {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4NamespacesId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/namespaces/{}",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
     /// [DEPRECATED] Update a namespace
     ///
@@ -27,16 +33,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): [DEPRECATED] Update a namespace.
     pub fn put_api_v4_namespaces_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4NamespacesId>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4NamespacesId>,
     ) -> PutApiV4NamespacesId<'_> {
-        PutApiV4NamespacesId {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4NamespacesId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/namespaces/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4NamespacesId>::into(body)),
+        )
     }
     /// Returns the subscription for the namespace
     ///
@@ -44,14 +56,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): Returns the subscription for the namespace.
     pub fn get_api_v4_namespaces_id_gitlab_subscription(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4NamespacesIdGitlabSubscription<'_> {
-        GetApiV4NamespacesIdGitlabSubscription {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4NamespacesIdGitlabSubscription(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/namespaces/{}/gitlab_subscription",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Creates a storage limit exclusion for a Namespace
     ///
@@ -62,18 +80,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Creates a storage limit exclusion for a Namespace.
     pub fn post_api_v4_namespaces_id_storage_limit_exclusion(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4NamespacesIdStorageLimitExclusion,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4NamespacesIdStorageLimitExclusion>,
     ) -> PostApiV4NamespacesIdStorageLimitExclusion<'_> {
-        PostApiV4NamespacesIdStorageLimitExclusion {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4NamespacesIdStorageLimitExclusion(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/namespaces/{}/storage/limit_exclusion",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4NamespacesIdStorageLimitExclusion,
+                    >::into(body),
+                ),
+        )
     }
     /// Removes a storage limit exclusion for a Namespace
     ///
@@ -83,14 +109,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (204): Removes a storage limit exclusion for a Namespace.
     pub fn delete_api_v4_namespaces_id_storage_limit_exclusion(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4NamespacesIdStorageLimitExclusion<'_> {
-        DeleteApiV4NamespacesIdStorageLimitExclusion {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4NamespacesIdStorageLimitExclusion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/namespaces/{}/storage/limit_exclusion",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Retrieve all limit exclusions
     ///
@@ -98,15 +130,20 @@ impl crate::Client {
     ///
     /// `GET /api/v4/namespaces/storage/limit_exclusions`
     ///
+    /// Returns, on success (200): Retrieve all limit exclusions.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4NamespacesStorageLimitExclusions`].
     pub fn get_api_v4_namespaces_storage_limit_exclusions(
         &self,
     ) -> GetApiV4NamespacesStorageLimitExclusions<'_> {
-        GetApiV4NamespacesStorageLimitExclusions {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4NamespacesStorageLimitExclusions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/namespaces/storage/limit_exclusions",
+                &[],
+            ),
+        )
     }
     /// List namespaces
     ///
@@ -114,17 +151,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/namespaces`
     ///
+    /// Returns, on success (200): List namespaces.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Namespaces`].
     pub fn get_api_v4_namespaces(&self) -> GetApiV4Namespaces<'_> {
-        GetApiV4Namespaces {
-            client: self,
-            search: ::std::option::Option::None,
-            owned_only: ::std::option::Option::None,
-            top_level_only: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            requested_hosted_plan: ::std::option::Option::None,
-        }
+        GetApiV4Namespaces(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/namespaces",
+                &[],
+            ),
+        )
     }
     /// Get existence of a namespace
     ///
@@ -135,676 +173,166 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Namespace’s path
     ///
+    /// Returns, on success (200): Get existence of a namespace.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4NamespacesIdExists`].
     pub fn get_api_v4_namespaces_id_exists(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4NamespacesIdExists<'_> {
-        GetApiV4NamespacesIdExists {
-            client: self,
-            id: id.into(),
-            parent_id: ::std::option::Option::None,
-        }
+        GetApiV4NamespacesIdExists(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/namespaces/{}/exists",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_namespaces_id`](crate::Client::get_api_v4_namespaces_id): `GET /api/v4/namespaces/{id}`.
+/// Request builder of [`crate::Client::get_api_v4_namespaces_id`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesId<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-}
-impl<'a> GetApiV4NamespacesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get namespace by ID
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNamespace,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4NamespacesId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4NamespacesId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNamespace,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_namespaces_id`](crate::Client::put_api_v4_namespaces_id): `PUT /api/v4/namespaces/{id}`.
+crate::runtime::into_future!(GetApiV4NamespacesId);
+/// Request builder of [`crate::Client::put_api_v4_namespaces_id`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4NamespacesId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4NamespacesId,
-}
-impl<'a> PutApiV4NamespacesId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): [DEPRECATED] Update a namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNamespace,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4NamespacesId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4NamespacesId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4NamespacesId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNamespace,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_namespaces_id_gitlab_subscription`](crate::Client::get_api_v4_namespaces_id_gitlab_subscription): `GET /api/v4/namespaces/{id}/gitlab_subscription`.
+crate::runtime::into_future!(PutApiV4NamespacesId);
+/// Request builder of [`crate::Client::get_api_v4_namespaces_id_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesIdGitlabSubscription<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4NamespacesIdGitlabSubscription<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gitlab_subscription"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns the subscription for the namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesGitlabSubscription,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGitlabSubscription,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesGitlabSubscription,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4NamespacesIdGitlabSubscription<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesIdGitlabSubscription<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGitlabSubscription>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4NamespacesIdGitlabSubscription<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesGitlabSubscription,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_namespaces_id_storage_limit_exclusion`](crate::Client::post_api_v4_namespaces_id_storage_limit_exclusion): `POST /api/v4/namespaces/{id}/storage/limit_exclusion`.
+crate::runtime::into_future!(GetApiV4NamespacesIdGitlabSubscription);
+/// Request builder of [`crate::Client::post_api_v4_namespaces_id_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4NamespacesIdStorageLimitExclusion<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PostApiV4NamespacesIdStorageLimitExclusion,
-}
-impl<'a> PostApiV4NamespacesIdStorageLimitExclusion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("storage"),
-                ::std::string::String::from("limit_exclusion"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Creates a storage limit exclusion for a Namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4NamespacesIdStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4NamespacesIdStorageLimitExclusion<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4NamespacesIdStorageLimitExclusion<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_namespaces_id_storage_limit_exclusion`](crate::Client::delete_api_v4_namespaces_id_storage_limit_exclusion): `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`.
+crate::runtime::into_future!(PostApiV4NamespacesIdStorageLimitExclusion);
+/// Request builder of [`crate::Client::delete_api_v4_namespaces_id_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("storage"),
-                ::std::string::String::from("limit_exclusion"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Removes a storage limit exclusion for a Namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4NamespacesIdStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_namespaces_storage_limit_exclusions`](crate::Client::get_api_v4_namespaces_storage_limit_exclusions): `GET /api/v4/namespaces/storage/limit_exclusions`.
+crate::runtime::into_future!(DeleteApiV4NamespacesIdStorageLimitExclusion);
+/// Request builder of [`crate::Client::get_api_v4_namespaces_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesStorageLimitExclusions<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4NamespacesStorageLimitExclusions<'a> {
+pub struct GetApiV4NamespacesStorageLimitExclusions<'a>(crate::runtime::Call<'a>);
+impl GetApiV4NamespacesStorageLimitExclusions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                ::std::string::String::from("storage"),
-                ::std::string::String::from("limit_exclusions"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve all limit exclusions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<
-                crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-            >,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4NamespacesStorageLimitExclusions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesNamespacesStorageLimitExclusion>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesStorageLimitExclusions<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_namespaces`](crate::Client::get_api_v4_namespaces): `GET /api/v4/namespaces`.
+crate::runtime::into_future!(GetApiV4NamespacesStorageLimitExclusions);
+/// Request builder of [`crate::Client::get_api_v4_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Namespaces<'a> {
-    client: &'a crate::Client,
-    search: ::std::option::Option<::std::string::String>,
-    owned_only: ::std::option::Option<bool>,
-    top_level_only: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    requested_hosted_plan: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4Namespaces<'a> {
+pub struct GetApiV4Namespaces<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Namespaces<'_> {
     /// Returns a list of namespaces the user is authorized to view based on the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// In GitLab 14.2 and later, returns a list of owned namespaces only
-    pub fn owned_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.owned_only = ::std::option::Option::Some(value.into());
-        self
+    pub fn owned_only(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("owned_only", &Into::<bool>::into(value)))
     }
     /// Only include top level namespaces
     ///
     /// Default: `false`.
-    pub fn top_level_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.top_level_only = ::std::option::Option::Some(value.into());
-        self
+    pub fn top_level_only(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("top_level_only", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Name of the hosted plan requested by the customer
-    pub fn requested_hosted_plan(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.requested_hosted_plan = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.owned_only {
-            request.query("owned_only", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.top_level_only {
-            request.query("top_level_only", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.requested_hosted_plan {
-            request.query("requested_hosted_plan", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List namespaces
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesNamespace>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesNamespace,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesNamespace, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn requested_hosted_plan(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("requested_hosted_plan", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Namespaces<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesNamespace>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Namespaces<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesNamespace>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_namespaces_id_exists`](crate::Client::get_api_v4_namespaces_id_exists): `GET /api/v4/namespaces/{id}/exists`.
+crate::runtime::into_future!(GetApiV4Namespaces);
+/// Request builder of [`crate::Client::get_api_v4_namespaces_id_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesIdExists<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    parent_id: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4NamespacesIdExists<'a> {
+pub struct GetApiV4NamespacesIdExists<'a>(crate::runtime::Call<'a>);
+impl GetApiV4NamespacesIdExists<'_> {
     /// The ID of the parent namespace. If no ID is specified, only top-level namespaces are considered.
-    pub fn parent_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.parent_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("namespaces"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("exists"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.parent_id {
-            request.query("parent_id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get existence of a namespace
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNamespaceExistence,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNamespaceExistence,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNamespaceExistence,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn parent_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("parent_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4NamespacesIdExists<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNamespaceExistence,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesIdExists<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespaceExistence>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4NamespacesIdExists);

@@ -12,16 +12,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_api_v4_groups_id_packages_npm_package_package_name_dist_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// Create or Update the given tag for the given NPM package and version
     ///
@@ -34,22 +42,34 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
+        body: impl Into<
             crate::types::PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag,
         >,
     ) -> PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            id: id.into(),
-            tag: tag.into(),
-            package_name: package_name.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(tag),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag,
+                    >::into(body),
+                ),
+        )
     }
     /// Deletes the given tag
     ///
@@ -61,18 +81,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            id: id.into(),
-            tag: tag.into(),
-            package_name: package_name.into(),
-        }
+        DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(tag),
+                ],
+            ),
+        )
     }
     /// NPM registry bulk advisory endpoint
     ///
@@ -82,14 +110,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/-/packages/npm/-/npm/v1/security/advisories/bulk",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// NPM registry quick audit endpoint
     ///
@@ -99,14 +133,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/-/packages/npm/-/npm/v1/security/audits/quick",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// NPM registry metadata endpoint
     ///
@@ -117,16 +157,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Ok.
     pub fn get_api_v4_groups_id_packages_npm_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesNpmPackageName<'_> {
-        GetApiV4GroupsIdPackagesNpmPackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupsIdPackagesNpmPackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/npm/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// Get all tags for a given an NPM package
     ///
@@ -137,16 +185,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_api_v4_projects_id_packages_npm_package_package_name_dist_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// Create or Update the given tag for the given NPM package and version
     ///
@@ -159,22 +215,34 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag,
         >,
     ) -> PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            id: id.into(),
-            tag: tag.into(),
-            package_name: package_name.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(tag),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag,
+                    >::into(body),
+                ),
+        )
     }
     /// Deletes the given tag
     ///
@@ -186,18 +254,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            id: id.into(),
-            tag: tag.into(),
-            package_name: package_name.into(),
-        }
+        DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(tag),
+                ],
+            ),
+        )
     }
     /// NPM registry bulk advisory endpoint
     ///
@@ -207,14 +283,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/npm/-/npm/v1/security/advisories/bulk",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// NPM registry quick audit endpoint
     ///
@@ -224,14 +306,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/npm/-/npm/v1/security/audits/quick",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Download the NPM tarball
     ///
@@ -243,18 +331,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
     /// - `file_name`: Package file name
+    ///
+    /// Returns, on success (200): Download the NPM tarball.
     pub fn get_api_v4_projects_id_packages_npm_package_name_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        file_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackageNameFileName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNpmPackageNameFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/npm/{*}/-/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
     }
     /// NPM registry metadata endpoint
     ///
@@ -265,16 +361,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Ok.
     pub fn get_api_v4_projects_id_packages_npm_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNpmPackageName<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNpmPackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/npm/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// Create or deprecate NPM package
     ///
@@ -286,20 +390,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Create or deprecate NPM package.
     pub fn put_api_v4_projects_id_packages_npm_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdPackagesNpmPackageName,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdPackagesNpmPackageName>,
     ) -> PutApiV4ProjectsIdPackagesNpmPackageName<'_> {
-        PutApiV4ProjectsIdPackagesNpmPackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdPackagesNpmPackageName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/npm/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdPackagesNpmPackageName,
+                    >::into(body),
+                ),
+        )
     }
     /// Get all tags for a given an NPM package
     ///
@@ -309,14 +423,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_api_v4_packages_npm_package_package_name_dist_tags(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
     ) -> GetApiV4PackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4PackagesNpmPackagePackageNameDistTags {
-            client: self,
-            package_name: package_name.into(),
-        }
+        GetApiV4PackagesNpmPackagePackageNameDistTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/npm/-/package/{*}/dist-tags",
+                &[&Into::<String>::into(package_name)],
+            ),
+        )
     }
     /// Create or Update the given tag for the given NPM package and version
     ///
@@ -328,20 +448,27 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn put_api_v4_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag,
-        >,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag>,
     ) -> PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4PackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            tag: tag.into(),
-            package_name: package_name.into(),
-            body: body.into(),
-        }
+        PutApiV4PackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/packages/npm/-/package/{*}/dist-tags/{}",
+                    &[&Into::<String>::into(package_name), &Into::<String>::into(tag)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag,
+                    >::into(body),
+                ),
+        )
     }
     /// Deletes the given tag
     ///
@@ -352,40 +479,59 @@ impl crate::Client {
     /// Arguments:
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_api_v4_packages_npm_package_package_name_dist_tags_tag(
         &self,
-        tag: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        tag: impl Into<String>,
+        package_name: impl Into<String>,
     ) -> DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag {
-            client: self,
-            tag: tag.into(),
-            package_name: package_name.into(),
-        }
+        DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/packages/npm/-/package/{*}/dist-tags/{}",
+                &[&Into::<String>::into(package_name), &Into::<String>::into(tag)],
+            ),
+        )
     }
     /// NPM registry bulk advisory endpoint
     ///
     /// This feature was introduced in GitLab 15.6
     ///
     /// `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_packages_npm_npm_v1_security_advisories_bulk(
         &self,
     ) -> PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk {
-            client: self,
-        }
+        PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/packages/npm/-/npm/v1/security/advisories/bulk",
+                &[],
+            ),
+        )
     }
     /// NPM registry quick audit endpoint
     ///
     /// This feature was introduced in GitLab 15.6
     ///
     /// `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`
+    ///
+    /// Returns, on success (200): Ok.
     pub fn post_api_v4_packages_npm_npm_v1_security_audits_quick(
         &self,
     ) -> PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4PackagesNpmNpmV1SecurityAuditsQuick {
-            client: self,
-        }
+        PostApiV4PackagesNpmNpmV1SecurityAuditsQuick(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/packages/npm/-/npm/v1/security/audits/quick",
+                &[],
+            ),
+        )
     }
     /// NPM registry metadata endpoint
     ///
@@ -395,1202 +541,285 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `package_name`: Package name
+    ///
+    /// Returns, on success (200): Ok.
     pub fn get_api_v4_packages_npm_package_name(
         &self,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        package_name: impl Into<String>,
     ) -> GetApiV4PackagesNpmPackageName<'_> {
-        GetApiV4PackagesNpmPackageName {
-            client: self,
-            package_name: package_name.into(),
-        }
+        GetApiV4PackagesNpmPackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/npm/{*}",
+                &[&Into::<String>::into(package_name)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_npm_package_package_name_dist_tags`](crate::Client::get_api_v4_groups_id_packages_npm_package_package_name_dist_tags): `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNpmPackageTag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackageTag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackageTag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`](crate::Client::put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag): `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-    body: crate::types::PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag,
-}
-impl<'a> PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`](crate::Client::delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag): `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Deletes the given tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk`](crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk): `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`.
+crate::runtime::into_future!(
+    DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag
+);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("advisories"),
-                ::std::string::String::from("bulk"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick`](crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick): `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`.
+crate::runtime::into_future!(PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("audits"),
-                ::std::string::String::from("quick"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_npm_package_name`](crate::Client::get_api_v4_groups_id_packages_npm_package_name): `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`.
+crate::runtime::into_future!(PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_npm_package_name`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNpmPackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesNpmPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNpmPackageName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesNpmPackageName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_npm_package_package_name_dist_tags`](crate::Client::get_api_v4_projects_id_packages_npm_package_package_name_dist_tags): `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNpmPackageName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNpmPackageTag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackageTag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackageTag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`](crate::Client::put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag): `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`](crate::Client::delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag): `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Deletes the given tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk`](crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk): `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag
+);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("advisories"),
-                ::std::string::String::from("bulk"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick`](crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick): `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`.
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("audits"),
-                ::std::string::String::from("quick"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_npm_package_name_file_name`](crate::Client::get_api_v4_projects_id_packages_npm_package_name_file_name): `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_name_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    file_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("-")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download the NPM tarball
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_npm_package_name`](crate::Client::get_api_v4_projects_id_packages_npm_package_name): `GET /api/v4/projects/{id}/packages/npm/{package_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackageNameFileName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_packages_npm_package_name`](crate::Client::put_api_v4_projects_id_packages_npm_package_name): `PUT /api/v4/projects/{id}/packages/npm/{package_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackageName);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_npm_package_name`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdPackagesNpmPackageName,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                crate::runtime::ParamValue::to_param(&self.package_name),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Create or deprecate NPM package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_npm_package_package_name_dist_tags`](crate::Client::get_api_v4_packages_npm_package_package_name_dist_tags): `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNpmPackageName);
+/// Request builder of [`crate::Client::get_api_v4_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all tags for a given an NPM package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNpmPackageTag,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackageTag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackageTag, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4PackagesNpmPackagePackageNameDistTags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackageTag,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_packages_npm_package_package_name_dist_tags_tag`](crate::Client::put_api_v4_packages_npm_package_package_name_dist_tags_tag): `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(GetApiV4PackagesNpmPackagePackageNameDistTags);
+/// Request builder of [`crate::Client::put_api_v4_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-    body: crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag,
-}
-impl<'a> PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Create or Update the given tag for the given NPM package and version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_packages_npm_package_package_name_dist_tags_tag`](crate::Client::delete_api_v4_packages_npm_package_package_name_dist_tags_tag): `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`.
+crate::runtime::into_future!(PutApiV4PackagesNpmPackagePackageNameDistTagsTag);
+/// Request builder of [`crate::Client::delete_api_v4_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    client: &'a crate::Client,
-    tag: ::std::string::String,
-    package_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("package")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("dist-tags")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag)],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Deletes the given tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_packages_npm_npm_v1_security_advisories_bulk`](crate::Client::post_api_v4_packages_npm_npm_v1_security_advisories_bulk): `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`.
+crate::runtime::into_future!(DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag);
+/// Request builder of [`crate::Client::post_api_v4_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("advisories"),
-                ::std::string::String::from("bulk"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_packages_npm_npm_v1_security_audits_quick`](crate::Client::post_api_v4_packages_npm_npm_v1_security_audits_quick): `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`.
+crate::runtime::into_future!(PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk);
+/// Request builder of [`crate::Client::post_api_v4_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("npm"),
-                ::std::string::String::from("v1"),
-                ::std::string::String::from("security"),
-                ::std::string::String::from("audits"),
-                ::std::string::String::from("quick"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_packages_npm_package_name`](crate::Client::get_api_v4_packages_npm_package_name): `GET /api/v4/packages/npm/{package_name}`.
+crate::runtime::into_future!(PostApiV4PackagesNpmNpmV1SecurityAuditsQuick);
+/// Request builder of [`crate::Client::get_api_v4_packages_npm_package_name`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesNpmPackageName<'a> {
-    client: &'a crate::Client,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4PackagesNpmPackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("npm")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Ok
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNpmPackage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesNpmPackage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesNpmPackageName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PackagesNpmPackageName<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNpmPackage,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4PackagesNpmPackageName);

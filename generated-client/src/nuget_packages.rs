@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    ///
+    /// Returns, on success (200): The NuGet V3 Feed Service Index.
     pub fn get_api_v4_groups_id_packages_nuget_index(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackagesNugetIndex<'_> {
-        GetApiV4GroupsIdPackagesNugetIndex {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetIndex(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/index",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Symbol File Download Endpoint
     ///
@@ -32,22 +38,30 @@ impl crate::Client {
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
+    ///
+    /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
     pub fn get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name(
         &self,
-        symbolchecksum: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
-        signature: impl ::std::convert::Into<::std::string::String>,
-        same_file_name: impl ::std::convert::Into<::std::string::String>,
+        symbolchecksum: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_name: impl Into<String>,
+        signature: impl Into<String>,
+        same_file_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'_> {
-        GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName {
-            client: self,
-            symbolchecksum: symbolchecksum.into(),
-            id: id.into(),
-            file_name: file_name.into(),
-            signature: signature.into(),
-            same_file_name: same_file_name.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/groups/{}/-/packages/nuget/symbolfiles/{*}/{*}/{*}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(file_name),
+                        &Into::<String>::into(signature),
+                        &Into::<String>::into(same_file_name),
+                    ],
+                )
+                .header("Symbolchecksum", &Into::<String>::into(symbolchecksum)),
+        )
     }
     /// The NuGet V2 Feed Service Index
     ///
@@ -57,14 +71,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Service Index.
     pub fn get_api_v4_groups_id_packages_nuget_v2(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackagesNugetV2<'_> {
-        GetApiV4GroupsIdPackagesNugetV2 {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetV2(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/v2",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet V2 Feed Package $metadata endpoint
     ///
@@ -74,14 +94,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
     pub fn get_api_v4_groups_id_packages_nuget_v2_metadata(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackagesNugetV2Metadata<'_> {
-        GetApiV4GroupsIdPackagesNugetV2Metadata {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetV2Metadata(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/v2/$metadata",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Metadata Service - Package name level
     ///
@@ -92,16 +118,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `package_name`: The NuGet package name
+    ///
+    /// Returns, on success (200): The NuGet Metadata Service - Package name level.
     pub fn get_api_v4_groups_id_packages_nuget_metadata_package_name_index(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'_> {
-        GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/metadata/{*}/index",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// The NuGet Metadata Service - Package name and version level
     ///
@@ -113,18 +147,26 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
+    ///
+    /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
     pub fn get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'_> {
-        GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-        }
+        GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/metadata/{*}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                ],
+            ),
+        )
     }
     /// The NuGet Search Service
     ///
@@ -135,19 +177,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     ///
+    /// Returns, on success (200): The NuGet Search Service.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdPackagesNugetQuery`].
     pub fn get_api_v4_groups_id_packages_nuget_query(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackagesNugetQuery<'_> {
-        GetApiV4GroupsIdPackagesNugetQuery {
-            client: self,
-            id: id.into(),
-            q: ::std::option::Option::None,
-            skip: ::std::option::Option::None,
-            take: ::std::option::Option::None,
-            prerelease: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdPackagesNugetQuery(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/nuget/query",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet V3 Feed Service Index
     ///
@@ -157,14 +201,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet V3 Feed Service Index.
     pub fn get_api_v4_projects_id_packages_nuget_index(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesNugetIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetIndex {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetIndex(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/index",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Symbol File Download Endpoint
     ///
@@ -178,22 +228,30 @@ impl crate::Client {
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
+    ///
+    /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
     pub fn get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name(
         &self,
-        symbolchecksum: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
-        signature: impl ::std::convert::Into<::std::string::String>,
-        same_file_name: impl ::std::convert::Into<::std::string::String>,
+        symbolchecksum: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_name: impl Into<String>,
+        signature: impl Into<String>,
+        same_file_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'_> {
-        GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName {
-            client: self,
-            symbolchecksum: symbolchecksum.into(),
-            id: id.into(),
-            file_name: file_name.into(),
-            signature: signature.into(),
-            same_file_name: same_file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/nuget/symbolfiles/{*}/{*}/{*}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(file_name),
+                        &Into::<String>::into(signature),
+                        &Into::<String>::into(same_file_name),
+                    ],
+                )
+                .header("Symbolchecksum", &Into::<String>::into(symbolchecksum)),
+        )
     }
     /// The NuGet V2 Feed Service Index
     ///
@@ -203,14 +261,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Service Index.
     pub fn get_api_v4_projects_id_packages_nuget_v2(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesNugetV2<'_> {
-        GetApiV4ProjectsIdPackagesNugetV2 {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetV2(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/v2",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet V2 Feed Package Publish endpoint
     ///
@@ -221,16 +285,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (201): The NuGet V2 Feed Package Publish endpoint.
     pub fn put_api_v4_projects_id_packages_nuget_v2(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesNugetV2<'_> {
-        PutApiV4ProjectsIdPackagesNugetV2 {
-            client: self,
-            id: id.into(),
-            package: package.into(),
-        }
+        PutApiV4ProjectsIdPackagesNugetV2(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/nuget/v2",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+        )
     }
     /// The NuGet V2 Feed Package $metadata endpoint
     ///
@@ -240,14 +311,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
     pub fn get_api_v4_projects_id_packages_nuget_v2_metadata(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesNugetV2Metadata<'_> {
-        GetApiV4ProjectsIdPackagesNugetV2Metadata {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetV2Metadata(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/v2/$metadata",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Metadata Service - Package name level
     ///
@@ -258,16 +335,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
+    ///
+    /// Returns, on success (200): The NuGet Metadata Service - Package name level.
     pub fn get_api_v4_projects_id_packages_nuget_metadata_package_name_index(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/metadata/{*}/index",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// The NuGet Metadata Service - Package name and version level
     ///
@@ -279,18 +364,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
+    ///
+    /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
     pub fn get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'_> {
-        GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/metadata/{*}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                ],
+            ),
+        )
     }
     /// The NuGet Search Service
     ///
@@ -301,19 +394,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): The NuGet Search Service.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesNugetQuery`].
     pub fn get_api_v4_projects_id_packages_nuget_query(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesNugetQuery<'_> {
-        GetApiV4ProjectsIdPackagesNugetQuery {
-            client: self,
-            id: id.into(),
-            q: ::std::option::Option::None,
-            skip: ::std::option::Option::None,
-            take: ::std::option::Option::None,
-            prerelease: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdPackagesNugetQuery(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/query",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Content Service - index request
     ///
@@ -324,16 +419,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
+    ///
+    /// Returns, on success (200): The NuGet Content Service - index request.
     pub fn get_api_v4_projects_id_packages_nuget_download_package_name_index(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/download/{*}/index",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// The NuGet Content Service - content request
     ///
@@ -346,22 +449,30 @@ impl crate::Client {
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
     /// - `package_filename`: The NuGet package filename
+    ///
+    /// Returns, on success (200): The NuGet Content Service - content request.
     pub fn get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
-        package_filename: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        package_filename: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-            package_filename: package_filename.into(),
-        }
+        GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/nuget/download/{*}/{*}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(package_filename),
+                ],
+            ),
+        )
     }
     /// The NuGet V3 Feed Package Publish endpoint
     ///
@@ -372,16 +483,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (201): The NuGet V3 Feed Package Publish endpoint.
     pub fn put_api_v4_projects_id_packages_nuget(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesNuget<'_> {
-        PutApiV4ProjectsIdPackagesNuget {
-            client: self,
-            id: id.into(),
-            package: package.into(),
-        }
+        PutApiV4ProjectsIdPackagesNuget(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/nuget",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+        )
     }
     /// The NuGet Package Authorize endpoint
     ///
@@ -391,14 +509,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet Package Authorize endpoint.
     pub fn put_api_v4_projects_id_packages_nuget_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PutApiV4ProjectsIdPackagesNugetAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetAuthorize {
-            client: self,
-            id: id.into(),
-        }
+        PutApiV4ProjectsIdPackagesNugetAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/packages/nuget/authorize",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Symbol Package Publish endpoint
     ///
@@ -409,16 +533,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (201): The NuGet Symbol Package Publish endpoint.
     pub fn put_api_v4_projects_id_packages_nuget_symbolpackage(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesNugetSymbolpackage<'_> {
-        PutApiV4ProjectsIdPackagesNugetSymbolpackage {
-            client: self,
-            id: id.into(),
-            package: package.into(),
-        }
+        PutApiV4ProjectsIdPackagesNugetSymbolpackage(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/nuget/symbolpackage",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+        )
     }
     /// The NuGet Symbol Package Authorize endpoint
     ///
@@ -428,14 +559,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet Symbol Package Authorize endpoint.
     pub fn put_api_v4_projects_id_packages_nuget_symbolpackage_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize {
-            client: self,
-            id: id.into(),
-        }
+        PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/packages/nuget/symbolpackage/authorize",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet Package Delete endpoint
     ///
@@ -447,18 +584,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
+    ///
+    /// Returns, on success (204): The NuGet Package Delete endpoint.
     pub fn delete_api_v4_projects_id_packages_nuget_package_name_package_version(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'_> {
-        DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-        }
+        DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/packages/nuget/{*}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                ],
+            ),
+        )
     }
     /// The NuGet V2 Feed Package Authorize endpoint
     ///
@@ -468,14 +613,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Package Authorize endpoint.
     pub fn put_api_v4_projects_id_packages_nuget_v2_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PutApiV4ProjectsIdPackagesNugetV2Authorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetV2Authorize {
-            client: self,
-            id: id.into(),
-        }
+        PutApiV4ProjectsIdPackagesNugetV2Authorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/projects/{}/packages/nuget/v2/authorize",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The NuGet V2 Feed Find Packages by ID endpoint
     ///
@@ -486,16 +637,22 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `id`: The NuGet package name
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Find Packages by ID endpoint.
     pub fn get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
+        id: impl Into<String>,
     ) -> GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'_> {
-        GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid {
-            client: self,
-            project_id: project_id.into(),
-            id: id.into(),
-        }
+        GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/nuget/v2/FindPackagesById\\(\\)",
+                    &[&Into::<String>::into(project_id)],
+                )
+                .query("id", &Into::<String>::into(id)),
+        )
     }
     /// The NuGet V2 Feed Enumerate Packages endpoint
     ///
@@ -506,16 +663,22 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `filter`: The NuGet package name
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Enumerate Packages endpoint.
     pub fn get_api_v4_projects_project_id_packages_nuget_v2_packages(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
-        filter: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
+        filter: impl Into<String>,
     ) -> GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'_> {
-        GetApiV4ProjectsProjectIdPackagesNugetV2Packages {
-            client: self,
-            project_id: project_id.into(),
-            filter: filter.into(),
-        }
+        GetApiV4ProjectsProjectIdPackagesNugetV2Packages(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/nuget/v2/Packages\\(\\)",
+                    &[&Into::<String>::into(project_id)],
+                )
+                .query("$filter", &Into::<String>::into(filter)),
+        )
     }
     /// The NuGet V2 Feed Single Package Metadata endpoint
     ///
@@ -527,1691 +690,421 @@ impl crate::Client {
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
+    ///
+    /// Returns, on success (200): The NuGet V2 Feed Single Package Metadata endpoint.
     pub fn get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
-        package_version: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
     ) -> GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
         '_,
     > {
-        GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion {
-            client: self,
-            project_id: project_id.into(),
-            package_name: package_name.into(),
-            package_version: package_version.into(),
-        }
+        GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)",
+                    &[&Into::<String>::into(project_id)],
+                )
+                .query("package_name", &Into::<String>::into(package_name))
+                .query("package_version", &Into::<String>::into(package_version)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_index`](crate::Client::get_api_v4_groups_id_packages_nuget_index): `GET /api/v4/groups/{id}/-/packages/nuget/index`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetIndex<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetIndex<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("index"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V3 Feed Service Index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetServiceIndex,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetServiceIndex,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdPackagesNugetIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetIndex<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesNugetIndex<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`](crate::Client::get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name): `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetIndex);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    client: &'a crate::Client,
-    symbolchecksum: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-    file_name: ::std::string::String,
-    signature: ::std::string::String,
-    same_file_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("symbolfiles")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.signature),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.same_file_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        {
-            let value = &self.symbolchecksum;
-            request.header("Symbolchecksum", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Symbol File Download Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_v2`](crate::Client::get_api_v4_groups_id_packages_nuget_v2): `GET /api/v4/groups/{id}/-/packages/nuget/v2`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetV2<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetV2<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Service Index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetV2<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesNugetV2<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_v2_metadata`](crate::Client::get_api_v4_groups_id_packages_nuget_v2_metadata): `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetV2);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("$metadata"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Package $metadata endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdPackagesNugetV2Metadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_index`](crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_index): `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetV2Metadata);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("metadata")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("index")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Metadata Service - Package name level
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetPackagesMetadata,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetPackagesMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version`](crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version): `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("metadata")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_version),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Metadata Service - Package name and version level
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetPackageMetadata,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetPackageMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_nuget_query`](crate::Client::get_api_v4_groups_id_packages_nuget_query): `GET /api/v4/groups/{id}/-/packages/nuget/query`.
+crate::runtime::into_future!(
+    GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion
+);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetQuery<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    q: ::std::option::Option<::std::string::String>,
-    skip: ::std::option::Option<i64>,
-    take: ::std::option::Option<i64>,
-    prerelease: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4GroupsIdPackagesNugetQuery<'a> {
+pub struct GetApiV4GroupsIdPackagesNugetQuery<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdPackagesNugetQuery<'_> {
     /// The search term
-    pub fn q(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.q = ::std::option::Option::Some(value.into());
-        self
+    pub fn q(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("q", &Into::<String>::into(value)))
     }
     /// The number of results to skip
     ///
     /// Default: `0`.
-    pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.skip = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("skip", &Into::<i64>::into(value)))
     }
     /// The number of results to return
     ///
     /// Default: `20`.
-    pub fn take(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.take = ::std::option::Option::Some(value.into());
-        self
+    pub fn take(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("take", &Into::<i64>::into(value)))
     }
     /// Include prerelease versions
     ///
     /// Default: `true`.
-    pub fn prerelease(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.prerelease = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("query"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.q {
-            request.query("q", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip {
-            request.query("skip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.take {
-            request.query("take", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.prerelease {
-            request.query("prerelease", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Search Service
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetSearchResults,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetSearchResults,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn prerelease(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesNugetQuery<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetQuery<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_index`](crate::Client::get_api_v4_projects_id_packages_nuget_index): `GET /api/v4/projects/{id}/packages/nuget/index`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetQuery);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetIndex<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetIndex<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("index"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V3 Feed Service Index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetServiceIndex,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetServiceIndex,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesNugetIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetIndex<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesNugetIndex<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetServiceIndex,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`](crate::Client::get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name): `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetIndex);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    client: &'a crate::Client,
-    symbolchecksum: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-    file_name: ::std::string::String,
-    signature: ::std::string::String,
-    same_file_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("symbolfiles")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.signature),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.same_file_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        {
-            let value = &self.symbolchecksum;
-            request.header("Symbolchecksum", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Symbol File Download Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_v2`](crate::Client::get_api_v4_projects_id_packages_nuget_v2): `GET /api/v4/projects/{id}/packages/nuget/v2`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetV2<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetV2<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Service Index
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetV2<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesNugetV2<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget_v2`](crate::Client::put_api_v4_projects_id_packages_nuget_v2): `PUT /api/v4/projects/{id}/packages/nuget/v2`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetV2);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetV2<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package: crate::runtime::File,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNugetV2<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.package;
-            request.form_file("package", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): The NuGet V2 Feed Package Publish endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNugetV2<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNugetV2<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_v2_metadata`](crate::Client::get_api_v4_projects_id_packages_nuget_v2_metadata): `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetV2);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("$metadata"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Package $metadata endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesNugetV2Metadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_index`](crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_index): `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetV2Metadata);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("metadata")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("index")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Metadata Service - Package name level
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetPackagesMetadata,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetPackagesMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesMetadata,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version`](crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version): `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("metadata")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_version),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Metadata Service - Package name and version level
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetPackageMetadata,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetPackageMetadata,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackageMetadata,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_query`](crate::Client::get_api_v4_projects_id_packages_nuget_query): `GET /api/v4/projects/{id}/packages/nuget/query`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetQuery<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    q: ::std::option::Option<::std::string::String>,
-    skip: ::std::option::Option<i64>,
-    take: ::std::option::Option<i64>,
-    prerelease: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetQuery<'a> {
+pub struct GetApiV4ProjectsIdPackagesNugetQuery<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdPackagesNugetQuery<'_> {
     /// The search term
-    pub fn q(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.q = ::std::option::Option::Some(value.into());
-        self
+    pub fn q(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("q", &Into::<String>::into(value)))
     }
     /// The number of results to skip
     ///
     /// Default: `0`.
-    pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.skip = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("skip", &Into::<i64>::into(value)))
     }
     /// The number of results to return
     ///
     /// Default: `20`.
-    pub fn take(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.take = ::std::option::Option::Some(value.into());
-        self
+    pub fn take(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("take", &Into::<i64>::into(value)))
     }
     /// Include prerelease versions
     ///
     /// Default: `true`.
-    pub fn prerelease(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.prerelease = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("query"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.q {
-            request.query("q", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip {
-            request.query("skip", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.take {
-            request.query("take", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.prerelease {
-            request.query("prerelease", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Search Service
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetSearchResults,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetSearchResults,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn prerelease(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesNugetQuery<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetSearchResults,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetQuery<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_download_package_name_index`](crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_index): `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetQuery);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("download")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                ::std::vec![::std::string::String::from("index")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Content Service - index request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesNugetPackagesVersions,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesNugetPackagesVersions,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesVersions,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesNugetPackagesVersions,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesVersions>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename`](crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename): `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-    package_filename: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                ::std::vec![::std::string::String::from("download")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_version),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_filename),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Content Service - content request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget`](crate::Client::put_api_v4_projects_id_packages_nuget): `PUT /api/v4/projects/{id}/packages/nuget`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNuget<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package: crate::runtime::File,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNuget<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.package;
-            request.form_file("package", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): The NuGet V3 Feed Package Publish endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNuget<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNuget<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNuget<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget_authorize`](crate::Client::put_api_v4_projects_id_packages_nuget_authorize): `PUT /api/v4/projects/{id}/packages/nuget/authorize`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNuget);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Package Authorize endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNugetAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget_symbolpackage`](crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage): `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetAuthorize);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package: crate::runtime::File,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("symbolpackage"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.package;
-            request.form_file("package", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): The NuGet Symbol Package Publish endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget_symbolpackage_authorize`](crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage_authorize): `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetSymbolpackage);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("symbolpackage"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet Symbol Package Authorize endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_packages_nuget_package_name_package_version`](crate::Client::delete_api_v4_projects_id_packages_nuget_package_name_package_version): `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_nuget_package_name_package_version`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("nuget")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_version),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): The NuGet Package Delete endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_nuget_v2_authorize`](crate::Client::put_api_v4_projects_id_packages_nuget_v2_authorize): `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_v2_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Package Authorize endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdPackagesNugetV2Authorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid`](crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid): `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`.
+crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetV2Authorize);
+/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    id: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("FindPackagesById\\(\\)"),
-            ],
-        )?;
-        {
-            let value = &self.id;
-            request.query("id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Find Packages by ID endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_project_id_packages_nuget_v2_packages`](crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages): `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`.
+crate::runtime::into_future!(GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid);
+/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    filter: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from("Packages\\(\\)"),
-            ],
-        )?;
-        {
-            let value = &self.filter;
-            request.query("$filter", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Enumerate Packages endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version`](crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version): `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`.
+crate::runtime::into_future!(GetApiV4ProjectsProjectIdPackagesNugetV2Packages);
+/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
     'a,
-> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    package_name: ::std::string::String,
-    package_version: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("nuget"),
-                ::std::string::String::from("v2"),
-                ::std::string::String::from(
-                    "Packages\\(Id='*package_name',Version='*package_version'\\)",
-                ),
-            ],
-        )?;
-        {
-            let value = &self.package_name;
-            request.query("package_name", value);
-        }
-        {
-            let value = &self.package_version;
-            request.query("package_version", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The NuGet V2 Feed Single Package Metadata endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion
+);

@@ -15,111 +15,47 @@ impl crate::Client {
     /// - `name`: The name of the organization
     /// - `path`: The path of the organization
     ///
+    /// Returns, on success (201): Create an organization.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4Organizations`].
     pub fn post_api_v4_organizations(
         &self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        path: impl Into<String>,
     ) -> PostApiV4Organizations<'_> {
-        PostApiV4Organizations {
-            client: self,
-            name: name.into(),
-            path: path.into(),
-            description: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-        }
+        PostApiV4Organizations(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/organizations",
+                    &[],
+                )
+                .form(true)
+                .form_field("name", &Into::<String>::into(name))
+                .form_field("path", &Into::<String>::into(path)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_organizations`](crate::Client::post_api_v4_organizations): `POST /api/v4/organizations`.
+/// Request builder of [`crate::Client::post_api_v4_organizations`]: `POST /api/v4/organizations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Organizations<'a> {
-    client: &'a crate::Client,
-    name: ::std::string::String,
-    path: ::std::string::String,
-    description: ::std::option::Option<::std::string::String>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-}
-impl<'a> PostApiV4Organizations<'a> {
+pub struct PostApiV4Organizations<'a>(crate::runtime::Call<'a>);
+impl PostApiV4Organizations<'_> {
     /// The description of the organization
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The avatar image for the organization
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("organizations"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create an organization
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesOrganizationsOrganization,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesOrganizationsOrganization,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesOrganizationsOrganization,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Organizations<'a> {
-    type Output = ::std::result::Result<
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Organizations<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesOrganizationsOrganization,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4Organizations);

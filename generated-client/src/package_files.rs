@@ -13,19 +13,25 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the project
     /// - `package_id`: ID of a package
     ///
+    /// Returns, on success (200): List package files.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesPackageIdPackageFiles`].
     pub fn get_api_v4_projects_id_packages_package_id_package_files(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'_> {
-        GetApiV4ProjectsIdPackagesPackageIdPackageFiles {
-            client: self,
-            id: id.into(),
-            package_id: package_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdPackagesPackageIdPackageFiles(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/{}/package_files",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_id),
+                ],
+            ),
+        )
     }
     /// Delete a package file
     ///
@@ -37,206 +43,67 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the project
     /// - `package_id`: ID of a package
     /// - `package_file_id`: ID of a package file
+    ///
+    /// Returns, on success (204): Delete a package file.
     pub fn delete_api_v4_projects_id_packages_package_id_package_files_package_file_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_id: impl ::std::convert::Into<i64>,
-        package_file_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_id: impl Into<i64>,
+        package_file_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'_> {
-        DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId {
-            client: self,
-            id: id.into(),
-            package_id: package_id.into(),
-            package_file_id: package_file_id.into(),
-        }
+        DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/packages/{}/package_files/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_id),
+                    &Into::<i64>::into(package_file_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_package_id_package_files`](crate::Client::get_api_v4_projects_id_packages_package_id_package_files): `GET /api/v4/projects/{id}/packages/{package_id}/package_files`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
+pub struct GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.package_id),
-                ::std::string::String::from("package_files"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackageFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackageFile,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPackageFile, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackageFile>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackageFile>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_packages_package_id_package_files_package_file_id`](crate::Client::delete_api_v4_projects_id_packages_package_id_package_files_package_file_id): `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageIdPackageFiles);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_package_id_package_files_package_file_id`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_id: i64,
-    package_file_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.package_id),
-                ::std::string::String::from("package_files"),
-                crate::runtime::ParamValue::to_param(&self.package_file_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a package file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId
+);

@@ -12,18 +12,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Rotate a resource access token.
     pub fn post_api_v4_groups_id_access_tokens_self_rotate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4GroupsIdAccessTokensSelfRotate,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokensSelfRotate>,
     ) -> PostApiV4GroupsIdAccessTokensSelfRotate<'_> {
-        PostApiV4GroupsIdAccessTokensSelfRotate {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdAccessTokensSelfRotate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/access_tokens/self/rotate",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4GroupsIdAccessTokensSelfRotate,
+                    >::into(body),
+                ),
+        )
     }
     /// Rotate a resource access token
     ///
@@ -34,42 +42,64 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Rotate a resource access token.
     pub fn post_api_v4_projects_id_access_tokens_self_rotate(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate>,
     ) -> PostApiV4ProjectsIdAccessTokensSelfRotate<'_> {
-        PostApiV4ProjectsIdAccessTokensSelfRotate {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdAccessTokensSelfRotate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/access_tokens/self/rotate",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate,
+                    >::into(body),
+                ),
+        )
     }
     /// Get single personal access token
     ///
     /// Get the details of a personal access token by passing it to the API in a header
     ///
     /// `GET /api/v4/personal_access_tokens/self`
+    ///
+    /// Returns, on success (200): Get single personal access token.
     pub fn get_api_v4_personal_access_tokens_self(
         &self,
     ) -> GetApiV4PersonalAccessTokensSelf<'_> {
-        GetApiV4PersonalAccessTokensSelf {
-            client: self,
-        }
+        GetApiV4PersonalAccessTokensSelf(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/personal_access_tokens/self",
+                &[],
+            ),
+        )
     }
     /// Revoke a personal access token
     ///
     /// Revoke a personal access token by passing it to the API in a header
     ///
     /// `DELETE /api/v4/personal_access_tokens/self`
+    ///
+    /// Returns, on success (204): Revoke a personal access token.
     pub fn delete_api_v4_personal_access_tokens_self(
         &self,
     ) -> DeleteApiV4PersonalAccessTokensSelf<'_> {
-        DeleteApiV4PersonalAccessTokensSelf {
-            client: self,
-        }
+        DeleteApiV4PersonalAccessTokensSelf(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/personal_access_tokens/self",
+                &[],
+            ),
+        )
     }
     /// Return personal access token associations
     ///
@@ -77,16 +107,20 @@ impl crate::Client {
     ///
     /// `GET /api/v4/personal_access_tokens/self/associations`
     ///
+    /// Returns, on success (200): Return personal access token associations.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4PersonalAccessTokensSelfAssociations`].
     pub fn get_api_v4_personal_access_tokens_self_associations(
         &self,
     ) -> GetApiV4PersonalAccessTokensSelfAssociations<'_> {
-        GetApiV4PersonalAccessTokensSelfAssociations {
-            client: self,
-            min_access_level: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4PersonalAccessTokensSelfAssociations(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/personal_access_tokens/self/associations",
+                &[],
+            ),
+        )
     }
     /// Rotate a personal access token
     ///
@@ -96,16 +130,25 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Rotate a personal access token.
     pub fn post_api_v4_personal_access_tokens_self_rotate(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4PersonalAccessTokensSelfRotate,
-        >,
+        body: impl Into<crate::types::PostApiV4PersonalAccessTokensSelfRotate>,
     ) -> PostApiV4PersonalAccessTokensSelfRotate<'_> {
-        PostApiV4PersonalAccessTokensSelfRotate {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4PersonalAccessTokensSelfRotate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/personal_access_tokens/self/rotate",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4PersonalAccessTokensSelfRotate,
+                    >::into(body),
+                ),
+        )
     }
     /// List personal access tokens
     ///
@@ -113,22 +156,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/personal_access_tokens`
     ///
+    /// Returns, on success (200): List personal access tokens.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4PersonalAccessTokens`].
     pub fn get_api_v4_personal_access_tokens(&self) -> GetApiV4PersonalAccessTokens<'_> {
-        GetApiV4PersonalAccessTokens {
-            client: self,
-            user_id: ::std::option::Option::None,
-            revoked: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            last_used_before: ::std::option::Option::None,
-            last_used_after: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4PersonalAccessTokens(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/personal_access_tokens",
+                &[],
+            ),
+        )
     }
     /// Get single personal access token
     ///
@@ -138,14 +177,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get single personal access token.
     pub fn get_api_v4_personal_access_tokens_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4PersonalAccessTokensId<'_> {
-        GetApiV4PersonalAccessTokensId {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4PersonalAccessTokensId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/personal_access_tokens/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Revoke a personal access token
     ///
@@ -155,14 +200,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (204): Revoke a personal access token.
     pub fn delete_api_v4_personal_access_tokens_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4PersonalAccessTokensId<'_> {
-        DeleteApiV4PersonalAccessTokensId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4PersonalAccessTokensId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/personal_access_tokens/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Rotate personal access token
     ///
@@ -173,860 +224,277 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Rotate personal access token.
     pub fn post_api_v4_personal_access_tokens_id_rotate(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4PersonalAccessTokensIdRotate,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4PersonalAccessTokensIdRotate>,
     ) -> PostApiV4PersonalAccessTokensIdRotate<'_> {
-        PostApiV4PersonalAccessTokensIdRotate {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4PersonalAccessTokensIdRotate(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/personal_access_tokens/{}/rotate",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4PersonalAccessTokensIdRotate,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_access_tokens_self_rotate`](crate::Client::post_api_v4_groups_id_access_tokens_self_rotate): `POST /api/v4/groups/{id}/access_tokens/self/rotate`.
+/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens_self_rotate`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdAccessTokensSelfRotate,
-}
-impl<'a> PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                ::std::string::String::from("self"),
-                ::std::string::String::from("rotate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Rotate a resource access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4GroupsIdAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
-    type Output = ::std::result::Result<
+crate::runtime::into_future!(PostApiV4GroupsIdAccessTokensSelfRotate);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_access_tokens_self_rotate`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct PostApiV4ProjectsIdAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_access_tokens_self_rotate`](crate::Client::post_api_v4_projects_id_access_tokens_self_rotate): `POST /api/v4/projects/{id}/access_tokens/self/rotate`.
+crate::runtime::into_future!(PostApiV4ProjectsIdAccessTokensSelfRotate);
+/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate,
-}
-impl<'a> PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                ::std::string::String::from("self"),
-                ::std::string::String::from("rotate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Rotate a resource access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4PersonalAccessTokensSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokensSelf<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalAccessToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_personal_access_tokens_self`](crate::Client::get_api_v4_personal_access_tokens_self): `GET /api/v4/personal_access_tokens/self`.
+crate::runtime::into_future!(GetApiV4PersonalAccessTokensSelf);
+/// Request builder of [`crate::Client::delete_api_v4_personal_access_tokens_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensSelf<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4PersonalAccessTokensSelf<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                ::std::string::String::from("self"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4PersonalAccessTokensSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4PersonalAccessTokensSelf<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PersonalAccessTokensSelf<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_personal_access_tokens_self`](crate::Client::delete_api_v4_personal_access_tokens_self): `DELETE /api/v4/personal_access_tokens/self`.
+crate::runtime::into_future!(DeleteApiV4PersonalAccessTokensSelf);
+/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PersonalAccessTokensSelf<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> DeleteApiV4PersonalAccessTokensSelf<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                ::std::string::String::from("self"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Revoke a personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for DeleteApiV4PersonalAccessTokensSelf<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_personal_access_tokens_self_associations`](crate::Client::get_api_v4_personal_access_tokens_self_associations): `GET /api/v4/personal_access_tokens/self/associations`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensSelfAssociations<'a> {
-    client: &'a crate::Client,
-    min_access_level: ::std::option::Option<
-        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-    >,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4PersonalAccessTokensSelfAssociations<'a> {
+pub struct GetApiV4PersonalAccessTokensSelfAssociations<'a>(crate::runtime::Call<'a>);
+impl GetApiV4PersonalAccessTokensSelfAssociations<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
     ) -> Self {
-        self.min_access_level = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "min_access_level",
+                    &Into::<
+                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                ::std::string::String::from("self"),
-                ::std::string::String::from("associations"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.min_access_level {
-            request.query("min_access_level", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Return personal access token associations
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPersonalAccessToken,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPersonalAccessToken, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PersonalAccessTokensSelfAssociations<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4PersonalAccessTokensSelfAssociations<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_personal_access_tokens_self_rotate`](crate::Client::post_api_v4_personal_access_tokens_self_rotate): `POST /api/v4/personal_access_tokens/self/rotate`.
+crate::runtime::into_future!(GetApiV4PersonalAccessTokensSelfAssociations);
+/// Request builder of [`crate::Client::post_api_v4_personal_access_tokens_self_rotate`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PersonalAccessTokensSelfRotate<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4PersonalAccessTokensSelfRotate,
-}
-impl<'a> PostApiV4PersonalAccessTokensSelfRotate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                ::std::string::String::from("self"),
-                ::std::string::String::from("rotate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Rotate a personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4PersonalAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensSelfRotate<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4PersonalAccessTokensSelfRotate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_personal_access_tokens`](crate::Client::get_api_v4_personal_access_tokens): `GET /api/v4/personal_access_tokens`.
+crate::runtime::into_future!(PostApiV4PersonalAccessTokensSelfRotate);
+/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokens<'a> {
-    client: &'a crate::Client,
-    user_id: ::std::option::Option<i64>,
-    revoked: ::std::option::Option<bool>,
-    state: ::std::option::Option<crate::types::GetApiV4GroupsIdAccessTokensState>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    last_used_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    last_used_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    search: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4PersonalAccessTokens<'a> {
+pub struct GetApiV4PersonalAccessTokens<'a>(crate::runtime::Call<'a>);
+impl GetApiV4PersonalAccessTokens<'_> {
     /// Filter PATs by User ID
-    pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.user_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn user_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("user_id", &Into::<i64>::into(value)))
     }
     /// Filter tokens where revoked state matches parameter
-    pub fn revoked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.revoked = ::std::option::Option::Some(value.into());
-        self
+    pub fn revoked(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("revoked", &Into::<bool>::into(value)))
     }
     /// Filter tokens which are either active or not
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                ),
+        )
     }
     /// Filter tokens which were created before given datetime
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Filter tokens which were created after given datetime
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Filter tokens which were used before given datetime
     pub fn last_used_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.last_used_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "last_used_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Filter tokens which were used after given datetime
     pub fn last_used_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.last_used_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "last_used_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Filters tokens by name
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Sort tokens
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("sort", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.revoked {
-            request.query("revoked", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.last_used_before {
-            request.query("last_used_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.last_used_after {
-            request.query("last_used_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List personal access tokens
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPersonalAccessToken,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPersonalAccessToken, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PersonalAccessTokens<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalAccessToken>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokens<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_personal_access_tokens_id`](crate::Client::get_api_v4_personal_access_tokens_id): `GET /api/v4/personal_access_tokens/{id}`.
+crate::runtime::into_future!(GetApiV4PersonalAccessTokens);
+/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_id`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4PersonalAccessTokensId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct GetApiV4PersonalAccessTokensId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokensId<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4PersonalAccessTokensId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_personal_access_tokens_id`](crate::Client::delete_api_v4_personal_access_tokens_id): `DELETE /api/v4/personal_access_tokens/{id}`.
+crate::runtime::into_future!(GetApiV4PersonalAccessTokensId);
+/// Request builder of [`crate::Client::delete_api_v4_personal_access_tokens_id`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PersonalAccessTokensId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4PersonalAccessTokensId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Revoke a personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4PersonalAccessTokensId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4PersonalAccessTokensId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4PersonalAccessTokensId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_personal_access_tokens_id_rotate`](crate::Client::post_api_v4_personal_access_tokens_id_rotate): `POST /api/v4/personal_access_tokens/{id}/rotate`.
+crate::runtime::into_future!(DeleteApiV4PersonalAccessTokensId);
+/// Request builder of [`crate::Client::post_api_v4_personal_access_tokens_id_rotate`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PersonalAccessTokensIdRotate<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PostApiV4PersonalAccessTokensIdRotate,
-}
-impl<'a> PostApiV4PersonalAccessTokensIdRotate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("personal_access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("rotate"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Rotate personal access token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4PersonalAccessTokensIdRotate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensIdRotate<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4PersonalAccessTokensIdRotate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4PersonalAccessTokensIdRotate);

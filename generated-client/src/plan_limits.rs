@@ -9,14 +9,20 @@ impl crate::Client {
     ///
     /// `GET /api/v4/application/plan_limits`
     ///
+    /// Returns, on success (200): Get current plan limits.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ApplicationPlanLimits`].
     pub fn get_api_v4_application_plan_limits(
         &self,
     ) -> GetApiV4ApplicationPlanLimits<'_> {
-        GetApiV4ApplicationPlanLimits {
-            client: self,
-            plan_name: ::std::option::Option::None,
-        }
+        GetApiV4ApplicationPlanLimits(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/application/plan_limits",
+                &[],
+            ),
+        )
     }
     /// Change plan limits
     ///
@@ -26,139 +32,64 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Change plan limits.
     pub fn put_api_v4_application_plan_limits(
         &self,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ApplicationPlanLimits>,
+        body: impl Into<crate::types::PutApiV4ApplicationPlanLimits>,
     ) -> PutApiV4ApplicationPlanLimits<'_> {
-        PutApiV4ApplicationPlanLimits {
-            client: self,
-            body: body.into(),
-        }
+        PutApiV4ApplicationPlanLimits(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/application/plan_limits",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ApplicationPlanLimits>::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_application_plan_limits`](crate::Client::get_api_v4_application_plan_limits): `GET /api/v4/application/plan_limits`.
+/// Request builder of [`crate::Client::get_api_v4_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationPlanLimits<'a> {
-    client: &'a crate::Client,
-    plan_name: ::std::option::Option<
-        crate::types::GetApiV4ApplicationPlanLimitsPlanName,
-    >,
-}
-impl<'a> GetApiV4ApplicationPlanLimits<'a> {
+pub struct GetApiV4ApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ApplicationPlanLimits<'_> {
     /// Name of the plan to get the limits from. Default: default.
     ///
     /// Default: `"default"`.
     pub fn plan_name(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ApplicationPlanLimitsPlanName,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ApplicationPlanLimitsPlanName>,
     ) -> Self {
-        self.plan_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("application"),
-                ::std::string::String::from("plan_limits"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.plan_name {
-            request.query("plan_name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get current plan limits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPlanLimit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error> {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "plan_name",
+                    &Into::<
+                        crate::types::GetApiV4ApplicationPlanLimitsPlanName,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ApplicationPlanLimits<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPlanLimit,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationPlanLimits<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_application_plan_limits`](crate::Client::put_api_v4_application_plan_limits): `PUT /api/v4/application/plan_limits`.
+crate::runtime::into_future!(GetApiV4ApplicationPlanLimits);
+/// Request builder of [`crate::Client::put_api_v4_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ApplicationPlanLimits<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PutApiV4ApplicationPlanLimits,
-}
-impl<'a> PutApiV4ApplicationPlanLimits<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("application"),
-                ::std::string::String::from("plan_limits"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Change plan limits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPlanLimit,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPlanLimit, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ApplicationPlanLimits<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ApplicationPlanLimits<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPlanLimit,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PutApiV4ApplicationPlanLimits);

@@ -11,61 +11,30 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Download a project avatar.
     pub fn get_api_v4_projects_id_avatar(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdAvatar<'_> {
-        GetApiV4ProjectsIdAvatar {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdAvatar(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/avatar",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_avatar`](crate::Client::get_api_v4_projects_id_avatar): `GET /api/v4/projects/{id}/avatar`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAvatar<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdAvatar<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("avatar"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download a project avatar
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdAvatar<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAvatar<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdAvatar<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4ProjectsIdAvatar);

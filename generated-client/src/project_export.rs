@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Get export status.
     pub fn get_api_v4_projects_id_export(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdExport<'_> {
-        GetApiV4ProjectsIdExport {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdExport(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/export",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Start export
     ///
@@ -29,16 +35,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (202): Start export.
     pub fn post_api_v4_projects_id_export(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdExport>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdExport>,
     ) -> PostApiV4ProjectsIdExport<'_> {
-        PostApiV4ProjectsIdExport {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdExport(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/export",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdExport>::into(body)),
+        )
     }
     /// Download export
     ///
@@ -48,14 +60,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Download export.
     pub fn get_api_v4_projects_id_export_download(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdExportDownload<'_> {
-        GetApiV4ProjectsIdExportDownload {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdExportDownload(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/export/download",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Start relations export
     ///
@@ -66,16 +84,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (202): Start relations export.
     pub fn post_api_v4_projects_id_export_relations(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdExportRelations>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdExportRelations>,
     ) -> PostApiV4ProjectsIdExportRelations<'_> {
-        PostApiV4ProjectsIdExportRelations {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdExportRelations(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/export_relations",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdExportRelations>::into(body),
+                ),
+        )
     }
     /// Download relations export
     ///
@@ -87,19 +113,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `relation`: Project relation name
     ///
+    /// Returns, on success (200): Download relations export.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdExportRelationsDownload`].
     pub fn get_api_v4_projects_id_export_relations_download(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        relation: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        relation: impl Into<String>,
     ) -> GetApiV4ProjectsIdExportRelationsDownload<'_> {
-        GetApiV4ProjectsIdExportRelationsDownload {
-            client: self,
-            id: id.into(),
-            relation: relation.into(),
-            batched: ::std::option::Option::None,
-            batch_number: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdExportRelationsDownload(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/export_relations/download",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("relation", &Into::<String>::into(relation)),
+        )
     }
     /// Relations export status
     ///
@@ -110,371 +140,105 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Relations export status.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdExportRelationsStatus`].
     pub fn get_api_v4_projects_id_export_relations_status(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdExportRelationsStatus<'_> {
-        GetApiV4ProjectsIdExportRelationsStatus {
-            client: self,
-            id: id.into(),
-            relation: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdExportRelationsStatus(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/export_relations/status",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_export`](crate::Client::get_api_v4_projects_id_export): `GET /api/v4/projects/{id}/export`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExport<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdExport<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get export status
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectExportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectExportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectExportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExport<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectExportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdExport<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectExportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_export`](crate::Client::post_api_v4_projects_id_export): `POST /api/v4/projects/{id}/export`.
+crate::runtime::into_future!(GetApiV4ProjectsIdExport);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdExport<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdExport,
-}
-impl<'a> PostApiV4ProjectsIdExport<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Start export
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdExport<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdExport<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_export_download`](crate::Client::get_api_v4_projects_id_export_download): `GET /api/v4/projects/{id}/export/download`.
+crate::runtime::into_future!(PostApiV4ProjectsIdExport);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportDownload<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdExportDownload<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export"),
-                ::std::string::String::from("download"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download export
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdExportDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExportDownload<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdExportDownload<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_export_relations`](crate::Client::post_api_v4_projects_id_export_relations): `POST /api/v4/projects/{id}/export_relations`.
+crate::runtime::into_future!(GetApiV4ProjectsIdExportDownload);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_export_relations`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdExportRelations<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdExportRelations,
-}
-impl<'a> PostApiV4ProjectsIdExportRelations<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export_relations"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Start relations export
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdExportRelations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdExportRelations<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdExportRelations<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_export_relations_download`](crate::Client::get_api_v4_projects_id_export_relations_download): `GET /api/v4/projects/{id}/export_relations/download`.
+crate::runtime::into_future!(PostApiV4ProjectsIdExportRelations);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_export_relations_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportRelationsDownload<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    relation: ::std::string::String,
-    batched: ::std::option::Option<bool>,
-    batch_number: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdExportRelationsDownload<'a> {
+pub struct GetApiV4ProjectsIdExportRelationsDownload<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdExportRelationsDownload<'_> {
     /// Whether to download in batches
-    pub fn batched(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.batched = ::std::option::Option::Some(value.into());
-        self
+    pub fn batched(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("batched", &Into::<bool>::into(value)))
     }
     /// Batch number to download
-    pub fn batch_number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.batch_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export_relations"),
-                ::std::string::String::from("download"),
-            ],
-        )?;
-        {
-            let value = &self.relation;
-            request.query("relation", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.batched {
-            request.query("batched", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.batch_number {
-            request.query("batch_number", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download relations export
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn batch_number(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("batch_number", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdExportRelationsDownload<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdExportRelationsDownload<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_export_relations_status`](crate::Client::get_api_v4_projects_id_export_relations_status): `GET /api/v4/projects/{id}/export_relations/status`.
+crate::runtime::into_future!(GetApiV4ProjectsIdExportRelationsDownload);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_export_relations_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportRelationsStatus<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    relation: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdExportRelationsStatus<'a> {
+pub struct GetApiV4ProjectsIdExportRelationsStatus<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdExportRelationsStatus<'_> {
     /// Project relation name
-    pub fn relation(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.relation = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("export_relations"),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.relation {
-            request.query("relation", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Relations export status
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn relation(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("relation", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdExportRelationsStatus<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExportRelationsStatus<'a> {
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdExportRelationsStatus);

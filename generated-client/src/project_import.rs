@@ -8,12 +8,19 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.9
     ///
     /// `POST /api/v4/projects/import/authorize`
+    ///
+    /// Returns, on success (201): Workhorse authorize the project import upload.
     pub fn post_api_v4_projects_import_authorize(
         &self,
     ) -> PostApiV4ProjectsImportAuthorize<'_> {
-        PostApiV4ProjectsImportAuthorize {
-            client: self,
-        }
+        PostApiV4ProjectsImportAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/import/authorize",
+                &[],
+            ),
+        )
     }
     /// Create a new project import
     ///
@@ -25,107 +32,25 @@ impl crate::Client {
     /// - `path`: The new project path and name
     /// - `file`: The project export file to be imported
     ///
+    /// Returns, on success (201): Create a new project import.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsImport`].
     pub fn post_api_v4_projects_import(
         &self,
-        path: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        path: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4ProjectsImport<'_> {
-        PostApiV4ProjectsImport {
-            client: self,
-            path: path.into(),
-            file: file.into(),
-            name: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
-            overwrite: ::std::option::Option::None,
-            override_params_description: ::std::option::Option::None,
-            override_params_build_git_strategy: ::std::option::Option::None,
-            override_params_build_timeout: ::std::option::Option::None,
-            override_params_auto_cancel_pending_pipelines: ::std::option::Option::None,
-            override_params_ci_config_path: ::std::option::Option::None,
-            override_params_service_desk_enabled: ::std::option::Option::None,
-            override_params_issues_enabled: ::std::option::Option::None,
-            override_params_merge_requests_enabled: ::std::option::Option::None,
-            override_params_wiki_enabled: ::std::option::Option::None,
-            override_params_jobs_enabled: ::std::option::Option::None,
-            override_params_snippets_enabled: ::std::option::Option::None,
-            override_params_issues_access_level: ::std::option::Option::None,
-            override_params_repository_access_level: ::std::option::Option::None,
-            override_params_merge_requests_access_level: ::std::option::Option::None,
-            override_params_forking_access_level: ::std::option::Option::None,
-            override_params_wiki_access_level: ::std::option::Option::None,
-            override_params_builds_access_level: ::std::option::Option::None,
-            override_params_snippets_access_level: ::std::option::Option::None,
-            override_params_pages_access_level: ::std::option::Option::None,
-            override_params_analytics_access_level: ::std::option::Option::None,
-            override_params_container_registry_access_level: ::std::option::Option::None,
-            override_params_security_and_compliance_access_level: ::std::option::Option::None,
-            override_params_releases_access_level: ::std::option::Option::None,
-            override_params_environments_access_level: ::std::option::Option::None,
-            override_params_feature_flags_access_level: ::std::option::Option::None,
-            override_params_infrastructure_access_level: ::std::option::Option::None,
-            override_params_monitor_access_level: ::std::option::Option::None,
-            override_params_model_experiments_access_level: ::std::option::Option::None,
-            override_params_model_registry_access_level: ::std::option::Option::None,
-            override_params_emails_disabled: ::std::option::Option::None,
-            override_params_emails_enabled: ::std::option::Option::None,
-            override_params_show_default_award_emojis: ::std::option::Option::None,
-            override_params_show_diff_preview_in_email: ::std::option::Option::None,
-            override_params_warn_about_potentially_unwanted_characters: ::std::option::Option::None,
-            override_params_enforce_auth_checks_on_uploads: ::std::option::Option::None,
-            override_params_shared_runners_enabled: ::std::option::Option::None,
-            override_params_group_runners_enabled: ::std::option::Option::None,
-            override_params_resolve_outdated_diff_discussions: ::std::option::Option::None,
-            override_params_remove_source_branch_after_merge: ::std::option::Option::None,
-            override_params_container_registry_enabled: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_cadence: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_older_than: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_enabled: ::std::option::Option::None,
-            override_params_lfs_enabled: ::std::option::Option::None,
-            override_params_visibility: ::std::option::Option::None,
-            override_params_public_builds: ::std::option::Option::None,
-            override_params_public_jobs: ::std::option::Option::None,
-            override_params_request_access_enabled: ::std::option::Option::None,
-            override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option::None,
-            override_params_allow_merge_on_skipped_pipeline: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option::None,
-            override_params_tag_list: ::std::option::Option::None,
-            override_params_topics: ::std::option::Option::None,
-            override_params_avatar: ::std::option::Option::None,
-            override_params_printing_merge_request_link_enabled: ::std::option::Option::None,
-            override_params_merge_method: ::std::option::Option::None,
-            override_params_suggestion_commit_message: ::std::option::Option::None,
-            override_params_merge_commit_template: ::std::option::Option::None,
-            override_params_squash_commit_template: ::std::option::Option::None,
-            override_params_issue_branch_template: ::std::option::Option::None,
-            override_params_auto_devops_enabled: ::std::option::Option::None,
-            override_params_auto_devops_deploy_strategy: ::std::option::Option::None,
-            override_params_autoclose_referenced_issues: ::std::option::Option::None,
-            override_params_repository_storage: ::std::option::Option::None,
-            override_params_packages_enabled: ::std::option::Option::None,
-            override_params_squash_option: ::std::option::Option::None,
-            override_params_mr_default_target_self: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option::None,
-            override_params_approvals_before_merge: ::std::option::Option::None,
-            override_params_mirror: ::std::option::Option::None,
-            override_params_mirror_trigger_builds: ::std::option::Option::None,
-            override_params_external_authorization_classification_label: ::std::option::Option::None,
-            override_params_requirements_access_level: ::std::option::Option::None,
-            override_params_prevent_merge_without_jira_issue: ::std::option::Option::None,
-            file_path: ::std::option::Option::None,
-            file_name: ::std::option::Option::None,
-            file_type: ::std::option::Option::None,
-            file_size: ::std::option::Option::None,
-            file_md5: ::std::option::Option::None,
-            file_sha1: ::std::option::Option::None,
-            file_sha256: ::std::option::Option::None,
-            file_etag: ::std::option::Option::None,
-            file_remote_id: ::std::option::Option::None,
-            file_remote_url: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsImport(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/import",
+                    &[],
+                )
+                .form(true)
+                .form_field("path", &Into::<String>::into(path))
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Get a project import status
     ///
@@ -135,14 +60,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Get a project import status.
     pub fn get_api_v4_projects_id_import(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdImport<'_> {
-        GetApiV4ProjectsIdImport {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdImport(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/import",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new project import using a remote object storage path
     ///
@@ -154,109 +85,44 @@ impl crate::Client {
     /// - `url`: The URL for the file.
     /// - `path`: The new project path and name
     ///
+    /// Returns, on success (201): Create a new project import using a remote object storage path.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsRemoteImport`].
     pub fn post_api_v4_projects_remote_import(
         &self,
-        url: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
+        url: impl Into<String>,
+        path: impl Into<String>,
     ) -> PostApiV4ProjectsRemoteImport<'_> {
-        PostApiV4ProjectsRemoteImport {
-            client: self,
-            url: url.into(),
-            path: path.into(),
-            name: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
-            overwrite: ::std::option::Option::None,
-            override_params_description: ::std::option::Option::None,
-            override_params_build_git_strategy: ::std::option::Option::None,
-            override_params_build_timeout: ::std::option::Option::None,
-            override_params_auto_cancel_pending_pipelines: ::std::option::Option::None,
-            override_params_ci_config_path: ::std::option::Option::None,
-            override_params_service_desk_enabled: ::std::option::Option::None,
-            override_params_issues_enabled: ::std::option::Option::None,
-            override_params_merge_requests_enabled: ::std::option::Option::None,
-            override_params_wiki_enabled: ::std::option::Option::None,
-            override_params_jobs_enabled: ::std::option::Option::None,
-            override_params_snippets_enabled: ::std::option::Option::None,
-            override_params_issues_access_level: ::std::option::Option::None,
-            override_params_repository_access_level: ::std::option::Option::None,
-            override_params_merge_requests_access_level: ::std::option::Option::None,
-            override_params_forking_access_level: ::std::option::Option::None,
-            override_params_wiki_access_level: ::std::option::Option::None,
-            override_params_builds_access_level: ::std::option::Option::None,
-            override_params_snippets_access_level: ::std::option::Option::None,
-            override_params_pages_access_level: ::std::option::Option::None,
-            override_params_analytics_access_level: ::std::option::Option::None,
-            override_params_container_registry_access_level: ::std::option::Option::None,
-            override_params_security_and_compliance_access_level: ::std::option::Option::None,
-            override_params_releases_access_level: ::std::option::Option::None,
-            override_params_environments_access_level: ::std::option::Option::None,
-            override_params_feature_flags_access_level: ::std::option::Option::None,
-            override_params_infrastructure_access_level: ::std::option::Option::None,
-            override_params_monitor_access_level: ::std::option::Option::None,
-            override_params_model_experiments_access_level: ::std::option::Option::None,
-            override_params_model_registry_access_level: ::std::option::Option::None,
-            override_params_emails_disabled: ::std::option::Option::None,
-            override_params_emails_enabled: ::std::option::Option::None,
-            override_params_show_default_award_emojis: ::std::option::Option::None,
-            override_params_show_diff_preview_in_email: ::std::option::Option::None,
-            override_params_warn_about_potentially_unwanted_characters: ::std::option::Option::None,
-            override_params_enforce_auth_checks_on_uploads: ::std::option::Option::None,
-            override_params_shared_runners_enabled: ::std::option::Option::None,
-            override_params_group_runners_enabled: ::std::option::Option::None,
-            override_params_resolve_outdated_diff_discussions: ::std::option::Option::None,
-            override_params_remove_source_branch_after_merge: ::std::option::Option::None,
-            override_params_container_registry_enabled: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_cadence: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_older_than: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_enabled: ::std::option::Option::None,
-            override_params_lfs_enabled: ::std::option::Option::None,
-            override_params_visibility: ::std::option::Option::None,
-            override_params_public_builds: ::std::option::Option::None,
-            override_params_public_jobs: ::std::option::Option::None,
-            override_params_request_access_enabled: ::std::option::Option::None,
-            override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option::None,
-            override_params_allow_merge_on_skipped_pipeline: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option::None,
-            override_params_tag_list: ::std::option::Option::None,
-            override_params_topics: ::std::option::Option::None,
-            override_params_avatar: ::std::option::Option::None,
-            override_params_printing_merge_request_link_enabled: ::std::option::Option::None,
-            override_params_merge_method: ::std::option::Option::None,
-            override_params_suggestion_commit_message: ::std::option::Option::None,
-            override_params_merge_commit_template: ::std::option::Option::None,
-            override_params_squash_commit_template: ::std::option::Option::None,
-            override_params_issue_branch_template: ::std::option::Option::None,
-            override_params_auto_devops_enabled: ::std::option::Option::None,
-            override_params_auto_devops_deploy_strategy: ::std::option::Option::None,
-            override_params_autoclose_referenced_issues: ::std::option::Option::None,
-            override_params_repository_storage: ::std::option::Option::None,
-            override_params_packages_enabled: ::std::option::Option::None,
-            override_params_squash_option: ::std::option::Option::None,
-            override_params_mr_default_target_self: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option::None,
-            override_params_approvals_before_merge: ::std::option::Option::None,
-            override_params_mirror: ::std::option::Option::None,
-            override_params_mirror_trigger_builds: ::std::option::Option::None,
-            override_params_external_authorization_classification_label: ::std::option::Option::None,
-            override_params_requirements_access_level: ::std::option::Option::None,
-            override_params_prevent_merge_without_jira_issue: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsRemoteImport(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/remote-import",
+                    &[],
+                )
+                .form(true)
+                .form_field("url", &Into::<String>::into(url))
+                .form_field("path", &Into::<String>::into(path)),
+        )
     }
     /// Workhorse authorize the project relation import upload
     ///
     /// This feature was introduced in GitLab 16.11
     ///
     /// `POST /api/v4/projects/import-relation/authorize`
+    ///
+    /// Returns, on success (201): Workhorse authorize the project relation import upload.
     pub fn post_api_v4_projects_import_relation_authorize(
         &self,
     ) -> PostApiV4ProjectsImportRelationAuthorize<'_> {
-        PostApiV4ProjectsImportRelationAuthorize {
-            client: self,
-        }
+        PostApiV4ProjectsImportRelationAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/import-relation/authorize",
+                &[],
+            ),
+        )
     }
     /// Re-import a relation into a project
     ///
@@ -269,29 +135,27 @@ impl crate::Client {
     /// - `file`: The project export file from which to extract the relation.
     /// - `relation`: The relation to import. Must be one of issues, merge_requests, ci_pipelines, or milestones.
     ///
+    /// Returns, on success (201): Re-import a relation into a project.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsImportRelation`].
     pub fn post_api_v4_projects_import_relation(
         &self,
-        path: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
-        relation: impl ::std::convert::Into<::std::string::String>,
+        path: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
+        relation: impl Into<String>,
     ) -> PostApiV4ProjectsImportRelation<'_> {
-        PostApiV4ProjectsImportRelation {
-            client: self,
-            path: path.into(),
-            file: file.into(),
-            relation: relation.into(),
-            file_path: ::std::option::Option::None,
-            file_name: ::std::option::Option::None,
-            file_type: ::std::option::Option::None,
-            file_size: ::std::option::Option::None,
-            file_md5: ::std::option::Option::None,
-            file_sha1: ::std::option::Option::None,
-            file_sha256: ::std::option::Option::None,
-            file_etag: ::std::option::Option::None,
-            file_remote_id: ::std::option::Option::None,
-            file_remote_url: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsImportRelation(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/import-relation",
+                    &[],
+                )
+                .form(true)
+                .form_field("path", &Into::<String>::into(path))
+                .form_file("file", &Into::<crate::runtime::File>::into(file))
+                .form_field("relation", &Into::<String>::into(relation)),
+        )
     }
     /// Get the statuses of relation imports for specified project
     ///
@@ -301,14 +165,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Get the statuses of relation imports for specified project.
     pub fn get_api_v4_projects_id_relation_imports(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRelationImports<'_> {
-        GetApiV4ProjectsIdRelationImports {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdRelationImports(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/relation-imports",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new project import using a file from AWS S3
     ///
@@ -324,4969 +194,3262 @@ impl crate::Client {
     /// - `secret_access_key`: Secret access key
     /// - `path`: The new project path and name
     ///
+    /// Returns, on success (201): Create a new project import using a file from AWS S3.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsRemoteImportS3`].
     pub fn post_api_v4_projects_remote_import_s3(
         &self,
-        region: impl ::std::convert::Into<::std::string::String>,
-        bucket_name: impl ::std::convert::Into<::std::string::String>,
-        file_key: impl ::std::convert::Into<::std::string::String>,
-        access_key_id: impl ::std::convert::Into<::std::string::String>,
-        secret_access_key: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
+        region: impl Into<String>,
+        bucket_name: impl Into<String>,
+        file_key: impl Into<String>,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        path: impl Into<String>,
     ) -> PostApiV4ProjectsRemoteImportS3<'_> {
-        PostApiV4ProjectsRemoteImportS3 {
-            client: self,
-            region: region.into(),
-            bucket_name: bucket_name.into(),
-            file_key: file_key.into(),
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            path: path.into(),
-            name: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
-            overwrite: ::std::option::Option::None,
-            override_params_description: ::std::option::Option::None,
-            override_params_build_git_strategy: ::std::option::Option::None,
-            override_params_build_timeout: ::std::option::Option::None,
-            override_params_auto_cancel_pending_pipelines: ::std::option::Option::None,
-            override_params_ci_config_path: ::std::option::Option::None,
-            override_params_service_desk_enabled: ::std::option::Option::None,
-            override_params_issues_enabled: ::std::option::Option::None,
-            override_params_merge_requests_enabled: ::std::option::Option::None,
-            override_params_wiki_enabled: ::std::option::Option::None,
-            override_params_jobs_enabled: ::std::option::Option::None,
-            override_params_snippets_enabled: ::std::option::Option::None,
-            override_params_issues_access_level: ::std::option::Option::None,
-            override_params_repository_access_level: ::std::option::Option::None,
-            override_params_merge_requests_access_level: ::std::option::Option::None,
-            override_params_forking_access_level: ::std::option::Option::None,
-            override_params_wiki_access_level: ::std::option::Option::None,
-            override_params_builds_access_level: ::std::option::Option::None,
-            override_params_snippets_access_level: ::std::option::Option::None,
-            override_params_pages_access_level: ::std::option::Option::None,
-            override_params_analytics_access_level: ::std::option::Option::None,
-            override_params_container_registry_access_level: ::std::option::Option::None,
-            override_params_security_and_compliance_access_level: ::std::option::Option::None,
-            override_params_releases_access_level: ::std::option::Option::None,
-            override_params_environments_access_level: ::std::option::Option::None,
-            override_params_feature_flags_access_level: ::std::option::Option::None,
-            override_params_infrastructure_access_level: ::std::option::Option::None,
-            override_params_monitor_access_level: ::std::option::Option::None,
-            override_params_model_experiments_access_level: ::std::option::Option::None,
-            override_params_model_registry_access_level: ::std::option::Option::None,
-            override_params_emails_disabled: ::std::option::Option::None,
-            override_params_emails_enabled: ::std::option::Option::None,
-            override_params_show_default_award_emojis: ::std::option::Option::None,
-            override_params_show_diff_preview_in_email: ::std::option::Option::None,
-            override_params_warn_about_potentially_unwanted_characters: ::std::option::Option::None,
-            override_params_enforce_auth_checks_on_uploads: ::std::option::Option::None,
-            override_params_shared_runners_enabled: ::std::option::Option::None,
-            override_params_group_runners_enabled: ::std::option::Option::None,
-            override_params_resolve_outdated_diff_discussions: ::std::option::Option::None,
-            override_params_remove_source_branch_after_merge: ::std::option::Option::None,
-            override_params_container_registry_enabled: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_cadence: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_older_than: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option::None,
-            override_params_container_expiration_policy_attributes_enabled: ::std::option::Option::None,
-            override_params_lfs_enabled: ::std::option::Option::None,
-            override_params_visibility: ::std::option::Option::None,
-            override_params_public_builds: ::std::option::Option::None,
-            override_params_public_jobs: ::std::option::Option::None,
-            override_params_request_access_enabled: ::std::option::Option::None,
-            override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option::None,
-            override_params_allow_merge_on_skipped_pipeline: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option::None,
-            override_params_tag_list: ::std::option::Option::None,
-            override_params_topics: ::std::option::Option::None,
-            override_params_avatar: ::std::option::Option::None,
-            override_params_printing_merge_request_link_enabled: ::std::option::Option::None,
-            override_params_merge_method: ::std::option::Option::None,
-            override_params_suggestion_commit_message: ::std::option::Option::None,
-            override_params_merge_commit_template: ::std::option::Option::None,
-            override_params_squash_commit_template: ::std::option::Option::None,
-            override_params_issue_branch_template: ::std::option::Option::None,
-            override_params_auto_devops_enabled: ::std::option::Option::None,
-            override_params_auto_devops_deploy_strategy: ::std::option::Option::None,
-            override_params_autoclose_referenced_issues: ::std::option::Option::None,
-            override_params_repository_storage: ::std::option::Option::None,
-            override_params_packages_enabled: ::std::option::Option::None,
-            override_params_squash_option: ::std::option::Option::None,
-            override_params_mr_default_target_self: ::std::option::Option::None,
-            override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option::None,
-            override_params_approvals_before_merge: ::std::option::Option::None,
-            override_params_mirror: ::std::option::Option::None,
-            override_params_mirror_trigger_builds: ::std::option::Option::None,
-            override_params_external_authorization_classification_label: ::std::option::Option::None,
-            override_params_requirements_access_level: ::std::option::Option::None,
-            override_params_prevent_merge_without_jira_issue: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsRemoteImportS3(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/remote-import-s3",
+                    &[],
+                )
+                .form(true)
+                .form_field("region", &Into::<String>::into(region))
+                .form_field("bucket_name", &Into::<String>::into(bucket_name))
+                .form_field("file_key", &Into::<String>::into(file_key))
+                .form_field("access_key_id", &Into::<String>::into(access_key_id))
+                .form_field(
+                    "secret_access_key",
+                    &Into::<String>::into(secret_access_key),
+                )
+                .form_field("path", &Into::<String>::into(path)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_import_authorize`](crate::Client::post_api_v4_projects_import_authorize): `POST /api/v4/projects/import/authorize`.
+/// Request builder of [`crate::Client::post_api_v4_projects_import_authorize`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportAuthorize<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4ProjectsImportAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Workhorse authorize the project import upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsImportAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsImportAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_import`](crate::Client::post_api_v4_projects_import): `POST /api/v4/projects/import`.
+crate::runtime::into_future!(PostApiV4ProjectsImportAuthorize);
+/// Request builder of [`crate::Client::post_api_v4_projects_import`]: `POST /api/v4/projects/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImport<'a> {
-    client: &'a crate::Client,
-    path: ::std::string::String,
-    file: crate::runtime::File,
-    name: ::std::option::Option<::std::string::String>,
-    namespace: ::std::option::Option<::std::string::String>,
-    overwrite: ::std::option::Option<bool>,
-    override_params_description: ::std::option::Option<::std::string::String>,
-    override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildGitStrategy,
-    >,
-    override_params_build_timeout: ::std::option::Option<i64>,
-    override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-    >,
-    override_params_ci_config_path: ::std::option::Option<::std::string::String>,
-    override_params_service_desk_enabled: ::std::option::Option<bool>,
-    override_params_issues_enabled: ::std::option::Option<bool>,
-    override_params_merge_requests_enabled: ::std::option::Option<bool>,
-    override_params_wiki_enabled: ::std::option::Option<bool>,
-    override_params_jobs_enabled: ::std::option::Option<bool>,
-    override_params_snippets_enabled: ::std::option::Option<bool>,
-    override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsIssuesAccessLevel,
-    >,
-    override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-    >,
-    override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-    >,
-    override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsForkingAccessLevel,
-    >,
-    override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsWikiAccessLevel,
-    >,
-    override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildsAccessLevel,
-    >,
-    override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-    >,
-    override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsPagesAccessLevel,
-    >,
-    override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-    >,
-    override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-    >,
-    override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-    >,
-    override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
-    >,
-    override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-    >,
-    override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-    >,
-    override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-    >,
-    override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMonitorAccessLevel,
-    >,
-    override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-    >,
-    override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-    >,
-    override_params_emails_disabled: ::std::option::Option<bool>,
-    override_params_emails_enabled: ::std::option::Option<bool>,
-    override_params_show_default_award_emojis: ::std::option::Option<bool>,
-    override_params_show_diff_preview_in_email: ::std::option::Option<bool>,
-    override_params_warn_about_potentially_unwanted_characters: ::std::option::Option<
-        bool,
-    >,
-    override_params_enforce_auth_checks_on_uploads: ::std::option::Option<bool>,
-    override_params_shared_runners_enabled: ::std::option::Option<bool>,
-    override_params_group_runners_enabled: ::std::option::Option<bool>,
-    override_params_resolve_outdated_diff_discussions: ::std::option::Option<bool>,
-    override_params_remove_source_branch_after_merge: ::std::option::Option<bool>,
-    override_params_container_registry_enabled: ::std::option::Option<bool>,
-    override_params_container_expiration_policy_attributes_cadence: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option<
-        i64,
-    >,
-    override_params_container_expiration_policy_attributes_older_than: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_enabled: ::std::option::Option<
-        bool,
-    >,
-    override_params_lfs_enabled: ::std::option::Option<bool>,
-    override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsVisibility,
-    >,
-    override_params_public_builds: ::std::option::Option<bool>,
-    override_params_public_jobs: ::std::option::Option<bool>,
-    override_params_request_access_enabled: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option<bool>,
-    override_params_allow_merge_on_skipped_pipeline: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option<
-        bool,
-    >,
-    override_params_tag_list: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_topics: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_avatar: ::std::option::Option<crate::runtime::File>,
-    override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
-    override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeMethod,
-    >,
-    override_params_suggestion_commit_message: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_merge_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_squash_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
-    override_params_auto_devops_enabled: ::std::option::Option<bool>,
-    override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-    >,
-    override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
-    override_params_repository_storage: ::std::option::Option<::std::string::String>,
-    override_params_packages_enabled: ::std::option::Option<bool>,
-    override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSquashOption,
-    >,
-    override_params_mr_default_target_self: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
-        bool,
-    >,
-    override_params_approvals_before_merge: ::std::option::Option<i64>,
-    override_params_mirror: ::std::option::Option<bool>,
-    override_params_mirror_trigger_builds: ::std::option::Option<bool>,
-    override_params_external_authorization_classification_label: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-    >,
-    override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
-    file_path: ::std::option::Option<::std::string::String>,
-    file_name: ::std::option::Option<::std::string::String>,
-    file_type: ::std::option::Option<::std::string::String>,
-    file_size: ::std::option::Option<i64>,
-    file_md5: ::std::option::Option<::std::string::String>,
-    file_sha1: ::std::option::Option<::std::string::String>,
-    file_sha256: ::std::option::Option<::std::string::String>,
-    file_etag: ::std::option::Option<::std::string::String>,
-    file_remote_id: ::std::option::Option<::std::string::String>,
-    file_remote_url: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4ProjectsImport<'a> {
+pub struct PostApiV4ProjectsImport<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsImport<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// The ID or name of the namespace that the project will be imported into. Defaults to the current user's namespace.
-    pub fn namespace(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
-        self
+    pub fn namespace(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("namespace", &Into::<String>::into(value)))
     }
     /// If there is a project in the same namespace and with the same name overwrite it
     ///
     /// Default: `false`.
-    pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.overwrite = ::std::option::Option::Some(value.into());
-        self
+    pub fn overwrite(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("overwrite", &Into::<bool>::into(value)))
     }
     /// The description of the project
-    pub fn override_params_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_description = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_description(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[description]", &Into::<String>::into(value)),
+        )
     }
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
-        self.override_params_build_git_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[build_git_strategy]",
+                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                ),
+        )
     }
     /// Build timeout
-    pub fn override_params_build_timeout(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_build_timeout = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_build_timeout(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[build_timeout]", &Into::<i64>::into(value)),
+        )
     }
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
     ) -> Self {
-        self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_cancel_pending_pipelines]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                    >::into(value),
+                ),
+        )
     }
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
-    pub fn override_params_ci_config_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_ci_config_path = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_ci_config_path(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[ci_config_path]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Disable or enable the service desk
-    pub fn override_params_service_desk_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_service_desk_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_service_desk_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[service_desk_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the issue tracker is enabled
-    pub fn override_params_issues_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_issues_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_issues_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if merge requests are enabled
-    pub fn override_params_merge_requests_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_merge_requests_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_merge_requests_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the wiki is enabled
-    pub fn override_params_wiki_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_wiki_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_wiki_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[wiki_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if jobs are enabled
-    pub fn override_params_jobs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_jobs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_jobs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[jobs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if snippets are enabled
-    pub fn override_params_snippets_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_snippets_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_snippets_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIssuesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
     ) -> Self {
-        self.override_params_issues_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
     ) -> Self {
-        self.override_params_repository_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
     ) -> Self {
-        self.override_params_merge_requests_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsForkingAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
     ) -> Self {
-        self.override_params_forking_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[forking_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
-        self.override_params_wiki_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[wiki_access_level]",
+                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                ),
+        )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsBuildsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
     ) -> Self {
-        self.override_params_builds_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[builds_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
     ) -> Self {
-        self.override_params_snippets_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
-        self.override_params_pages_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[pages_access_level]",
+                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                ),
+        )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
     ) -> Self {
-        self.override_params_analytics_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[analytics_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_container_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
     ) -> Self {
-        self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[security_and_compliance_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsReleasesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
     ) -> Self {
-        self.override_params_releases_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[releases_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
     ) -> Self {
-        self.override_params_environments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[environments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
     ) -> Self {
-        self.override_params_feature_flags_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[feature_flags_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
     ) -> Self {
-        self.override_params_infrastructure_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[infrastructure_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMonitorAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
     ) -> Self {
-        self.override_params_monitor_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[monitor_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
     ) -> Self {
-        self.override_params_model_experiments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_experiments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_model_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Deprecated: Use emails_enabled instead.
-    pub fn override_params_emails_disabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_disabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_disabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enable email notifications
-    pub fn override_params_emails_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Show default award emojis
     pub fn override_params_show_default_award_emojis(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_default_award_emojis = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_default_award_emojis]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Include the code diff preview in merge request notification emails
     pub fn override_params_show_diff_preview_in_email(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_diff_preview_in_email = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_diff_preview_in_email]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Warn about potentially unwanted characters
     pub fn override_params_warn_about_potentially_unwanted_characters(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_warn_about_potentially_unwanted_characters = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[warn_about_potentially_unwanted_characters]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enforce auth check on uploads
     pub fn override_params_enforce_auth_checks_on_uploads(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_enforce_auth_checks_on_uploads = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[enforce_auth_checks_on_uploads]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if shared runners are enabled for that project
-    pub fn override_params_shared_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_shared_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_shared_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[shared_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if group runners are enabled for that project
-    pub fn override_params_group_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_group_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_group_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[group_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Automatically resolve merge request diff threads on lines changed with a push
     pub fn override_params_resolve_outdated_diff_discussions(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_resolve_outdated_diff_discussions = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[resolve_outdated_diff_discussions]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Remove the source branch by default after merge
     pub fn override_params_remove_source_branch_after_merge(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_remove_source_branch_after_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[remove_source_branch_after_merge]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub fn override_params_container_registry_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_registry_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Container expiration policy cadence for recurring job
     pub fn override_params_container_expiration_policy_attributes_cadence(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_cadence = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][cadence]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy number of images to keep
     pub fn override_params_container_expiration_policy_attributes_keep_n(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
+        self,
+        value: impl Into<i64>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_keep_n = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][keep_n]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// Container expiration policy remove images older than value
     pub fn override_params_container_expiration_policy_attributes_older_than(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_older_than = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][older_than]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image removal
     pub fn override_params_container_expiration_policy_attributes_name_regex(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image retention
     pub fn override_params_container_expiration_policy_attributes_name_regex_keep(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex_keep = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if container expiration policy is enabled
     pub fn override_params_container_expiration_policy_attributes_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if Git LFS is enabled for that project
-    pub fn override_params_lfs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_lfs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_lfs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[lfs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// The visibility of the project.
     pub fn override_params_visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
-        self.override_params_visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[visibility]",
+                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use public_jobs instead.
-    pub fn override_params_public_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_builds = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[public_builds]", &Into::<bool>::into(value)),
+        )
     }
     /// Perform public builds
-    pub fn override_params_public_jobs(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_jobs = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_jobs(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[public_jobs]", &Into::<bool>::into(value)),
+        )
     }
     /// Allow users to request member access
-    pub fn override_params_request_access_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_request_access_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_request_access_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[request_access_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if builds succeed
     pub fn override_params_only_allow_merge_if_pipeline_succeeds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_pipeline_succeeds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_pipeline_succeeds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Allow to merge if pipeline is skipped
     pub fn override_params_allow_merge_on_skipped_pipeline(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_allow_merge_on_skipped_pipeline = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[allow_merge_on_skipped_pipeline]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if all threads are resolved
     pub fn override_params_only_allow_merge_if_all_discussions_are_resolved(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_discussions_are_resolved = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :topics instead
-    pub fn override_params_tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[tag_list][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// The list of topics for a project
-    pub fn override_params_topics(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_topics = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_topics(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[topics][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.override_params_avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(
+            self
+                .0
+                .form_file(
+                    "override_params[avatar]",
+                    &Into::<crate::runtime::File>::into(value),
+                ),
+        )
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn override_params_printing_merge_request_link_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_printing_merge_request_link_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[printing_merge_request_link_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
-        self.override_params_merge_method = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_method]",
+                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                ),
+        )
     }
     /// The commit message used to apply merge request suggestions
     pub fn override_params_suggestion_commit_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_suggestion_commit_message = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[suggestion_commit_message]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create merge commit message
     pub fn override_params_merge_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_merge_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create squash commit message
     pub fn override_params_squash_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_squash_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create a branch from an issue
     pub fn override_params_issue_branch_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_issue_branch_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issue_branch_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if Auto DevOps is enabled
-    pub fn override_params_auto_devops_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_auto_devops_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_auto_devops_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
     ) -> Self {
-        self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_deploy_strategy]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                    >::into(value),
+                ),
+        )
     }
     /// Flag indication if referenced issues auto-closing is enabled
     pub fn override_params_autoclose_referenced_issues(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_autoclose_referenced_issues = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[autoclose_referenced_issues]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Which storage shard the repository is on. Available only to admins
-    pub fn override_params_repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_repository_storage = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_repository_storage(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_storage]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Enable project packages feature
-    pub fn override_params_packages_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_packages_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_packages_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[packages_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
-        self.override_params_squash_option = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_option]",
+                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                ),
+        )
     }
     /// Merge requests of this forked project targets itself by default
-    pub fn override_params_mr_default_target_self(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mr_default_target_self = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mr_default_target_self(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mr_default_target_self]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Blocks merge requests from merging unless all status checks have passed
     pub fn override_params_only_allow_merge_if_all_status_checks_passed(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_status_checks_passed = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_status_checks_passed]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// How many approvers should approve merge request by default
-    pub fn override_params_approvals_before_merge(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_approvals_before_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_approvals_before_merge(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[approvals_before_merge]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// [Deprecated] Enables pull mirroring in a project
-    pub fn override_params_mirror(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_mirror(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("override_params[mirror]", &Into::<bool>::into(value)))
     }
     /// [Deprecated] Pull mirroring triggers builds
-    pub fn override_params_mirror_trigger_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror_trigger_builds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mirror_trigger_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mirror_trigger_builds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The classification label for the project
     pub fn override_params_external_authorization_classification_label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_external_authorization_classification_label = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[external_authorization_classification_label]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
     ) -> Self {
-        self.override_params_requirements_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[requirements_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Require an associated issue from Jira
     pub fn override_params_prevent_merge_without_jira_issue(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_prevent_merge_without_jira_issue = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[prevent_merge_without_jira_issue]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Path to locally stored body (generated by Workhorse)
-    pub fn file_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_path = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_path(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.path", &Into::<String>::into(value)))
     }
     /// Real filename as send in Content-Disposition (generated by Workhorse)
-    pub fn file_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.name", &Into::<String>::into(value)))
     }
     /// Real content type as send in Content-Type (generated by Workhorse)
-    pub fn file_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_type = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_type(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.type", &Into::<String>::into(value)))
     }
     /// Real size of file (generated by Workhorse)
-    pub fn file_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.file_size = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_size(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("file.size", &Into::<i64>::into(value)))
     }
     /// MD5 checksum of the file (generated by Workhorse)
-    pub fn file_md5(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_md5 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_md5(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.md5", &Into::<String>::into(value)))
     }
     /// SHA1 checksum of the file (generated by Workhorse)
-    pub fn file_sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_sha1 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_sha1(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.sha1", &Into::<String>::into(value)))
     }
     /// SHA256 checksum of the file (generated by Workhorse)
-    pub fn file_sha256(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_sha256 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_sha256(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.sha256", &Into::<String>::into(value)))
     }
     /// Etag of the file (generated by Workhorse)
-    pub fn file_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_etag = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_etag(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.etag", &Into::<String>::into(value)))
     }
     /// Remote_id of the file (generated by Workhorse)
-    pub fn file_remote_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_remote_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_remote_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.remote_id", &Into::<String>::into(value)))
     }
     /// Remote_url of the file (generated by Workhorse)
-    pub fn file_remote_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_remote_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("import"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.namespace {
-            request.form_field("namespace", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.overwrite {
-            request.form_field("overwrite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_description {
-            request.form_field("override_params[description]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_build_git_strategy
-        {
-            request.form_field("override_params[build_git_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_build_timeout {
-            request.form_field("override_params[build_timeout]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_cancel_pending_pipelines
-        {
-            request.form_field("override_params[auto_cancel_pending_pipelines]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_ci_config_path
-        {
-            request.form_field("override_params[ci_config_path]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_service_desk_enabled
-        {
-            request.form_field("override_params[service_desk_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_issues_enabled
-        {
-            request.form_field("override_params[issues_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_enabled
-        {
-            request.form_field("override_params[merge_requests_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_wiki_enabled {
-            request.form_field("override_params[wiki_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_jobs_enabled {
-            request.form_field("override_params[jobs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_enabled
-        {
-            request.form_field("override_params[snippets_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issues_access_level
-        {
-            request.form_field("override_params[issues_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_access_level
-        {
-            request.form_field("override_params[repository_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_access_level
-        {
-            request.form_field("override_params[merge_requests_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_forking_access_level
-        {
-            request.form_field("override_params[forking_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_wiki_access_level
-        {
-            request.form_field("override_params[wiki_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_builds_access_level
-        {
-            request.form_field("override_params[builds_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_access_level
-        {
-            request.form_field("override_params[snippets_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_pages_access_level
-        {
-            request.form_field("override_params[pages_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_analytics_access_level
-        {
-            request.form_field("override_params[analytics_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_access_level
-        {
-            request
-                .form_field("override_params[container_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_security_and_compliance_access_level
-        {
-            request
-                .form_field(
-                    "override_params[security_and_compliance_access_level]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_releases_access_level
-        {
-            request.form_field("override_params[releases_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_environments_access_level
-        {
-            request.form_field("override_params[environments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_feature_flags_access_level
-        {
-            request.form_field("override_params[feature_flags_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_infrastructure_access_level
-        {
-            request.form_field("override_params[infrastructure_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_monitor_access_level
-        {
-            request.form_field("override_params[monitor_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_experiments_access_level
-        {
-            request.form_field("override_params[model_experiments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_registry_access_level
-        {
-            request.form_field("override_params[model_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_disabled
-        {
-            request.form_field("override_params[emails_disabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_enabled
-        {
-            request.form_field("override_params[emails_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_default_award_emojis
-        {
-            request.form_field("override_params[show_default_award_emojis]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_diff_preview_in_email
-        {
-            request.form_field("override_params[show_diff_preview_in_email]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_warn_about_potentially_unwanted_characters
-        {
-            request
-                .form_field(
-                    "override_params[warn_about_potentially_unwanted_characters]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_enforce_auth_checks_on_uploads
-        {
-            request.form_field("override_params[enforce_auth_checks_on_uploads]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_shared_runners_enabled
-        {
-            request.form_field("override_params[shared_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_group_runners_enabled
-        {
-            request.form_field("override_params[group_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_resolve_outdated_diff_discussions
-        {
-            request
-                .form_field("override_params[resolve_outdated_diff_discussions]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_remove_source_branch_after_merge
-        {
-            request
-                .form_field("override_params[remove_source_branch_after_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_enabled
-        {
-            request.form_field("override_params[container_registry_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_cadence
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][cadence]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_keep_n
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][keep_n]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_older_than
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][older_than]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex_keep
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_enabled
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_lfs_enabled {
-            request.form_field("override_params[lfs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_visibility {
-            request.form_field("override_params[visibility]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_builds {
-            request.form_field("override_params[public_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_jobs {
-            request.form_field("override_params[public_jobs]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_request_access_enabled
-        {
-            request.form_field("override_params[request_access_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_pipeline_succeeds
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_pipeline_succeeds]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_allow_merge_on_skipped_pipeline
-        {
-            request
-                .form_field("override_params[allow_merge_on_skipped_pipeline]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_discussions_are_resolved
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_tag_list {
-            request.form_field_array("override_params[tag_list][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_topics {
-            request.form_field_array("override_params[topics][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_avatar {
-            request.form_file("override_params[avatar]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_printing_merge_request_link_enabled
-        {
-            request
-                .form_field(
-                    "override_params[printing_merge_request_link_enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_merge_method {
-            request.form_field("override_params[merge_method]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_suggestion_commit_message
-        {
-            request.form_field("override_params[suggestion_commit_message]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_commit_template
-        {
-            request.form_field("override_params[merge_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_squash_commit_template
-        {
-            request.form_field("override_params[squash_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issue_branch_template
-        {
-            request.form_field("override_params[issue_branch_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_enabled
-        {
-            request.form_field("override_params[auto_devops_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_deploy_strategy
-        {
-            request.form_field("override_params[auto_devops_deploy_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_autoclose_referenced_issues
-        {
-            request.form_field("override_params[autoclose_referenced_issues]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_storage
-        {
-            request.form_field("override_params[repository_storage]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_packages_enabled
-        {
-            request.form_field("override_params[packages_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_squash_option {
-            request.form_field("override_params[squash_option]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mr_default_target_self
-        {
-            request.form_field("override_params[mr_default_target_self]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_status_checks_passed
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_status_checks_passed]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_approvals_before_merge
-        {
-            request.form_field("override_params[approvals_before_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_mirror {
-            request.form_field("override_params[mirror]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mirror_trigger_builds
-        {
-            request.form_field("override_params[mirror_trigger_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_external_authorization_classification_label
-        {
-            request
-                .form_field(
-                    "override_params[external_authorization_classification_label]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_requirements_access_level
-        {
-            request.form_field("override_params[requirements_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_prevent_merge_without_jira_issue
-        {
-            request
-                .form_field("override_params[prevent_merge_without_jira_issue]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_path {
-            request.form_field("file.path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_name {
-            request.form_field("file.name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_type {
-            request.form_field("file.type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_size {
-            request.form_field("file.size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_md5 {
-            request.form_field("file.md5", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_sha1 {
-            request.form_field("file.sha1", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_sha256 {
-            request.form_field("file.sha256", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_etag {
-            request.form_field("file.etag", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_remote_id {
-            request.form_field("file.remote_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_remote_url {
-            request.form_field("file.remote_url", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new project import
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectImportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectImportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn file_remote_url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsImport<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImport<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_import`](crate::Client::get_api_v4_projects_id_import): `GET /api/v4/projects/{id}/import`.
+crate::runtime::into_future!(PostApiV4ProjectsImport);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdImport<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdImport<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("import"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a project import status
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectImportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectImportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdImport<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdImport<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_remote_import`](crate::Client::post_api_v4_projects_remote_import): `POST /api/v4/projects/remote-import`.
+crate::runtime::into_future!(GetApiV4ProjectsIdImport);
+/// Request builder of [`crate::Client::post_api_v4_projects_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsRemoteImport<'a> {
-    client: &'a crate::Client,
-    url: ::std::string::String,
-    path: ::std::string::String,
-    name: ::std::option::Option<::std::string::String>,
-    namespace: ::std::option::Option<::std::string::String>,
-    overwrite: ::std::option::Option<bool>,
-    override_params_description: ::std::option::Option<::std::string::String>,
-    override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildGitStrategy,
-    >,
-    override_params_build_timeout: ::std::option::Option<i64>,
-    override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-    >,
-    override_params_ci_config_path: ::std::option::Option<::std::string::String>,
-    override_params_service_desk_enabled: ::std::option::Option<bool>,
-    override_params_issues_enabled: ::std::option::Option<bool>,
-    override_params_merge_requests_enabled: ::std::option::Option<bool>,
-    override_params_wiki_enabled: ::std::option::Option<bool>,
-    override_params_jobs_enabled: ::std::option::Option<bool>,
-    override_params_snippets_enabled: ::std::option::Option<bool>,
-    override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsIssuesAccessLevel,
-    >,
-    override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-    >,
-    override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-    >,
-    override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsForkingAccessLevel,
-    >,
-    override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsWikiAccessLevel,
-    >,
-    override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildsAccessLevel,
-    >,
-    override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-    >,
-    override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsPagesAccessLevel,
-    >,
-    override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-    >,
-    override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-    >,
-    override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-    >,
-    override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
-    >,
-    override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-    >,
-    override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-    >,
-    override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-    >,
-    override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMonitorAccessLevel,
-    >,
-    override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-    >,
-    override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-    >,
-    override_params_emails_disabled: ::std::option::Option<bool>,
-    override_params_emails_enabled: ::std::option::Option<bool>,
-    override_params_show_default_award_emojis: ::std::option::Option<bool>,
-    override_params_show_diff_preview_in_email: ::std::option::Option<bool>,
-    override_params_warn_about_potentially_unwanted_characters: ::std::option::Option<
-        bool,
-    >,
-    override_params_enforce_auth_checks_on_uploads: ::std::option::Option<bool>,
-    override_params_shared_runners_enabled: ::std::option::Option<bool>,
-    override_params_group_runners_enabled: ::std::option::Option<bool>,
-    override_params_resolve_outdated_diff_discussions: ::std::option::Option<bool>,
-    override_params_remove_source_branch_after_merge: ::std::option::Option<bool>,
-    override_params_container_registry_enabled: ::std::option::Option<bool>,
-    override_params_container_expiration_policy_attributes_cadence: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option<
-        i64,
-    >,
-    override_params_container_expiration_policy_attributes_older_than: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_enabled: ::std::option::Option<
-        bool,
-    >,
-    override_params_lfs_enabled: ::std::option::Option<bool>,
-    override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsVisibility,
-    >,
-    override_params_public_builds: ::std::option::Option<bool>,
-    override_params_public_jobs: ::std::option::Option<bool>,
-    override_params_request_access_enabled: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option<bool>,
-    override_params_allow_merge_on_skipped_pipeline: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option<
-        bool,
-    >,
-    override_params_tag_list: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_topics: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_avatar: ::std::option::Option<crate::runtime::File>,
-    override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
-    override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeMethod,
-    >,
-    override_params_suggestion_commit_message: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_merge_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_squash_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
-    override_params_auto_devops_enabled: ::std::option::Option<bool>,
-    override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-    >,
-    override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
-    override_params_repository_storage: ::std::option::Option<::std::string::String>,
-    override_params_packages_enabled: ::std::option::Option<bool>,
-    override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSquashOption,
-    >,
-    override_params_mr_default_target_self: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
-        bool,
-    >,
-    override_params_approvals_before_merge: ::std::option::Option<i64>,
-    override_params_mirror: ::std::option::Option<bool>,
-    override_params_mirror_trigger_builds: ::std::option::Option<bool>,
-    override_params_external_authorization_classification_label: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-    >,
-    override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
-}
-impl<'a> PostApiV4ProjectsRemoteImport<'a> {
+pub struct PostApiV4ProjectsRemoteImport<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsRemoteImport<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// The ID or name of the namespace that the project will be imported into. Defaults to the current user's namespace.
-    pub fn namespace(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
-        self
+    pub fn namespace(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("namespace", &Into::<String>::into(value)))
     }
     /// If there is a project in the same namespace and with the same name overwrite it
     ///
     /// Default: `false`.
-    pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.overwrite = ::std::option::Option::Some(value.into());
-        self
+    pub fn overwrite(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("overwrite", &Into::<bool>::into(value)))
     }
     /// The description of the project
-    pub fn override_params_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_description = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_description(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[description]", &Into::<String>::into(value)),
+        )
     }
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
-        self.override_params_build_git_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[build_git_strategy]",
+                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                ),
+        )
     }
     /// Build timeout
-    pub fn override_params_build_timeout(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_build_timeout = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_build_timeout(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[build_timeout]", &Into::<i64>::into(value)),
+        )
     }
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
     ) -> Self {
-        self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_cancel_pending_pipelines]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                    >::into(value),
+                ),
+        )
     }
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
-    pub fn override_params_ci_config_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_ci_config_path = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_ci_config_path(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[ci_config_path]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Disable or enable the service desk
-    pub fn override_params_service_desk_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_service_desk_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_service_desk_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[service_desk_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the issue tracker is enabled
-    pub fn override_params_issues_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_issues_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_issues_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if merge requests are enabled
-    pub fn override_params_merge_requests_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_merge_requests_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_merge_requests_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the wiki is enabled
-    pub fn override_params_wiki_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_wiki_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_wiki_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[wiki_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if jobs are enabled
-    pub fn override_params_jobs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_jobs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_jobs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[jobs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if snippets are enabled
-    pub fn override_params_snippets_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_snippets_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_snippets_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIssuesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
     ) -> Self {
-        self.override_params_issues_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
     ) -> Self {
-        self.override_params_repository_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
     ) -> Self {
-        self.override_params_merge_requests_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsForkingAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
     ) -> Self {
-        self.override_params_forking_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[forking_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
-        self.override_params_wiki_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[wiki_access_level]",
+                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                ),
+        )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsBuildsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
     ) -> Self {
-        self.override_params_builds_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[builds_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
     ) -> Self {
-        self.override_params_snippets_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
-        self.override_params_pages_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[pages_access_level]",
+                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                ),
+        )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
     ) -> Self {
-        self.override_params_analytics_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[analytics_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_container_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
     ) -> Self {
-        self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[security_and_compliance_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsReleasesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
     ) -> Self {
-        self.override_params_releases_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[releases_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
     ) -> Self {
-        self.override_params_environments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[environments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
     ) -> Self {
-        self.override_params_feature_flags_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[feature_flags_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
     ) -> Self {
-        self.override_params_infrastructure_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[infrastructure_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMonitorAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
     ) -> Self {
-        self.override_params_monitor_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[monitor_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
     ) -> Self {
-        self.override_params_model_experiments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_experiments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_model_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Deprecated: Use emails_enabled instead.
-    pub fn override_params_emails_disabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_disabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_disabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enable email notifications
-    pub fn override_params_emails_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Show default award emojis
     pub fn override_params_show_default_award_emojis(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_default_award_emojis = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_default_award_emojis]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Include the code diff preview in merge request notification emails
     pub fn override_params_show_diff_preview_in_email(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_diff_preview_in_email = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_diff_preview_in_email]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Warn about potentially unwanted characters
     pub fn override_params_warn_about_potentially_unwanted_characters(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_warn_about_potentially_unwanted_characters = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[warn_about_potentially_unwanted_characters]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enforce auth check on uploads
     pub fn override_params_enforce_auth_checks_on_uploads(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_enforce_auth_checks_on_uploads = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[enforce_auth_checks_on_uploads]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if shared runners are enabled for that project
-    pub fn override_params_shared_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_shared_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_shared_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[shared_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if group runners are enabled for that project
-    pub fn override_params_group_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_group_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_group_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[group_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Automatically resolve merge request diff threads on lines changed with a push
     pub fn override_params_resolve_outdated_diff_discussions(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_resolve_outdated_diff_discussions = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[resolve_outdated_diff_discussions]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Remove the source branch by default after merge
     pub fn override_params_remove_source_branch_after_merge(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_remove_source_branch_after_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[remove_source_branch_after_merge]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub fn override_params_container_registry_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_registry_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Container expiration policy cadence for recurring job
     pub fn override_params_container_expiration_policy_attributes_cadence(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_cadence = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][cadence]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy number of images to keep
     pub fn override_params_container_expiration_policy_attributes_keep_n(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
+        self,
+        value: impl Into<i64>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_keep_n = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][keep_n]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// Container expiration policy remove images older than value
     pub fn override_params_container_expiration_policy_attributes_older_than(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_older_than = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][older_than]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image removal
     pub fn override_params_container_expiration_policy_attributes_name_regex(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image retention
     pub fn override_params_container_expiration_policy_attributes_name_regex_keep(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex_keep = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if container expiration policy is enabled
     pub fn override_params_container_expiration_policy_attributes_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if Git LFS is enabled for that project
-    pub fn override_params_lfs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_lfs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_lfs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[lfs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// The visibility of the project.
     pub fn override_params_visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
-        self.override_params_visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[visibility]",
+                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use public_jobs instead.
-    pub fn override_params_public_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_builds = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[public_builds]", &Into::<bool>::into(value)),
+        )
     }
     /// Perform public builds
-    pub fn override_params_public_jobs(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_jobs = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_jobs(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[public_jobs]", &Into::<bool>::into(value)),
+        )
     }
     /// Allow users to request member access
-    pub fn override_params_request_access_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_request_access_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_request_access_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[request_access_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if builds succeed
     pub fn override_params_only_allow_merge_if_pipeline_succeeds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_pipeline_succeeds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_pipeline_succeeds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Allow to merge if pipeline is skipped
     pub fn override_params_allow_merge_on_skipped_pipeline(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_allow_merge_on_skipped_pipeline = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[allow_merge_on_skipped_pipeline]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if all threads are resolved
     pub fn override_params_only_allow_merge_if_all_discussions_are_resolved(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_discussions_are_resolved = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :topics instead
-    pub fn override_params_tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[tag_list][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// The list of topics for a project
-    pub fn override_params_topics(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_topics = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_topics(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[topics][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.override_params_avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(
+            self
+                .0
+                .form_file(
+                    "override_params[avatar]",
+                    &Into::<crate::runtime::File>::into(value),
+                ),
+        )
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn override_params_printing_merge_request_link_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_printing_merge_request_link_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[printing_merge_request_link_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
-        self.override_params_merge_method = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_method]",
+                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                ),
+        )
     }
     /// The commit message used to apply merge request suggestions
     pub fn override_params_suggestion_commit_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_suggestion_commit_message = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[suggestion_commit_message]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create merge commit message
     pub fn override_params_merge_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_merge_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create squash commit message
     pub fn override_params_squash_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_squash_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create a branch from an issue
     pub fn override_params_issue_branch_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_issue_branch_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issue_branch_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if Auto DevOps is enabled
-    pub fn override_params_auto_devops_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_auto_devops_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_auto_devops_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
     ) -> Self {
-        self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_deploy_strategy]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                    >::into(value),
+                ),
+        )
     }
     /// Flag indication if referenced issues auto-closing is enabled
     pub fn override_params_autoclose_referenced_issues(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_autoclose_referenced_issues = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[autoclose_referenced_issues]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Which storage shard the repository is on. Available only to admins
-    pub fn override_params_repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_repository_storage = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_repository_storage(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_storage]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Enable project packages feature
-    pub fn override_params_packages_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_packages_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_packages_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[packages_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
-        self.override_params_squash_option = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_option]",
+                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                ),
+        )
     }
     /// Merge requests of this forked project targets itself by default
-    pub fn override_params_mr_default_target_self(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mr_default_target_self = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mr_default_target_self(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mr_default_target_self]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Blocks merge requests from merging unless all status checks have passed
     pub fn override_params_only_allow_merge_if_all_status_checks_passed(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_status_checks_passed = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_status_checks_passed]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// How many approvers should approve merge request by default
-    pub fn override_params_approvals_before_merge(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_approvals_before_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_approvals_before_merge(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[approvals_before_merge]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// [Deprecated] Enables pull mirroring in a project
-    pub fn override_params_mirror(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_mirror(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("override_params[mirror]", &Into::<bool>::into(value)))
     }
     /// [Deprecated] Pull mirroring triggers builds
-    pub fn override_params_mirror_trigger_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror_trigger_builds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mirror_trigger_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mirror_trigger_builds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The classification label for the project
     pub fn override_params_external_authorization_classification_label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_external_authorization_classification_label = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[external_authorization_classification_label]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
     ) -> Self {
-        self.override_params_requirements_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[requirements_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Require an associated issue from Jira
     pub fn override_params_prevent_merge_without_jira_issue(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_prevent_merge_without_jira_issue = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("remote-import"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.url;
-            request.form_field("url", value);
-        }
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.namespace {
-            request.form_field("namespace", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.overwrite {
-            request.form_field("overwrite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_description {
-            request.form_field("override_params[description]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_build_git_strategy
-        {
-            request.form_field("override_params[build_git_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_build_timeout {
-            request.form_field("override_params[build_timeout]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_cancel_pending_pipelines
-        {
-            request.form_field("override_params[auto_cancel_pending_pipelines]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_ci_config_path
-        {
-            request.form_field("override_params[ci_config_path]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_service_desk_enabled
-        {
-            request.form_field("override_params[service_desk_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_issues_enabled
-        {
-            request.form_field("override_params[issues_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_enabled
-        {
-            request.form_field("override_params[merge_requests_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_wiki_enabled {
-            request.form_field("override_params[wiki_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_jobs_enabled {
-            request.form_field("override_params[jobs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_enabled
-        {
-            request.form_field("override_params[snippets_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issues_access_level
-        {
-            request.form_field("override_params[issues_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_access_level
-        {
-            request.form_field("override_params[repository_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_access_level
-        {
-            request.form_field("override_params[merge_requests_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_forking_access_level
-        {
-            request.form_field("override_params[forking_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_wiki_access_level
-        {
-            request.form_field("override_params[wiki_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_builds_access_level
-        {
-            request.form_field("override_params[builds_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_access_level
-        {
-            request.form_field("override_params[snippets_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_pages_access_level
-        {
-            request.form_field("override_params[pages_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_analytics_access_level
-        {
-            request.form_field("override_params[analytics_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_access_level
-        {
-            request
-                .form_field("override_params[container_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_security_and_compliance_access_level
-        {
-            request
+        Self(
+            self
+                .0
                 .form_field(
-                    "override_params[security_and_compliance_access_level]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_releases_access_level
-        {
-            request.form_field("override_params[releases_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_environments_access_level
-        {
-            request.form_field("override_params[environments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_feature_flags_access_level
-        {
-            request.form_field("override_params[feature_flags_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_infrastructure_access_level
-        {
-            request.form_field("override_params[infrastructure_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_monitor_access_level
-        {
-            request.form_field("override_params[monitor_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_experiments_access_level
-        {
-            request.form_field("override_params[model_experiments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_registry_access_level
-        {
-            request.form_field("override_params[model_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_disabled
-        {
-            request.form_field("override_params[emails_disabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_enabled
-        {
-            request.form_field("override_params[emails_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_default_award_emojis
-        {
-            request.form_field("override_params[show_default_award_emojis]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_diff_preview_in_email
-        {
-            request.form_field("override_params[show_diff_preview_in_email]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_warn_about_potentially_unwanted_characters
-        {
-            request
-                .form_field(
-                    "override_params[warn_about_potentially_unwanted_characters]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_enforce_auth_checks_on_uploads
-        {
-            request.form_field("override_params[enforce_auth_checks_on_uploads]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_shared_runners_enabled
-        {
-            request.form_field("override_params[shared_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_group_runners_enabled
-        {
-            request.form_field("override_params[group_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_resolve_outdated_diff_discussions
-        {
-            request
-                .form_field("override_params[resolve_outdated_diff_discussions]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_remove_source_branch_after_merge
-        {
-            request
-                .form_field("override_params[remove_source_branch_after_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_enabled
-        {
-            request.form_field("override_params[container_registry_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_cadence
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][cadence]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_keep_n
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][keep_n]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_older_than
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][older_than]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex_keep
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_enabled
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_lfs_enabled {
-            request.form_field("override_params[lfs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_visibility {
-            request.form_field("override_params[visibility]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_builds {
-            request.form_field("override_params[public_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_jobs {
-            request.form_field("override_params[public_jobs]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_request_access_enabled
-        {
-            request.form_field("override_params[request_access_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_pipeline_succeeds
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_pipeline_succeeds]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_allow_merge_on_skipped_pipeline
-        {
-            request
-                .form_field("override_params[allow_merge_on_skipped_pipeline]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_discussions_are_resolved
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_tag_list {
-            request.form_field_array("override_params[tag_list][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_topics {
-            request.form_field_array("override_params[topics][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_avatar {
-            request.form_file("override_params[avatar]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_printing_merge_request_link_enabled
-        {
-            request
-                .form_field(
-                    "override_params[printing_merge_request_link_enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_merge_method {
-            request.form_field("override_params[merge_method]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_suggestion_commit_message
-        {
-            request.form_field("override_params[suggestion_commit_message]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_commit_template
-        {
-            request.form_field("override_params[merge_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_squash_commit_template
-        {
-            request.form_field("override_params[squash_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issue_branch_template
-        {
-            request.form_field("override_params[issue_branch_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_enabled
-        {
-            request.form_field("override_params[auto_devops_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_deploy_strategy
-        {
-            request.form_field("override_params[auto_devops_deploy_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_autoclose_referenced_issues
-        {
-            request.form_field("override_params[autoclose_referenced_issues]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_storage
-        {
-            request.form_field("override_params[repository_storage]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_packages_enabled
-        {
-            request.form_field("override_params[packages_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_squash_option {
-            request.form_field("override_params[squash_option]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mr_default_target_self
-        {
-            request.form_field("override_params[mr_default_target_self]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_status_checks_passed
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_status_checks_passed]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_approvals_before_merge
-        {
-            request.form_field("override_params[approvals_before_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_mirror {
-            request.form_field("override_params[mirror]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mirror_trigger_builds
-        {
-            request.form_field("override_params[mirror_trigger_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_external_authorization_classification_label
-        {
-            request
-                .form_field(
-                    "override_params[external_authorization_classification_label]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_requirements_access_level
-        {
-            request.form_field("override_params[requirements_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_prevent_merge_without_jira_issue
-        {
-            request
-                .form_field("override_params[prevent_merge_without_jira_issue]", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new project import using a remote object storage path
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectImportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectImportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+                    "override_params[prevent_merge_without_jira_issue]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsRemoteImport<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsRemoteImport<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_import_relation_authorize`](crate::Client::post_api_v4_projects_import_relation_authorize): `POST /api/v4/projects/import-relation/authorize`.
+crate::runtime::into_future!(PostApiV4ProjectsRemoteImport);
+/// Request builder of [`crate::Client::post_api_v4_projects_import_relation_authorize`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportRelationAuthorize<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4ProjectsImportRelationAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("import-relation"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Workhorse authorize the project relation import upload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsImportRelationAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportRelationAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsImportRelationAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_import_relation`](crate::Client::post_api_v4_projects_import_relation): `POST /api/v4/projects/import-relation`.
+crate::runtime::into_future!(PostApiV4ProjectsImportRelationAuthorize);
+/// Request builder of [`crate::Client::post_api_v4_projects_import_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportRelation<'a> {
-    client: &'a crate::Client,
-    path: ::std::string::String,
-    file: crate::runtime::File,
-    relation: ::std::string::String,
-    file_path: ::std::option::Option<::std::string::String>,
-    file_name: ::std::option::Option<::std::string::String>,
-    file_type: ::std::option::Option<::std::string::String>,
-    file_size: ::std::option::Option<i64>,
-    file_md5: ::std::option::Option<::std::string::String>,
-    file_sha1: ::std::option::Option<::std::string::String>,
-    file_sha256: ::std::option::Option<::std::string::String>,
-    file_etag: ::std::option::Option<::std::string::String>,
-    file_remote_id: ::std::option::Option<::std::string::String>,
-    file_remote_url: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4ProjectsImportRelation<'a> {
+pub struct PostApiV4ProjectsImportRelation<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsImportRelation<'_> {
     /// Path to locally stored body (generated by Workhorse)
-    pub fn file_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_path = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_path(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.path", &Into::<String>::into(value)))
     }
     /// Real filename as sent in Content-Disposition (generated by Workhorse)
-    pub fn file_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.name", &Into::<String>::into(value)))
     }
     /// Real content type as send in Content-Type (generated by Workhorse)
-    pub fn file_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_type = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_type(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.type", &Into::<String>::into(value)))
     }
     /// Real size of file (generated by Workhorse)
-    pub fn file_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.file_size = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_size(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("file.size", &Into::<i64>::into(value)))
     }
     /// MD5 checksum of the file (generated by Workhorse)
-    pub fn file_md5(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_md5 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_md5(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.md5", &Into::<String>::into(value)))
     }
     /// SHA1 checksum of the file (generated by Workhorse)
-    pub fn file_sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_sha1 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_sha1(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.sha1", &Into::<String>::into(value)))
     }
     /// SHA256 checksum of the file (generated by Workhorse)
-    pub fn file_sha256(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_sha256 = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_sha256(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.sha256", &Into::<String>::into(value)))
     }
     /// Etag of the file (generated by Workhorse)
-    pub fn file_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_etag = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_etag(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.etag", &Into::<String>::into(value)))
     }
     /// Remote_id of the file (generated by Workhorse)
-    pub fn file_remote_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_remote_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn file_remote_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.remote_id", &Into::<String>::into(value)))
     }
     /// Remote_url of the file (generated by Workhorse)
-    pub fn file_remote_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_remote_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("import-relation"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        {
-            let value = &self.relation;
-            request.form_field("relation", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_path {
-            request.form_field("file.path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_name {
-            request.form_field("file.name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_type {
-            request.form_field("file.type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_size {
-            request.form_field("file.size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_md5 {
-            request.form_field("file.md5", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_sha1 {
-            request.form_field("file.sha1", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_sha256 {
-            request.form_field("file.sha256", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_etag {
-            request.form_field("file.etag", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_remote_id {
-            request.form_field("file.remote_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.file_remote_url {
-            request.form_field("file.remote_url", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Re-import a relation into a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesRelationImportTracker,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelationImportTracker,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesRelationImportTracker,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn file_remote_url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsImportRelation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesRelationImportTracker,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportRelation<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelationImportTracker>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_relation_imports`](crate::Client::get_api_v4_projects_id_relation_imports): `GET /api/v4/projects/{id}/relation-imports`.
+crate::runtime::into_future!(PostApiV4ProjectsImportRelation);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRelationImports<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdRelationImports<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("relation-imports"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the statuses of relation imports for specified project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectImportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectImportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdRelationImports<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRelationImports<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRelationImports<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_remote_import_s3`](crate::Client::post_api_v4_projects_remote_import_s3): `POST /api/v4/projects/remote-import-s3`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRelationImports);
+/// Request builder of [`crate::Client::post_api_v4_projects_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsRemoteImportS3<'a> {
-    client: &'a crate::Client,
-    region: ::std::string::String,
-    bucket_name: ::std::string::String,
-    file_key: ::std::string::String,
-    access_key_id: ::std::string::String,
-    secret_access_key: ::std::string::String,
-    path: ::std::string::String,
-    name: ::std::option::Option<::std::string::String>,
-    namespace: ::std::option::Option<::std::string::String>,
-    overwrite: ::std::option::Option<bool>,
-    override_params_description: ::std::option::Option<::std::string::String>,
-    override_params_build_git_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildGitStrategy,
-    >,
-    override_params_build_timeout: ::std::option::Option<i64>,
-    override_params_auto_cancel_pending_pipelines: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-    >,
-    override_params_ci_config_path: ::std::option::Option<::std::string::String>,
-    override_params_service_desk_enabled: ::std::option::Option<bool>,
-    override_params_issues_enabled: ::std::option::Option<bool>,
-    override_params_merge_requests_enabled: ::std::option::Option<bool>,
-    override_params_wiki_enabled: ::std::option::Option<bool>,
-    override_params_jobs_enabled: ::std::option::Option<bool>,
-    override_params_snippets_enabled: ::std::option::Option<bool>,
-    override_params_issues_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsIssuesAccessLevel,
-    >,
-    override_params_repository_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-    >,
-    override_params_merge_requests_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-    >,
-    override_params_forking_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsForkingAccessLevel,
-    >,
-    override_params_wiki_access_level: ::std::option::Option<
-        crate::types::PostApiV4GroupsWikiAccessLevel,
-    >,
-    override_params_builds_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsBuildsAccessLevel,
-    >,
-    override_params_snippets_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-    >,
-    override_params_pages_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsPagesAccessLevel,
-    >,
-    override_params_analytics_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-    >,
-    override_params_container_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-    >,
-    override_params_security_and_compliance_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-    >,
-    override_params_releases_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
-    >,
-    override_params_environments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-    >,
-    override_params_feature_flags_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-    >,
-    override_params_infrastructure_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-    >,
-    override_params_monitor_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMonitorAccessLevel,
-    >,
-    override_params_model_experiments_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-    >,
-    override_params_model_registry_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-    >,
-    override_params_emails_disabled: ::std::option::Option<bool>,
-    override_params_emails_enabled: ::std::option::Option<bool>,
-    override_params_show_default_award_emojis: ::std::option::Option<bool>,
-    override_params_show_diff_preview_in_email: ::std::option::Option<bool>,
-    override_params_warn_about_potentially_unwanted_characters: ::std::option::Option<
-        bool,
-    >,
-    override_params_enforce_auth_checks_on_uploads: ::std::option::Option<bool>,
-    override_params_shared_runners_enabled: ::std::option::Option<bool>,
-    override_params_group_runners_enabled: ::std::option::Option<bool>,
-    override_params_resolve_outdated_diff_discussions: ::std::option::Option<bool>,
-    override_params_remove_source_branch_after_merge: ::std::option::Option<bool>,
-    override_params_container_registry_enabled: ::std::option::Option<bool>,
-    override_params_container_expiration_policy_attributes_cadence: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_keep_n: ::std::option::Option<
-        i64,
-    >,
-    override_params_container_expiration_policy_attributes_older_than: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_name_regex_keep: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_container_expiration_policy_attributes_enabled: ::std::option::Option<
-        bool,
-    >,
-    override_params_lfs_enabled: ::std::option::Option<bool>,
-    override_params_visibility: ::std::option::Option<
-        crate::types::PostApiV4ProjectsVisibility,
-    >,
-    override_params_public_builds: ::std::option::Option<bool>,
-    override_params_public_jobs: ::std::option::Option<bool>,
-    override_params_request_access_enabled: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_pipeline_succeeds: ::std::option::Option<bool>,
-    override_params_allow_merge_on_skipped_pipeline: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_discussions_are_resolved: ::std::option::Option<
-        bool,
-    >,
-    override_params_tag_list: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_topics: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    override_params_avatar: ::std::option::Option<crate::runtime::File>,
-    override_params_printing_merge_request_link_enabled: ::std::option::Option<bool>,
-    override_params_merge_method: ::std::option::Option<
-        crate::types::PostApiV4ProjectsMergeMethod,
-    >,
-    override_params_suggestion_commit_message: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_merge_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_squash_commit_template: ::std::option::Option<::std::string::String>,
-    override_params_issue_branch_template: ::std::option::Option<::std::string::String>,
-    override_params_auto_devops_enabled: ::std::option::Option<bool>,
-    override_params_auto_devops_deploy_strategy: ::std::option::Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-    >,
-    override_params_autoclose_referenced_issues: ::std::option::Option<bool>,
-    override_params_repository_storage: ::std::option::Option<::std::string::String>,
-    override_params_packages_enabled: ::std::option::Option<bool>,
-    override_params_squash_option: ::std::option::Option<
-        crate::types::PostApiV4ProjectsSquashOption,
-    >,
-    override_params_mr_default_target_self: ::std::option::Option<bool>,
-    override_params_only_allow_merge_if_all_status_checks_passed: ::std::option::Option<
-        bool,
-    >,
-    override_params_approvals_before_merge: ::std::option::Option<i64>,
-    override_params_mirror: ::std::option::Option<bool>,
-    override_params_mirror_trigger_builds: ::std::option::Option<bool>,
-    override_params_external_authorization_classification_label: ::std::option::Option<
-        ::std::string::String,
-    >,
-    override_params_requirements_access_level: ::std::option::Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-    >,
-    override_params_prevent_merge_without_jira_issue: ::std::option::Option<bool>,
-}
-impl<'a> PostApiV4ProjectsRemoteImportS3<'a> {
+pub struct PostApiV4ProjectsRemoteImportS3<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// The ID or name of the namespace that the project will be imported into. Defaults to the current user's namespace.
-    pub fn namespace(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
-        self
+    pub fn namespace(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("namespace", &Into::<String>::into(value)))
     }
     /// If there is a project in the same namespace and with the same name overwrite it
     ///
     /// Default: `false`.
-    pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.overwrite = ::std::option::Option::Some(value.into());
-        self
+    pub fn overwrite(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("overwrite", &Into::<bool>::into(value)))
     }
     /// The description of the project
-    pub fn override_params_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_description = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_description(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[description]", &Into::<String>::into(value)),
+        )
     }
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
     ) -> Self {
-        self.override_params_build_git_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[build_git_strategy]",
+                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                ),
+        )
     }
     /// Build timeout
-    pub fn override_params_build_timeout(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_build_timeout = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_build_timeout(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[build_timeout]", &Into::<i64>::into(value)),
+        )
     }
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
     ) -> Self {
-        self.override_params_auto_cancel_pending_pipelines = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_cancel_pending_pipelines]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                    >::into(value),
+                ),
+        )
     }
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
-    pub fn override_params_ci_config_path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_ci_config_path = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_ci_config_path(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[ci_config_path]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Disable or enable the service desk
-    pub fn override_params_service_desk_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_service_desk_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_service_desk_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[service_desk_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the issue tracker is enabled
-    pub fn override_params_issues_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_issues_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_issues_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if merge requests are enabled
-    pub fn override_params_merge_requests_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_merge_requests_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_merge_requests_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if the wiki is enabled
-    pub fn override_params_wiki_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_wiki_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_wiki_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[wiki_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if jobs are enabled
-    pub fn override_params_jobs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_jobs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_jobs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[jobs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// Flag indication if snippets are enabled
-    pub fn override_params_snippets_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_snippets_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_snippets_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIssuesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
     ) -> Self {
-        self.override_params_issues_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issues_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRepositoryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
     ) -> Self {
-        self.override_params_repository_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
     ) -> Self {
-        self.override_params_merge_requests_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_requests_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsForkingAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
     ) -> Self {
-        self.override_params_forking_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[forking_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
     ) -> Self {
-        self.override_params_wiki_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[wiki_access_level]",
+                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                ),
+        )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsBuildsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
     ) -> Self {
-        self.override_params_builds_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[builds_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSnippetsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
     ) -> Self {
-        self.override_params_snippets_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[snippets_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
     ) -> Self {
-        self.override_params_pages_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[pages_access_level]",
+                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                ),
+        )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
     ) -> Self {
-        self.override_params_analytics_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[analytics_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_container_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
     ) -> Self {
-        self.override_params_security_and_compliance_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[security_and_compliance_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsReleasesAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
     ) -> Self {
-        self.override_params_releases_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[releases_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
     ) -> Self {
-        self.override_params_environments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[environments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
     ) -> Self {
-        self.override_params_feature_flags_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[feature_flags_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
     ) -> Self {
-        self.override_params_infrastructure_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[infrastructure_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsMonitorAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
     ) -> Self {
-        self.override_params_monitor_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[monitor_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
     ) -> Self {
-        self.override_params_model_experiments_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_experiments_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
     ) -> Self {
-        self.override_params_model_registry_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[model_registry_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Deprecated: Use emails_enabled instead.
-    pub fn override_params_emails_disabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_disabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_disabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_disabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enable email notifications
-    pub fn override_params_emails_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_emails_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_emails_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[emails_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Show default award emojis
     pub fn override_params_show_default_award_emojis(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_default_award_emojis = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_default_award_emojis]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Include the code diff preview in merge request notification emails
     pub fn override_params_show_diff_preview_in_email(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_show_diff_preview_in_email = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[show_diff_preview_in_email]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Warn about potentially unwanted characters
     pub fn override_params_warn_about_potentially_unwanted_characters(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_warn_about_potentially_unwanted_characters = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[warn_about_potentially_unwanted_characters]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Enforce auth check on uploads
     pub fn override_params_enforce_auth_checks_on_uploads(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_enforce_auth_checks_on_uploads = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[enforce_auth_checks_on_uploads]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if shared runners are enabled for that project
-    pub fn override_params_shared_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_shared_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_shared_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[shared_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if group runners are enabled for that project
-    pub fn override_params_group_runners_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_group_runners_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_group_runners_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[group_runners_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Automatically resolve merge request diff threads on lines changed with a push
     pub fn override_params_resolve_outdated_diff_discussions(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_resolve_outdated_diff_discussions = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[resolve_outdated_diff_discussions]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Remove the source branch by default after merge
     pub fn override_params_remove_source_branch_after_merge(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_remove_source_branch_after_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[remove_source_branch_after_merge]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub fn override_params_container_registry_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_registry_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_registry_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Container expiration policy cadence for recurring job
     pub fn override_params_container_expiration_policy_attributes_cadence(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_cadence = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][cadence]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy number of images to keep
     pub fn override_params_container_expiration_policy_attributes_keep_n(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
+        self,
+        value: impl Into<i64>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_keep_n = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][keep_n]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// Container expiration policy remove images older than value
     pub fn override_params_container_expiration_policy_attributes_older_than(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_older_than = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][older_than]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image removal
     pub fn override_params_container_expiration_policy_attributes_name_regex(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Container expiration policy regex for image retention
     pub fn override_params_container_expiration_policy_attributes_name_regex_keep(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_name_regex_keep = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if container expiration policy is enabled
     pub fn override_params_container_expiration_policy_attributes_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_container_expiration_policy_attributes_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[container_expiration_policy_attributes][enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Flag indication if Git LFS is enabled for that project
-    pub fn override_params_lfs_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_lfs_enabled = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_lfs_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[lfs_enabled]", &Into::<bool>::into(value)),
+        )
     }
     /// The visibility of the project.
     pub fn override_params_visibility(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsVisibility>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
     ) -> Self {
-        self.override_params_visibility = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[visibility]",
+                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use public_jobs instead.
-    pub fn override_params_public_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_builds = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field("override_params[public_builds]", &Into::<bool>::into(value)),
+        )
     }
     /// Perform public builds
-    pub fn override_params_public_jobs(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_public_jobs = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_public_jobs(self, value: impl Into<bool>) -> Self {
+        Self(
+            self.0.form_field("override_params[public_jobs]", &Into::<bool>::into(value)),
+        )
     }
     /// Allow users to request member access
-    pub fn override_params_request_access_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_request_access_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_request_access_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[request_access_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if builds succeed
     pub fn override_params_only_allow_merge_if_pipeline_succeeds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_pipeline_succeeds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_pipeline_succeeds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Allow to merge if pipeline is skipped
     pub fn override_params_allow_merge_on_skipped_pipeline(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_allow_merge_on_skipped_pipeline = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[allow_merge_on_skipped_pipeline]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Only allow to merge if all threads are resolved
     pub fn override_params_only_allow_merge_if_all_discussions_are_resolved(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_discussions_are_resolved = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Deprecated: Use :topics instead
-    pub fn override_params_tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[tag_list][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// The list of topics for a project
-    pub fn override_params_topics(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.override_params_topics = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_topics(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .form_field_array(
+                    "override_params[topics][]",
+                    &Into::<Vec<String>>::into(value),
+                ),
+        )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.override_params_avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(
+            self
+                .0
+                .form_file(
+                    "override_params[avatar]",
+                    &Into::<crate::runtime::File>::into(value),
+                ),
+        )
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn override_params_printing_merge_request_link_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_printing_merge_request_link_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[printing_merge_request_link_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
     ) -> Self {
-        self.override_params_merge_method = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_method]",
+                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                ),
+        )
     }
     /// The commit message used to apply merge request suggestions
     pub fn override_params_suggestion_commit_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_suggestion_commit_message = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[suggestion_commit_message]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create merge commit message
     pub fn override_params_merge_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_merge_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[merge_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create squash commit message
     pub fn override_params_squash_commit_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_squash_commit_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_commit_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Template used to create a branch from an issue
     pub fn override_params_issue_branch_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_issue_branch_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[issue_branch_template]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Flag indication if Auto DevOps is enabled
-    pub fn override_params_auto_devops_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_auto_devops_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_auto_devops_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
     ) -> Self {
-        self.override_params_auto_devops_deploy_strategy = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[auto_devops_deploy_strategy]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                    >::into(value),
+                ),
+        )
     }
     /// Flag indication if referenced issues auto-closing is enabled
     pub fn override_params_autoclose_referenced_issues(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_autoclose_referenced_issues = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[autoclose_referenced_issues]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Which storage shard the repository is on. Available only to admins
-    pub fn override_params_repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.override_params_repository_storage = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_repository_storage(self, value: impl Into<String>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[repository_storage]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Enable project packages feature
-    pub fn override_params_packages_enabled(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_packages_enabled = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_packages_enabled(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[packages_enabled]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PostApiV4ProjectsSquashOption>,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
     ) -> Self {
-        self.override_params_squash_option = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[squash_option]",
+                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                ),
+        )
     }
     /// Merge requests of this forked project targets itself by default
-    pub fn override_params_mr_default_target_self(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mr_default_target_self = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mr_default_target_self(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mr_default_target_self]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// Blocks merge requests from merging unless all status checks have passed
     pub fn override_params_only_allow_merge_if_all_status_checks_passed(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_only_allow_merge_if_all_status_checks_passed = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[only_allow_merge_if_all_status_checks_passed]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// How many approvers should approve merge request by default
-    pub fn override_params_approvals_before_merge(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.override_params_approvals_before_merge = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_approvals_before_merge(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[approvals_before_merge]",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// [Deprecated] Enables pull mirroring in a project
-    pub fn override_params_mirror(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror = ::std::option::Option::Some(value.into());
-        self
+    pub fn override_params_mirror(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("override_params[mirror]", &Into::<bool>::into(value)))
     }
     /// [Deprecated] Pull mirroring triggers builds
-    pub fn override_params_mirror_trigger_builds(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.override_params_mirror_trigger_builds = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn override_params_mirror_trigger_builds(self, value: impl Into<bool>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[mirror_trigger_builds]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
     /// The classification label for the project
     pub fn override_params_external_authorization_classification_label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        self,
+        value: impl Into<String>,
     ) -> Self {
-        self.override_params_external_authorization_classification_label = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[external_authorization_classification_label]",
+                    &Into::<String>::into(value),
+                ),
+        )
     }
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsRequirementsAccessLevel,
-        >,
+        self,
+        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
     ) -> Self {
-        self.override_params_requirements_access_level = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+        Self(
+            self
+                .0
+                .form_field(
+                    "override_params[requirements_access_level]",
+                    &Into::<
+                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                    >::into(value),
+                ),
+        )
     }
     /// Require an associated issue from Jira
     pub fn override_params_prevent_merge_without_jira_issue(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
+        self,
+        value: impl Into<bool>,
     ) -> Self {
-        self.override_params_prevent_merge_without_jira_issue = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                ::std::string::String::from("remote-import-s3"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.region;
-            request.form_field("region", value);
-        }
-        {
-            let value = &self.bucket_name;
-            request.form_field("bucket_name", value);
-        }
-        {
-            let value = &self.file_key;
-            request.form_field("file_key", value);
-        }
-        {
-            let value = &self.access_key_id;
-            request.form_field("access_key_id", value);
-        }
-        {
-            let value = &self.secret_access_key;
-            request.form_field("secret_access_key", value);
-        }
-        {
-            let value = &self.path;
-            request.form_field("path", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.namespace {
-            request.form_field("namespace", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.overwrite {
-            request.form_field("overwrite", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_description {
-            request.form_field("override_params[description]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_build_git_strategy
-        {
-            request.form_field("override_params[build_git_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_build_timeout {
-            request.form_field("override_params[build_timeout]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_cancel_pending_pipelines
-        {
-            request.form_field("override_params[auto_cancel_pending_pipelines]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_ci_config_path
-        {
-            request.form_field("override_params[ci_config_path]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_service_desk_enabled
-        {
-            request.form_field("override_params[service_desk_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_issues_enabled
-        {
-            request.form_field("override_params[issues_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_enabled
-        {
-            request.form_field("override_params[merge_requests_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_wiki_enabled {
-            request.form_field("override_params[wiki_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_jobs_enabled {
-            request.form_field("override_params[jobs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_enabled
-        {
-            request.form_field("override_params[snippets_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issues_access_level
-        {
-            request.form_field("override_params[issues_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_access_level
-        {
-            request.form_field("override_params[repository_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_requests_access_level
-        {
-            request.form_field("override_params[merge_requests_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_forking_access_level
-        {
-            request.form_field("override_params[forking_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_wiki_access_level
-        {
-            request.form_field("override_params[wiki_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_builds_access_level
-        {
-            request.form_field("override_params[builds_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_snippets_access_level
-        {
-            request.form_field("override_params[snippets_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_pages_access_level
-        {
-            request.form_field("override_params[pages_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_analytics_access_level
-        {
-            request.form_field("override_params[analytics_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_access_level
-        {
-            request
-                .form_field("override_params[container_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_security_and_compliance_access_level
-        {
-            request
+        Self(
+            self
+                .0
                 .form_field(
-                    "override_params[security_and_compliance_access_level]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_releases_access_level
-        {
-            request.form_field("override_params[releases_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_environments_access_level
-        {
-            request.form_field("override_params[environments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_feature_flags_access_level
-        {
-            request.form_field("override_params[feature_flags_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_infrastructure_access_level
-        {
-            request.form_field("override_params[infrastructure_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_monitor_access_level
-        {
-            request.form_field("override_params[monitor_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_experiments_access_level
-        {
-            request.form_field("override_params[model_experiments_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_model_registry_access_level
-        {
-            request.form_field("override_params[model_registry_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_disabled
-        {
-            request.form_field("override_params[emails_disabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_emails_enabled
-        {
-            request.form_field("override_params[emails_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_default_award_emojis
-        {
-            request.form_field("override_params[show_default_award_emojis]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_show_diff_preview_in_email
-        {
-            request.form_field("override_params[show_diff_preview_in_email]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_warn_about_potentially_unwanted_characters
-        {
-            request
-                .form_field(
-                    "override_params[warn_about_potentially_unwanted_characters]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_enforce_auth_checks_on_uploads
-        {
-            request.form_field("override_params[enforce_auth_checks_on_uploads]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_shared_runners_enabled
-        {
-            request.form_field("override_params[shared_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_group_runners_enabled
-        {
-            request.form_field("override_params[group_runners_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_resolve_outdated_diff_discussions
-        {
-            request
-                .form_field("override_params[resolve_outdated_diff_discussions]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_remove_source_branch_after_merge
-        {
-            request
-                .form_field("override_params[remove_source_branch_after_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_registry_enabled
-        {
-            request.form_field("override_params[container_registry_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_cadence
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][cadence]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_keep_n
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][keep_n]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_older_than
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][older_than]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_name_regex_keep
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][name_regex_keep]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_container_expiration_policy_attributes_enabled
-        {
-            request
-                .form_field(
-                    "override_params[container_expiration_policy_attributes][enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_lfs_enabled {
-            request.form_field("override_params[lfs_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_visibility {
-            request.form_field("override_params[visibility]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_builds {
-            request.form_field("override_params[public_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_public_jobs {
-            request.form_field("override_params[public_jobs]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_request_access_enabled
-        {
-            request.form_field("override_params[request_access_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_pipeline_succeeds
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_pipeline_succeeds]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_allow_merge_on_skipped_pipeline
-        {
-            request
-                .form_field("override_params[allow_merge_on_skipped_pipeline]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_discussions_are_resolved
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_discussions_are_resolved]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_tag_list {
-            request.form_field_array("override_params[tag_list][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_topics {
-            request.form_field_array("override_params[topics][]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_avatar {
-            request.form_file("override_params[avatar]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_printing_merge_request_link_enabled
-        {
-            request
-                .form_field(
-                    "override_params[printing_merge_request_link_enabled]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_merge_method {
-            request.form_field("override_params[merge_method]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_suggestion_commit_message
-        {
-            request.form_field("override_params[suggestion_commit_message]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_merge_commit_template
-        {
-            request.form_field("override_params[merge_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_squash_commit_template
-        {
-            request.form_field("override_params[squash_commit_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_issue_branch_template
-        {
-            request.form_field("override_params[issue_branch_template]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_enabled
-        {
-            request.form_field("override_params[auto_devops_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_auto_devops_deploy_strategy
-        {
-            request.form_field("override_params[auto_devops_deploy_strategy]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_autoclose_referenced_issues
-        {
-            request.form_field("override_params[autoclose_referenced_issues]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_repository_storage
-        {
-            request.form_field("override_params[repository_storage]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_packages_enabled
-        {
-            request.form_field("override_params[packages_enabled]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_squash_option {
-            request.form_field("override_params[squash_option]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mr_default_target_self
-        {
-            request.form_field("override_params[mr_default_target_self]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_only_allow_merge_if_all_status_checks_passed
-        {
-            request
-                .form_field(
-                    "override_params[only_allow_merge_if_all_status_checks_passed]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_approvals_before_merge
-        {
-            request.form_field("override_params[approvals_before_merge]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.override_params_mirror {
-            request.form_field("override_params[mirror]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_mirror_trigger_builds
-        {
-            request.form_field("override_params[mirror_trigger_builds]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_external_authorization_classification_label
-        {
-            request
-                .form_field(
-                    "override_params[external_authorization_classification_label]",
-                    value,
-                );
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_requirements_access_level
-        {
-            request.form_field("override_params[requirements_access_level]", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .override_params_prevent_merge_without_jira_issue
-        {
-            request
-                .form_field("override_params[prevent_merge_without_jira_issue]", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new project import using a file from AWS S3
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectImportStatus,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectImportStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+                    "override_params[prevent_merge_without_jira_issue]",
+                    &Into::<bool>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsRemoteImportS3<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectImportStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsRemoteImportS3<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4ProjectsRemoteImportS3);

@@ -11,14 +11,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Import a BitBucket Cloud repository.
     pub fn post_api_v4_import_bitbucket(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ImportBitbucket>,
+        body: impl Into<crate::types::PostApiV4ImportBitbucket>,
     ) -> PostApiV4ImportBitbucket<'_> {
-        PostApiV4ImportBitbucket {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ImportBitbucket(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/import/bitbucket",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ImportBitbucket>::into(body)),
+        )
     }
     /// Import a BitBucket Server repository
     ///
@@ -28,117 +35,44 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Import a BitBucket Server repository.
     pub fn post_api_v4_import_bitbucket_server(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ImportBitbucketServer>,
+        body: impl Into<crate::types::PostApiV4ImportBitbucketServer>,
     ) -> PostApiV4ImportBitbucketServer<'_> {
-        PostApiV4ImportBitbucketServer {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ImportBitbucketServer(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/import/bitbucket_server",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ImportBitbucketServer>::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_import_bitbucket`](crate::Client::post_api_v4_import_bitbucket): `POST /api/v4/import/bitbucket`.
+/// Request builder of [`crate::Client::post_api_v4_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportBitbucket<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ImportBitbucket,
-}
-impl<'a> PostApiV4ImportBitbucket<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("bitbucket"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Import a BitBucket Cloud repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectImportEntity,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectImportEntity, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ImportBitbucket<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportBitbucket<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ImportBitbucket<'a> {
-    type Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_import_bitbucket_server`](crate::Client::post_api_v4_import_bitbucket_server): `POST /api/v4/import/bitbucket_server`.
+crate::runtime::into_future!(PostApiV4ImportBitbucket);
+/// Request builder of [`crate::Client::post_api_v4_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportBitbucketServer<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ImportBitbucketServer,
-}
-impl<'a> PostApiV4ImportBitbucketServer<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("bitbucket_server"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Import a BitBucket Server repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectEntity,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectEntity, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ImportBitbucketServer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportBitbucketServer<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectEntity>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ImportBitbucketServer<'a> {
-    type Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ImportBitbucketServer);

@@ -11,14 +11,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Import a GitHub project.
     pub fn post_api_v4_import_github(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ImportGithub>,
+        body: impl Into<crate::types::PostApiV4ImportGithub>,
     ) -> PostApiV4ImportGithub<'_> {
-        PostApiV4ImportGithub {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ImportGithub(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/import/github",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ImportGithub>::into(body)),
+        )
     }
     /// Cancel GitHub project import
     ///
@@ -28,118 +35,44 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Cancel GitHub project import.
     pub fn post_api_v4_import_github_cancel(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ImportGithubCancel>,
+        body: impl Into<crate::types::PostApiV4ImportGithubCancel>,
     ) -> PostApiV4ImportGithubCancel<'_> {
-        PostApiV4ImportGithubCancel {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ImportGithubCancel(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/import/github/cancel",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ImportGithubCancel>::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_import_github`](crate::Client::post_api_v4_import_github): `POST /api/v4/import/github`.
+/// Request builder of [`crate::Client::post_api_v4_import_github`]: `POST /api/v4/import/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithub<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ImportGithub,
-}
-impl<'a> PostApiV4ImportGithub<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("github"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Import a GitHub project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectEntity,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectEntity, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ImportGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectEntity>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ImportGithub<'a> {
-    type Output = ::std::result::Result<crate::types::ProjectEntity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_import_github_cancel`](crate::Client::post_api_v4_import_github_cancel): `POST /api/v4/import/github/cancel`.
+crate::runtime::into_future!(PostApiV4ImportGithub);
+/// Request builder of [`crate::Client::post_api_v4_import_github_cancel`]: `POST /api/v4/import/github/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithubCancel<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ImportGithubCancel,
-}
-impl<'a> PostApiV4ImportGithubCancel<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("import"),
-                ::std::string::String::from("github"),
-                ::std::string::String::from("cancel"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Cancel GitHub project import
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectImportEntity,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectImportEntity, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ImportGithubCancel<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithubCancel<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ImportGithubCancel<'a> {
-    type Output = ::std::result::Result<crate::types::ProjectImportEntity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ImportGithubCancel);

@@ -12,24 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get a list of project packages.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackages`].
     pub fn get_api_v4_projects_id_packages(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackages<'_> {
-        GetApiV4ProjectsIdPackages {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            package_type: ::std::option::Option::None,
-            package_name: ::std::option::Option::None,
-            package_version: ::std::option::Option::None,
-            include_versionless: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdPackages(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Get a single project package
     ///
@@ -40,16 +37,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
+    ///
+    /// Returns, on success (200): Get a single project package.
     pub fn get_api_v4_projects_id_packages_package_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdPackagesPackageId<'_> {
-        GetApiV4ProjectsIdPackagesPackageId {
-            client: self,
-            id: id.into(),
-            package_id: package_id.into(),
-        }
+        GetApiV4ProjectsIdPackagesPackageId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_id),
+                ],
+            ),
+        )
     }
     /// Delete a project package
     ///
@@ -60,16 +65,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
+    ///
+    /// Returns, on success (204): Delete a project package.
     pub fn delete_api_v4_projects_id_packages_package_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdPackagesPackageId<'_> {
-        DeleteApiV4ProjectsIdPackagesPackageId {
-            client: self,
-            id: id.into(),
-            package_id: package_id.into(),
-        }
+        DeleteApiV4ProjectsIdPackagesPackageId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/packages/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_id),
+                ],
+            ),
+        )
     }
     /// Get the pipelines for a single project package
     ///
@@ -81,492 +94,167 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
     ///
+    /// Returns, on success (200): Get the pipelines for a single project package.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesPackageIdPipelines`].
     pub fn get_api_v4_projects_id_packages_package_id_pipelines(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdPackagesPackageIdPipelines<'_> {
-        GetApiV4ProjectsIdPackagesPackageIdPipelines {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            package_id: package_id.into(),
-            cursor: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdPackagesPackageIdPipelines(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/{}/pipelines",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages`](crate::Client::get_api_v4_projects_id_packages): `GET /api/v4/projects/{id}/packages`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackages<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsSort>,
-    package_type: ::std::option::Option<
-        crate::types::GetApiV4GroupsIdPackagesPackageType,
-    >,
-    package_name: ::std::option::Option<::std::string::String>,
-    package_version: ::std::option::Option<::std::string::String>,
-    include_versionless: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdPackagesStatus>,
-}
-impl<'a> GetApiV4ProjectsIdPackages<'a> {
+pub struct GetApiV4ProjectsIdPackages<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdPackages<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4ProjectsIdPackagesOrderBy>::into(value),
+                ),
+        )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
+        Self(
+            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
+        )
     }
     /// Return packages of a certain type
     pub fn package_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4GroupsIdPackagesPackageType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdPackagesPackageType>,
     ) -> Self {
-        self.package_type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "package_type",
+                    &Into::<
+                        crate::types::GetApiV4GroupsIdPackagesPackageType,
+                    >::into(value),
+                ),
+        )
     }
     /// Return packages with this name
-    pub fn package_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.package_name = ::std::option::Option::Some(value.into());
-        self
+    pub fn package_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("package_name", &Into::<String>::into(value)))
     }
     /// Return packages with this version
-    pub fn package_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.package_version = ::std::option::Option::Some(value.into());
-        self
+    pub fn package_version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("package_version", &Into::<String>::into(value)))
     }
     /// Returns packages without a version
-    pub fn include_versionless(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_versionless = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_versionless(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_type {
-            request.query("package_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_name {
-            request.query("package_name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.package_version {
-            request.query("package_version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_versionless {
-            request.query("include_versionless", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of project packages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackage,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdPackagesStatus>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackages<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackage>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackages<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_package_id`](crate::Client::get_api_v4_projects_id_packages_package_id): `GET /api/v4/projects/{id}/packages/{package_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackages);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPackageId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.package_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single project package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPackage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesPackageId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesPackageId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPackage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesPackageId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesPackage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_packages_package_id`](crate::Client::delete_api_v4_projects_id_packages_package_id): `DELETE /api/v4/projects/{id}/packages/{package_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_package_id`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesPackageId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdPackagesPackageId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.package_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a project package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdPackagesPackageId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdPackagesPackageId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdPackagesPackageId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_package_id_pipelines`](crate::Client::get_api_v4_projects_id_packages_package_id_pipelines): `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdPackagesPackageId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    package_id: i64,
-    cursor: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
+pub struct GetApiV4ProjectsIdPackagesPackageIdPipelines<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdPackagesPackageIdPipelines<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Cursor for obtaining the next set of records
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                crate::runtime::ParamValue::to_param(&self.package_id),
-                ::std::string::String::from("pipelines"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.cursor {
-            request.query("cursor", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the pipelines for a single project package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPackagePipeline>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPackagePipeline,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPackagePipeline, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn cursor(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("cursor", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPackagePipeline>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackagePipeline>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageIdPipelines);

@@ -9,15 +9,20 @@ impl crate::Client {
     ///
     /// `GET /api/v4/project_repository_storage_moves`
     ///
+    /// Returns, on success (200): Get a list of all project repository storage moves.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectRepositoryStorageMoves`].
     pub fn get_api_v4_project_repository_storage_moves(
         &self,
     ) -> GetApiV4ProjectRepositoryStorageMoves<'_> {
-        GetApiV4ProjectRepositoryStorageMoves {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectRepositoryStorageMoves(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/project_repository_storage_moves",
+                &[],
+            ),
+        )
     }
     /// Schedule bulk project repository storage moves
     ///
@@ -27,16 +32,25 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (202): Schedule bulk project repository storage moves.
     pub fn post_api_v4_project_repository_storage_moves(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectRepositoryStorageMoves,
-        >,
+        body: impl Into<crate::types::PostApiV4ProjectRepositoryStorageMoves>,
     ) -> PostApiV4ProjectRepositoryStorageMoves<'_> {
-        PostApiV4ProjectRepositoryStorageMoves {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4ProjectRepositoryStorageMoves(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/project_repository_storage_moves",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectRepositoryStorageMoves,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a project repository storage move
     ///
@@ -46,252 +60,75 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `repository_storage_move_id`: The ID of a project repository storage move
+    ///
+    /// Returns, on success (200): Get a project repository storage move.
     pub fn get_api_v4_project_repository_storage_moves_repository_storage_move_id(
         &self,
-        repository_storage_move_id: impl ::std::convert::Into<i64>,
+        repository_storage_move_id: impl Into<i64>,
     ) -> GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId {
-            client: self,
-            repository_storage_move_id: repository_storage_move_id.into(),
-        }
+        GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/project_repository_storage_moves/{}",
+                &[&Into::<i64>::into(repository_storage_move_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_project_repository_storage_moves`](crate::Client::get_api_v4_project_repository_storage_moves): `GET /api/v4/project_repository_storage_moves`.
+/// Request builder of [`crate::Client::get_api_v4_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectRepositoryStorageMoves<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectRepositoryStorageMoves<'a> {
+pub struct GetApiV4ProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectRepositoryStorageMoves<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("project_repository_storage_moves"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of all project repository storage moves
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectRepositoryStorageMoves<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectsRepositoryStorageMove>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_project_repository_storage_moves`](crate::Client::post_api_v4_project_repository_storage_moves): `POST /api/v4/project_repository_storage_moves`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectRepositoryStorageMoves<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4ProjectRepositoryStorageMoves,
-}
-impl<'a> PostApiV4ProjectRepositoryStorageMoves<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("project_repository_storage_moves"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (202): Schedule bulk project repository storage moves
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectRepositoryStorageMoves<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_project_repository_storage_moves_repository_storage_move_id`](crate::Client::get_api_v4_project_repository_storage_moves_repository_storage_move_id): `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    client: &'a crate::Client,
-    repository_storage_move_id: i64,
-}
-impl<'a> GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("project_repository_storage_moves"),
-                crate::runtime::ParamValue::to_param(&self.repository_storage_move_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a project repository storage move
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectRepositoryStorageMoves<'a> {
+    type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture
+crate::runtime::into_future!(GetApiV4ProjectRepositoryStorageMoves);
+/// Request builder of [`crate::Client::post_api_v4_project_repository_storage_moves`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct PostApiV4ProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectRepositoryStorageMoves<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(PostApiV4ProjectRepositoryStorageMoves);
+/// Request builder of [`crate::Client::get_api_v4_project_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId
+);

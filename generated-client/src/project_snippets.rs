@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get all project snippets.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippets`].
     pub fn get_api_v4_projects_id_snippets(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdSnippets<'_> {
-        GetApiV4ProjectsIdSnippets {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdSnippets(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new project snippet
     ///
@@ -29,16 +33,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new project snippet.
     pub fn post_api_v4_projects_id_snippets(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdSnippets>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdSnippets>,
     ) -> PostApiV4ProjectsIdSnippets<'_> {
-        PostApiV4ProjectsIdSnippets {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdSnippets(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/snippets",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdSnippets>::into(body),
+                ),
+        )
     }
     /// Get a single project snippet
     ///
@@ -47,16 +59,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: The ID of a project snippet
+    ///
+    /// Returns, on success (200): Get a single project snippet.
     pub fn get_api_v4_projects_id_snippets_snippet_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetId {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                ],
+            ),
+        )
     }
     /// Update an existing project snippet
     ///
@@ -66,20 +86,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: The ID of a project snippet
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an existing project snippet.
     pub fn put_api_v4_projects_id_snippets_snippet_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdSnippetsSnippetId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdSnippetsSnippetId>,
     ) -> PutApiV4ProjectsIdSnippetsSnippetId<'_> {
-        PutApiV4ProjectsIdSnippetsSnippetId {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdSnippetsSnippetId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/snippets/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(snippet_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdSnippetsSnippetId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a project snippet
     ///
@@ -88,16 +118,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: The ID of a project snippet
+    ///
+    /// Returns, on success (204): Delete a project snippet.
     pub fn delete_api_v4_projects_id_snippets_snippet_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdSnippetsSnippetId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetId {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        DeleteApiV4ProjectsIdSnippetsSnippetId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/snippets/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                ],
+            ),
+        )
     }
     /// Get a raw project snippet
     ///
@@ -106,16 +144,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: The ID of a project snippet
+    ///
+    /// Returns, on success (200): Get a raw project snippet.
     pub fn get_api_v4_projects_id_snippets_snippet_id_raw(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdRaw<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdRaw {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdRaw(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/raw",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                ],
+            ),
+        )
     }
     /// Get raw project snippet file contents from the repository
     ///
@@ -126,20 +172,28 @@ impl crate::Client {
     /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     /// - `ref`: The name of branch, tag or commit
     /// - `snippet_id`:
+    ///
+    /// Returns, on success (200): Get raw project snippet file contents from the repository.
     pub fn get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_path: impl ::std::convert::Into<::std::string::String>,
-        r#ref: impl ::std::convert::Into<::std::string::String>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_path: impl Into<String>,
+        r#ref: impl Into<String>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw {
-            client: self,
-            id: id.into(),
-            file_path: file_path.into(),
-            r#ref: r#ref.into(),
-            snippet_id: snippet_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/files/{}/{}/raw",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                    &Into::<String>::into(r#ref),
+                    &Into::<String>::into(file_path),
+                ],
+            ),
+        )
     }
     /// Get the user agent details for a project snippet
     ///
@@ -148,568 +202,131 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: The ID of a project snippet
+    ///
+    /// Returns, on success (200): Get the user agent details for a project snippet.
     pub fn get_api_v4_projects_id_snippets_snippet_id_user_agent_detail(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        snippet_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        snippet_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail {
-            client: self,
-            id: id.into(),
-            snippet_id: snippet_id.into(),
-        }
+        GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/snippets/{}/user_agent_detail",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(snippet_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets`](crate::Client::get_api_v4_projects_id_snippets): `GET /api/v4/projects/{id}/snippets`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippets<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdSnippets<'a> {
+pub struct GetApiV4ProjectsIdSnippets<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdSnippets<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all project snippets
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesProjectSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSnippets<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectSnippet>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippets<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_snippets`](crate::Client::post_api_v4_projects_id_snippets): `POST /api/v4/projects/{id}/snippets`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippets);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippets<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdSnippets,
-}
-impl<'a> PostApiV4ProjectsIdSnippets<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdSnippets<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdSnippets<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdSnippets<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id`](crate::Client::get_api_v4_projects_id_snippets_snippet_id): `GET /api/v4/projects/{id}/snippets/{snippet_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdSnippets);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippetsSnippetId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSnippetsSnippetId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_snippets_snippet_id`](crate::Client::put_api_v4_projects_id_snippets_snippet_id): `PUT /api/v4/projects/{id}/snippets/{snippet_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_snippets_snippet_id`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdSnippetsSnippetId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-    body: crate::types::PutApiV4ProjectsIdSnippetsSnippetId,
-}
-impl<'a> PutApiV4ProjectsIdSnippetsSnippetId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an existing project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdSnippetsSnippetId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdSnippetsSnippetId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_snippets_snippet_id`](crate::Client::delete_api_v4_projects_id_snippets_snippet_id): `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdSnippetsSnippetId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_raw`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_raw): `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdSnippetsSnippetId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("raw"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a raw project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw): `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdRaw);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file_path: ::std::string::String,
-    r#ref: ::std::string::String,
-    snippet_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.r#ref),
-                crate::runtime::ParamValue::to_param(&self.file_path),
-                ::std::string::String::from("raw"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get raw project snippet file contents from the repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_snippets_snippet_id_user_agent_detail`](crate::Client::get_api_v4_projects_id_snippets_snippet_id_user_agent_detail): `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    snippet_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.snippet_id),
-                ::std::string::String::from("user_agent_detail"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the user agent details for a project snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserAgentDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserAgentDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserAgentDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserAgentDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail);

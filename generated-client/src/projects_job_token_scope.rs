@@ -9,14 +9,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): Fetch CI_JOB_TOKEN access settings.
     pub fn get_api_v4_projects_id_job_token_scope(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdJobTokenScope<'_> {
-        GetApiV4ProjectsIdJobTokenScope {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdJobTokenScope(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/job_token_scope",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Patch CI_JOB_TOKEN access settings.
     ///
@@ -25,16 +31,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (204): Patch CI_JOB_TOKEN access settings.
     pub fn patch_api_v4_projects_id_job_token_scope(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PatchApiV4ProjectsIdJobTokenScope>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PatchApiV4ProjectsIdJobTokenScope>,
     ) -> PatchApiV4ProjectsIdJobTokenScope<'_> {
-        PatchApiV4ProjectsIdJobTokenScope {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PatchApiV4ProjectsIdJobTokenScope(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PATCH,
+                    "api/v4/projects/{}/job_token_scope",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PatchApiV4ProjectsIdJobTokenScope>::into(body),
+                ),
+        )
     }
     /// Fetch project inbound allowlist for CI_JOB_TOKEN access settings.
     ///
@@ -43,17 +57,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Fetch project inbound allowlist for CI_JOB_TOKEN access settings.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobTokenScopeAllowlist`].
     pub fn get_api_v4_projects_id_job_token_scope_allowlist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
-        GetApiV4ProjectsIdJobTokenScopeAllowlist {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdJobTokenScopeAllowlist(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/job_token_scope/allowlist",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Add target project to allowlist.
     ///
@@ -62,18 +80,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of user project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add target project to allowlist.
     pub fn post_api_v4_projects_id_job_token_scope_allowlist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist>,
     ) -> PostApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
-        PostApiV4ProjectsIdJobTokenScopeAllowlist {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdJobTokenScopeAllowlist(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/job_token_scope/allowlist",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist,
+                    >::into(body),
+                ),
+        )
     }
     /// Fetch project groups allowlist for CI_JOB_TOKEN access settings.
     ///
@@ -82,17 +108,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Fetch project groups allowlist for CI_JOB_TOKEN access settings.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist`].
     pub fn get_api_v4_projects_id_job_token_scope_groups_allowlist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
-        GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/job_token_scope/groups_allowlist",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Add target group to allowlist.
     ///
@@ -101,18 +131,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of user project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add target group to allowlist.
     pub fn post_api_v4_projects_id_job_token_scope_groups_allowlist(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist>,
     ) -> PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
-        PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/job_token_scope/groups_allowlist",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete target group from allowlist.
     ///
@@ -121,16 +159,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of user project
     /// - `target_group_id`: ID of the group to be removed from the allowlist
+    ///
+    /// Returns, on success (204): Delete target group from allowlist.
     pub fn delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        target_group_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        target_group_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'_> {
-        DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId {
-            client: self,
-            id: id.into(),
-            target_group_id: target_group_id.into(),
-        }
+        DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/job_token_scope/groups_allowlist/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(target_group_id),
+                ],
+            ),
+        )
     }
     /// Delete project from allowlist.
     ///
@@ -139,624 +185,150 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of user project
     /// - `target_project_id`: ID of the project to be removed from the allowlist
+    ///
+    /// Returns, on success (204): Delete project from allowlist.
     pub fn delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        target_project_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        target_project_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'_> {
-        DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId {
-            client: self,
-            id: id.into(),
-            target_project_id: target_project_id.into(),
-        }
+        DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/job_token_scope/allowlist/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(target_project_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_job_token_scope`](crate::Client::get_api_v4_projects_id_job_token_scope): `GET /api/v4/projects/{id}/job_token_scope`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScope<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdJobTokenScope<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Fetch CI_JOB_TOKEN access settings.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectJobTokenScope,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectJobTokenScope,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesProjectJobTokenScope,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdJobTokenScope<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobTokenScope<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectJobTokenScope>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdJobTokenScope<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectJobTokenScope,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::patch_api_v4_projects_id_job_token_scope`](crate::Client::patch_api_v4_projects_id_job_token_scope): `PATCH /api/v4/projects/{id}/job_token_scope`.
+crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScope);
+/// Request builder of [`crate::Client::patch_api_v4_projects_id_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdJobTokenScope<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PatchApiV4ProjectsIdJobTokenScope,
-}
-impl<'a> PatchApiV4ProjectsIdJobTokenScope<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Patch CI_JOB_TOKEN access settings.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PatchApiV4ProjectsIdJobTokenScope<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchApiV4ProjectsIdJobTokenScope<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchApiV4ProjectsIdJobTokenScope<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_job_token_scope_allowlist`](crate::Client::get_api_v4_projects_id_job_token_scope_allowlist): `GET /api/v4/projects/{id}/job_token_scope/allowlist`.
+crate::runtime::into_future!(PatchApiV4ProjectsIdJobTokenScope);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
+pub struct GetApiV4ProjectsIdJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("allowlist"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Fetch project inbound allowlist for CI_JOB_TOKEN access settings.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBasicProjectDetails,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBasicProjectDetails, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_job_token_scope_allowlist`](crate::Client::post_api_v4_projects_id_job_token_scope_allowlist): `POST /api/v4/projects/{id}/job_token_scope/allowlist`.
+crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScopeAllowlist);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist,
-}
-impl<'a> PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("allowlist"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add target project to allowlist.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBasicProjectDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBasicProjectDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBasicProjectDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicProjectDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBasicProjectDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_job_token_scope_groups_allowlist`](crate::Client::get_api_v4_projects_id_job_token_scope_groups_allowlist): `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`.
+crate::runtime::into_future!(PostApiV4ProjectsIdJobTokenScopeAllowlist);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
+pub struct GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("groups_allowlist"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Fetch project groups allowlist for CI_JOB_TOKEN access settings.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesBasicProjectDetails,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesBasicProjectDetails, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesBasicProjectDetails>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_job_token_scope_groups_allowlist`](crate::Client::post_api_v4_projects_id_job_token_scope_groups_allowlist): `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`.
+crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist,
-}
-impl<'a> PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("groups_allowlist"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add target group to allowlist.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesBasicGroupDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesBasicGroupDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesBasicGroupDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesBasicGroupDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicGroupDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id`](crate::Client::delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id): `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    target_group_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("groups_allowlist"),
-                crate::runtime::ParamValue::to_param(&self.target_group_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete target group from allowlist.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id`](crate::Client::delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id): `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`.
+crate::runtime::into_future!(
+    DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId
+);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    target_project_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("job_token_scope"),
-                ::std::string::String::from("allowlist"),
-                crate::runtime::ParamValue::to_param(&self.target_project_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete project from allowlist.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId);

@@ -13,18 +13,26 @@ impl crate::Client {
     /// - `id`: The ID or full path of the group.
     /// - `sha256`: The PyPi package sha256 check sum
     /// - `file_identifier`: The PyPi package file identifier
+    ///
+    /// Returns, on success (200): Download a package file from a group.
     pub fn get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha256: impl ::std::convert::Into<::std::string::String>,
-        file_identifier: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha256: impl Into<String>,
+        file_identifier: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'_> {
-        GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier {
-            client: self,
-            id: id.into(),
-            sha256: sha256.into(),
-            file_identifier: file_identifier.into(),
-        }
+        GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/pypi/files/{}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha256),
+                    &Into::<String>::into(file_identifier),
+                ],
+            ),
+        )
     }
     /// The PyPi Simple Group Index Endpoint
     ///
@@ -34,14 +42,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or full path of the group.
+    ///
+    /// Returns, on success (200): The PyPi Simple Group Index Endpoint.
     pub fn get_api_v4_groups_id_packages_pypi_simple(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdPackagesPypiSimple<'_> {
-        GetApiV4GroupsIdPackagesPypiSimple {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdPackagesPypiSimple(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/pypi/simple",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The PyPi Simple Group Package Endpoint
     ///
@@ -52,16 +66,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or full path of the group.
     /// - `package_name`: The PyPi package name
+    ///
+    /// Returns, on success (200): The PyPi Simple Group Package Endpoint.
     pub fn get_api_v4_groups_id_packages_pypi_simple_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4GroupsIdPackagesPypiSimplePackageName<'_> {
-        GetApiV4GroupsIdPackagesPypiSimplePackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4GroupsIdPackagesPypiSimplePackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/-/packages/pypi/simple/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// The PyPi package download endpoint
     ///
@@ -73,18 +95,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha256`: The PyPi package sha256 check sum
     /// - `file_identifier`: The PyPi package file identifier
+    ///
+    /// Returns, on success (200): The PyPi package download endpoint.
     pub fn get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        sha256: impl ::std::convert::Into<::std::string::String>,
-        file_identifier: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        sha256: impl Into<String>,
+        file_identifier: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'_> {
-        GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier {
-            client: self,
-            id: id.into(),
-            sha256: sha256.into(),
-            file_identifier: file_identifier.into(),
-        }
+        GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/pypi/files/{}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(sha256),
+                    &Into::<String>::into(file_identifier),
+                ],
+            ),
+        )
     }
     /// The PyPi Simple Project Index Endpoint
     ///
@@ -94,14 +124,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The PyPi Simple Project Index Endpoint.
     pub fn get_api_v4_projects_id_packages_pypi_simple(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdPackagesPypiSimple<'_> {
-        GetApiV4ProjectsIdPackagesPypiSimple {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdPackagesPypiSimple(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/pypi/simple",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// The PyPi Simple Project Package Endpoint
     ///
@@ -112,16 +148,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The PyPi package name
+    ///
+    /// Returns, on success (200): The PyPi Simple Project Package Endpoint.
     pub fn get_api_v4_projects_id_packages_pypi_simple_package_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesPypiSimplePackageName<'_> {
-        GetApiV4ProjectsIdPackagesPypiSimplePackageName {
-            client: self,
-            id: id.into(),
-            package_name: package_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesPypiSimplePackageName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/pypi/simple/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                ],
+            ),
+        )
     }
     /// The PyPi Package upload endpoint
     ///
@@ -135,30 +179,28 @@ impl crate::Client {
     /// - `name`:
     /// - `version`:
     ///
+    /// Returns, on success (201): The PyPi Package upload endpoint.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsIdPackagesPypi`].
     pub fn post_api_v4_projects_id_packages_pypi(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        content: impl ::std::convert::Into<crate::runtime::File>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        version: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        content: impl Into<crate::runtime::File>,
+        name: impl Into<String>,
+        version: impl Into<String>,
     ) -> PostApiV4ProjectsIdPackagesPypi<'_> {
-        PostApiV4ProjectsIdPackagesPypi {
-            client: self,
-            id: id.into(),
-            content: content.into(),
-            name: name.into(),
-            version: version.into(),
-            requires_python: ::std::option::Option::None,
-            md5_digest: ::std::option::Option::None,
-            sha256_digest: ::std::option::Option::None,
-            metadata_version: ::std::option::Option::None,
-            author_email: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            description_content_type: ::std::option::Option::None,
-            summary: ::std::option::Option::None,
-            keywords: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsIdPackagesPypi(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/packages/pypi",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("content", &Into::<crate::runtime::File>::into(content))
+                .form_field("name", &Into::<String>::into(name))
+                .form_field("version", &Into::<String>::into(version)),
+        )
     }
     /// Authorize the PyPi package upload from workhorse
     ///
@@ -168,558 +210,144 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Authorize the PyPi package upload from workhorse.
     pub fn post_api_v4_projects_id_packages_pypi_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdPackagesPypiAuthorize<'_> {
-        PostApiV4ProjectsIdPackagesPypiAuthorize {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdPackagesPypiAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/pypi/authorize",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier`](crate::Client::get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier): `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha256: ::std::string::String,
-    file_identifier: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("pypi")],
-                ::std::vec![::std::string::String::from("files")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.sha256)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_identifier),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download a package file from a group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_packages_pypi_simple`](crate::Client::get_api_v4_groups_id_packages_pypi_simple): `GET /api/v4/groups/{id}/-/packages/pypi/simple`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiSimple<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdPackagesPypiSimple<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("-"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("pypi"),
-                ::std::string::String::from("simple"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The PyPi Simple Group Index Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4GroupsIdPackagesPypiSimple<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesPypiSimple<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdPackagesPypiSimple<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_packages_pypi_simple_package_name`](crate::Client::get_api_v4_groups_id_packages_pypi_simple_package_name): `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiSimple);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_simple_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiSimplePackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4GroupsIdPackagesPypiSimplePackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("groups")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("-")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("pypi")],
-                ::std::vec![::std::string::String::from("simple")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The PyPi Simple Group Package Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4GroupsIdPackagesPypiSimplePackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4GroupsIdPackagesPypiSimplePackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier`](crate::Client::get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier): `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`.
+crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiSimplePackageName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sha256: ::std::string::String,
-    file_identifier: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("pypi")],
-                ::std::vec![::std::string::String::from("files")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.sha256)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_identifier),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The PyPi package download endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_pypi_simple`](crate::Client::get_api_v4_projects_id_packages_pypi_simple): `GET /api/v4/projects/{id}/packages/pypi/simple`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiSimple<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPypiSimple<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("pypi"),
-                ::std::string::String::from("simple"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The PyPi Simple Project Index Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdPackagesPypiSimple<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesPypiSimple<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdPackagesPypiSimple<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_packages_pypi_simple_package_name`](crate::Client::get_api_v4_projects_id_packages_pypi_simple_package_name): `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiSimple);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_simple_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("pypi")],
-                ::std::vec![::std::string::String::from("simple")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): The PyPi Simple Project Package Endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_pypi`](crate::Client::post_api_v4_projects_id_packages_pypi): `POST /api/v4/projects/{id}/packages/pypi`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiSimplePackageName);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesPypi<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    content: crate::runtime::File,
-    name: ::std::string::String,
-    version: ::std::string::String,
-    requires_python: ::std::option::Option<::std::string::String>,
-    md5_digest: ::std::option::Option<::std::string::String>,
-    sha256_digest: ::std::option::Option<::std::string::String>,
-    metadata_version: ::std::option::Option<::std::string::String>,
-    author_email: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_content_type: ::std::option::Option<::std::string::String>,
-    summary: ::std::option::Option<::std::string::String>,
-    keywords: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4ProjectsIdPackagesPypi<'a> {
-    pub fn requires_python(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.requires_python = ::std::option::Option::Some(value.into());
-        self
+pub struct PostApiV4ProjectsIdPackagesPypi<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsIdPackagesPypi<'_> {
+    pub fn requires_python(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("requires_python", &Into::<String>::into(value)))
     }
-    pub fn md5_digest(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.md5_digest = ::std::option::Option::Some(value.into());
-        self
+    pub fn md5_digest(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("md5_digest", &Into::<String>::into(value)))
     }
-    pub fn sha256_digest(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sha256_digest = ::std::option::Option::Some(value.into());
-        self
+    pub fn sha256_digest(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("sha256_digest", &Into::<String>::into(value)))
     }
-    pub fn metadata_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.metadata_version = ::std::option::Option::Some(value.into());
-        self
+    pub fn metadata_version(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("metadata_version", &Into::<String>::into(value)))
     }
-    pub fn author_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.author_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn author_email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("author_email", &Into::<String>::into(value)))
     }
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
-    pub fn description_content_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description_content_type = ::std::option::Option::Some(value.into());
-        self
+    pub fn description_content_type(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description_content_type", &Into::<String>::into(value)))
     }
-    pub fn summary(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.summary = ::std::option::Option::Some(value.into());
-        self
+    pub fn summary(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("summary", &Into::<String>::into(value)))
     }
-    pub fn keywords(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.keywords = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("pypi"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.content;
-            request.form_file("content", value);
-        }
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.version;
-            request.form_field("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.requires_python {
-            request.form_field("requires_python", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.md5_digest {
-            request.form_field("md5_digest", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sha256_digest {
-            request.form_field("sha256_digest", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.metadata_version {
-            request.form_field("metadata_version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.author_email {
-            request.form_field("author_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description_content_type {
-            request.form_field("description_content_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.summary {
-            request.form_field("summary", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.keywords {
-            request.form_field("keywords", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): The PyPi Package upload endpoint
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn keywords(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("keywords", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdPackagesPypi<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesPypi<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_pypi_authorize`](crate::Client::post_api_v4_projects_id_packages_pypi_authorize): `POST /api/v4/projects/{id}/packages/pypi/authorize`.
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesPypi);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_pypi_authorize`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesPypiAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdPackagesPypiAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("pypi"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Authorize the PyPi package upload from workhorse
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdPackagesPypiAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesPypiAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdPackagesPypiAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesPypiAuthorize);

@@ -13,19 +13,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     ///
+    /// Returns, on success (200): List links of a release.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleasesTagNameAssetsLinks`].
     pub fn get_api_v4_projects_id_releases_tag_name_assets_links(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
-        GetApiV4ProjectsIdReleasesTagNameAssetsLinks {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdReleasesTagNameAssetsLinks(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/{}/assets/links",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Create a release link
     ///
@@ -37,20 +43,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a release link.
     pub fn post_api_v4_projects_id_releases_tag_name_assets_links(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks>,
     ) -> PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
-        PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdReleasesTagNameAssetsLinks(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/releases/{}/assets/links",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(tag_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a release link
     ///
@@ -62,18 +78,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     /// - `link_id`: The ID of the link
+    ///
+    /// Returns, on success (200): Get a release link.
     pub fn get_api_v4_projects_id_releases_tag_name_assets_links_link_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        link_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        link_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            link_id: link_id.into(),
-        }
+        GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/{}/assets/links/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                    &Into::<i64>::into(link_id),
+                ],
+            ),
+        )
     }
     /// Update a release link
     ///
@@ -86,22 +110,32 @@ impl crate::Client {
     /// - `tag_name`: The tag associated with the release
     /// - `link_id`: The ID of the link
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a release link.
     pub fn put_api_v4_projects_id_releases_tag_name_assets_links_link_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        link_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        link_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId>,
     ) -> PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            link_id: link_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/releases/{}/assets/links/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(tag_name),
+                        &Into::<i64>::into(link_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a release link
     ///
@@ -113,404 +147,105 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     /// - `link_id`: The ID of the link
+    ///
+    /// Returns, on success (204): Bad request.
     pub fn delete_api_v4_projects_id_releases_tag_name_assets_links_link_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        link_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        link_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            link_id: link_id.into(),
-        }
+        DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/releases/{}/assets/links/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                    &Into::<i64>::into(link_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_releases_tag_name_assets_links`](crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links): `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
+pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("assets"),
-                ::std::string::String::from("links"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List links of a release
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesReleasesLink>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesReleasesLink,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesReleasesLink, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesReleasesLink>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesReleasesLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_releases_tag_name_assets_links`](crate::Client::post_api_v4_projects_id_releases_tag_name_assets_links): `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`.
+crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameAssetsLinks);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_releases_tag_name_assets_links`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    body: crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks,
-}
-impl<'a> PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("assets"),
-                ::std::string::String::from("links"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a release link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesReleasesLink,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesReleasesLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesReleasesLink, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesReleasesLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_releases_tag_name_assets_links_link_id`](crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links_link_id): `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdReleasesTagNameAssetsLinks);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    link_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("assets"),
-                ::std::string::String::from("links"),
-                crate::runtime::ParamValue::to_param(&self.link_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a release link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesReleasesLink,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesReleasesLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesReleasesLink, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesReleasesLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_releases_tag_name_assets_links_link_id`](crate::Client::put_api_v4_projects_id_releases_tag_name_assets_links_link_id): `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    link_id: i64,
-    body: crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId,
-}
-impl<'a> PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("assets"),
-                ::std::string::String::from("links"),
-                crate::runtime::ParamValue::to_param(&self.link_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a release link
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesReleasesLink,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesReleasesLink,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesReleasesLink, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesReleasesLink,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_releases_tag_name_assets_links_link_id`](crate::Client::delete_api_v4_projects_id_releases_tag_name_assets_links_link_id): `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    link_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("assets"),
-                ::std::string::String::from("links"),
-                crate::runtime::ParamValue::to_param(&self.link_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Bad request
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);

@@ -12,19 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
+    /// Returns, on success (200): List group releases.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdReleases`].
     pub fn get_api_v4_groups_id_releases(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdReleases<'_> {
-        GetApiV4GroupsIdReleases {
-            client: self,
-            id: id.into(),
-            sort: ::std::option::Option::None,
-            simple: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdReleases(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/releases",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// List Releases
     ///
@@ -35,22 +37,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List Releases.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleases`].
     pub fn get_api_v4_projects_id_releases(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdReleases<'_> {
-        GetApiV4ProjectsIdReleases {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            include_html_description: ::std::option::Option::None,
-            updated_before: ::std::option::Option::None,
-            updated_after: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdReleases(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a release
     ///
@@ -61,16 +62,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a release.
     pub fn post_api_v4_projects_id_releases(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdReleases>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdReleases>,
     ) -> PostApiV4ProjectsIdReleases<'_> {
-        PostApiV4ProjectsIdReleases {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdReleases(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/releases",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdReleases>::into(body),
+                ),
+        )
     }
     /// Get a release by a tag name
     ///
@@ -82,18 +91,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     ///
+    /// Returns, on success (200): Get a release by a tag name.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleasesTagName`].
     pub fn get_api_v4_projects_id_releases_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdReleasesTagName<'_> {
-        GetApiV4ProjectsIdReleasesTagName {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            include_html_description: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdReleasesTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Update a release
     ///
@@ -105,18 +121,28 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a release.
     pub fn put_api_v4_projects_id_releases_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdReleasesTagName>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdReleasesTagName>,
     ) -> PutApiV4ProjectsIdReleasesTagName<'_> {
-        PutApiV4ProjectsIdReleasesTagName {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdReleasesTagName(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/releases/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(tag_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdReleasesTagName>::into(body),
+                ),
+        )
     }
     /// Delete a release
     ///
@@ -127,16 +153,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
+    ///
+    /// Returns, on success (204): Delete a release.
     pub fn delete_api_v4_projects_id_releases_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdReleasesTagName<'_> {
-        DeleteApiV4ProjectsIdReleasesTagName {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-        }
+        DeleteApiV4ProjectsIdReleasesTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/releases/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Download a project release asset file
     ///
@@ -148,18 +182,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     /// - `direct_asset_path`: The path to the file to download, as specified when creating the release asset
+    ///
+    /// Returns, on success (200): Download a project release asset file.
     pub fn get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        direct_asset_path: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        direct_asset_path: impl Into<String>,
     ) -> GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'_> {
-        GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-            direct_asset_path: direct_asset_path.into(),
-        }
+        GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/{}/downloads/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                    &Into::<String>::into(direct_asset_path),
+                ],
+            ),
+        )
     }
     /// Get the latest project release
     ///
@@ -170,16 +212,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `suffix_path`: The path to be suffixed to the latest release
+    ///
+    /// Returns, on success (200): Get the latest project release.
     pub fn get_api_v4_projects_id_releases_permalink_latest_suffix_path(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        suffix_path: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        suffix_path: impl Into<String>,
     ) -> GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'_> {
-        GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath {
-            client: self,
-            id: id.into(),
-            suffix_path: suffix_path.into(),
-        }
+        GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/releases/permalink/latest(/)(*suffix_path)",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("suffix_path", &Into::<String>::into(suffix_path)),
+        )
     }
     /// Collect release evidence
     ///
@@ -190,765 +238,249 @@ impl crate::Client {
     /// Arguments:
     /// - `tag_name`: The Git tag the release is associated with
     /// - `id`:
+    ///
+    /// Returns, on success (201): Collect release evidence.
     pub fn post_api_v4_projects_id_releases_tag_name_evidence(
         &self,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdReleasesTagNameEvidence<'_> {
-        PostApiV4ProjectsIdReleasesTagNameEvidence {
-            client: self,
-            tag_name: tag_name.into(),
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdReleasesTagNameEvidence(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/releases/{}/evidence",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_releases`](crate::Client::get_api_v4_groups_id_releases): `GET /api/v4/groups/{id}/releases`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdReleases<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    simple: ::std::option::Option<bool>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdReleases<'a> {
+pub struct GetApiV4GroupsIdReleases<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdReleases<'_> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return only limited fields for each release
     ///
     /// Default: `false`.
-    pub fn simple(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.simple = ::std::option::Option::Some(value.into());
-        self
+    pub fn simple(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("simple", &Into::<bool>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.simple {
-            request.query("simple", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List group releases
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdReleases<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdReleases<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_releases`](crate::Client::get_api_v4_projects_id_releases): `GET /api/v4/projects/{id}/releases`.
+crate::runtime::into_future!(GetApiV4GroupsIdReleases);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleases<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    order_by: ::std::option::Option<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    include_html_description: ::std::option::Option<bool>,
-    updated_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    updated_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-}
-impl<'a> GetApiV4ProjectsIdReleases<'a> {
+pub struct GetApiV4ProjectsIdReleases<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdReleases<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The field to use as order. Either `released_at` (default) or `created_at`
     ///
     /// Default: `"released_at"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4ProjectsIdReleasesOrderBy>::into(value),
+                ),
+        )
     }
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// If `true`, a response includes HTML rendered markdown of the release description
-    pub fn include_html_description(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_html_description = ::std::option::Option::Some(value.into());
-        self
+    pub fn include_html_description(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_html_description", &Into::<bool>::into(value)))
     }
     /// Return releases updated before the specified datetime. Format: ISO 8601 YYYY-MM-DDTHH:MM:SSZ
     pub fn updated_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "updated_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return releases updated after the specified datetime. Format: ISO 8601 YYYY-MM-DDTHH:MM:SSZ
     pub fn updated_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.updated_after = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.include_html_description {
-            request.query("include_html_description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_before {
-            request.query("updated_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_after {
-            request.query("updated_after", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List Releases
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdReleases<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRelease>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_releases`](crate::Client::post_api_v4_projects_id_releases): `POST /api/v4/projects/{id}/releases`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleases<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdReleases,
-}
-impl<'a> PostApiV4ProjectsIdReleases<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a release
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdReleases<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_releases_tag_name`](crate::Client::get_api_v4_projects_id_releases_tag_name): `GET /api/v4/projects/{id}/releases/{tag_name}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    include_html_description: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4ProjectsIdReleasesTagName<'a> {
-    /// If `true`, a response includes HTML rendered markdown of the release description
-    pub fn include_html_description(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_html_description = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.include_html_description {
-            request.query("include_html_description", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a release by a tag name
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdReleasesTagName<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_releases_tag_name`](crate::Client::put_api_v4_projects_id_releases_tag_name): `PUT /api/v4/projects/{id}/releases/{tag_name}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdReleasesTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdReleasesTagName,
-}
-impl<'a> PutApiV4ProjectsIdReleasesTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a release
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdReleasesTagName<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_releases_tag_name`](crate::Client::delete_api_v4_projects_id_releases_tag_name): `DELETE /api/v4/projects/{id}/releases/{tag_name}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdReleasesTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdReleasesTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a release
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdReleasesTagName<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path`](crate::Client::get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path): `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-    direct_asset_path: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("releases")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.tag_name)],
-                ::std::vec![::std::string::String::from("downloads")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.direct_asset_path),
+        Self(
+            self
+                .0
+                .query(
+                    "updated_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
                 ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download a project release asset file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdReleases<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetApiV4ProjectsIdReleases);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_releases`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct PostApiV4ProjectsIdReleases<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdReleases<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(PostApiV4ProjectsIdReleases);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdReleasesTagName<'_> {
+    /// If `true`, a response includes HTML rendered markdown of the release description
+    pub fn include_html_description(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_html_description", &Into::<bool>::into(value)))
+    }
+}
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdReleasesTagName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagName);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_releases_tag_name`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct PutApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdReleasesTagName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(PutApiV4ProjectsIdReleasesTagName);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_releases_tag_name`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct DeleteApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdReleasesTagName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(DeleteApiV4ProjectsIdReleasesTagName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_releases_permalink_latest_suffix_path`](crate::Client::get_api_v4_projects_id_releases_permalink_latest_suffix_path): `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`.
+crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    suffix_path: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                ::std::string::String::from("permalink"),
-                ::std::string::String::from("latest("),
-                ::std::string::String::from(")(*suffix_path)"),
-            ],
-        )?;
-        {
-            let value = &self.suffix_path;
-            request.query("suffix_path", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the latest project release
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_releases_tag_name_evidence`](crate::Client::post_api_v4_projects_id_releases_tag_name_evidence): `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`.
+crate::runtime::into_future!(GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_releases_tag_name_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
-    client: &'a crate::Client,
-    tag_name: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("releases"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("evidence"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Collect release evidence
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRelease,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdReleasesTagNameEvidence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesRelease, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ProjectsIdReleasesTagNameEvidence);

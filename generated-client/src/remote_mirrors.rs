@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): List the project's remote mirrors.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRemoteMirrors`].
     pub fn get_api_v4_projects_id_remote_mirrors(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRemoteMirrors<'_> {
-        GetApiV4ProjectsIdRemoteMirrors {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRemoteMirrors(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/remote_mirrors",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create remote mirror for a project
     ///
@@ -29,16 +33,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create remote mirror for a project.
     pub fn post_api_v4_projects_id_remote_mirrors(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdRemoteMirrors>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRemoteMirrors>,
     ) -> PostApiV4ProjectsIdRemoteMirrors<'_> {
-        PostApiV4ProjectsIdRemoteMirrors {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRemoteMirrors(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/remote_mirrors",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdRemoteMirrors>::into(body),
+                ),
+        )
     }
     /// Get a single remote mirror
     ///
@@ -47,16 +59,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
+    ///
+    /// Returns, on success (200): Get a single remote mirror.
     pub fn get_api_v4_projects_id_remote_mirrors_mirror_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        mirror_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        mirror_id: impl Into<String>,
     ) -> GetApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        GetApiV4ProjectsIdRemoteMirrorsMirrorId {
-            client: self,
-            id: id.into(),
-            mirror_id: mirror_id.into(),
-        }
+        GetApiV4ProjectsIdRemoteMirrorsMirrorId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/remote_mirrors/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(mirror_id),
+                ],
+            ),
+        )
     }
     /// Update the attributes of a single remote mirror
     ///
@@ -66,20 +86,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update the attributes of a single remote mirror.
     pub fn put_api_v4_projects_id_remote_mirrors_mirror_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        mirror_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        mirror_id: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId>,
     ) -> PutApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        PutApiV4ProjectsIdRemoteMirrorsMirrorId {
-            client: self,
-            id: id.into(),
-            mirror_id: mirror_id.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdRemoteMirrorsMirrorId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/remote_mirrors/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(mirror_id),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId,
+                    >::into(body),
+                ),
+        )
     }
     /// Delete a single remote mirror
     ///
@@ -90,16 +120,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
+    ///
+    /// Returns, on success (204): Delete a single remote mirror.
     pub fn delete_api_v4_projects_id_remote_mirrors_mirror_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        mirror_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        mirror_id: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        DeleteApiV4ProjectsIdRemoteMirrorsMirrorId {
-            client: self,
-            id: id.into(),
-            mirror_id: mirror_id.into(),
-        }
+        DeleteApiV4ProjectsIdRemoteMirrorsMirrorId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/remote_mirrors/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(mirror_id),
+                ],
+            ),
+        )
     }
     /// Triggers a push mirror operation
     ///
@@ -108,16 +146,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
+    ///
+    /// Returns, on success (204): Triggers a push mirror operation.
     pub fn post_api_v4_projects_id_remote_mirrors_mirror_id_sync(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        mirror_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        mirror_id: impl Into<String>,
     ) -> PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'_> {
-        PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync {
-            client: self,
-            id: id.into(),
-            mirror_id: mirror_id.into(),
-        }
+        PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/remote_mirrors/{}/sync",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(mirror_id),
+                ],
+            ),
+        )
     }
     /// Get the public key of a single remote mirror
     ///
@@ -126,481 +172,119 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
+    ///
+    /// Returns, on success (200): Get the public key of a single remote mirror.
     pub fn get_api_v4_projects_id_remote_mirrors_mirror_id_public_key(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        mirror_id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        mirror_id: impl Into<String>,
     ) -> GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'_> {
-        GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey {
-            client: self,
-            id: id.into(),
-            mirror_id: mirror_id.into(),
-        }
+        GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/remote_mirrors/{}/public_key",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(mirror_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_remote_mirrors`](crate::Client::get_api_v4_projects_id_remote_mirrors): `GET /api/v4/projects/{id}/remote_mirrors`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrors<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRemoteMirrors<'a> {
+pub struct GetApiV4ProjectsIdRemoteMirrors<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRemoteMirrors<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List the project's remote mirrors
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesRemoteMirror>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesRemoteMirror,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesRemoteMirror, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRemoteMirrors<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesRemoteMirror>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRemoteMirrors<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRemoteMirror>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_remote_mirrors`](crate::Client::post_api_v4_projects_id_remote_mirrors): `POST /api/v4/projects/{id}/remote_mirrors`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrors);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_remote_mirrors`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRemoteMirrors<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdRemoteMirrors,
-}
-impl<'a> PostApiV4ProjectsIdRemoteMirrors<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create remote mirror for a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesRemoteMirror,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRemoteMirror,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRemoteMirror, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRemoteMirrors<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRemoteMirrors<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRemoteMirrors<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesRemoteMirror,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_remote_mirrors_mirror_id`](crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id): `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRemoteMirrors);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    mirror_id: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-                crate::runtime::ParamValue::to_param(&self.mirror_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single remote mirror
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesRemoteMirror,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRemoteMirror,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRemoteMirror, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesRemoteMirror,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_projects_id_remote_mirrors_mirror_id`](crate::Client::put_api_v4_projects_id_remote_mirrors_mirror_id): `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrorsMirrorId);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_remote_mirrors_mirror_id`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    mirror_id: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId,
-}
-impl<'a> PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-                crate::runtime::ParamValue::to_param(&self.mirror_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update the attributes of a single remote mirror
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesRemoteMirror,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesRemoteMirror,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesRemoteMirror, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesRemoteMirror,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_remote_mirrors_mirror_id`](crate::Client::delete_api_v4_projects_id_remote_mirrors_mirror_id): `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdRemoteMirrorsMirrorId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_remote_mirrors_mirror_id`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    mirror_id: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-                crate::runtime::ParamValue::to_param(&self.mirror_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a single remote mirror
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_remote_mirrors_mirror_id_sync`](crate::Client::post_api_v4_projects_id_remote_mirrors_mirror_id_sync): `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRemoteMirrorsMirrorId);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_remote_mirrors_mirror_id_sync`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    mirror_id: ::std::string::String,
-}
-impl<'a> PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-                crate::runtime::ParamValue::to_param(&self.mirror_id),
-                ::std::string::String::from("sync"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Triggers a push mirror operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_remote_mirrors_mirror_id_public_key`](crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id_public_key): `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    mirror_id: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("remote_mirrors"),
-                crate::runtime::ParamValue::to_param(&self.mirror_id),
-                ::std::string::String::from("public_key"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the public key of a single remote mirror
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey);

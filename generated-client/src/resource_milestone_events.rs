@@ -13,19 +13,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `eventable_id`: The ID of the eventable
     ///
+    /// Returns, on success (200): List project Issue milestone events.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents`].
     pub fn get_api_v4_projects_id_issues_eventable_id_resource_milestone_events(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        eventable_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        eventable_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'_> {
-        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents {
-            client: self,
-            id: id.into(),
-            eventable_id: eventable_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/resource_milestone_events",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(eventable_id),
+                ],
+            ),
+        )
     }
     /// Get single Issue milestone event
     ///
@@ -37,18 +43,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
+    ///
+    /// Returns, on success (200): Get single Issue milestone event.
     pub fn get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
-        eventable_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        event_id: impl Into<String>,
+        eventable_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'_> {
-        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId {
-            client: self,
-            id: id.into(),
-            event_id: event_id.into(),
-            eventable_id: eventable_id.into(),
-        }
+        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/issues/{}/resource_milestone_events/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(eventable_id),
+                    &Into::<String>::into(event_id),
+                ],
+            ),
+        )
     }
     /// List project Merge request milestone events
     ///
@@ -60,19 +74,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `eventable_id`: The ID of the eventable
     ///
+    /// Returns, on success (200): List project Merge request milestone events.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents`].
     pub fn get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        eventable_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        eventable_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'_> {
-        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents {
-            client: self,
-            id: id.into(),
-            eventable_id: eventable_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/resource_milestone_events",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(eventable_id),
+                ],
+            ),
+        )
     }
     /// Get single Merge request milestone event
     ///
@@ -84,427 +104,123 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
+    ///
+    /// Returns, on success (200): Get single Merge request milestone event.
     pub fn get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
-        eventable_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        event_id: impl Into<String>,
+        eventable_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'_> {
-        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId {
-            client: self,
-            id: id.into(),
-            event_id: event_id.into(),
-            eventable_id: eventable_id.into(),
-        }
+        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/resource_milestone_events/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(eventable_id),
+                    &Into::<String>::into(event_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events`](crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events): `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    eventable_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
+pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.eventable_id),
-                ::std::string::String::from("resource_milestone_events"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project Issue milestone events
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        crate::Error,
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesResourceMilestoneEvent,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id`](crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id): `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    event_id: ::std::string::String,
-    eventable_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("issues"),
-                crate::runtime::ParamValue::to_param(&self.eventable_id),
-                ::std::string::String::from("resource_milestone_events"),
-                crate::runtime::ParamValue::to_param(&self.event_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single Issue milestone event
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceMilestoneEvent,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events`](crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events): `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    eventable_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
+pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.eventable_id),
-                ::std::string::String::from("resource_milestone_events"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List project Merge request milestone events
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesResourceMilestoneEvent>,
-        crate::Error,
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesResourceMilestoneEvent,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id`](crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id): `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    event_id: ::std::string::String,
-    eventable_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("merge_requests"),
-                crate::runtime::ParamValue::to_param(&self.eventable_id),
-                ::std::string::String::from("resource_milestone_events"),
-                crate::runtime::ParamValue::to_param(&self.event_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get single Merge request milestone event
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesResourceMilestoneEvent,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceMilestoneEvent,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId
+);

@@ -12,16 +12,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: Repository metadata file name
+    ///
+    /// Returns, on success (200): Download repository metadata files.
     pub fn get_api_v4_projects_id_packages_rpm_repodata_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesRpmRepodataFileName<'_> {
-        GetApiV4ProjectsIdPackagesRpmRepodataFileName {
-            client: self,
-            id: id.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesRpmRepodataFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/rpm/repodata/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
     }
     /// Download RPM package files
     ///
@@ -33,18 +41,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_file_id`: RPM package file id
     /// - `file_name`: RPM package file name
+    ///
+    /// Returns, on success (200): Download RPM package files.
     pub fn get_api_v4_projects_id_packages_rpm_package_file_id_file_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        package_file_id: impl ::std::convert::Into<i64>,
-        file_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        package_file_id: impl Into<i64>,
+        file_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'_> {
-        GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName {
-            client: self,
-            id: id.into(),
-            package_file_id: package_file_id.into(),
-            file_name: file_name.into(),
-        }
+        GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/rpm/{*}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(package_file_id),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
     }
     /// Upload a RPM package
     ///
@@ -54,14 +70,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (201): Upload a RPM package.
     pub fn post_api_v4_projects_id_packages_rpm(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdPackagesRpm<'_> {
-        PostApiV4ProjectsIdPackagesRpm {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdPackagesRpm(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/rpm",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Authorize package upload from workhorse
     ///
@@ -71,227 +93,67 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (201): Authorize package upload from workhorse.
     pub fn post_api_v4_projects_id_packages_rpm_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdPackagesRpmAuthorize<'_> {
-        PostApiV4ProjectsIdPackagesRpmAuthorize {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdPackagesRpmAuthorize(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/packages/rpm/authorize",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_rpm_repodata_file_name`](crate::Client::get_api_v4_projects_id_packages_rpm_repodata_file_name): `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_rpm_repodata_file_name`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("rpm")],
-                ::std::vec![::std::string::String::from("repodata")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download repository metadata files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_rpm_package_file_id_file_name`](crate::Client::get_api_v4_projects_id_packages_rpm_package_file_id_file_name): `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesRpmRepodataFileName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_rpm_package_file_id_file_name`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    package_file_id: i64,
-    file_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("rpm")],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.package_file_id),
-                ),
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.file_name),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download RPM package files
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_packages_rpm`](crate::Client::post_api_v4_projects_id_packages_rpm): `POST /api/v4/projects/{id}/packages/rpm`.
+crate::runtime::into_future!(GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesRpm<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdPackagesRpm<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("rpm"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Upload a RPM package
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdPackagesRpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesRpm<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdPackagesRpm<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_packages_rpm_authorize`](crate::Client::post_api_v4_projects_id_packages_rpm_authorize): `POST /api/v4/projects/{id}/packages/rpm/authorize`.
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesRpm);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_rpm_authorize`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesRpmAuthorize<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdPackagesRpmAuthorize<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("rpm"),
-                ::std::string::String::from("authorize"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Authorize package upload from workhorse
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdPackagesRpmAuthorize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesRpmAuthorize<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdPackagesRpmAuthorize<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4ProjectsIdPackagesRpmAuthorize);

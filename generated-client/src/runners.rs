@@ -12,22 +12,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
+    /// Returns, on success (200): Get runners available for group.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdRunners`].
     pub fn get_api_v4_groups_id_runners(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdRunners<'_> {
-        GetApiV4GroupsIdRunners {
-            client: self,
-            id: id.into(),
-            r#type: ::std::option::Option::None,
-            paused: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            tag_list: ::std::option::Option::None,
-            version_prefix: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4GroupsIdRunners(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/runners",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Reset the runner registration token for a group
     ///
@@ -37,14 +36,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a group
+    ///
+    /// Returns, on success (201): Reset runner registration token.
     pub fn post_api_v4_groups_id_runners_reset_registration_token(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4GroupsIdRunnersResetRegistrationToken<'_> {
-        PostApiV4GroupsIdRunnersResetRegistrationToken {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4GroupsIdRunnersResetRegistrationToken(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/groups/{}/runners/reset_registration_token",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// List project's runners
     ///
@@ -55,23 +60,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
+    /// Returns, on success (200): Get runners available for project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRunners`].
     pub fn get_api_v4_projects_id_runners(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRunners<'_> {
-        GetApiV4ProjectsIdRunners {
-            client: self,
-            id: id.into(),
-            scope: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            paused: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            tag_list: ::std::option::Option::None,
-            version_prefix: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRunners(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/runners",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Assign a runner to project
     ///
@@ -82,16 +85,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Assign a runner to project.
     pub fn post_api_v4_projects_id_runners(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdRunners>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRunners>,
     ) -> PostApiV4ProjectsIdRunners<'_> {
-        PostApiV4ProjectsIdRunners {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRunners(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/runners",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdRunners>::into(body)),
+        )
     }
     /// Unassign a project runner from the project
     ///
@@ -102,16 +111,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `runner_id`: The ID of a runner
+    ///
+    /// Returns, on success (204): Unassign a runner from project.
     pub fn delete_api_v4_projects_id_runners_runner_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        runner_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        runner_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdRunnersRunnerId<'_> {
-        DeleteApiV4ProjectsIdRunnersRunnerId {
-            client: self,
-            id: id.into(),
-            runner_id: runner_id.into(),
-        }
+        DeleteApiV4ProjectsIdRunnersRunnerId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/runners/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(runner_id),
+                ],
+            ),
+        )
     }
     /// Reset the runner registration token for a project
     ///
@@ -121,14 +138,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a project
+    ///
+    /// Returns, on success (201): Reset runner registration token.
     pub fn post_api_v4_projects_id_runners_reset_registration_token(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> PostApiV4ProjectsIdRunnersResetRegistrationToken<'_> {
-        PostApiV4ProjectsIdRunnersResetRegistrationToken {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4ProjectsIdRunnersResetRegistrationToken(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/runners/reset_registration_token",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// List owned runners
     ///
@@ -136,19 +159,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/runners`
     ///
+    /// Returns, on success (200): Get runners available for user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Runners`].
     pub fn get_api_v4_runners(&self) -> GetApiV4Runners<'_> {
-        GetApiV4Runners {
-            client: self,
-            scope: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            paused: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            tag_list: ::std::option::Option::None,
-            version_prefix: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4Runners(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/runners",
+                &[],
+            ),
+        )
     }
     /// Register a new runner
     ///
@@ -158,14 +180,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Register a new runner.
     pub fn post_api_v4_runners(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4Runners>,
+        body: impl Into<crate::types::PostApiV4Runners>,
     ) -> PostApiV4Runners<'_> {
-        PostApiV4Runners {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4Runners(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/runners",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4Runners>::into(body)),
+        )
     }
     /// Delete a runner by authentication token
     ///
@@ -175,14 +204,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `token`: The runner's authentication token
+    ///
+    /// Returns, on success (204): Delete a registered runner.
     pub fn delete_api_v4_runners(
         &self,
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> DeleteApiV4Runners<'_> {
-        DeleteApiV4Runners {
-            client: self,
-            token: token.into(),
-        }
+        DeleteApiV4Runners(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::DELETE,
+                    "api/v4/runners",
+                    &[],
+                )
+                .query("token", &Into::<String>::into(token)),
+        )
     }
     /// Internal endpoint that deletes a runner manager by authentication token and system ID.
     ///
@@ -193,16 +229,23 @@ impl crate::Client {
     /// Arguments:
     /// - `token`: The runner's authentication token
     /// - `system_id`: The runner's system identifier.
+    ///
+    /// Returns, on success (204): Runner manager was deleted.
     pub fn delete_api_v4_runners_managers(
         &self,
-        token: impl ::std::convert::Into<::std::string::String>,
-        system_id: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
+        system_id: impl Into<String>,
     ) -> DeleteApiV4RunnersManagers<'_> {
-        DeleteApiV4RunnersManagers {
-            client: self,
-            token: token.into(),
-            system_id: system_id.into(),
-        }
+        DeleteApiV4RunnersManagers(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::DELETE,
+                    "api/v4/runners/managers",
+                    &[],
+                )
+                .query("token", &Into::<String>::into(token))
+                .query("system_id", &Into::<String>::into(system_id)),
+        )
     }
     /// Verify authentication for a registered runner
     ///
@@ -212,14 +255,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Credentials are valid.
     pub fn post_api_v4_runners_verify(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4RunnersVerify>,
+        body: impl Into<crate::types::PostApiV4RunnersVerify>,
     ) -> PostApiV4RunnersVerify<'_> {
-        PostApiV4RunnersVerify {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4RunnersVerify(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/runners/verify",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4RunnersVerify>::into(body)),
+        )
     }
     /// Reset runner authentication token with current token
     ///
@@ -227,16 +277,25 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Reset runner authentication token with current token.
     pub fn post_api_v4_runners_reset_authentication_token(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4RunnersResetAuthenticationToken,
-        >,
+        body: impl Into<crate::types::PostApiV4RunnersResetAuthenticationToken>,
     ) -> PostApiV4RunnersResetAuthenticationToken<'_> {
-        PostApiV4RunnersResetAuthenticationToken {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4RunnersResetAuthenticationToken(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/runners/reset_authentication_token",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4RunnersResetAuthenticationToken,
+                    >::into(body),
+                ),
+        )
     }
     /// List all runners
     ///
@@ -244,19 +303,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/runners/all`
     ///
+    /// Returns, on success (200): Get all runners - shared and project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4RunnersAll`].
     pub fn get_api_v4_runners_all(&self) -> GetApiV4RunnersAll<'_> {
-        GetApiV4RunnersAll {
-            client: self,
-            scope: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            paused: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            tag_list: ::std::option::Option::None,
-            version_prefix: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4RunnersAll(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/runners/all",
+                &[],
+            ),
+        )
     }
     /// Get runner's details
     ///
@@ -266,14 +324,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a runner
-    pub fn get_api_v4_runners_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> GetApiV4RunnersId<'_> {
-        GetApiV4RunnersId {
-            client: self,
-            id: id.into(),
-        }
+    ///
+    /// Returns, on success (200): Get runner's details.
+    pub fn get_api_v4_runners_id(&self, id: impl Into<i64>) -> GetApiV4RunnersId<'_> {
+        GetApiV4RunnersId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/runners/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Update details of a runner
     ///
@@ -284,16 +345,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a runner
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update runner's details.
     pub fn put_api_v4_runners_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4RunnersId>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4RunnersId>,
     ) -> PutApiV4RunnersId<'_> {
-        PutApiV4RunnersId {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4RunnersId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/runners/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4RunnersId>::into(body)),
+        )
     }
     /// Delete a runner
     ///
@@ -303,14 +370,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a runner
+    ///
+    /// Returns, on success (204): Remove a runner.
     pub fn delete_api_v4_runners_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4RunnersId<'_> {
-        DeleteApiV4RunnersId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4RunnersId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/runners/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get a list of all runner's managers
     ///
@@ -318,14 +391,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a runner
+    ///
+    /// Returns, on success (200): Get a list of all runner's managers.
     pub fn get_api_v4_runners_id_managers(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4RunnersIdManagers<'_> {
-        GetApiV4RunnersIdManagers {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4RunnersIdManagers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/runners/{}/managers",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// List runner's jobs
     ///
@@ -336,22 +415,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a runner
     ///
+    /// Returns, on success (200): List jobs running on a runner.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4RunnersIdJobs`].
     pub fn get_api_v4_runners_id_jobs(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4RunnersIdJobs<'_> {
-        GetApiV4RunnersIdJobs {
-            client: self,
-            id: id.into(),
-            system_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4RunnersIdJobs(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/runners/{}/jobs",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Reset runner's authentication token
     ///
@@ -361,1858 +439,623 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the runner
+    ///
+    /// Returns, on success (201): Reset runner authentication token.
     pub fn post_api_v4_runners_id_reset_authentication_token(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4RunnersIdResetAuthenticationToken<'_> {
-        PostApiV4RunnersIdResetAuthenticationToken {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4RunnersIdResetAuthenticationToken(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/runners/{}/reset_authentication_token",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Reset instance's runner registration token
     ///
     /// Reset runner registration token
     ///
     /// `POST /api/v4/runners/reset_registration_token`
+    ///
+    /// Returns, on success (201): Reset runner registration token.
     pub fn post_api_v4_runners_reset_registration_token(
         &self,
     ) -> PostApiV4RunnersResetRegistrationToken<'_> {
-        PostApiV4RunnersResetRegistrationToken {
-            client: self,
-        }
+        PostApiV4RunnersResetRegistrationToken(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/runners/reset_registration_token",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_runners`](crate::Client::get_api_v4_groups_id_runners): `GET /api/v4/groups/{id}/runners`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdRunners<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
-    paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    version_prefix: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4GroupsIdRunners<'a> {
+pub struct GetApiV4GroupsIdRunners<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdRunners<'_> {
     /// The type of runners to return
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
-    pub fn paused(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.paused = ::std::option::Option::Some(value.into());
-        self
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                ),
+        )
     }
     /// A list of runner tags
-    pub fn tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The version prefix of runners to return
-    pub fn version_prefix(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_prefix = ::std::option::Option::Some(value.into());
-        self
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.paused {
-            request.query("paused", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tag_list {
-            request.query_array("tag_list[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.version_prefix {
-            request.query("version_prefix", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get runners available for group
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdRunners<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdRunners<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_runners_reset_registration_token`](crate::Client::post_api_v4_groups_id_runners_reset_registration_token): `POST /api/v4/groups/{id}/runners/reset_registration_token`.
+crate::runtime::into_future!(GetApiV4GroupsIdRunners);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_runners_reset_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdRunnersResetRegistrationToken<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4GroupsIdRunnersResetRegistrationToken<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("reset_registration_token"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset runner registration token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResetTokenResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResetTokenResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4GroupsIdRunnersResetRegistrationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4GroupsIdRunnersResetRegistrationToken<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_runners`](crate::Client::get_api_v4_projects_id_runners): `GET /api/v4/projects/{id}/runners`.
+crate::runtime::into_future!(PostApiV4GroupsIdRunnersResetRegistrationToken);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRunners<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
-    paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    version_prefix: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRunners<'a> {
+pub struct GetApiV4ProjectsIdRunners<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                ),
+        )
     }
     /// The type of runners to return
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
-    pub fn paused(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.paused = ::std::option::Option::Some(value.into());
-        self
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                ),
+        )
     }
     /// A list of runner tags
-    pub fn tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The version prefix of runners to return
-    pub fn version_prefix(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_prefix = ::std::option::Option::Some(value.into());
-        self
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.paused {
-            request.query("paused", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tag_list {
-            request.query_array("tag_list[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.version_prefix {
-            request.query("version_prefix", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get runners available for project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRunners<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRunners<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_runners`](crate::Client::post_api_v4_projects_id_runners): `POST /api/v4/projects/{id}/runners`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRunners);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_runners`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRunners<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdRunners,
-}
-impl<'a> PostApiV4ProjectsIdRunners<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Assign a runner to project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRunners<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRunners<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRunners<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_runners_runner_id`](crate::Client::delete_api_v4_projects_id_runners_runner_id): `DELETE /api/v4/projects/{id}/runners/{runner_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRunners);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_runners_runner_id`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    runner_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.runner_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Unassign a runner from project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdRunnersRunnerId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_runners_reset_registration_token`](crate::Client::post_api_v4_projects_id_runners_reset_registration_token): `POST /api/v4/projects/{id}/runners/reset_registration_token`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRunnersRunnerId);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_runners_reset_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("reset_registration_token"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset runner registration token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResetTokenResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResetTokenResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct PostApiV4ProjectsIdRunnersResetRegistrationToken<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_runners`](crate::Client::get_api_v4_runners): `GET /api/v4/runners`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRunnersResetRegistrationToken);
+/// Request builder of [`crate::Client::get_api_v4_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Runners<'a> {
-    client: &'a crate::Client,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
-    paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    version_prefix: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4Runners<'a> {
+pub struct GetApiV4Runners<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Runners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                ),
+        )
     }
     /// The type of runners to return
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
-    pub fn paused(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.paused = ::std::option::Option::Some(value.into());
-        self
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                ),
+        )
     }
     /// A list of runner tags
-    pub fn tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The version prefix of runners to return
-    pub fn version_prefix(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_prefix = ::std::option::Option::Some(value.into());
-        self
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.paused {
-            request.query("paused", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tag_list {
-            request.query_array("tag_list[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.version_prefix {
-            request.query("version_prefix", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get runners available for user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Runners<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Runners<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_runners`](crate::Client::post_api_v4_runners): `POST /api/v4/runners`.
+crate::runtime::into_future!(GetApiV4Runners);
+/// Request builder of [`crate::Client::post_api_v4_runners`]: `POST /api/v4/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Runners<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4Runners,
-}
-impl<'a> PostApiV4Runners<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Register a new runner
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4Runners<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Runners<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Runners<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_runners`](crate::Client::delete_api_v4_runners): `DELETE /api/v4/runners`.
+crate::runtime::into_future!(PostApiV4Runners);
+/// Request builder of [`crate::Client::delete_api_v4_runners`]: `DELETE /api/v4/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4Runners<'a> {
-    client: &'a crate::Client,
-    token: ::std::string::String,
-}
-impl<'a> DeleteApiV4Runners<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        {
-            let value = &self.token;
-            request.query("token", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a registered runner
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4Runners<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4Runners<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4Runners<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_runners_managers`](crate::Client::delete_api_v4_runners_managers): `DELETE /api/v4/runners/managers`.
+crate::runtime::into_future!(DeleteApiV4Runners);
+/// Request builder of [`crate::Client::delete_api_v4_runners_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4RunnersManagers<'a> {
-    client: &'a crate::Client,
-    token: ::std::string::String,
-    system_id: ::std::string::String,
-}
-impl<'a> DeleteApiV4RunnersManagers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("managers"),
-            ],
-        )?;
-        {
-            let value = &self.token;
-            request.query("token", value);
-        }
-        {
-            let value = &self.system_id;
-            request.query("system_id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Runner manager was deleted
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4RunnersManagers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4RunnersManagers<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4RunnersManagers<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_runners_verify`](crate::Client::post_api_v4_runners_verify): `POST /api/v4/runners/verify`.
+crate::runtime::into_future!(DeleteApiV4RunnersManagers);
+/// Request builder of [`crate::Client::post_api_v4_runners_verify`]: `POST /api/v4/runners/verify`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersVerify<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4RunnersVerify,
-}
-impl<'a> PostApiV4RunnersVerify<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("verify"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Credentials are valid
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4RunnersVerify<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersVerify<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4RunnersVerify<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_runners_reset_authentication_token`](crate::Client::post_api_v4_runners_reset_authentication_token): `POST /api/v4/runners/reset_authentication_token`.
+crate::runtime::into_future!(PostApiV4RunnersVerify);
+/// Request builder of [`crate::Client::post_api_v4_runners_reset_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersResetAuthenticationToken<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4RunnersResetAuthenticationToken,
-}
-impl<'a> PostApiV4RunnersResetAuthenticationToken<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("reset_authentication_token"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset runner authentication token with current token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResetTokenResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResetTokenResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4RunnersResetAuthenticationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersResetAuthenticationToken<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4RunnersResetAuthenticationToken<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_runners_all`](crate::Client::get_api_v4_runners_all): `GET /api/v4/runners/all`.
+crate::runtime::into_future!(PostApiV4RunnersResetAuthenticationToken);
+/// Request builder of [`crate::Client::get_api_v4_runners_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersAll<'a> {
-    client: &'a crate::Client,
-    scope: ::std::option::Option<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    r#type: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersType>,
-    paused: ::std::option::Option<bool>,
-    status: ::std::option::Option<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    tag_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    version_prefix: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4RunnersAll<'a> {
+pub struct GetApiV4RunnersAll<'a>(crate::runtime::Call<'a>);
+impl GetApiV4RunnersAll<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
     pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                ),
+        )
     }
     /// The type of runners to return
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersType>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
-    pub fn paused(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.paused = ::std::option::Option::Some(value.into());
-        self
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                ),
+        )
     }
     /// A list of runner tags
-    pub fn tag_list(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.tag_list = ::std::option::Option::Some(value.into());
-        self
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// The version prefix of runners to return
-    pub fn version_prefix(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_prefix = ::std::option::Option::Some(value.into());
-        self
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("all"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.scope {
-            request.query("scope", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.paused {
-            request.query("paused", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.tag_list {
-            request.query_array("tag_list[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.version_prefix {
-            request.query("version_prefix", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all runners - shared and project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4RunnersAll<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiRunner>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersAll<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_runners_id`](crate::Client::get_api_v4_runners_id): `GET /api/v4/runners/{id}`.
+crate::runtime::into_future!(GetApiV4RunnersAll);
+/// Request builder of [`crate::Client::get_api_v4_runners_id`]: `GET /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4RunnersId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get runner's details
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiRunnerDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunnerDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunnerDetails, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4RunnersId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4RunnersId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiRunnerDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_runners_id`](crate::Client::put_api_v4_runners_id): `PUT /api/v4/runners/{id}`.
+crate::runtime::into_future!(GetApiV4RunnersId);
+/// Request builder of [`crate::Client::put_api_v4_runners_id`]: `PUT /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4RunnersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4RunnersId,
-}
-impl<'a> PutApiV4RunnersId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update runner's details
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiRunnerDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunnerDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunnerDetails, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4RunnersId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4RunnersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4RunnersId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiRunnerDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_runners_id`](crate::Client::delete_api_v4_runners_id): `DELETE /api/v4/runners/{id}`.
+crate::runtime::into_future!(PutApiV4RunnersId);
+/// Request builder of [`crate::Client::delete_api_v4_runners_id`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4RunnersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4RunnersId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Remove a runner
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunner,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4RunnersId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4RunnersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4RunnersId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesCiRunner, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_runners_id_managers`](crate::Client::get_api_v4_runners_id_managers): `GET /api/v4/runners/{id}/managers`.
+crate::runtime::into_future!(DeleteApiV4RunnersId);
+/// Request builder of [`crate::Client::get_api_v4_runners_id_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersIdManagers<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4RunnersIdManagers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("managers"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of all runner's managers
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiRunnerManager,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunnerManager,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiRunnerManager, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4RunnersIdManagers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersIdManagers<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerManager>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4RunnersIdManagers<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiRunnerManager,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_runners_id_jobs`](crate::Client::get_api_v4_runners_id_jobs): `GET /api/v4/runners/{id}/jobs`.
+crate::runtime::into_future!(GetApiV4RunnersIdManagers);
+/// Request builder of [`crate::Client::get_api_v4_runners_id_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersIdJobs<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    system_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
-    order_by: ::std::option::Option<crate::types::GetApiV4RunnersIdJobsOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    cursor: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4RunnersIdJobs<'a> {
+pub struct GetApiV4RunnersIdJobs<'a>(crate::runtime::Call<'a>);
+impl GetApiV4RunnersIdJobs<'_> {
     /// System ID associated with the runner manager
-    pub fn system_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.system_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn system_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("system_id", &Into::<String>::into(value)))
     }
     /// Status of the job
     pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<crate::types::GetApiV4ProjectsIdJobsScopeItem>::into(value),
+                ),
+        )
     }
     /// Order by `id`
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4RunnersIdJobsOrderBy>,
+        self,
+        value: impl Into<crate::types::GetApiV4RunnersIdJobsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4RunnersIdJobsOrderBy>::into(value),
+                ),
+        )
     }
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Cursor for obtaining the next set of records
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
+    pub fn cursor(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("cursor", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("jobs"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.system_id {
-            request.query("system_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.cursor {
-            request.query("cursor", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List jobs running on a runner
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiJobBasicWithProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiJobBasicWithProject,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesCiJobBasicWithProject,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4RunnersIdJobs<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiJobBasicWithProject>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersIdJobs<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesCiJobBasicWithProject,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_runners_id_reset_authentication_token`](crate::Client::post_api_v4_runners_id_reset_authentication_token): `POST /api/v4/runners/{id}/reset_authentication_token`.
+crate::runtime::into_future!(GetApiV4RunnersIdJobs);
+/// Request builder of [`crate::Client::post_api_v4_runners_id_reset_authentication_token`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersIdResetAuthenticationToken<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4RunnersIdResetAuthenticationToken<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("reset_authentication_token"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset runner authentication token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResetTokenResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResetTokenResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4RunnersIdResetAuthenticationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4RunnersIdResetAuthenticationToken<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4RunnersIdResetAuthenticationToken<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_runners_reset_registration_token`](crate::Client::post_api_v4_runners_reset_registration_token): `POST /api/v4/runners/reset_registration_token`.
+crate::runtime::into_future!(PostApiV4RunnersIdResetAuthenticationToken);
+/// Request builder of [`crate::Client::post_api_v4_runners_reset_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersResetRegistrationToken<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4RunnersResetRegistrationToken<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("runners"),
-                ::std::string::String::from("reset_registration_token"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reset runner registration token
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiResetTokenResult,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiResetTokenResult,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4RunnersResetRegistrationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersResetRegistrationToken<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4RunnersResetRegistrationToken<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiResetTokenResult,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4RunnersResetRegistrationToken);

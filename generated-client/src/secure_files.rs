@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the         authenticated user
     ///
+    /// Returns, on success (200): Get list of secure files in a project.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSecureFiles`].
     pub fn get_api_v4_projects_id_secure_files(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdSecureFiles<'_> {
-        GetApiV4ProjectsIdSecureFiles {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdSecureFiles(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/secure_files",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a secure file
     ///
@@ -30,18 +34,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the         authenticated user
     /// - `name`: The name of the file being uploaded. The filename must be unique within             the project
     /// - `file`: The secure file being uploaded
+    ///
+    /// Returns, on success (201): Create a secure file.
     pub fn post_api_v4_projects_id_secure_files(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4ProjectsIdSecureFiles<'_> {
-        PostApiV4ProjectsIdSecureFiles {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            file: file.into(),
-        }
+        PostApiV4ProjectsIdSecureFiles(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/secure_files",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_field("name", &Into::<String>::into(name))
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Get the details of a specific secure file in a project
     ///
@@ -50,16 +61,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a secure file
     /// - `secure_file_id`:
+    ///
+    /// Returns, on success (200): Get the details of a specific secure file in a project.
     pub fn get_api_v4_projects_id_secure_files_secure_file_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        secure_file_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        secure_file_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSecureFilesSecureFileId<'_> {
-        GetApiV4ProjectsIdSecureFilesSecureFileId {
-            client: self,
-            id: id.into(),
-            secure_file_id: secure_file_id.into(),
-        }
+        GetApiV4ProjectsIdSecureFilesSecureFileId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/secure_files/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(secure_file_id),
+                ],
+            ),
+        )
     }
     /// Remove a secure file
     ///
@@ -68,16 +87,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the         authenticated user
     /// - `secure_file_id`:
+    ///
+    /// Returns, on success (204): Remove a secure file.
     pub fn delete_api_v4_projects_id_secure_files_secure_file_id(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        secure_file_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        secure_file_id: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdSecureFilesSecureFileId<'_> {
-        DeleteApiV4ProjectsIdSecureFilesSecureFileId {
-            client: self,
-            id: id.into(),
-            secure_file_id: secure_file_id.into(),
-        }
+        DeleteApiV4ProjectsIdSecureFilesSecureFileId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/secure_files/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(secure_file_id),
+                ],
+            ),
+        )
     }
     /// Download secure file
     ///
@@ -86,377 +113,97 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the         authenticated user
     /// - `secure_file_id`:
+    ///
+    /// Returns, on success (200): Download secure file.
     pub fn get_api_v4_projects_id_secure_files_secure_file_id_download(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        secure_file_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        secure_file_id: impl Into<i64>,
     ) -> GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'_> {
-        GetApiV4ProjectsIdSecureFilesSecureFileIdDownload {
-            client: self,
-            id: id.into(),
-            secure_file_id: secure_file_id.into(),
-        }
+        GetApiV4ProjectsIdSecureFilesSecureFileIdDownload(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/secure_files/{}/download",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(secure_file_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_secure_files`](crate::Client::get_api_v4_projects_id_secure_files): `GET /api/v4/projects/{id}/secure_files`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFiles<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdSecureFiles<'a> {
+pub struct GetApiV4ProjectsIdSecureFiles<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdSecureFiles<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("secure_files"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get list of secure files in a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesCiSecureFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesCiSecureFile,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesCiSecureFile, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSecureFiles<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesCiSecureFile>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSecureFiles<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiSecureFile>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_secure_files`](crate::Client::post_api_v4_projects_id_secure_files): `POST /api/v4/projects/{id}/secure_files`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSecureFiles);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_secure_files`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSecureFiles<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: ::std::string::String,
-    file: crate::runtime::File,
-}
-impl<'a> PostApiV4ProjectsIdSecureFiles<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("secure_files"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a secure file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiSecureFile,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiSecureFile,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiSecureFile, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdSecureFiles<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdSecureFiles<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdSecureFiles<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiSecureFile,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_secure_files_secure_file_id`](crate::Client::get_api_v4_projects_id_secure_files_secure_file_id): `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdSecureFiles);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files_secure_file_id`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    secure_file_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("secure_files"),
-                crate::runtime::ParamValue::to_param(&self.secure_file_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the details of a specific secure file in a project
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiSecureFile,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiSecureFile,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCiSecureFile, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdSecureFilesSecureFileId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiSecureFile,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_secure_files_secure_file_id`](crate::Client::delete_api_v4_projects_id_secure_files_secure_file_id): `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdSecureFilesSecureFileId);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_secure_files_secure_file_id`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    secure_file_id: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("secure_files"),
-                crate::runtime::ParamValue::to_param(&self.secure_file_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Remove a secure file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_secure_files_secure_file_id_download`](crate::Client::get_api_v4_projects_id_secure_files_secure_file_id_download): `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdSecureFilesSecureFileId);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files_secure_file_id_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    secure_file_id: i64,
-}
-impl<'a> GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("secure_files"),
-                crate::runtime::ParamValue::to_param(&self.secure_file_id),
-                ::std::string::String::from("download"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download secure file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdSecureFilesSecureFileIdDownload);

@@ -11,61 +11,31 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a global slack command.
     pub fn post_api_v4_slack_trigger(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4SlackTrigger>,
+        body: impl Into<crate::types::PostApiV4SlackTrigger>,
     ) -> PostApiV4SlackTrigger<'_> {
-        PostApiV4SlackTrigger {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4SlackTrigger(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/slack/trigger",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4SlackTrigger>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_slack_trigger`](crate::Client::post_api_v4_slack_trigger): `POST /api/v4/slack/trigger`.
+/// Request builder of [`crate::Client::post_api_v4_slack_trigger`]: `POST /api/v4/slack/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4SlackTrigger<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4SlackTrigger,
-}
-impl<'a> PostApiV4SlackTrigger<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("slack"),
-                ::std::string::String::from("trigger"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Trigger a global slack command
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4SlackTrigger<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4SlackTrigger<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4SlackTrigger<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4SlackTrigger);

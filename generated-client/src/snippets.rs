@@ -9,15 +9,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets`
     ///
+    /// Returns, on success (200): Get a snippets list for an authenticated user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Snippets`].
     pub fn get_api_v4_snippets(&self) -> GetApiV4Snippets<'_> {
-        GetApiV4Snippets {
-            client: self,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4Snippets(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets",
+                &[],
+            ),
+        )
     }
     /// Create new snippet
     ///
@@ -27,14 +30,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create new snippet.
     pub fn post_api_v4_snippets(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4Snippets>,
+        body: impl Into<crate::types::PostApiV4Snippets>,
     ) -> PostApiV4Snippets<'_> {
-        PostApiV4Snippets {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4Snippets(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/snippets",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4Snippets>::into(body)),
+        )
     }
     /// List all public personal snippets current_user has access to
     ///
@@ -42,15 +52,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets/public`
     ///
+    /// Returns, on success (200): List all public personal snippets current_user has access to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4SnippetsPublic`].
     pub fn get_api_v4_snippets_public(&self) -> GetApiV4SnippetsPublic<'_> {
-        GetApiV4SnippetsPublic {
-            client: self,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4SnippetsPublic(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/public",
+                &[],
+            ),
+        )
     }
     /// List all snippets current_user has access to
     ///
@@ -58,16 +71,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets/all`
     ///
+    /// Returns, on success (200): List all snippets current_user has access to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4SnippetsAll`].
     pub fn get_api_v4_snippets_all(&self) -> GetApiV4SnippetsAll<'_> {
-        GetApiV4SnippetsAll {
-            client: self,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            repository_storage: ::std::option::Option::None,
-        }
+        GetApiV4SnippetsAll(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/all",
+                &[],
+            ),
+        )
     }
     /// Get a single snippet
     ///
@@ -77,14 +92,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
-    pub fn get_api_v4_snippets_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> GetApiV4SnippetsId<'_> {
-        GetApiV4SnippetsId {
-            client: self,
-            id: id.into(),
-        }
+    ///
+    /// Returns, on success (200): Get a single snippet.
+    pub fn get_api_v4_snippets_id(&self, id: impl Into<i64>) -> GetApiV4SnippetsId<'_> {
+        GetApiV4SnippetsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Update an existing snippet
     ///
@@ -95,16 +113,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update an existing snippet.
     pub fn put_api_v4_snippets_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4SnippetsId>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4SnippetsId>,
     ) -> PutApiV4SnippetsId<'_> {
-        PutApiV4SnippetsId {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4SnippetsId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/snippets/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4SnippetsId>::into(body)),
+        )
     }
     /// Remove snippet
     ///
@@ -114,14 +138,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
+    ///
+    /// Returns, on success (204): Remove snippet.
     pub fn delete_api_v4_snippets_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4SnippetsId<'_> {
-        DeleteApiV4SnippetsId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4SnippetsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/snippets/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get a raw snippet
     ///
@@ -131,14 +161,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
+    ///
+    /// Returns, on success (200): Get a raw snippet.
     pub fn get_api_v4_snippets_id_raw(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4SnippetsIdRaw<'_> {
-        GetApiV4SnippetsIdRaw {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4SnippetsIdRaw(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}/raw",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get raw snippet file contents from the repository
     ///
@@ -148,18 +184,26 @@ impl crate::Client {
     /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     /// - `ref`: The name of branch, tag or commit
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get raw snippet file contents from the repository.
     pub fn get_api_v4_snippets_id_files_ref_file_path_raw(
         &self,
-        file_path: impl ::std::convert::Into<::std::string::String>,
-        r#ref: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
+        file_path: impl Into<String>,
+        r#ref: impl Into<String>,
+        id: impl Into<i64>,
     ) -> GetApiV4SnippetsIdFilesRefFilePathRaw<'_> {
-        GetApiV4SnippetsIdFilesRefFilePathRaw {
-            client: self,
-            file_path: file_path.into(),
-            r#ref: r#ref.into(),
-            id: id.into(),
-        }
+        GetApiV4SnippetsIdFilesRefFilePathRaw(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}/files/{}/{}/raw",
+                &[
+                    &Into::<i64>::into(id),
+                    &Into::<String>::into(r#ref),
+                    &Into::<String>::into(file_path),
+                ],
+            ),
+        )
     }
     /// Get the user agent details for a snippet
     ///
@@ -167,14 +211,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
+    ///
+    /// Returns, on success (200): Get the user agent details for a snippet.
     pub fn get_api_v4_snippets_id_user_agent_detail(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4SnippetsIdUserAgentDetail<'_> {
-        GetApiV4SnippetsIdUserAgentDetail {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4SnippetsIdUserAgentDetail(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}/user_agent_detail",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get a list of all snippets repository storage moves
     ///
@@ -185,17 +235,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     ///
+    /// Returns, on success (200): Get a list of all snippets repository storage moves.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4SnippetsIdRepositoryStorageMoves`].
     pub fn get_api_v4_snippets_id_repository_storage_moves(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetApiV4SnippetsIdRepositoryStorageMoves<'_> {
-        GetApiV4SnippetsIdRepositoryStorageMoves {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4SnippetsIdRepositoryStorageMoves(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}/repository_storage_moves",
+                &[&Into::<String>::into(id)],
+            ),
+        )
     }
     /// Schedule a snippet repository storage move
     ///
@@ -206,18 +260,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Schedule a snippet repository storage move.
     pub fn post_api_v4_snippets_id_repository_storage_moves(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4SnippetsIdRepositoryStorageMoves,
-        >,
+        id: impl Into<String>,
+        body: impl Into<crate::types::PostApiV4SnippetsIdRepositoryStorageMoves>,
     ) -> PostApiV4SnippetsIdRepositoryStorageMoves<'_> {
-        PostApiV4SnippetsIdRepositoryStorageMoves {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4SnippetsIdRepositoryStorageMoves(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/snippets/{}/repository_storage_moves",
+                    &[&Into::<String>::into(id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4SnippetsIdRepositoryStorageMoves,
+                    >::into(body),
+                ),
+        )
     }
     /// Get a snippet repository storage move
     ///
@@ -228,1135 +290,322 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `repository_storage_move_id`: The ID of a snippet repository storage move
+    ///
+    /// Returns, on success (200): Get a snippet repository storage move.
     pub fn get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        repository_storage_move_id: impl ::std::convert::Into<i64>,
+        id: impl Into<String>,
+        repository_storage_move_id: impl Into<i64>,
     ) -> GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId {
-            client: self,
-            id: id.into(),
-            repository_storage_move_id: repository_storage_move_id.into(),
-        }
+        GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/snippets/{}/repository_storage_moves/{}",
+                &[
+                    &Into::<String>::into(id),
+                    &Into::<i64>::into(repository_storage_move_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_snippets`](crate::Client::get_api_v4_snippets): `GET /api/v4/snippets`.
+/// Request builder of [`crate::Client::get_api_v4_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Snippets<'a> {
-    client: &'a crate::Client,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4Snippets<'a> {
+pub struct GetApiV4Snippets<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Snippets<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return snippets created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a snippets list for an authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSnippet,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesSnippet, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Snippets<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Snippets<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_snippets`](crate::Client::post_api_v4_snippets): `POST /api/v4/snippets`.
+crate::runtime::into_future!(GetApiV4Snippets);
+/// Request builder of [`crate::Client::post_api_v4_snippets`]: `POST /api/v4/snippets`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Snippets<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4Snippets,
-}
-impl<'a> PostApiV4Snippets<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create new snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPersonalSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4Snippets<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Snippets<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Snippets<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_public`](crate::Client::get_api_v4_snippets_public): `GET /api/v4/snippets/public`.
+crate::runtime::into_future!(PostApiV4Snippets);
+/// Request builder of [`crate::Client::get_api_v4_snippets_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsPublic<'a> {
-    client: &'a crate::Client,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4SnippetsPublic<'a> {
+pub struct GetApiV4SnippetsPublic<'a>(crate::runtime::Call<'a>);
+impl GetApiV4SnippetsPublic<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return snippets created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                ::std::string::String::from("public"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all public personal snippets current_user has access to
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesPersonalSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesPersonalSnippet,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesPersonalSnippet, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsPublic<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesPersonalSnippet>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsPublic<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_snippets_all`](crate::Client::get_api_v4_snippets_all): `GET /api/v4/snippets/all`.
+crate::runtime::into_future!(GetApiV4SnippetsPublic);
+/// Request builder of [`crate::Client::get_api_v4_snippets_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsAll<'a> {
-    client: &'a crate::Client,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    repository_storage: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4SnippetsAll<'a> {
+pub struct GetApiV4SnippetsAll<'a>(crate::runtime::Call<'a>);
+impl GetApiV4SnippetsAll<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return snippets created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Filter by repository storage used by the snippet
-    pub fn repository_storage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repository_storage = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                ::std::string::String::from("all"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.repository_storage {
-            request.query("repository_storage", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List all snippets current_user has access to
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSnippet,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesSnippet, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn repository_storage(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsAll<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippet>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsAll<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_snippets_id`](crate::Client::get_api_v4_snippets_id): `GET /api/v4/snippets/{id}`.
+crate::runtime::into_future!(GetApiV4SnippetsAll);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id`]: `GET /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4SnippetsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPersonalSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_snippets_id`](crate::Client::put_api_v4_snippets_id): `PUT /api/v4/snippets/{id}`.
+crate::runtime::into_future!(GetApiV4SnippetsId);
+/// Request builder of [`crate::Client::put_api_v4_snippets_id`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SnippetsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4SnippetsId,
-}
-impl<'a> PutApiV4SnippetsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update an existing snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPersonalSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4SnippetsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4SnippetsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_snippets_id`](crate::Client::delete_api_v4_snippets_id): `DELETE /api/v4/snippets/{id}`.
+crate::runtime::into_future!(PutApiV4SnippetsId);
+/// Request builder of [`crate::Client::delete_api_v4_snippets_id`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4SnippetsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4SnippetsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Remove snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalSnippet,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalSnippet,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesPersonalSnippet, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4SnippetsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4SnippetsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalSnippet,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_id_raw`](crate::Client::get_api_v4_snippets_id_raw): `GET /api/v4/snippets/{id}/raw`.
+crate::runtime::into_future!(DeleteApiV4SnippetsId);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRaw<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4SnippetsIdRaw<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("raw"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a raw snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4SnippetsIdRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdRaw<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsIdRaw<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_id_files_ref_file_path_raw`](crate::Client::get_api_v4_snippets_id_files_ref_file_path_raw): `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`.
+crate::runtime::into_future!(GetApiV4SnippetsIdRaw);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id_files_ref_file_path_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
-    client: &'a crate::Client,
-    file_path: ::std::string::String,
-    r#ref: ::std::string::String,
-    id: i64,
-}
-impl<'a> GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("files"),
-                crate::runtime::ParamValue::to_param(&self.r#ref),
-                crate::runtime::ParamValue::to_param(&self.file_path),
-                ::std::string::String::from("raw"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get raw snippet file contents from the repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4SnippetsIdFilesRefFilePathRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_id_user_agent_detail`](crate::Client::get_api_v4_snippets_id_user_agent_detail): `GET /api/v4/snippets/{id}/user_agent_detail`.
+crate::runtime::into_future!(GetApiV4SnippetsIdFilesRefFilePathRaw);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdUserAgentDetail<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4SnippetsIdUserAgentDetail<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("user_agent_detail"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the user agent details for a snippet
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserAgentDetail,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserAgentDetail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserAgentDetail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4SnippetsIdUserAgentDetail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdUserAgentDetail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsIdUserAgentDetail<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserAgentDetail,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_id_repository_storage_moves`](crate::Client::get_api_v4_snippets_id_repository_storage_moves): `GET /api/v4/snippets/{id}/repository_storage_moves`.
+crate::runtime::into_future!(GetApiV4SnippetsIdUserAgentDetail);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id_repository_storage_moves`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
+pub struct GetApiV4SnippetsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl GetApiV4SnippetsIdRepositoryStorageMoves<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository_storage_moves"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of all snippets repository storage moves
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-            crate::Error,
-        >,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSnippetsRepositoryStorageMove>,
-        crate::Error,
+impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_snippets_id_repository_storage_moves`](crate::Client::post_api_v4_snippets_id_repository_storage_moves): `POST /api/v4/snippets/{id}/repository_storage_moves`.
+crate::runtime::into_future!(GetApiV4SnippetsIdRepositoryStorageMoves);
+/// Request builder of [`crate::Client::post_api_v4_snippets_id_repository_storage_moves`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    body: crate::types::PostApiV4SnippetsIdRepositoryStorageMoves,
-}
-impl<'a> PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository_storage_moves"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Schedule a snippet repository storage move
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4SnippetsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id`](crate::Client::get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id): `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`.
+crate::runtime::into_future!(PostApiV4SnippetsIdRepositoryStorageMoves);
+/// Request builder of [`crate::Client::get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    client: &'a crate::Client,
-    id: ::std::string::String,
-    repository_storage_move_id: i64,
-}
-impl<'a> GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("snippets"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository_storage_moves"),
-                crate::runtime::ParamValue::to_param(&self.repository_storage_move_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a snippet repository storage move
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId
+);

@@ -10,16 +10,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the suggestion
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Apply suggestion patch in the Merge Request it was created.
     pub fn put_api_v4_suggestions_id_apply(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4SuggestionsIdApply>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4SuggestionsIdApply>,
     ) -> PutApiV4SuggestionsIdApply<'_> {
-        PutApiV4SuggestionsIdApply {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4SuggestionsIdApply(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/suggestions/{}/apply",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4SuggestionsIdApply>::into(body)),
+        )
     }
     /// Apply multiple suggestion patches in the Merge Request where they were created
     ///
@@ -27,125 +33,44 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Apply multiple suggestion patches in the Merge Request where they were created.
     pub fn put_api_v4_suggestions_batch_apply(
         &self,
-        body: impl ::std::convert::Into<crate::types::PutApiV4SuggestionsBatchApply>,
+        body: impl Into<crate::types::PutApiV4SuggestionsBatchApply>,
     ) -> PutApiV4SuggestionsBatchApply<'_> {
-        PutApiV4SuggestionsBatchApply {
-            client: self,
-            body: body.into(),
-        }
+        PutApiV4SuggestionsBatchApply(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/suggestions/batch_apply",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4SuggestionsBatchApply>::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::put_api_v4_suggestions_id_apply`](crate::Client::put_api_v4_suggestions_id_apply): `PUT /api/v4/suggestions/{id}/apply`.
+/// Request builder of [`crate::Client::put_api_v4_suggestions_id_apply`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SuggestionsIdApply<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PutApiV4SuggestionsIdApply,
-}
-impl<'a> PutApiV4SuggestionsIdApply<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("suggestions"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("apply"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Apply suggestion patch in the Merge Request it was created
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSuggestion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4SuggestionsIdApply<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4SuggestionsIdApply<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4SuggestionsIdApply<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSuggestion,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_suggestions_batch_apply`](crate::Client::put_api_v4_suggestions_batch_apply): `PUT /api/v4/suggestions/batch_apply`.
+crate::runtime::into_future!(PutApiV4SuggestionsIdApply);
+/// Request builder of [`crate::Client::put_api_v4_suggestions_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SuggestionsBatchApply<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PutApiV4SuggestionsBatchApply,
-}
-impl<'a> PutApiV4SuggestionsBatchApply<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("suggestions"),
-                ::std::string::String::from("batch_apply"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Apply multiple suggestion patches in the Merge Request where they were created
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSuggestion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSuggestion, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4SuggestionsBatchApply<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4SuggestionsBatchApply<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4SuggestionsBatchApply<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesSuggestion,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PutApiV4SuggestionsBatchApply);

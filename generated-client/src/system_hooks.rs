@@ -9,13 +9,13 @@ impl crate::Client {
     ///
     /// `GET /api/v4/hooks`
     ///
+    /// Returns, on success (200): List system hooks.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Hooks`].
     pub fn get_api_v4_hooks(&self) -> GetApiV4Hooks<'_> {
-        GetApiV4Hooks {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4Hooks(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/hooks", &[]),
+        )
     }
     /// Add new system hook
     ///
@@ -25,14 +25,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add new system hook.
     pub fn post_api_v4_hooks(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4Hooks>,
+        body: impl Into<crate::types::PostApiV4Hooks>,
     ) -> PostApiV4Hooks<'_> {
-        PostApiV4Hooks {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4Hooks(
+            crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/hooks", &[])
+                .json_body(&Into::<crate::types::PostApiV4Hooks>::into(body)),
+        )
     }
     /// Get system hook
     ///
@@ -42,14 +44,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
+    ///
+    /// Returns, on success (200): Get system hook.
     pub fn get_api_v4_hooks_hook_id(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
+        hook_id: impl Into<i64>,
     ) -> GetApiV4HooksHookId<'_> {
-        GetApiV4HooksHookId {
-            client: self,
-            hook_id: hook_id.into(),
-        }
+        GetApiV4HooksHookId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/hooks/{}",
+                &[&Into::<i64>::into(hook_id)],
+            ),
+        )
     }
     /// Edit system hook
     ///
@@ -60,16 +68,22 @@ impl crate::Client {
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Edit system hook.
     pub fn put_api_v4_hooks_hook_id(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4HooksHookId>,
+        hook_id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4HooksHookId>,
     ) -> PutApiV4HooksHookId<'_> {
-        PutApiV4HooksHookId {
-            client: self,
-            hook_id: hook_id.into(),
-            body: body.into(),
-        }
+        PutApiV4HooksHookId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/hooks/{}",
+                    &[&Into::<i64>::into(hook_id)],
+                )
+                .json_body(&Into::<crate::types::PutApiV4HooksHookId>::into(body)),
+        )
     }
     /// Delete system hook
     ///
@@ -79,347 +93,88 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
+    ///
+    /// Returns, on success (204): Delete system hook.
     pub fn delete_api_v4_hooks_hook_id(
         &self,
-        hook_id: impl ::std::convert::Into<i64>,
+        hook_id: impl Into<i64>,
     ) -> DeleteApiV4HooksHookId<'_> {
-        DeleteApiV4HooksHookId {
-            client: self,
-            hook_id: hook_id.into(),
-        }
+        DeleteApiV4HooksHookId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/hooks/{}",
+                &[&Into::<i64>::into(hook_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_hooks`](crate::Client::get_api_v4_hooks): `GET /api/v4/hooks`.
+/// Request builder of [`crate::Client::get_api_v4_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Hooks<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4Hooks<'a> {
+pub struct GetApiV4Hooks<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Hooks<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List system hooks
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesHook>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesHook,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Hooks<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesHook>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Hooks<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesHook>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_hooks`](crate::Client::post_api_v4_hooks): `POST /api/v4/hooks`.
+crate::runtime::into_future!(GetApiV4Hooks);
+/// Request builder of [`crate::Client::post_api_v4_hooks`]: `POST /api/v4/hooks`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Hooks<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4Hooks,
-}
-impl<'a> PostApiV4Hooks<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add new system hook
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesHook,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4Hooks<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Hooks<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Hooks<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_hooks_hook_id`](crate::Client::get_api_v4_hooks_hook_id): `GET /api/v4/hooks/{hook_id}`.
+crate::runtime::into_future!(PostApiV4Hooks);
+/// Request builder of [`crate::Client::get_api_v4_hooks_hook_id`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4HooksHookId<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-}
-impl<'a> GetApiV4HooksHookId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get system hook
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesHook,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4HooksHookId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4HooksHookId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_hooks_hook_id`](crate::Client::put_api_v4_hooks_hook_id): `PUT /api/v4/hooks/{hook_id}`.
+crate::runtime::into_future!(GetApiV4HooksHookId);
+/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookId<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-    body: crate::types::PutApiV4HooksHookId,
-}
-impl<'a> PutApiV4HooksHookId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Edit system hook
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesHook,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4HooksHookId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_hooks_hook_id`](crate::Client::delete_api_v4_hooks_hook_id): `DELETE /api/v4/hooks/{hook_id}`.
+crate::runtime::into_future!(PutApiV4HooksHookId);
+/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookId<'a> {
-    client: &'a crate::Client,
-    hook_id: i64,
-}
-impl<'a> DeleteApiV4HooksHookId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("hooks"),
-                crate::runtime::ParamValue::to_param(&self.hook_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete system hook
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesHook,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4HooksHookId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesHook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(DeleteApiV4HooksHookId);

@@ -10,21 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
+    /// Returns, on success (200): Get a project repository tags.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryTags`].
     pub fn get_api_v4_projects_id_repository_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdRepositoryTags<'_> {
-        GetApiV4ProjectsIdRepositoryTags {
-            client: self,
-            id: id.into(),
-            sort: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdRepositoryTags(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/tags",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a new repository tag
     ///
@@ -33,16 +33,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a new repository tag.
     pub fn post_api_v4_projects_id_repository_tags(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdRepositoryTags>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryTags>,
     ) -> PostApiV4ProjectsIdRepositoryTags<'_> {
-        PostApiV4ProjectsIdRepositoryTags {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdRepositoryTags(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/repository/tags",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4ProjectsIdRepositoryTags>::into(body),
+                ),
+        )
     }
     /// Get a single repository tag
     ///
@@ -51,16 +59,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The name of the tag
+    ///
+    /// Returns, on success (200): Get a single repository tag.
     pub fn get_api_v4_projects_id_repository_tags_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryTagsTagName<'_> {
-        GetApiV4ProjectsIdRepositoryTagsTagName {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-        }
+        GetApiV4ProjectsIdRepositoryTagsTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Delete a repository tag
     ///
@@ -69,16 +85,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The name of the tag
+    ///
+    /// Returns, on success (204): Delete a repository tag.
     pub fn delete_api_v4_projects_id_repository_tags_tag_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> DeleteApiV4ProjectsIdRepositoryTagsTagName<'_> {
-        DeleteApiV4ProjectsIdRepositoryTagsTagName {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-        }
+        DeleteApiV4ProjectsIdRepositoryTagsTagName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/repository/tags/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
     /// Get a tag's signature
     ///
@@ -87,427 +111,138 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The name of the tag
+    ///
+    /// Returns, on success (200): Get a tag's signature.
     pub fn get_api_v4_projects_id_repository_tags_tag_name_signature(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        tag_name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'_> {
-        GetApiV4ProjectsIdRepositoryTagsTagNameSignature {
-            client: self,
-            id: id.into(),
-            tag_name: tag_name.into(),
-        }
+        GetApiV4ProjectsIdRepositoryTagsTagNameSignature(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/tags/{}/signature",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(tag_name),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_repository_tags`](crate::Client::get_api_v4_projects_id_repository_tags): `GET /api/v4/projects/{id}/repository/tags`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    sort: ::std::option::Option<crate::types::GetApiV4GroupsIdProjectsSort>,
-    order_by: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy,
-    >,
-    search: ::std::option::Option<::std::string::String>,
-    page_token: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryTags<'a> {
+pub struct GetApiV4ProjectsIdRepositoryTags<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdRepositoryTags<'_> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
     pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4GroupsIdProjectsSort>,
+        self,
+        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
     ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "sort",
+                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
+                ),
+        )
     }
     /// Return tags ordered by `name`, `updated`, `version` fields.
     ///
     /// Default: `"updated"`.
     pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy>,
     ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy,
+                    >::into(value),
+                ),
+        )
     }
     /// Return list of tags matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Name of tag to start the paginaition from
-    pub fn page_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(value.into());
-        self
+    pub fn page_token(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("tags"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a project repository tags
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesTag,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryTags<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesTag>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryTags<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_repository_tags`](crate::Client::post_api_v4_projects_id_repository_tags): `POST /api/v4/projects/{id}/repository/tags`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTags);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_tags`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryTags<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdRepositoryTags,
-}
-impl<'a> PostApiV4ProjectsIdRepositoryTags<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("tags"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new repository tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesTag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdRepositoryTags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryTags<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdRepositoryTags<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_repository_tags_tag_name`](crate::Client::get_api_v4_projects_id_repository_tags_tag_name): `GET /api/v4/projects/{id}/repository/tags/{tag_name}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryTags);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags_tag_name`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("tags"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single repository tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesTag,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4ProjectsIdRepositoryTagsTagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesTag, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_repository_tags_tag_name`](crate::Client::delete_api_v4_projects_id_repository_tags_tag_name): `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTagsTagName);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_tags_tag_name`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-}
-impl<'a> DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("tags"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a repository tag
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdRepositoryTagsTagName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_repository_tags_tag_name_signature`](crate::Client::get_api_v4_projects_id_repository_tags_tag_name_signature): `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryTagsTagName);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags_tag_name_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    tag_name: ::std::string::String,
-}
-impl<'a> GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("repository"),
-                ::std::string::String::from("tags"),
-                crate::runtime::ParamValue::to_param(&self.tag_name),
-                ::std::string::String::from("signature"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a tag's signature
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesTagSignature,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesTagSignature,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesTagSignature, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesTagSignature,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesTagSignature>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTagsTagNameSignature);

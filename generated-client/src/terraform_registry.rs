@@ -14,20 +14,27 @@ impl crate::Client {
     /// - `module_name`: Module name
     /// - `module_system`: Module system
     ///
+    /// Returns, on success (204): Download the latest version of a module.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem`].
     pub fn get_api_v4_projects_id_packages_terraform_modules_module_name_module_system(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'_> {
-        GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem {
-            client: self,
-            id: id.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            terraform_get: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/terraform/modules/{}/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                ],
+            ),
+        )
     }
     /// Download a specific version of a module
     ///
@@ -41,24 +48,31 @@ impl crate::Client {
     /// - `module_system`: Module system
     /// - `module_version`: Module version
     ///
+    /// Returns, on success (204): Download a specific version of a module.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion`].
     pub fn get_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion<
         '_,
     > {
-        GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion {
-            client: self,
-            id: id.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            terraform_get: ::std::option::Option::None,
-            module_version: module_version.into(),
-        }
+        GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/terraform/modules/{}/{}/{*}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
     /// Workhorse authorize Terraform Module package file
     ///
@@ -72,26 +86,38 @@ impl crate::Client {
     /// - `module_system`: Module system
     /// - `module_version`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Workhorse authorize Terraform Module package file.
     pub fn put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file_authorize(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
+        body: impl Into<
             crate::types::PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize,
         >,
     ) -> PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize {
-            client: self,
-            id: id.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            module_version: module_version.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/terraform/modules/{}/{}/{*}/file/authorize",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(module_name),
+                        &Into::<String>::into(module_system),
+                        &Into::<String>::into(module_version),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize,
+                    >::into(body),
+                ),
+        )
     }
     /// Upload Terraform Module package file
     ///
@@ -106,26 +132,35 @@ impl crate::Client {
     /// - `module_version`:
     /// - `module_version2`: Module version
     /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Returns, on success (201): Upload Terraform Module package file.
     pub fn put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
-        module_version2: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
+        module_version2: impl Into<String>,
+        file: impl Into<crate::runtime::File>,
     ) -> PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile<
         '_,
     > {
-        PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile {
-            client: self,
-            id: id.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            module_version: module_version.into(),
-            module_version2: module_version2.into(),
-            file: file.into(),
-        }
+        PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/terraform/modules/{}/{}/{*}/file",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(module_name),
+                        &Into::<String>::into(module_system),
+                        &Into::<String>::into(module_version),
+                    ],
+                )
+                .form(true)
+                .form_field("module_version", &Into::<String>::into(module_version2))
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// List versions for a module
     ///
@@ -135,20 +170,28 @@ impl crate::Client {
     /// - `module_namespace`: Group's ID or slug
     /// - `module_name`:
     /// - `module_system`:
+    ///
+    /// Returns, on success (200): List versions for a module.
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_versions(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions<
         '_,
     > {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}/versions",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                ],
+            ),
+        )
     }
     /// Get download location for the latest version of a module
     ///
@@ -162,18 +205,24 @@ impl crate::Client {
     /// - `module_system`:
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_download(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload<
         '_,
     > {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}/download",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                ],
+            ),
+        )
     }
     /// Get details about the latest version of a module
     ///
@@ -183,18 +232,26 @@ impl crate::Client {
     /// - `module_namespace`: Group's ID or slug
     /// - `module_name`:
     /// - `module_system`:
+    ///
+    /// Returns, on success (200): Get details about the latest version of a module.
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem<'_> {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                ],
+            ),
+        )
     }
     /// Get download location for specific version of a module
     ///
@@ -207,22 +264,30 @@ impl crate::Client {
     /// - `module_name`:
     /// - `module_system`:
     /// - `module_version`: Module version
+    ///
+    /// Returns, on success (204): Get download location for specific version of a module.
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_download(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload<
         '_,
     > {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            module_version: module_version.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}/{*}/download",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
     /// Download specific version of a module
     ///
@@ -233,22 +298,30 @@ impl crate::Client {
     /// - `module_name`:
     /// - `module_system`:
     /// - `module_version`: Module version
+    ///
+    /// Returns, on success (200): Download specific version of a module.
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_file(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile<
         '_,
     > {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            module_version: module_version.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}/{*}/file",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
     /// Get details about specific version of a module
     ///
@@ -259,750 +332,261 @@ impl crate::Client {
     /// - `module_name`:
     /// - `module_system`:
     /// - `module_version`: Module version
+    ///
+    /// Returns, on success (200): Get details about specific version of a module.
     pub fn get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version(
         &self,
-        module_namespace: impl ::std::convert::Into<::std::string::String>,
-        module_name: impl ::std::convert::Into<::std::string::String>,
-        module_system: impl ::std::convert::Into<::std::string::String>,
-        module_version: impl ::std::convert::Into<::std::string::String>,
+        module_namespace: impl Into<String>,
+        module_name: impl Into<String>,
+        module_system: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion<
         '_,
     > {
-        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion {
-            client: self,
-            module_namespace: module_namespace.into(),
-            module_name: module_name.into(),
-            module_system: module_system.into(),
-            module_version: module_version.into(),
-        }
+        GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/packages/terraform/modules/v1/{}/{}/{}/{*}",
+                &[
+                    &Into::<String>::into(module_namespace),
+                    &Into::<String>::into(module_name),
+                    &Into::<String>::into(module_system),
+                    &Into::<String>::into(module_version),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system`](crate::Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system): `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system`]: `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    terraform_get: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
-    >,
-}
-impl<'a> GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'a> {
+pub struct GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'_> {
     /// Terraform get redirection flag
     pub fn terraform_get(
-        mut self,
-        value: impl ::std::convert::Into<
+        self,
+        value: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
         >,
     ) -> Self {
-        self.terraform_get = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("modules"),
-                crate::runtime::ParamValue::to_param(&self.module_name),
-                crate::runtime::ParamValue::to_param(&self.module_system),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.terraform_get {
-            request.query("terraform-get", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Download the latest version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "terraform-get",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version`](crate::Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version): `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem
+);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version`]: `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    terraform_get: ::std::option::Option<
-        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
-    >,
-    module_version: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion<'a> {
+>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion<'_> {
     /// Terraform get redirection flag
     pub fn terraform_get(
-        mut self,
-        value: impl ::std::convert::Into<
+        self,
+        value: impl Into<
             crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
         >,
     ) -> Self {
-        self.terraform_get = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
+        Self(
+            self
+                .0
+                .query(
+                    "terraform-get",
+                    &Into::<
+                        crate::types::GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet,
+                    >::into(value),
                 ),
-            ]
-                .concat(),
-        )?;
-        if let ::std::option::Option::Some(value) = &self.terraform_get {
-            request.query("terraform-get", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Download a specific version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file_authorize`](crate::Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file_authorize): `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file/authorize`.
+crate::runtime::into_future!(
+    GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersion
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file_authorize`]: `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    module_version: ::std::string::String,
-    body: crate::types::PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
-                ),
-                ::std::vec![::std::string::String::from("file")],
-                ::std::vec![::std::string::String::from("authorize")],
-            ]
-                .concat(),
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Workhorse authorize Terraform Module package file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file`](crate::Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file): `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize
+);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_terraform_modules_module_name_module_system_module_version_file`]: `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile<
     'a,
-> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    module_version: ::std::string::String,
-    module_version2: ::std::string::String,
-    file: crate::runtime::File,
-}
-impl<
-    'a,
-> PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("projects")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.id)],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
-                ),
-                ::std::vec![::std::string::String::from("file")],
-            ]
-                .concat(),
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.module_version2;
-            request.form_field("module_version", value);
-        }
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Upload Terraform Module package file
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_versions`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_versions): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/versions`.
+crate::runtime::into_future!(
+    PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFile
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_versions`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/versions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions<
     'a,
-> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("modules"),
-                ::std::string::String::from("v1"),
-                crate::runtime::ParamValue::to_param(&self.module_namespace),
-                crate::runtime::ParamValue::to_param(&self.module_name),
-                crate::runtime::ParamValue::to_param(&self.module_system),
-                ::std::string::String::from("versions"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): List versions for a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesTerraformModuleVersions>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesTerraformModuleVersions>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesTerraformModuleVersions>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesTerraformModuleVersions>,
-        crate::Error,
+    type Response = crate::runtime::Json<
+        Vec<crate::types::ApiEntitiesTerraformModuleVersions>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_download`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_download): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/download`.
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemVersions
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_download`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload<
     'a,
-> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("modules"),
-                ::std::string::String::from("v1"),
-                crate::runtime::ParamValue::to_param(&self.module_namespace),
-                crate::runtime::ParamValue::to_param(&self.module_name),
-                crate::runtime::ParamValue::to_param(&self.module_system),
-                ::std::string::String::from("download"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemDownload
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem<'a> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-}
-impl<'a> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("packages"),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("modules"),
-                ::std::string::String::from("v1"),
-                crate::runtime::ParamValue::to_param(&self.module_namespace),
-                crate::runtime::ParamValue::to_param(&self.module_name),
-                crate::runtime::ParamValue::to_param(&self.module_system),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get details about the latest version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesTerraformModuleVersion,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesTerraformModuleVersion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesTerraformModuleVersion,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem<'a> {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesTerraformModuleVersion,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_download`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_download): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/download`.
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystem
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_download`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload<
     'a,
-> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    module_version: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![::std::string::String::from("v1")],
-                ::std::vec![
-                    crate ::runtime::ParamValue::to_param(& self.module_namespace)
-                ],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
-                ),
-                ::std::vec![::std::string::String::from("download")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Get download location for specific version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload<
     'a,
 > {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_file`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_file): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/file`.
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionDownload
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version_file`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/file`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile<
     'a,
-> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    module_version: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![::std::string::String::from("v1")],
-                ::std::vec![
-                    crate ::runtime::ParamValue::to_param(& self.module_namespace)
-                ],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
-                ),
-                ::std::vec![::std::string::String::from("file")],
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Download specific version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_bytes(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile<
     'a,
 > {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Bytes;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version`](crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version): `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}`.
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersionFile
+);
+/// Request builder of [`crate::Client::get_api_v4_packages_terraform_modules_v1_module_namespace_module_name_module_system_module_version`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion<
     'a,
-> {
-    client: &'a crate::Client,
-    module_namespace: ::std::string::String,
-    module_name: ::std::string::String,
-    module_system: ::std::string::String,
-    module_version: ::std::string::String,
-}
-impl<
-    'a,
-> GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion<
-    'a,
-> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::vec![::std::string::String::from("api")],
-                ::std::vec![::std::string::String::from("v4")],
-                ::std::vec![::std::string::String::from("packages")],
-                ::std::vec![::std::string::String::from("terraform")],
-                ::std::vec![::std::string::String::from("modules")],
-                ::std::vec![::std::string::String::from("v1")],
-                ::std::vec![
-                    crate ::runtime::ParamValue::to_param(& self.module_namespace)
-                ],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_name)],
-                ::std::vec![crate ::runtime::ParamValue::to_param(& self.module_system)],
-                crate::runtime::multi_segment(
-                    &crate::runtime::ParamValue::to_param(&self.module_version),
-                ),
-            ]
-                .concat(),
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get details about specific version of a module
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesTerraformModuleVersion,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesTerraformModuleVersion,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesTerraformModuleVersion,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion<
     'a,
 > {
-    type Output = ::std::result::Result<
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesTerraformModuleVersion,
-        crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(
+    GetApiV4PackagesTerraformModulesV1ModuleNamespaceModuleNameModuleSystemModuleVersion
+);

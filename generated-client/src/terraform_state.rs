@@ -11,18 +11,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of a Terraform state
     ///
+    /// Returns, on success (200, 204): Get a Terraform state by its name.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTerraformStateName`].
     pub fn get_api_v4_projects_id_terraform_state_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<String>,
     ) -> GetApiV4ProjectsIdTerraformStateName<'_> {
-        GetApiV4ProjectsIdTerraformStateName {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            id2: ::std::option::Option::None,
-        }
+        GetApiV4ProjectsIdTerraformStateName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/terraform/state/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(name),
+                ],
+            ),
+        )
     }
     /// Add a new Terraform state or update an existing one
     ///
@@ -31,16 +38,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
+    ///
+    /// Returns, on success (200, 204): Add a new Terraform state or update an existing one.
     pub fn post_api_v4_projects_id_terraform_state_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<i64>,
     ) -> PostApiV4ProjectsIdTerraformStateName<'_> {
-        PostApiV4ProjectsIdTerraformStateName {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-        }
+        PostApiV4ProjectsIdTerraformStateName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/terraform/state/{}",
+                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+            ),
+        )
     }
     /// Delete a Terraform state of a certain name
     ///
@@ -49,16 +61,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
+    ///
+    /// Returns, on success (204): Delete a Terraform state of a certain name.
     pub fn delete_api_v4_projects_id_terraform_state_name(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdTerraformStateName<'_> {
-        DeleteApiV4ProjectsIdTerraformStateName {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-        }
+        DeleteApiV4ProjectsIdTerraformStateName(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/terraform/state/{}",
+                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+            ),
+        )
     }
     /// Lock a Terraform state of a certain name
     ///
@@ -68,20 +85,30 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Lock a Terraform state of a certain name.
     pub fn post_api_v4_projects_id_terraform_state_name_lock(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4ProjectsIdTerraformStateNameLock,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdTerraformStateNameLock>,
     ) -> PostApiV4ProjectsIdTerraformStateNameLock<'_> {
-        PostApiV4ProjectsIdTerraformStateNameLock {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdTerraformStateNameLock(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/terraform/state/{}/lock",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4ProjectsIdTerraformStateNameLock,
+                    >::into(body),
+                ),
+        )
     }
     /// Unlock a Terraform state of a certain name
     ///
@@ -91,18 +118,22 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     ///
+    /// Returns, on success (204): Unlock a Terraform state of a certain name.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdTerraformStateNameLock`].
     pub fn delete_api_v4_projects_id_terraform_state_name_lock(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdTerraformStateNameLock<'_> {
-        DeleteApiV4ProjectsIdTerraformStateNameLock {
-            client: self,
-            id: id.into(),
-            id2: ::std::option::Option::None,
-            name: name.into(),
-        }
+        DeleteApiV4ProjectsIdTerraformStateNameLock(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/terraform/state/{}/lock",
+                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+            ),
+        )
     }
     /// Get a Terraform state version
     ///
@@ -112,18 +143,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of a Terraform state
     /// - `serial`: The version number of the state
+    ///
+    /// Returns, on success (200): Get a Terraform state version.
     pub fn get_api_v4_projects_id_terraform_state_name_versions_serial(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        serial: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<String>,
+        serial: impl Into<i64>,
     ) -> GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'_> {
-        GetApiV4ProjectsIdTerraformStateNameVersionsSerial {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            serial: serial.into(),
-        }
+        GetApiV4ProjectsIdTerraformStateNameVersionsSerial(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/terraform/state/{}/versions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(name),
+                    &Into::<i64>::into(serial),
+                ],
+            ),
+        )
     }
     /// Delete a Terraform state version
     ///
@@ -133,412 +172,122 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     /// - `serial`:
+    ///
+    /// Returns, on success (204): Delete a Terraform state version.
     pub fn delete_api_v4_projects_id_terraform_state_name_versions_serial(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<i64>,
-        serial: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<i64>,
+        serial: impl Into<i64>,
     ) -> DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'_> {
-        DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            serial: serial.into(),
-        }
+        DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/terraform/state/{}/versions/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(name),
+                    &Into::<i64>::into(serial),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_terraform_state_name`](crate::Client::get_api_v4_projects_id_terraform_state_name): `GET /api/v4/projects/{id}/terraform/state/{name}`.
+/// Request builder of [`crate::Client::get_api_v4_projects_id_terraform_state_name`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTerraformStateName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: ::std::string::String,
-    id2: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4ProjectsIdTerraformStateName<'a> {
+pub struct GetApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdTerraformStateName<'_> {
     /// Terraform state lock ID
-    pub fn id2(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id2 = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.id2 {
-            request.query("ID", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 204): Get a Terraform state by its name
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn id2(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdTerraformStateName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTerraformStateName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_terraform_state_name`](crate::Client::post_api_v4_projects_id_terraform_state_name): `POST /api/v4/projects/{id}/terraform/state/{name}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdTerraformStateName);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_terraform_state_name`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdTerraformStateName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: i64,
-}
-impl<'a> PostApiV4ProjectsIdTerraformStateName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200, 204): Add a new Terraform state or update an existing one
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdTerraformStateName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdTerraformStateName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_terraform_state_name`](crate::Client::delete_api_v4_projects_id_terraform_state_name): `DELETE /api/v4/projects/{id}/terraform/state/{name}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdTerraformStateName);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateName<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdTerraformStateName<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a Terraform state of a certain name
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdTerraformStateName<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdTerraformStateName<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_terraform_state_name_lock`](crate::Client::post_api_v4_projects_id_terraform_state_name_lock): `POST /api/v4/projects/{id}/terraform/state/{name}/lock`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateName);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdTerraformStateNameLock<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: i64,
-    body: crate::types::PostApiV4ProjectsIdTerraformStateNameLock,
-}
-impl<'a> PostApiV4ProjectsIdTerraformStateNameLock<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-                ::std::string::String::from("lock"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Lock a Terraform state of a certain name
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a>
+for PostApiV4ProjectsIdTerraformStateNameLock<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdTerraformStateNameLock<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_terraform_state_name_lock`](crate::Client::delete_api_v4_projects_id_terraform_state_name_lock): `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`.
+crate::runtime::into_future!(PostApiV4ProjectsIdTerraformStateNameLock);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    id2: ::std::option::Option<::std::string::String>,
-    name: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
+pub struct DeleteApiV4ProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4ProjectsIdTerraformStateNameLock<'_> {
     /// Terraform state lock ID
-    pub fn id2(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id2 = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-                ::std::string::String::from("lock"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.id2 {
-            request.query("ID", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Unlock a Terraform state of a certain name
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn id2(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_terraform_state_name_versions_serial`](crate::Client::get_api_v4_projects_id_terraform_state_name_versions_serial): `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateNameLock);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_terraform_state_name_versions_serial`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: ::std::string::String,
-    serial: i64,
-}
-impl<'a> GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-                ::std::string::String::from("versions"),
-                crate::runtime::ParamValue::to_param(&self.serial),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a Terraform state version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>,
-    > + 'a {
-        crate::runtime::send_bytes(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Bytes;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_projects_id_terraform_state_name_versions_serial`](crate::Client::delete_api_v4_projects_id_terraform_state_name_versions_serial): `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdTerraformStateNameVersionsSerial);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name_versions_serial`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: i64,
-    serial: i64,
-}
-impl<'a> DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("terraform"),
-                ::std::string::String::from("state"),
-                crate::runtime::ParamValue::to_param(&self.name),
-                ::std::string::String::from("versions"),
-                crate::runtime::ParamValue::to_param(&self.serial),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a Terraform state version
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial);

@@ -9,16 +9,13 @@ impl crate::Client {
     ///
     /// `GET /api/v4/topics`
     ///
+    /// Returns, on success (200): Get topics.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Topics`].
     pub fn get_api_v4_topics(&self) -> GetApiV4Topics<'_> {
-        GetApiV4Topics {
-            client: self,
-            search: ::std::option::Option::None,
-            without_projects: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4Topics(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/topics", &[]),
+        )
     }
     /// Create a topic
     ///
@@ -30,20 +27,25 @@ impl crate::Client {
     /// - `name`: Slug (name)
     /// - `title`: Title
     ///
+    /// Returns, on success (201): Create a topic.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4Topics`].
     pub fn post_api_v4_topics(
         &self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        title: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        title: impl Into<String>,
     ) -> PostApiV4Topics<'_> {
-        PostApiV4Topics {
-            client: self,
-            name: name.into(),
-            title: title.into(),
-            description: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-        }
+        PostApiV4Topics(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/topics",
+                    &[],
+                )
+                .form(true)
+                .form_field("name", &Into::<String>::into(name))
+                .form_field("title", &Into::<String>::into(title)),
+        )
     }
     /// Get topic
     ///
@@ -53,14 +55,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID of project topic
-    pub fn get_api_v4_topics_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> GetApiV4TopicsId<'_> {
-        GetApiV4TopicsId {
-            client: self,
-            id: id.into(),
-        }
+    ///
+    /// Returns, on success (200): Get topic.
+    pub fn get_api_v4_topics_id(&self, id: impl Into<i64>) -> GetApiV4TopicsId<'_> {
+        GetApiV4TopicsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/topics/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Update a topic
     ///
@@ -71,19 +76,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of project topic
     ///
+    /// Returns, on success (200): Update a topic.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4TopicsId`].
-    pub fn put_api_v4_topics_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> PutApiV4TopicsId<'_> {
-        PutApiV4TopicsId {
-            client: self,
-            id: id.into(),
-            name: ::std::option::Option::None,
-            title: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-        }
+    pub fn put_api_v4_topics_id(&self, id: impl Into<i64>) -> PutApiV4TopicsId<'_> {
+        PutApiV4TopicsId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/topics/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .form(true),
+        )
     }
     /// Delete a topic
     ///
@@ -93,14 +98,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID of project topic
+    ///
+    /// Returns, on success (204): Delete a topic.
     pub fn delete_api_v4_topics_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4TopicsId<'_> {
-        DeleteApiV4TopicsId {
-            client: self,
-            id: id.into(),
-        }
+        DeleteApiV4TopicsId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/topics/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Merge topics
     ///
@@ -110,538 +121,144 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Merge topics.
     pub fn post_api_v4_topics_merge(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4TopicsMerge>,
+        body: impl Into<crate::types::PostApiV4TopicsMerge>,
     ) -> PostApiV4TopicsMerge<'_> {
-        PostApiV4TopicsMerge {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4TopicsMerge(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/topics/merge",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4TopicsMerge>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_topics`](crate::Client::get_api_v4_topics): `GET /api/v4/topics`.
+/// Request builder of [`crate::Client::get_api_v4_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Topics<'a> {
-    client: &'a crate::Client,
-    search: ::std::option::Option<::std::string::String>,
-    without_projects: ::std::option::Option<bool>,
-    organization_id: ::std::option::Option<i64>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4Topics<'a> {
+pub struct GetApiV4Topics<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Topics<'_> {
     /// Return list of topics matching the search criteria
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return list of topics without assigned projects
-    pub fn without_projects(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.without_projects = ::std::option::Option::Some(value.into());
-        self
+    pub fn without_projects(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("without_projects", &Into::<bool>::into(value)))
     }
     /// The organization id for the topics
-    pub fn organization_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn organization_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("organization_id", &Into::<i64>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.without_projects {
-            request.query("without_projects", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization_id {
-            request.query("organization_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get topics
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesProjectsTopic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesProjectsTopic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesProjectsTopic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Topics<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesProjectsTopic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Topics<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectsTopic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_topics`](crate::Client::post_api_v4_topics): `POST /api/v4/topics`.
+crate::runtime::into_future!(GetApiV4Topics);
+/// Request builder of [`crate::Client::post_api_v4_topics`]: `POST /api/v4/topics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Topics<'a> {
-    client: &'a crate::Client,
-    name: ::std::string::String,
-    title: ::std::string::String,
-    description: ::std::option::Option<::std::string::String>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-    organization_id: ::std::option::Option<i64>,
-}
-impl<'a> PostApiV4Topics<'a> {
+pub struct PostApiV4Topics<'a>(crate::runtime::Call<'a>);
+impl PostApiV4Topics<'_> {
     /// Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// Avatar image for topic
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
     /// The organization id for the topic
-    pub fn organization_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.title;
-            request.form_field("title", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization_id {
-            request.form_field("organization_id", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a topic
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectsTopic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectsTopic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectsTopic, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn organization_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Topics<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectsTopic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Topics<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_topics_id`](crate::Client::get_api_v4_topics_id): `GET /api/v4/topics/{id}`.
+crate::runtime::into_future!(PostApiV4Topics);
+/// Request builder of [`crate::Client::get_api_v4_topics_id`]: `GET /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4TopicsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4TopicsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get topic
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectsTopic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectsTopic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectsTopic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4TopicsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4TopicsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4TopicsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectsTopic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_topics_id`](crate::Client::put_api_v4_topics_id): `PUT /api/v4/topics/{id}`.
+crate::runtime::into_future!(GetApiV4TopicsId);
+/// Request builder of [`crate::Client::put_api_v4_topics_id`]: `PUT /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4TopicsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    name: ::std::option::Option<::std::string::String>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-}
-impl<'a> PutApiV4TopicsId<'a> {
+pub struct PutApiV4TopicsId<'a>(crate::runtime::Call<'a>);
+impl PutApiV4TopicsId<'_> {
     /// Slug (name)
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// Title
-    pub fn title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
-        self
+    pub fn title(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("title", &Into::<String>::into(value)))
     }
     /// Description
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// Avatar image for topic
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.start_form(true);
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.title {
-            request.form_field("title", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            request.form_field("description", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a topic
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectsTopic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectsTopic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectsTopic, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4TopicsId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectsTopic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PutApiV4TopicsId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_topics_id`](crate::Client::delete_api_v4_topics_id): `DELETE /api/v4/topics/{id}`.
+crate::runtime::into_future!(PutApiV4TopicsId);
+/// Request builder of [`crate::Client::delete_api_v4_topics_id`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4TopicsId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> DeleteApiV4TopicsId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a topic
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4TopicsId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4TopicsId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4TopicsId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_topics_merge`](crate::Client::post_api_v4_topics_merge): `POST /api/v4/topics/merge`.
+crate::runtime::into_future!(DeleteApiV4TopicsId);
+/// Request builder of [`crate::Client::post_api_v4_topics_merge`]: `POST /api/v4/topics/merge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4TopicsMerge<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4TopicsMerge,
-}
-impl<'a> PostApiV4TopicsMerge<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("topics"),
-                ::std::string::String::from("merge"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Merge topics
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesProjectsTopic,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesProjectsTopic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesProjectsTopic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4TopicsMerge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4TopicsMerge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4TopicsMerge<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesProjectsTopic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4TopicsMerge);

@@ -10,17 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID of a project
     ///
+    /// Returns, on success (200): Get a list of features (deprecated, v2 client support).
+    ///
     /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectIdFeatures`].
     pub fn get_api_v4_feature_flags_unleash_project_id_features(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
     ) -> GetApiV4FeatureFlagsUnleashProjectIdFeatures<'_> {
-        GetApiV4FeatureFlagsUnleashProjectIdFeatures {
-            client: self,
-            project_id: project_id.into(),
-            instance_id: ::std::option::Option::None,
-            app_name: ::std::option::Option::None,
-        }
+        GetApiV4FeatureFlagsUnleashProjectIdFeatures(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/feature_flags/unleash/{}/features",
+                &[&Into::<String>::into(project_id)],
+            ),
+        )
     }
     /// Get a list of features
     ///
@@ -29,164 +33,66 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID of a project
     ///
+    /// Returns, on success (200): Get a list of features.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectIdClientFeatures`].
     pub fn get_api_v4_feature_flags_unleash_project_id_client_features(
         &self,
-        project_id: impl ::std::convert::Into<::std::string::String>,
+        project_id: impl Into<String>,
     ) -> GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'_> {
-        GetApiV4FeatureFlagsUnleashProjectIdClientFeatures {
-            client: self,
-            project_id: project_id.into(),
-            instance_id: ::std::option::Option::None,
-            app_name: ::std::option::Option::None,
-        }
+        GetApiV4FeatureFlagsUnleashProjectIdClientFeatures(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/feature_flags/unleash/{}/client/features",
+                &[&Into::<String>::into(project_id)],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_feature_flags_unleash_project_id_features`](crate::Client::get_api_v4_feature_flags_unleash_project_id_features): `GET /api/v4/feature_flags/unleash/{project_id}/features`.
+/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    instance_id: ::std::option::Option<::std::string::String>,
-    app_name: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a> {
+pub struct GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a>(crate::runtime::Call<'a>);
+impl GetApiV4FeatureFlagsUnleashProjectIdFeatures<'_> {
     /// The instance ID of Unleash Client
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn instance_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("instance_id", &Into::<String>::into(value)))
     }
     /// The application name of Unleash Client
-    pub fn app_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.app_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("feature_flags"),
-                ::std::string::String::from("unleash"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("features"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.instance_id {
-            request.query("instance_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.app_name {
-            request.query("app_name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of features (deprecated, v2 client support)
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn app_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a>
+for GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_feature_flags_unleash_project_id_client_features`](crate::Client::get_api_v4_feature_flags_unleash_project_id_client_features): `GET /api/v4/feature_flags/unleash/{project_id}/client/features`.
+crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectIdFeatures);
+/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a> {
-    client: &'a crate::Client,
-    project_id: ::std::string::String,
-    instance_id: ::std::option::Option<::std::string::String>,
-    app_name: ::std::option::Option<::std::string::String>,
-}
-impl<'a> GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a> {
+pub struct GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a>(
+    crate::runtime::Call<'a>,
+);
+impl GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'_> {
     /// The instance ID of Unleash Client
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn instance_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("instance_id", &Into::<String>::into(value)))
     }
     /// The application name of Unleash Client
-    pub fn app_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.app_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("feature_flags"),
-                ::std::string::String::from("unleash"),
-                crate::runtime::ParamValue::to_param(&self.project_id),
-                ::std::string::String::from("client"),
-                ::std::string::String::from("features"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.instance_id {
-            request.query("instance_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.app_name {
-            request.query("app_name", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of features
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn app_name(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectIdClientFeatures);

@@ -11,14 +11,23 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Track usage data event.
     pub fn post_api_v4_usage_data_increment_counter(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsageDataIncrementCounter>,
+        body: impl Into<crate::types::PostApiV4UsageDataIncrementCounter>,
     ) -> PostApiV4UsageDataIncrementCounter<'_> {
-        PostApiV4UsageDataIncrementCounter {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UsageDataIncrementCounter(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/usage_data/increment_counter",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4UsageDataIncrementCounter>::into(body),
+                ),
+        )
     }
     /// Track usage data event for the current user
     ///
@@ -26,16 +35,25 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Track usage data event for the current user.
     pub fn post_api_v4_usage_data_increment_unique_users(
         &self,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4UsageDataIncrementUniqueUsers,
-        >,
+        body: impl Into<crate::types::PostApiV4UsageDataIncrementUniqueUsers>,
     ) -> PostApiV4UsageDataIncrementUniqueUsers<'_> {
-        PostApiV4UsageDataIncrementUniqueUsers {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UsageDataIncrementUniqueUsers(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/usage_data/increment_unique_users",
+                    &[],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4UsageDataIncrementUniqueUsers,
+                    >::into(body),
+                ),
+        )
     }
     /// Track multiple gitlab internal events
     ///
@@ -45,14 +63,23 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Track multiple gitlab internal events.
     pub fn post_api_v4_usage_data_track_events(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsageDataTrackEvents>,
+        body: impl Into<crate::types::PostApiV4UsageDataTrackEvents>,
     ) -> PostApiV4UsageDataTrackEvents<'_> {
-        PostApiV4UsageDataTrackEvents {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UsageDataTrackEvents(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/usage_data/track_events",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4UsageDataTrackEvents>::into(body),
+                ),
+        )
     }
     /// Get a list of all metric definitions
     ///
@@ -60,26 +87,39 @@ impl crate::Client {
     ///
     /// `GET /api/v4/usage_data/metric_definitions`
     ///
+    /// Returns, on success (200): Get a list of all metric definitions.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsageDataMetricDefinitions`].
     pub fn get_api_v4_usage_data_metric_definitions(
         &self,
     ) -> GetApiV4UsageDataMetricDefinitions<'_> {
-        GetApiV4UsageDataMetricDefinitions {
-            client: self,
-            include_paths: ::std::option::Option::None,
-        }
+        GetApiV4UsageDataMetricDefinitions(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/usage_data/metric_definitions",
+                &[],
+            ),
+        )
     }
     /// Get the latest ServicePing payload
     ///
     /// Introduces in Gitlab 16.9. Requires personal access token with read_service_ping scope.
     ///
     /// `GET /api/v4/usage_data/service_ping`
+    ///
+    /// Returns, on success (200): Get the latest ServicePing payload.
     pub fn get_api_v4_usage_data_service_ping(
         &self,
     ) -> GetApiV4UsageDataServicePing<'_> {
-        GetApiV4UsageDataServicePing {
-            client: self,
-        }
+        GetApiV4UsageDataServicePing(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/usage_data/service_ping",
+                &[],
+            ),
+        )
     }
     /// Track gitlab internal events
     ///
@@ -89,422 +129,154 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Track gitlab internal events.
     pub fn post_api_v4_usage_data_track_event(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsageDataTrackEvent>,
+        body: impl Into<crate::types::PostApiV4UsageDataTrackEvent>,
     ) -> PostApiV4UsageDataTrackEvent<'_> {
-        PostApiV4UsageDataTrackEvent {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UsageDataTrackEvent(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/usage_data/track_event",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4UsageDataTrackEvent>::into(body),
+                ),
+        )
     }
     /// Get Non SQL usage ping metrics
     ///
     /// This feature was introduced in GitLab 13.11.
     ///
     /// `GET /api/v4/usage_data/non_sql_metrics`
+    ///
+    /// Returns, on success (200): Get Non SQL usage ping metrics.
     pub fn get_api_v4_usage_data_non_sql_metrics(
         &self,
     ) -> GetApiV4UsageDataNonSqlMetrics<'_> {
-        GetApiV4UsageDataNonSqlMetrics {
-            client: self,
-        }
+        GetApiV4UsageDataNonSqlMetrics(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/usage_data/non_sql_metrics",
+                &[],
+            ),
+        )
     }
     /// Get raw SQL queries for usage data SQL metrics
     ///
     /// This feature was introduced in GitLab 13.11.
     ///
     /// `GET /api/v4/usage_data/queries`
+    ///
+    /// Returns, on success (200): Get raw SQL queries for usage data SQL metrics.
     pub fn get_api_v4_usage_data_queries(&self) -> GetApiV4UsageDataQueries<'_> {
-        GetApiV4UsageDataQueries {
-            client: self,
-        }
+        GetApiV4UsageDataQueries(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/usage_data/queries",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::post_api_v4_usage_data_increment_counter`](crate::Client::post_api_v4_usage_data_increment_counter): `POST /api/v4/usage_data/increment_counter`.
+/// Request builder of [`crate::Client::post_api_v4_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataIncrementCounter<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UsageDataIncrementCounter,
-}
-impl<'a> PostApiV4UsageDataIncrementCounter<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("increment_counter"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Track usage data event
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsageDataIncrementCounter<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataIncrementCounter<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsageDataIncrementCounter<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_usage_data_increment_unique_users`](crate::Client::post_api_v4_usage_data_increment_unique_users): `POST /api/v4/usage_data/increment_unique_users`.
+crate::runtime::into_future!(PostApiV4UsageDataIncrementCounter);
+/// Request builder of [`crate::Client::post_api_v4_usage_data_increment_unique_users`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataIncrementUniqueUsers<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UsageDataIncrementUniqueUsers,
-}
-impl<'a> PostApiV4UsageDataIncrementUniqueUsers<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("increment_unique_users"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Track usage data event for the current user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsageDataIncrementUniqueUsers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataIncrementUniqueUsers<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsageDataIncrementUniqueUsers<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_usage_data_track_events`](crate::Client::post_api_v4_usage_data_track_events): `POST /api/v4/usage_data/track_events`.
+crate::runtime::into_future!(PostApiV4UsageDataIncrementUniqueUsers);
+/// Request builder of [`crate::Client::post_api_v4_usage_data_track_events`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataTrackEvents<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UsageDataTrackEvents,
-}
-impl<'a> PostApiV4UsageDataTrackEvents<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("track_events"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Track multiple gitlab internal events
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsageDataTrackEvents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataTrackEvents<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsageDataTrackEvents<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_usage_data_metric_definitions`](crate::Client::get_api_v4_usage_data_metric_definitions): `GET /api/v4/usage_data/metric_definitions`.
+crate::runtime::into_future!(PostApiV4UsageDataTrackEvents);
+/// Request builder of [`crate::Client::get_api_v4_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataMetricDefinitions<'a> {
-    client: &'a crate::Client,
-    include_paths: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4UsageDataMetricDefinitions<'a> {
+pub struct GetApiV4UsageDataMetricDefinitions<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsageDataMetricDefinitions<'_> {
     /// Include file paths in the metric definitions
     ///
     /// Default: `false`.
-    pub fn include_paths(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.include_paths = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("metric_definitions"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.include_paths {
-            request.query("include_paths", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of all metric definitions
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn include_paths(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("include_paths", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsageDataMetricDefinitions<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataMetricDefinitions<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_usage_data_service_ping`](crate::Client::get_api_v4_usage_data_service_ping): `GET /api/v4/usage_data/service_ping`.
+crate::runtime::into_future!(GetApiV4UsageDataMetricDefinitions);
+/// Request builder of [`crate::Client::get_api_v4_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataServicePing<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UsageDataServicePing<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("service_ping"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the latest ServicePing payload
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsageDataServicePing<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataServicePing<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsageDataServicePing<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_usage_data_track_event`](crate::Client::post_api_v4_usage_data_track_event): `POST /api/v4/usage_data/track_event`.
+crate::runtime::into_future!(GetApiV4UsageDataServicePing);
+/// Request builder of [`crate::Client::post_api_v4_usage_data_track_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataTrackEvent<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UsageDataTrackEvent,
-}
-impl<'a> PostApiV4UsageDataTrackEvent<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("track_event"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Track gitlab internal events
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsageDataTrackEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataTrackEvent<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsageDataTrackEvent<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_usage_data_non_sql_metrics`](crate::Client::get_api_v4_usage_data_non_sql_metrics): `GET /api/v4/usage_data/non_sql_metrics`.
+crate::runtime::into_future!(PostApiV4UsageDataTrackEvent);
+/// Request builder of [`crate::Client::get_api_v4_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataNonSqlMetrics<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UsageDataNonSqlMetrics<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("non_sql_metrics"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get Non SQL usage ping metrics
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsageDataNonSqlMetrics<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataNonSqlMetrics<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsageDataNonSqlMetrics<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_usage_data_queries`](crate::Client::get_api_v4_usage_data_queries): `GET /api/v4/usage_data/queries`.
+crate::runtime::into_future!(GetApiV4UsageDataNonSqlMetrics);
+/// Request builder of [`crate::Client::get_api_v4_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataQueries<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UsageDataQueries<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("usage_data"),
-                ::std::string::String::from("queries"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get raw SQL queries for usage data SQL metrics
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsageDataQueries<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataQueries<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsageDataQueries<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4UsageDataQueries);

@@ -6,20 +6,29 @@ impl crate::Client {
     /// Get the currently authenticated user
     ///
     /// `GET /api/v3/user`
+    ///
+    /// Returns, on success (200): Get the currently authenticated user.
     pub fn get_api_v3_user(&self) -> GetApiV3User<'_> {
-        GetApiV3User { client: self }
+        GetApiV3User(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v3/user", &[]),
+        )
     }
     /// Get the currently authenticated user's SSH keys
     ///
     /// `GET /api/v4/user/keys`
     ///
+    /// Returns, on success (200): Get the currently authenticated user's SSH keys.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UserKeys`].
     pub fn get_api_v4_user_keys(&self) -> GetApiV4UserKeys<'_> {
-        GetApiV4UserKeys {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UserKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/keys",
+                &[],
+            ),
+        )
     }
     /// Add a new SSH key to the currently authenticated user
     ///
@@ -27,14 +36,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new SSH key to the currently authenticated user.
     pub fn post_api_v4_user_keys(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UserKeys>,
+        body: impl Into<crate::types::PostApiV4UserKeys>,
     ) -> PostApiV4UserKeys<'_> {
-        PostApiV4UserKeys {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UserKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/user/keys",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UserKeys>::into(body)),
+        )
     }
     /// Get a single key owned by currently authenticated user
     ///
@@ -42,14 +58,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the SSH key
+    ///
+    /// Returns, on success (200): Get a single key owned by currently authenticated user.
     pub fn get_api_v4_user_keys_key_id(
         &self,
-        key_id: impl ::std::convert::Into<i64>,
+        key_id: impl Into<i64>,
     ) -> GetApiV4UserKeysKeyId<'_> {
-        GetApiV4UserKeysKeyId {
-            client: self,
-            key_id: key_id.into(),
-        }
+        GetApiV4UserKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/keys/{}",
+                &[&Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Delete an SSH key from the currently authenticated user
     ///
@@ -57,14 +79,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the SSH key
+    ///
+    /// Returns, on success (200): Delete an SSH key from the currently authenticated user.
     pub fn delete_api_v4_user_keys_key_id(
         &self,
-        key_id: impl ::std::convert::Into<i64>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4UserKeysKeyId<'_> {
-        DeleteApiV4UserKeysKeyId {
-            client: self,
-            key_id: key_id.into(),
-        }
+        DeleteApiV4UserKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/user/keys/{}",
+                &[&Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Get the currently authenticated user's GPG keys
     ///
@@ -72,13 +100,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/user/gpg_keys`
     ///
+    /// Returns, on success (200): Get the currently authenticated user's GPG keys.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UserGpgKeys`].
     pub fn get_api_v4_user_gpg_keys(&self) -> GetApiV4UserGpgKeys<'_> {
-        GetApiV4UserGpgKeys {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UserGpgKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/gpg_keys",
+                &[],
+            ),
+        )
     }
     /// Add a new GPG key to the currently authenticated user
     ///
@@ -88,14 +121,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a new GPG key to the currently authenticated user.
     pub fn post_api_v4_user_gpg_keys(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UserGpgKeys>,
+        body: impl Into<crate::types::PostApiV4UserGpgKeys>,
     ) -> PostApiV4UserGpgKeys<'_> {
-        PostApiV4UserGpgKeys {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UserGpgKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/user/gpg_keys",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UserGpgKeys>::into(body)),
+        )
     }
     /// Get a single GPG key owned by currently authenticated user
     ///
@@ -105,14 +145,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the GPG key
+    ///
+    /// Returns, on success (200): Get a single GPG key owned by currently authenticated user.
     pub fn get_api_v4_user_gpg_keys_key_id(
         &self,
-        key_id: impl ::std::convert::Into<i64>,
+        key_id: impl Into<i64>,
     ) -> GetApiV4UserGpgKeysKeyId<'_> {
-        GetApiV4UserGpgKeysKeyId {
-            client: self,
-            key_id: key_id.into(),
-        }
+        GetApiV4UserGpgKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/gpg_keys/{}",
+                &[&Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Delete a GPG key from the currently authenticated user
     ///
@@ -122,14 +168,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the SSH key
+    ///
+    /// Returns, on success (204): Delete a GPG key from the currently authenticated user.
     pub fn delete_api_v4_user_gpg_keys_key_id(
         &self,
-        key_id: impl ::std::convert::Into<i64>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4UserGpgKeysKeyId<'_> {
-        DeleteApiV4UserGpgKeysKeyId {
-            client: self,
-            key_id: key_id.into(),
-        }
+        DeleteApiV4UserGpgKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/user/gpg_keys/{}",
+                &[&Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Revoke a GPG key owned by currently authenticated user
     ///
@@ -139,26 +191,37 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the GPG key
+    ///
+    /// Returns, on success (201): Revoke a GPG key owned by currently authenticated user.
     pub fn post_api_v4_user_gpg_keys_key_id_revoke(
         &self,
-        key_id: impl ::std::convert::Into<i64>,
+        key_id: impl Into<i64>,
     ) -> PostApiV4UserGpgKeysKeyIdRevoke<'_> {
-        PostApiV4UserGpgKeysKeyIdRevoke {
-            client: self,
-            key_id: key_id.into(),
-        }
+        PostApiV4UserGpgKeysKeyIdRevoke(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/user/gpg_keys/{}/revoke",
+                &[&Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Get the currently authenticated user's email addresses
     ///
     /// `GET /api/v4/user/emails`
     ///
+    /// Returns, on success (200): Get the currently authenticated user's email addresses.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UserEmails`].
     pub fn get_api_v4_user_emails(&self) -> GetApiV4UserEmails<'_> {
-        GetApiV4UserEmails {
-            client: self,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UserEmails(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/emails",
+                &[],
+            ),
+        )
     }
     /// Add new email address to the currently authenticated user
     ///
@@ -166,14 +229,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add new email address to the currently authenticated user.
     pub fn post_api_v4_user_emails(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UserEmails>,
+        body: impl Into<crate::types::PostApiV4UserEmails>,
     ) -> PostApiV4UserEmails<'_> {
-        PostApiV4UserEmails {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UserEmails(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/user/emails",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UserEmails>::into(body)),
+        )
     }
     /// [DEPRECATED] Update a user's credit_card_validation
     ///
@@ -182,48 +252,77 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID or username of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): [DEPRECATED] Update a user's credit_card_validation.
     pub fn put_api_v4_user_user_id_credit_card_validation(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::types::PutApiV4UserUserIdCreditCardValidation,
-        >,
+        user_id: impl Into<String>,
+        body: impl Into<crate::types::PutApiV4UserUserIdCreditCardValidation>,
     ) -> PutApiV4UserUserIdCreditCardValidation<'_> {
-        PutApiV4UserUserIdCreditCardValidation {
-            client: self,
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PutApiV4UserUserIdCreditCardValidation(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/user/{}/credit_card_validation",
+                    &[&Into::<String>::into(user_id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PutApiV4UserUserIdCreditCardValidation,
+                    >::into(body),
+                ),
+        )
     }
     /// Get the current Support PIN for the authenticated user
     ///
     /// This feature retrieves the temporary Support PIN for the authenticated user
     ///
     /// `GET /api/v4/user/support_pin`
+    ///
+    /// Returns, on success (200): Get the current Support PIN for the authenticated user.
     pub fn get_api_v4_user_support_pin(&self) -> GetApiV4UserSupportPin<'_> {
-        GetApiV4UserSupportPin {
-            client: self,
-        }
+        GetApiV4UserSupportPin(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/support_pin",
+                &[],
+            ),
+        )
     }
     /// Create a new Support PIN for the authenticated user
     ///
     /// This feature creates a temporary Support PIN for the authenticated user
     ///
     /// `POST /api/v4/user/support_pin`
+    ///
+    /// Returns, on success (201): Create a new Support PIN for the authenticated user.
     pub fn post_api_v4_user_support_pin(&self) -> PostApiV4UserSupportPin<'_> {
-        PostApiV4UserSupportPin {
-            client: self,
-        }
+        PostApiV4UserSupportPin(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/user/support_pin",
+                &[],
+            ),
+        )
     }
     /// Get the current user's preferences
     ///
     /// This feature was introduced in GitLab 14.0.
     ///
     /// `GET /api/v4/user/preferences`
+    ///
+    /// Returns, on success (200): Get the current user's preferences.
     pub fn get_api_v4_user_preferences(&self) -> GetApiV4UserPreferences<'_> {
-        GetApiV4UserPreferences {
-            client: self,
-        }
+        GetApiV4UserPreferences(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/preferences",
+                &[],
+            ),
+        )
     }
     /// Update the current user's preferences
     ///
@@ -233,14 +332,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update the current user's preferences.
     pub fn put_api_v4_user_preferences(
         &self,
-        body: impl ::std::convert::Into<crate::types::PutApiV4UserPreferences>,
+        body: impl Into<crate::types::PutApiV4UserPreferences>,
     ) -> PutApiV4UserPreferences<'_> {
-        PutApiV4UserPreferences {
-            client: self,
-            body: body.into(),
-        }
+        PutApiV4UserPreferences(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/user/preferences",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PutApiV4UserPreferences>::into(body)),
+        )
     }
     /// Get a single email address owned by the currently authenticated user
     ///
@@ -248,14 +354,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `email_id`: The ID of the email
+    ///
+    /// Returns, on success (200): Get a single email address owned by the currently authenticated user.
     pub fn get_api_v4_user_emails_email_id(
         &self,
-        email_id: impl ::std::convert::Into<i64>,
+        email_id: impl Into<i64>,
     ) -> GetApiV4UserEmailsEmailId<'_> {
-        GetApiV4UserEmailsEmailId {
-            client: self,
-            email_id: email_id.into(),
-        }
+        GetApiV4UserEmailsEmailId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/emails/{}",
+                &[&Into::<i64>::into(email_id)],
+            ),
+        )
     }
     /// Delete an email address from the currently authenticated user
     ///
@@ -263,33 +375,52 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `email_id`: The ID of the email
+    ///
+    /// Returns, on success (204): Delete an email address from the currently authenticated user.
     pub fn delete_api_v4_user_emails_email_id(
         &self,
-        email_id: impl ::std::convert::Into<i64>,
+        email_id: impl Into<i64>,
     ) -> DeleteApiV4UserEmailsEmailId<'_> {
-        DeleteApiV4UserEmailsEmailId {
-            client: self,
-            email_id: email_id.into(),
-        }
+        DeleteApiV4UserEmailsEmailId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/user/emails/{}",
+                &[&Into::<i64>::into(email_id)],
+            ),
+        )
     }
     /// Get a list of user activities
     ///
     /// `GET /api/v4/user/activities`
     ///
+    /// Returns, on success (200): Get a list of user activities.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UserActivities`].
     pub fn get_api_v4_user_activities(&self) -> GetApiV4UserActivities<'_> {
-        GetApiV4UserActivities {
-            client: self,
-            from: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UserActivities(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/activities",
+                &[],
+            ),
+        )
     }
     /// get the status of the current user
     ///
     /// `GET /api/v4/user/status`
+    ///
+    /// Returns, on success (200): get the status of the current user.
     pub fn get_api_v4_user_status(&self) -> GetApiV4UserStatus<'_> {
-        GetApiV4UserStatus { client: self }
+        GetApiV4UserStatus(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user/status",
+                &[],
+            ),
+        )
     }
     /// Set the status of the current user
     ///
@@ -299,14 +430,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set the status of the current user.
     pub fn put_api_v4_user_status(
         &self,
-        body: impl ::std::convert::Into<crate::types::PutApiV4UserStatus>,
+        body: impl Into<crate::types::PutApiV4UserStatus>,
     ) -> PutApiV4UserStatus<'_> {
-        PutApiV4UserStatus {
-            client: self,
-            body: body.into(),
-        }
+        PutApiV4UserStatus(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/user/status",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PutApiV4UserStatus>::into(body)),
+        )
     }
     /// Set the status of the current user
     ///
@@ -316,14 +454,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set the status of the current user.
     pub fn patch_api_v4_user_status(
         &self,
-        body: impl ::std::convert::Into<crate::types::PatchApiV4UserStatus>,
+        body: impl Into<crate::types::PatchApiV4UserStatus>,
     ) -> PatchApiV4UserStatus<'_> {
-        PatchApiV4UserStatus {
-            client: self,
-            body: body.into(),
-        }
+        PatchApiV4UserStatus(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PATCH,
+                    "api/v4/user/status",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PatchApiV4UserStatus>::into(body)),
+        )
     }
     /// Set the avatar of the current user
     ///
@@ -333,14 +478,22 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `avatar`: The avatar file (generated by Multipart middleware)
+    ///
+    /// Returns, on success (200): Set the avatar of the current user.
     pub fn put_api_v4_user_avatar(
         &self,
-        avatar: impl ::std::convert::Into<crate::runtime::File>,
+        avatar: impl Into<crate::runtime::File>,
     ) -> PutApiV4UserAvatar<'_> {
-        PutApiV4UserAvatar {
-            client: self,
-            avatar: avatar.into(),
-        }
+        PutApiV4UserAvatar(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/user/avatar",
+                    &[],
+                )
+                .form(true)
+                .form_file("avatar", &Into::<crate::runtime::File>::into(avatar)),
+        )
     }
     /// Create a personal access token with limited scopes for the currently authenticated user
     ///
@@ -350,14 +503,23 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a personal access token with limited scopes for the currently authenticated user.
     pub fn post_api_v4_user_personal_access_tokens(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UserPersonalAccessTokens>,
+        body: impl Into<crate::types::PostApiV4UserPersonalAccessTokens>,
     ) -> PostApiV4UserPersonalAccessTokens<'_> {
-        PostApiV4UserPersonalAccessTokens {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UserPersonalAccessTokens(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/user/personal_access_tokens",
+                    &[],
+                )
+                .json_body(
+                    &Into::<crate::types::PostApiV4UserPersonalAccessTokens>::into(body),
+                ),
+        )
     }
     /// Create a runner owned by currently authenticated user
     ///
@@ -367,1673 +529,376 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a runner owned by currently authenticated user.
     pub fn post_api_v4_user_runners(
         &self,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UserRunners>,
+        body: impl Into<crate::types::PostApiV4UserRunners>,
     ) -> PostApiV4UserRunners<'_> {
-        PostApiV4UserRunners {
-            client: self,
-            body: body.into(),
-        }
+        PostApiV4UserRunners(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/user/runners",
+                    &[],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UserRunners>::into(body)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v3_user`](crate::Client::get_api_v3_user): `GET /api/v3/user`.
+/// Request builder of [`crate::Client::get_api_v3_user`]: `GET /api/v3/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV3User<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV3User<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v3"),
-                ::std::string::String::from("user"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserPublic, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserPublic,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserPublic, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV3User<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV3User<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPublic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV3User<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserPublic,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_keys`](crate::Client::get_api_v4_user_keys): `GET /api/v4/user/keys`.
+crate::runtime::into_future!(GetApiV3User);
+/// Request builder of [`crate::Client::get_api_v4_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserKeys<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UserKeys<'a> {
+pub struct GetApiV4UserKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UserKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the currently authenticated user's SSH keys
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_user_keys`](crate::Client::post_api_v4_user_keys): `POST /api/v4/user/keys`.
+crate::runtime::into_future!(GetApiV4UserKeys);
+/// Request builder of [`crate::Client::post_api_v4_user_keys`]: `POST /api/v4/user/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserKeys<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UserKeys,
-}
-impl<'a> PostApiV4UserKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new SSH key to the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UserKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserKeys<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_keys_key_id`](crate::Client::get_api_v4_user_keys_key_id): `GET /api/v4/user/keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4UserKeys);
+/// Request builder of [`crate::Client::get_api_v4_user_keys_key_id`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserKeysKeyId<'a> {
-    client: &'a crate::Client,
-    key_id: i64,
-}
-impl<'a> GetApiV4UserKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single key owned by currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_user_keys_key_id`](crate::Client::delete_api_v4_user_keys_key_id): `DELETE /api/v4/user/keys/{key_id}`.
+crate::runtime::into_future!(GetApiV4UserKeysKeyId);
+/// Request builder of [`crate::Client::delete_api_v4_user_keys_key_id`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserKeysKeyId<'a> {
-    client: &'a crate::Client,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4UserKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete an SSH key from the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UserKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UserKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_gpg_keys`](crate::Client::get_api_v4_user_gpg_keys): `GET /api/v4/user/gpg_keys`.
+crate::runtime::into_future!(DeleteApiV4UserKeysKeyId);
+/// Request builder of [`crate::Client::get_api_v4_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserGpgKeys<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UserGpgKeys<'a> {
+pub struct GetApiV4UserGpgKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UserGpgKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("gpg_keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the currently authenticated user's GPG keys
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserGpgKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserGpgKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_user_gpg_keys`](crate::Client::post_api_v4_user_gpg_keys): `POST /api/v4/user/gpg_keys`.
+crate::runtime::into_future!(GetApiV4UserGpgKeys);
+/// Request builder of [`crate::Client::post_api_v4_user_gpg_keys`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserGpgKeys<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UserGpgKeys,
-}
-impl<'a> PostApiV4UserGpgKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("gpg_keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a new GPG key to the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UserGpgKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserGpgKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserGpgKeys<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_gpg_keys_key_id`](crate::Client::get_api_v4_user_gpg_keys_key_id): `GET /api/v4/user/gpg_keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4UserGpgKeys);
+/// Request builder of [`crate::Client::get_api_v4_user_gpg_keys_key_id`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserGpgKeysKeyId<'a> {
-    client: &'a crate::Client,
-    key_id: i64,
-}
-impl<'a> GetApiV4UserGpgKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single GPG key owned by currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserGpgKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserGpgKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_user_gpg_keys_key_id`](crate::Client::delete_api_v4_user_gpg_keys_key_id): `DELETE /api/v4/user/gpg_keys/{key_id}`.
+crate::runtime::into_future!(GetApiV4UserGpgKeysKeyId);
+/// Request builder of [`crate::Client::delete_api_v4_user_gpg_keys_key_id`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserGpgKeysKeyId<'a> {
-    client: &'a crate::Client,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4UserGpgKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a GPG key from the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UserGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserGpgKeysKeyId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UserGpgKeysKeyId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_user_gpg_keys_key_id_revoke`](crate::Client::post_api_v4_user_gpg_keys_key_id_revoke): `POST /api/v4/user/gpg_keys/{key_id}/revoke`.
+crate::runtime::into_future!(DeleteApiV4UserGpgKeysKeyId);
+/// Request builder of [`crate::Client::post_api_v4_user_gpg_keys_key_id_revoke`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserGpgKeysKeyIdRevoke<'a> {
-    client: &'a crate::Client,
-    key_id: i64,
-}
-impl<'a> PostApiV4UserGpgKeysKeyIdRevoke<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-                ::std::string::String::from("revoke"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Revoke a GPG key owned by currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UserGpgKeysKeyIdRevoke<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserGpgKeysKeyIdRevoke<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserGpgKeysKeyIdRevoke<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_emails`](crate::Client::get_api_v4_user_emails): `GET /api/v4/user/emails`.
+crate::runtime::into_future!(PostApiV4UserGpgKeysKeyIdRevoke);
+/// Request builder of [`crate::Client::get_api_v4_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserEmails<'a> {
-    client: &'a crate::Client,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UserEmails<'a> {
+pub struct GetApiV4UserEmails<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UserEmails<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("emails"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the currently authenticated user's email addresses
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserEmails<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserEmails<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_user_emails`](crate::Client::post_api_v4_user_emails): `POST /api/v4/user/emails`.
+crate::runtime::into_future!(GetApiV4UserEmails);
+/// Request builder of [`crate::Client::post_api_v4_user_emails`]: `POST /api/v4/user/emails`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserEmails<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UserEmails,
-}
-impl<'a> PostApiV4UserEmails<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("emails"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add new email address to the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UserEmails<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserEmails<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserEmails<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_user_user_id_credit_card_validation`](crate::Client::put_api_v4_user_user_id_credit_card_validation): `PUT /api/v4/user/{user_id}/credit_card_validation`.
+crate::runtime::into_future!(PostApiV4UserEmails);
+/// Request builder of [`crate::Client::put_api_v4_user_user_id_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserUserIdCreditCardValidation<'a> {
-    client: &'a crate::Client,
-    user_id: ::std::string::String,
-    body: crate::types::PutApiV4UserUserIdCreditCardValidation,
-}
-impl<'a> PutApiV4UserUserIdCreditCardValidation<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("credit_card_validation"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): [DEPRECATED] Update a user's credit_card_validation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserCreditCardValidations,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserCreditCardValidations,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PutApiV4UserUserIdCreditCardValidation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UserUserIdCreditCardValidation<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesUserCreditCardValidations,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UserUserIdCreditCardValidation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserCreditCardValidations,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_support_pin`](crate::Client::get_api_v4_user_support_pin): `GET /api/v4/user/support_pin`.
+crate::runtime::into_future!(PutApiV4UserUserIdCreditCardValidation);
+/// Request builder of [`crate::Client::get_api_v4_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserSupportPin<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UserSupportPin<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("support_pin"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the current Support PIN for the authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserSupportPin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserSupportPin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserSupportPin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserSupportPin<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserSupportPin<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserSupportPin<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserSupportPin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_user_support_pin`](crate::Client::post_api_v4_user_support_pin): `POST /api/v4/user/support_pin`.
+crate::runtime::into_future!(GetApiV4UserSupportPin);
+/// Request builder of [`crate::Client::post_api_v4_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserSupportPin<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> PostApiV4UserSupportPin<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("support_pin"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a new Support PIN for the authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserSupportPin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserSupportPin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserSupportPin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UserSupportPin<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserSupportPin<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserSupportPin<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserSupportPin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_preferences`](crate::Client::get_api_v4_user_preferences): `GET /api/v4/user/preferences`.
+crate::runtime::into_future!(PostApiV4UserSupportPin);
+/// Request builder of [`crate::Client::get_api_v4_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserPreferences<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UserPreferences<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("preferences"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the current user's preferences
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserPreferences,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserPreferences,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserPreferences, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserPreferences<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserPreferences<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserPreferences<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserPreferences,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_user_preferences`](crate::Client::put_api_v4_user_preferences): `PUT /api/v4/user/preferences`.
+crate::runtime::into_future!(GetApiV4UserPreferences);
+/// Request builder of [`crate::Client::put_api_v4_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserPreferences<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PutApiV4UserPreferences,
-}
-impl<'a> PutApiV4UserPreferences<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("preferences"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update the current user's preferences
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserPreferences,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserPreferences,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserPreferences, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4UserPreferences<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UserPreferences<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UserPreferences<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserPreferences,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_emails_email_id`](crate::Client::get_api_v4_user_emails_email_id): `GET /api/v4/user/emails/{email_id}`.
+crate::runtime::into_future!(PutApiV4UserPreferences);
+/// Request builder of [`crate::Client::get_api_v4_user_emails_email_id`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserEmailsEmailId<'a> {
-    client: &'a crate::Client,
-    email_id: i64,
-}
-impl<'a> GetApiV4UserEmailsEmailId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("emails"),
-                crate::runtime::ParamValue::to_param(&self.email_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single email address owned by the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserEmailsEmailId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserEmailsEmailId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserEmailsEmailId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_user_emails_email_id`](crate::Client::delete_api_v4_user_emails_email_id): `DELETE /api/v4/user/emails/{email_id}`.
+crate::runtime::into_future!(GetApiV4UserEmailsEmailId);
+/// Request builder of [`crate::Client::delete_api_v4_user_emails_email_id`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserEmailsEmailId<'a> {
-    client: &'a crate::Client,
-    email_id: i64,
-}
-impl<'a> DeleteApiV4UserEmailsEmailId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("emails"),
-                crate::runtime::ParamValue::to_param(&self.email_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an email address from the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UserEmailsEmailId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserEmailsEmailId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UserEmailsEmailId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_user_activities`](crate::Client::get_api_v4_user_activities): `GET /api/v4/user/activities`.
+crate::runtime::into_future!(DeleteApiV4UserEmailsEmailId);
+/// Request builder of [`crate::Client::get_api_v4_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserActivities<'a> {
-    client: &'a crate::Client,
-    from: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UserActivities<'a> {
+pub struct GetApiV4UserActivities<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UserActivities<'_> {
     /// Date string in the format YEAR-MONTH-DAY
     ///
     /// Default: `"2024-09-05T09:41:43.021Z"`.
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
+    pub fn from(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self(
+            self.0.query("from", &Into::<::chrono::DateTime<::chrono::Utc>>::into(value)),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("activities"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.from {
-            request.query("from", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of user activities
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserActivities<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserActivities<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_user_status`](crate::Client::get_api_v4_user_status): `GET /api/v4/user/status`.
+crate::runtime::into_future!(GetApiV4UserActivities);
+/// Request builder of [`crate::Client::get_api_v4_user_status`]: `GET /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserStatus<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UserStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): get the status of the current user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserStatus<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserStatus<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_user_status`](crate::Client::put_api_v4_user_status): `PUT /api/v4/user/status`.
+crate::runtime::into_future!(GetApiV4UserStatus);
+/// Request builder of [`crate::Client::put_api_v4_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserStatus<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PutApiV4UserStatus,
-}
-impl<'a> PutApiV4UserStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set the status of the current user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4UserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UserStatus<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UserStatus<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::patch_api_v4_user_status`](crate::Client::patch_api_v4_user_status): `PATCH /api/v4/user/status`.
+crate::runtime::into_future!(PutApiV4UserStatus);
+/// Request builder of [`crate::Client::patch_api_v4_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4UserStatus<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PatchApiV4UserStatus,
-}
-impl<'a> PatchApiV4UserStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set the status of the current user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserStatus,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserStatus, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PatchApiV4UserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchApiV4UserStatus<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchApiV4UserStatus<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserStatus,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_user_avatar`](crate::Client::put_api_v4_user_avatar): `PUT /api/v4/user/avatar`.
+crate::runtime::into_future!(PatchApiV4UserStatus);
+/// Request builder of [`crate::Client::put_api_v4_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserAvatar<'a> {
-    client: &'a crate::Client,
-    avatar: crate::runtime::File,
-}
-impl<'a> PutApiV4UserAvatar<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("avatar"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.avatar;
-            request.form_file("avatar", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set the avatar of the current user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesAvatar,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4UserAvatar<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UserAvatar<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UserAvatar<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesAvatar, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_user_personal_access_tokens`](crate::Client::post_api_v4_user_personal_access_tokens): `POST /api/v4/user/personal_access_tokens`.
+crate::runtime::into_future!(PutApiV4UserAvatar);
+/// Request builder of [`crate::Client::post_api_v4_user_personal_access_tokens`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserPersonalAccessTokens<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UserPersonalAccessTokens,
-}
-impl<'a> PostApiV4UserPersonalAccessTokens<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("personal_access_tokens"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a personal access token with limited scopes for the currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4UserPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserPersonalAccessTokens<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserPersonalAccessTokens<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_user_runners`](crate::Client::post_api_v4_user_runners): `POST /api/v4/user/runners`.
+crate::runtime::into_future!(PostApiV4UserPersonalAccessTokens);
+/// Request builder of [`crate::Client::post_api_v4_user_runners`]: `POST /api/v4/user/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserRunners<'a> {
-    client: &'a crate::Client,
-    body: crate::types::PostApiV4UserRunners,
-}
-impl<'a> PostApiV4UserRunners<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user"),
-                ::std::string::String::from("runners"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a runner owned by currently authenticated user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4UserRunners<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UserRunners<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UserRunners<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4UserRunners);

@@ -8,59 +8,27 @@ impl crate::Client {
     /// Assigned open issues, assigned MRs and pending todos count
     ///
     /// `GET /api/v4/user_counts`
+    ///
+    /// Returns, on success (200): Return the user specific counts.
     pub fn get_api_v4_user_counts(&self) -> GetApiV4UserCounts<'_> {
-        GetApiV4UserCounts { client: self }
+        GetApiV4UserCounts(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/user_counts",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_user_counts`](crate::Client::get_api_v4_user_counts): `GET /api/v4/user_counts`.
+/// Request builder of [`crate::Client::get_api_v4_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserCounts<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4UserCounts<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("user_counts"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Return the user specific counts
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUserCounts, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserCounts,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserCounts, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UserCounts<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UserCounts<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserCounts>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UserCounts<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserCounts,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4UserCounts);

@@ -9,14 +9,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get all custom attributes on a user.
     pub fn get_api_v4_users_id_custom_attributes(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdCustomAttributes<'_> {
-        GetApiV4UsersIdCustomAttributes {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4UsersIdCustomAttributes(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/custom_attributes",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get a custom attribute on a user
     ///
@@ -25,16 +31,21 @@ impl crate::Client {
     /// Arguments:
     /// - `key`: The key of the custom attribute
     /// - `id`:
+    ///
+    /// Returns, on success (200): Get a custom attribute on a user.
     pub fn get_api_v4_users_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
+        key: impl Into<String>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdCustomAttributesKey<'_> {
-        GetApiV4UsersIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-        }
+        GetApiV4UsersIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/custom_attributes/{}",
+                &[&Into::<i64>::into(id), &Into::<String>::into(key)],
+            ),
+        )
     }
     /// Set a custom attribute on a user
     ///
@@ -44,18 +55,25 @@ impl crate::Client {
     /// - `key`: The key of the custom attribute
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Set a custom attribute on a user.
     pub fn put_api_v4_users_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4UsersIdCustomAttributesKey>,
+        key: impl Into<String>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4UsersIdCustomAttributesKey>,
     ) -> PutApiV4UsersIdCustomAttributesKey<'_> {
-        PutApiV4UsersIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-            body: body.into(),
-        }
+        PutApiV4UsersIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/users/{}/custom_attributes/{}",
+                    &[&Into::<i64>::into(id), &Into::<String>::into(key)],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4UsersIdCustomAttributesKey>::into(body),
+                ),
+        )
     }
     /// Delete a custom attribute on a user
     ///
@@ -64,16 +82,21 @@ impl crate::Client {
     /// Arguments:
     /// - `key`: The key of the custom attribute
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a custom attribute on a user.
     pub fn delete_api_v4_users_id_custom_attributes_key(
         &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
+        key: impl Into<String>,
+        id: impl Into<i64>,
     ) -> DeleteApiV4UsersIdCustomAttributesKey<'_> {
-        DeleteApiV4UsersIdCustomAttributesKey {
-            client: self,
-            key: key.into(),
-            id: id.into(),
-        }
+        DeleteApiV4UsersIdCustomAttributesKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/custom_attributes/{}",
+                &[&Into::<i64>::into(id), &Into::<String>::into(key)],
+            ),
+        )
     }
     /// Get support PIN for a user. Available only for admins.
     ///
@@ -83,50 +106,32 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (200): Get support PIN for a user. Available only for admins.
     pub fn get_api_v4_users_id_support_pin(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdSupportPin<'_> {
-        GetApiV4UsersIdSupportPin {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4UsersIdSupportPin(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/support_pin",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get the list of users
     ///
     /// `GET /api/v4/users`
     ///
+    /// Returns, on success (200): Get the list of users.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4Users`].
     pub fn get_api_v4_users(&self) -> GetApiV4Users<'_> {
-        GetApiV4Users {
-            client: self,
-            username: ::std::option::Option::None,
-            extern_uid: ::std::option::Option::None,
-            provider: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            humans: ::std::option::Option::None,
-            external: ::std::option::Option::None,
-            blocked: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            without_projects: ::std::option::Option::None,
-            without_project_bots: ::std::option::Option::None,
-            admins: ::std::option::Option::None,
-            two_factor: ::std::option::Option::None,
-            exclude_active: ::std::option::Option::None,
-            exclude_external: ::std::option::Option::None,
-            exclude_humans: ::std::option::Option::None,
-            exclude_internal: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            with_custom_attributes: ::std::option::Option::None,
-            skip_ldap: ::std::option::Option::None,
-            saml_provider_id: ::std::option::Option::None,
-            auditors: ::std::option::Option::None,
-        }
+        GetApiV4Users(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/users", &[]),
+        )
     }
     /// Create a user. Available only for admins.
     ///
@@ -137,50 +142,22 @@ impl crate::Client {
     /// - `name`: The name of the user
     /// - `username`: The username of the user
     ///
+    /// Returns, on success (201): Create a user. Available only for admins.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4Users`].
     pub fn post_api_v4_users(
         &self,
-        email: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        username: impl ::std::convert::Into<::std::string::String>,
+        email: impl Into<String>,
+        name: impl Into<String>,
+        username: impl Into<String>,
     ) -> PostApiV4Users<'_> {
-        PostApiV4Users {
-            client: self,
-            email: email.into(),
-            password: ::std::option::Option::None,
-            reset_password: ::std::option::Option::None,
-            skip_confirmation: ::std::option::Option::None,
-            force_random_password: ::std::option::Option::None,
-            name: name.into(),
-            username: username.into(),
-            skype: ::std::option::Option::None,
-            linkedin: ::std::option::Option::None,
-            twitter: ::std::option::Option::None,
-            discord: ::std::option::Option::None,
-            website_url: ::std::option::Option::None,
-            organization: ::std::option::Option::None,
-            projects_limit: ::std::option::Option::None,
-            extern_uid: ::std::option::Option::None,
-            provider: ::std::option::Option::None,
-            bio: ::std::option::Option::None,
-            location: ::std::option::Option::None,
-            pronouns: ::std::option::Option::None,
-            public_email: ::std::option::Option::None,
-            commit_email: ::std::option::Option::None,
-            admin: ::std::option::Option::None,
-            can_create_group: ::std::option::Option::None,
-            external: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-            theme_id: ::std::option::Option::None,
-            color_scheme_id: ::std::option::Option::None,
-            private_profile: ::std::option::Option::None,
-            note: ::std::option::Option::None,
-            view_diffs_file_by_file: ::std::option::Option::None,
-            shared_runners_minutes_limit: ::std::option::Option::None,
-            extra_shared_runners_minutes_limit: ::std::option::Option::None,
-            group_id_for_saml: ::std::option::Option::None,
-            auditor: ::std::option::Option::None,
-        }
+        PostApiV4Users(
+            crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/users", &[])
+                .form(true)
+                .form_field("email", &Into::<String>::into(email))
+                .form_field("name", &Into::<String>::into(name))
+                .form_field("username", &Into::<String>::into(username)),
+        )
     }
     /// Get a single user
     ///
@@ -189,16 +166,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Get a single user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersId`].
-    pub fn get_api_v4_users_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> GetApiV4UsersId<'_> {
-        GetApiV4UsersId {
-            client: self,
-            id: id.into(),
-            with_custom_attributes: ::std::option::Option::None,
-        }
+    pub fn get_api_v4_users_id(&self, id: impl Into<i64>) -> GetApiV4UsersId<'_> {
+        GetApiV4UsersId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Update a user. Available only for admins.
     ///
@@ -207,47 +186,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Update a user. Available only for admins.
+    ///
     /// Optional parameters are set on the returned [`PutApiV4UsersId`].
-    pub fn put_api_v4_users_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> PutApiV4UsersId<'_> {
-        PutApiV4UsersId {
-            client: self,
-            id: id.into(),
-            email: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            skip_reconfirmation: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            skype: ::std::option::Option::None,
-            linkedin: ::std::option::Option::None,
-            twitter: ::std::option::Option::None,
-            discord: ::std::option::Option::None,
-            website_url: ::std::option::Option::None,
-            organization: ::std::option::Option::None,
-            projects_limit: ::std::option::Option::None,
-            extern_uid: ::std::option::Option::None,
-            provider: ::std::option::Option::None,
-            bio: ::std::option::Option::None,
-            location: ::std::option::Option::None,
-            pronouns: ::std::option::Option::None,
-            public_email: ::std::option::Option::None,
-            commit_email: ::std::option::Option::None,
-            admin: ::std::option::Option::None,
-            can_create_group: ::std::option::Option::None,
-            external: ::std::option::Option::None,
-            avatar: ::std::option::Option::None,
-            theme_id: ::std::option::Option::None,
-            color_scheme_id: ::std::option::Option::None,
-            private_profile: ::std::option::Option::None,
-            note: ::std::option::Option::None,
-            view_diffs_file_by_file: ::std::option::Option::None,
-            shared_runners_minutes_limit: ::std::option::Option::None,
-            extra_shared_runners_minutes_limit: ::std::option::Option::None,
-            group_id_for_saml: ::std::option::Option::None,
-            auditor: ::std::option::Option::None,
-        }
+    pub fn put_api_v4_users_id(&self, id: impl Into<i64>) -> PutApiV4UsersId<'_> {
+        PutApiV4UsersId(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/users/{}",
+                    &[&Into::<i64>::into(id)],
+                )
+                .form(true),
+        )
     }
     /// Delete a user. Available only for admins.
     ///
@@ -256,16 +207,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Delete a user. Available only for admins.
+    ///
     /// Optional parameters are set on the returned [`DeleteApiV4UsersId`].
-    pub fn delete_api_v4_users_id(
-        &self,
-        id: impl ::std::convert::Into<i64>,
-    ) -> DeleteApiV4UsersId<'_> {
-        DeleteApiV4UsersId {
-            client: self,
-            id: id.into(),
-            hard_delete: ::std::option::Option::None,
-        }
+    pub fn delete_api_v4_users_id(&self, id: impl Into<i64>) -> DeleteApiV4UsersId<'_> {
+        DeleteApiV4UsersId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get the status of a user
     ///
@@ -273,14 +226,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_id`: The ID or username of the user
+    ///
+    /// Returns, on success (200): Get the status of a user.
     pub fn get_api_v4_users_user_id_status(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> GetApiV4UsersUserIdStatus<'_> {
-        GetApiV4UsersUserIdStatus {
-            client: self,
-            user_id: user_id.into(),
-        }
+        GetApiV4UsersUserIdStatus(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/status",
+                &[&Into::<String>::into(user_id)],
+            ),
+        )
     }
     /// Follow a user
     ///
@@ -288,14 +247,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Follow a user.
     pub fn post_api_v4_users_id_follow(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdFollow<'_> {
-        PostApiV4UsersIdFollow {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdFollow(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/follow",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Unfollow a user
     ///
@@ -303,14 +268,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Unfollow a user.
     pub fn post_api_v4_users_id_unfollow(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdUnfollow<'_> {
-        PostApiV4UsersIdUnfollow {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdUnfollow(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/unfollow",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get the users who follow a user
     ///
@@ -319,17 +290,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Get the users who follow a user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersIdFollowing`].
     pub fn get_api_v4_users_id_following(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdFollowing<'_> {
-        GetApiV4UsersIdFollowing {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersIdFollowing(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/following",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get the followers of a user
     ///
@@ -338,17 +313,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Get the followers of a user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersIdFollowers`].
     pub fn get_api_v4_users_id_followers(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdFollowers<'_> {
-        GetApiV4UsersIdFollowers {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersIdFollowers(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/followers",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Disable two factor authentication for a user. Available only for admins
     ///
@@ -358,14 +337,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (200): Disable two factor authentication for a user. Available only for admins.
     pub fn patch_api_v4_users_id_disable_two_factor(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PatchApiV4UsersIdDisableTwoFactor<'_> {
-        PatchApiV4UsersIdDisableTwoFactor {
-            client: self,
-            id: id.into(),
-        }
+        PatchApiV4UsersIdDisableTwoFactor(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PATCH,
+                "api/v4/users/{}/disable_two_factor",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Delete a user's identity. Available only for admins
     ///
@@ -374,16 +359,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `provider`: The external provider
+    ///
+    /// Returns, on success (200): Delete a user's identity. Available only for admins.
     pub fn delete_api_v4_users_id_identities_provider(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        provider: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<i64>,
+        provider: impl Into<String>,
     ) -> DeleteApiV4UsersIdIdentitiesProvider<'_> {
-        DeleteApiV4UsersIdIdentitiesProvider {
-            client: self,
-            id: id.into(),
-            provider: provider.into(),
-        }
+        DeleteApiV4UsersIdIdentitiesProvider(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/identities/{}",
+                &[&Into::<i64>::into(id), &Into::<String>::into(provider)],
+            ),
+        )
     }
     /// Get the project-level Deploy keys that a specified user can access to.
     ///
@@ -392,17 +382,21 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID or username of the user
     ///
+    /// Returns, on success (200): Get the project-level Deploy keys that a specified user can access to.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersUserIdProjectDeployKeys`].
     pub fn get_api_v4_users_user_id_project_deploy_keys(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> GetApiV4UsersUserIdProjectDeployKeys<'_> {
-        GetApiV4UsersUserIdProjectDeployKeys {
-            client: self,
-            user_id: user_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersUserIdProjectDeployKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/project_deploy_keys",
+                &[&Into::<String>::into(user_id)],
+            ),
+        )
     }
     /// Get the SSH keys of a specified user.
     ///
@@ -411,17 +405,21 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID or username of the user
     ///
+    /// Returns, on success (200): Get the SSH keys of a specified user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersUserIdKeys`].
     pub fn get_api_v4_users_user_id_keys(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> GetApiV4UsersUserIdKeys<'_> {
-        GetApiV4UsersUserIdKeys {
-            client: self,
-            user_id: user_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersUserIdKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/keys",
+                &[&Into::<String>::into(user_id)],
+            ),
+        )
     }
     /// Add an SSH key to a specified user. Available only for admins.
     ///
@@ -430,16 +428,22 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add an SSH key to a specified user. Available only for admins.
     pub fn post_api_v4_users_user_id_keys(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsersUserIdKeys>,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4UsersUserIdKeys>,
     ) -> PostApiV4UsersUserIdKeys<'_> {
-        PostApiV4UsersUserIdKeys {
-            client: self,
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PostApiV4UsersUserIdKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/users/{}/keys",
+                    &[&Into::<i64>::into(user_id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UsersUserIdKeys>::into(body)),
+        )
     }
     /// Get a SSH key of a specified user.
     ///
@@ -448,16 +452,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the SSH key
+    ///
+    /// Returns, on success (200): Get a SSH key of a specified user.
     pub fn get_api_v4_users_id_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        key_id: impl Into<i64>,
     ) -> GetApiV4UsersIdKeysKeyId<'_> {
-        GetApiV4UsersIdKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        GetApiV4UsersIdKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/keys/{}",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Delete an existing SSH key from a specified user. Available only for admins.
     ///
@@ -466,16 +475,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the SSH key
+    ///
+    /// Returns, on success (200): Delete an existing SSH key from a specified user. Available only for admins.
     pub fn delete_api_v4_users_id_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4UsersIdKeysKeyId<'_> {
-        DeleteApiV4UsersIdKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        DeleteApiV4UsersIdKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/keys/{}",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Get the GPG keys of a specified user.
     ///
@@ -486,17 +500,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Get the GPG keys of a specified user.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersIdGpgKeys`].
     pub fn get_api_v4_users_id_gpg_keys(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdGpgKeys<'_> {
-        GetApiV4UsersIdGpgKeys {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersIdGpgKeys(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/gpg_keys",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Add a GPG key to a specified user. Available only for admins.
     ///
@@ -507,16 +525,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add a GPG key to a specified user. Available only for admins.
     pub fn post_api_v4_users_id_gpg_keys(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsersIdGpgKeys>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4UsersIdGpgKeys>,
     ) -> PostApiV4UsersIdGpgKeys<'_> {
-        PostApiV4UsersIdGpgKeys {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4UsersIdGpgKeys(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/users/{}/gpg_keys",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UsersIdGpgKeys>::into(body)),
+        )
     }
     /// Get a specific GPG key for a given user.
     ///
@@ -527,16 +551,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
+    ///
+    /// Returns, on success (200): Get a specific GPG key for a given user.
     pub fn get_api_v4_users_id_gpg_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        key_id: impl Into<i64>,
     ) -> GetApiV4UsersIdGpgKeysKeyId<'_> {
-        GetApiV4UsersIdGpgKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        GetApiV4UsersIdGpgKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/gpg_keys/{}",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Delete an existing GPG key from a specified user. Available only for admins.
     ///
@@ -547,16 +576,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
+    ///
+    /// Returns, on success (204): Delete an existing GPG key from a specified user. Available only for admins.
     pub fn delete_api_v4_users_id_gpg_keys_key_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        key_id: impl Into<i64>,
     ) -> DeleteApiV4UsersIdGpgKeysKeyId<'_> {
-        DeleteApiV4UsersIdGpgKeysKeyId {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        DeleteApiV4UsersIdGpgKeysKeyId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/gpg_keys/{}",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Revokes an existing GPG key from a specified user. Available only for admins.
     ///
@@ -567,16 +601,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
+    ///
+    /// Returns, on success (201): Revokes an existing GPG key from a specified user. Available only for admins.
     pub fn post_api_v4_users_id_gpg_keys_key_id_revoke(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        key_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        key_id: impl Into<i64>,
     ) -> PostApiV4UsersIdGpgKeysKeyIdRevoke<'_> {
-        PostApiV4UsersIdGpgKeysKeyIdRevoke {
-            client: self,
-            id: id.into(),
-            key_id: key_id.into(),
-        }
+        PostApiV4UsersIdGpgKeysKeyIdRevoke(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/gpg_keys/{}/revoke",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(key_id)],
+            ),
+        )
     }
     /// Get the emails addresses of a specified user. Available only for admins.
     ///
@@ -585,17 +624,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
+    /// Returns, on success (200): Get the emails addresses of a specified user. Available only for admins.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersIdEmails`].
     pub fn get_api_v4_users_id_emails(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdEmails<'_> {
-        GetApiV4UsersIdEmails {
-            client: self,
-            id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersIdEmails(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/emails",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Add an email address to a specified user. Available only for admins.
     ///
@@ -604,16 +647,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Add an email address to a specified user. Available only for admins.
     pub fn post_api_v4_users_id_emails(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4UsersIdEmails>,
+        id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4UsersIdEmails>,
     ) -> PostApiV4UsersIdEmails<'_> {
-        PostApiV4UsersIdEmails {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4UsersIdEmails(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/users/{}/emails",
+                    &[&Into::<i64>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4UsersIdEmails>::into(body)),
+        )
     }
     /// Delete an email address of a specified user. Available only for admins.
     ///
@@ -622,16 +671,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `email_id`: The ID of the email
+    ///
+    /// Returns, on success (200): Delete an email address of a specified user. Available only for admins.
     pub fn delete_api_v4_users_id_emails_email_id(
         &self,
-        id: impl ::std::convert::Into<i64>,
-        email_id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
+        email_id: impl Into<i64>,
     ) -> DeleteApiV4UsersIdEmailsEmailId<'_> {
-        DeleteApiV4UsersIdEmailsEmailId {
-            client: self,
-            id: id.into(),
-            email_id: email_id.into(),
-        }
+        DeleteApiV4UsersIdEmailsEmailId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/emails/{}",
+                &[&Into::<i64>::into(id), &Into::<i64>::into(email_id)],
+            ),
+        )
     }
     /// Activate a deactivated user. Available only for admins.
     ///
@@ -639,14 +693,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Activate a deactivated user. Available only for admins.
     pub fn post_api_v4_users_id_activate(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdActivate<'_> {
-        PostApiV4UsersIdActivate {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdActivate(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/activate",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Approve a pending user. Available only for admins.
     ///
@@ -654,14 +714,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Approve a pending user. Available only for admins.
     pub fn post_api_v4_users_id_approve(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdApprove<'_> {
-        PostApiV4UsersIdApprove {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdApprove(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/approve",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Reject a pending user. Available only for admins.
     ///
@@ -669,14 +735,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Reject a pending user. Available only for admins.
     pub fn post_api_v4_users_id_reject(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdReject<'_> {
-        PostApiV4UsersIdReject {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdReject(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/reject",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Deactivate an active user. Available only for admins.
     ///
@@ -684,14 +756,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Deactivate an active user. Available only for admins.
     pub fn post_api_v4_users_id_deactivate(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdDeactivate<'_> {
-        PostApiV4UsersIdDeactivate {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdDeactivate(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/deactivate",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Block a user. Available only for admins.
     ///
@@ -699,14 +777,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Block a user. Available only for admins.
     pub fn post_api_v4_users_id_block(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdBlock<'_> {
-        PostApiV4UsersIdBlock {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdBlock(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/block",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Unblock a user. Available only for admins.
     ///
@@ -714,14 +798,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Unblock a user. Available only for admins.
     pub fn post_api_v4_users_id_unblock(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdUnblock<'_> {
-        PostApiV4UsersIdUnblock {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdUnblock(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/unblock",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Ban a user. Available only for admins.
     ///
@@ -729,14 +819,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Ban a user. Available only for admins.
     pub fn post_api_v4_users_id_ban(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdBan<'_> {
-        PostApiV4UsersIdBan {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdBan(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/ban",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Unban a user. Available only for admins.
     ///
@@ -744,14 +840,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
+    ///
+    /// Returns, on success (201): Unban a user. Available only for admins.
     pub fn post_api_v4_users_id_unban(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> PostApiV4UsersIdUnban<'_> {
-        PostApiV4UsersIdUnban {
-            client: self,
-            id: id.into(),
-        }
+        PostApiV4UsersIdUnban(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/users/{}/unban",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Get memberships
     ///
@@ -760,18 +862,21 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     ///
+    /// Returns, on success (200): Get memberships.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersUserIdMemberships`].
     pub fn get_api_v4_users_user_id_memberships(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4UsersUserIdMemberships<'_> {
-        GetApiV4UsersUserIdMemberships {
-            client: self,
-            user_id: user_id.into(),
-            r#type: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        GetApiV4UsersUserIdMemberships(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/memberships",
+                &[&Into::<i64>::into(user_id)],
+            ),
+        )
     }
     /// Returns a list of a specified user's count of projects, groups, issues and merge requests.
     ///
@@ -779,14 +884,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID of the user to query.
+    ///
+    /// Returns, on success (200): Returns a list of a specified user's count of projects, groups, issues and merge requests.
     pub fn get_api_v4_users_id_associations_count(
         &self,
-        id: impl ::std::convert::Into<i64>,
+        id: impl Into<i64>,
     ) -> GetApiV4UsersIdAssociationsCount<'_> {
-        GetApiV4UsersIdAssociationsCount {
-            client: self,
-            id: id.into(),
-        }
+        GetApiV4UsersIdAssociationsCount(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/associations_count",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
     }
     /// Retrieve impersonation tokens. Available only for admins.
     ///
@@ -797,18 +908,21 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     ///
+    /// Returns, on success (200): Retrieve impersonation tokens. Available only for admins.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4UsersUserIdImpersonationTokens`].
     pub fn get_api_v4_users_user_id_impersonation_tokens(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
+        user_id: impl Into<i64>,
     ) -> GetApiV4UsersUserIdImpersonationTokens<'_> {
-        GetApiV4UsersUserIdImpersonationTokens {
-            client: self,
-            user_id: user_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-        }
+        GetApiV4UsersUserIdImpersonationTokens(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/impersonation_tokens",
+                &[&Into::<i64>::into(user_id)],
+            ),
+        )
     }
     /// Create a impersonation token. Available only for admins.
     ///
@@ -819,18 +933,26 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a impersonation token. Available only for admins.
     pub fn post_api_v4_users_user_id_impersonation_tokens(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4UsersUserIdImpersonationTokens,
-        >,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4UsersUserIdImpersonationTokens>,
     ) -> PostApiV4UsersUserIdImpersonationTokens<'_> {
-        PostApiV4UsersUserIdImpersonationTokens {
-            client: self,
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PostApiV4UsersUserIdImpersonationTokens(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/users/{}/impersonation_tokens",
+                    &[&Into::<i64>::into(user_id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4UsersUserIdImpersonationTokens,
+                    >::into(body),
+                ),
+        )
     }
     /// Retrieve impersonation token. Available only for admins.
     ///
@@ -841,16 +963,24 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `impersonation_token_id`: The ID of the impersonation token
+    ///
+    /// Returns, on success (200): Retrieve impersonation token. Available only for admins.
     pub fn get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
-        impersonation_token_id: impl ::std::convert::Into<i64>,
+        user_id: impl Into<i64>,
+        impersonation_token_id: impl Into<i64>,
     ) -> GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'_> {
-        GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId {
-            client: self,
-            user_id: user_id.into(),
-            impersonation_token_id: impersonation_token_id.into(),
-        }
+        GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/users/{}/impersonation_tokens/{}",
+                &[
+                    &Into::<i64>::into(user_id),
+                    &Into::<i64>::into(impersonation_token_id),
+                ],
+            ),
+        )
     }
     /// Revoke a impersonation token. Available only for admins.
     ///
@@ -861,16 +991,24 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `impersonation_token_id`: The ID of the impersonation token
+    ///
+    /// Returns, on success (204): Revoke a impersonation token. Available only for admins.
     pub fn delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
-        impersonation_token_id: impl ::std::convert::Into<i64>,
+        user_id: impl Into<i64>,
+        impersonation_token_id: impl Into<i64>,
     ) -> DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'_> {
-        DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId {
-            client: self,
-            user_id: user_id.into(),
-            impersonation_token_id: impersonation_token_id.into(),
-        }
+        DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/users/{}/impersonation_tokens/{}",
+                &[
+                    &Into::<i64>::into(user_id),
+                    &Into::<i64>::into(impersonation_token_id),
+                ],
+            ),
+        )
     }
     /// Create a personal access token. Available only for admins.
     ///
@@ -881,4159 +1019,1130 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a personal access token. Available only for admins.
     pub fn post_api_v4_users_user_id_personal_access_tokens(
         &self,
-        user_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::types::PostApiV4UsersUserIdPersonalAccessTokens,
-        >,
+        user_id: impl Into<i64>,
+        body: impl Into<crate::types::PostApiV4UsersUserIdPersonalAccessTokens>,
     ) -> PostApiV4UsersUserIdPersonalAccessTokens<'_> {
-        PostApiV4UsersUserIdPersonalAccessTokens {
-            client: self,
-            user_id: user_id.into(),
-            body: body.into(),
-        }
+        PostApiV4UsersUserIdPersonalAccessTokens(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/users/{}/personal_access_tokens",
+                    &[&Into::<i64>::into(user_id)],
+                )
+                .json_body(
+                    &Into::<
+                        crate::types::PostApiV4UsersUserIdPersonalAccessTokens,
+                    >::into(body),
+                ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_users_id_custom_attributes`](crate::Client::get_api_v4_users_id_custom_attributes): `GET /api/v4/users/{id}/custom_attributes`.
+/// Request builder of [`crate::Client::get_api_v4_users_id_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdCustomAttributes<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4UsersIdCustomAttributes<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get all custom attributes on a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCustomAttribute,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCustomAttribute,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCustomAttribute, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdCustomAttributes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdCustomAttributes<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdCustomAttributes<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCustomAttribute,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_custom_attributes_key`](crate::Client::get_api_v4_users_id_custom_attributes_key): `GET /api/v4/users/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(GetApiV4UsersIdCustomAttributes);
+/// Request builder of [`crate::Client::get_api_v4_users_id_custom_attributes_key`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: i64,
-}
-impl<'a> GetApiV4UsersIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a custom attribute on a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesCustomAttribute,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesCustomAttribute,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesCustomAttribute, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesCustomAttribute,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::put_api_v4_users_id_custom_attributes_key`](crate::Client::put_api_v4_users_id_custom_attributes_key): `PUT /api/v4/users/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(GetApiV4UsersIdCustomAttributesKey);
+/// Request builder of [`crate::Client::put_api_v4_users_id_custom_attributes_key`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UsersIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: i64,
-    body: crate::types::PutApiV4UsersIdCustomAttributesKey,
-}
-impl<'a> PutApiV4UsersIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Set a custom attribute on a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UsersIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UsersIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_users_id_custom_attributes_key`](crate::Client::delete_api_v4_users_id_custom_attributes_key): `DELETE /api/v4/users/{id}/custom_attributes/{key}`.
+crate::runtime::into_future!(PutApiV4UsersIdCustomAttributesKey);
+/// Request builder of [`crate::Client::delete_api_v4_users_id_custom_attributes_key`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdCustomAttributesKey<'a> {
-    client: &'a crate::Client,
-    key: ::std::string::String,
-    id: i64,
-}
-impl<'a> DeleteApiV4UsersIdCustomAttributesKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("custom_attributes"),
-                crate::runtime::ParamValue::to_param(&self.key),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a custom attribute on a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdCustomAttributesKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersIdCustomAttributesKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_support_pin`](crate::Client::get_api_v4_users_id_support_pin): `GET /api/v4/users/{id}/support_pin`.
+crate::runtime::into_future!(DeleteApiV4UsersIdCustomAttributesKey);
+/// Request builder of [`crate::Client::get_api_v4_users_id_support_pin`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdSupportPin<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4UsersIdSupportPin<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("support_pin"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get support PIN for a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserSupportPin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserSupportPin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserSupportPin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdSupportPin<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdSupportPin<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdSupportPin<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserSupportPin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users`](crate::Client::get_api_v4_users): `GET /api/v4/users`.
+crate::runtime::into_future!(GetApiV4UsersIdSupportPin);
+/// Request builder of [`crate::Client::get_api_v4_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Users<'a> {
-    client: &'a crate::Client,
-    username: ::std::option::Option<::std::string::String>,
-    extern_uid: ::std::option::Option<::std::string::String>,
-    provider: ::std::option::Option<::std::string::String>,
-    search: ::std::option::Option<::std::string::String>,
-    active: ::std::option::Option<bool>,
-    humans: ::std::option::Option<bool>,
-    external: ::std::option::Option<bool>,
-    blocked: ::std::option::Option<bool>,
-    created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    without_projects: ::std::option::Option<bool>,
-    without_project_bots: ::std::option::Option<bool>,
-    admins: ::std::option::Option<bool>,
-    two_factor: ::std::option::Option<::std::string::String>,
-    exclude_active: ::std::option::Option<bool>,
-    exclude_external: ::std::option::Option<bool>,
-    exclude_humans: ::std::option::Option<bool>,
-    exclude_internal: ::std::option::Option<bool>,
-    order_by: ::std::option::Option<crate::types::GetApiV4UsersOrderBy>,
-    sort: ::std::option::Option<crate::types::GetApiV4UsersSort>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    with_custom_attributes: ::std::option::Option<bool>,
-    skip_ldap: ::std::option::Option<bool>,
-    saml_provider_id: ::std::option::Option<i64>,
-    auditors: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4Users<'a> {
+pub struct GetApiV4Users<'a>(crate::runtime::Call<'a>);
+impl GetApiV4Users<'_> {
     /// Get a single user with a specific username
-    pub fn username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
-        self
+    pub fn username(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("username", &Into::<String>::into(value)))
     }
     /// Get a single user with a specific external authentication provider UID
-    pub fn extern_uid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.extern_uid = ::std::option::Option::Some(value.into());
-        self
+    pub fn extern_uid(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("extern_uid", &Into::<String>::into(value)))
     }
     /// The external provider
-    pub fn provider(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.provider = ::std::option::Option::Some(value.into());
-        self
+    pub fn provider(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("provider", &Into::<String>::into(value)))
     }
     /// Search for a username
-    pub fn search(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.search = ::std::option::Option::Some(value.into());
-        self
+    pub fn search(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Filters only active users
     ///
     /// Default: `false`.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
-        self
+    pub fn active(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("active", &Into::<bool>::into(value)))
     }
     /// Filters only human users
     ///
     /// Default: `false`.
-    pub fn humans(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.humans = ::std::option::Option::Some(value.into());
-        self
+    pub fn humans(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("humans", &Into::<bool>::into(value)))
     }
     /// Filters only external users
     ///
     /// Default: `false`.
-    pub fn external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.external = ::std::option::Option::Some(value.into());
-        self
+    pub fn external(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("external", &Into::<bool>::into(value)))
     }
     /// Filters only blocked users
     ///
     /// Default: `false`.
-    pub fn blocked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.blocked = ::std::option::Option::Some(value.into());
-        self
+    pub fn blocked(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("blocked", &Into::<bool>::into(value)))
     }
     /// Return users created after the specified time
     pub fn created_after(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_after",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Return users created before the specified time
     pub fn created_before(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "created_before",
+                    &Into::<::chrono::DateTime<::chrono::Utc>>::into(value),
+                ),
+        )
     }
     /// Filters only users without projects
     ///
     /// Default: `false`.
-    pub fn without_projects(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.without_projects = ::std::option::Option::Some(value.into());
-        self
+    pub fn without_projects(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("without_projects", &Into::<bool>::into(value)))
     }
     /// Filters users without project bots
     ///
     /// Default: `false`.
-    pub fn without_project_bots(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.without_project_bots = ::std::option::Option::Some(value.into());
-        self
+    pub fn without_project_bots(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("without_project_bots", &Into::<bool>::into(value)))
     }
     /// Filters only admin users
     ///
     /// Default: `false`.
-    pub fn admins(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.admins = ::std::option::Option::Some(value.into());
-        self
+    pub fn admins(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("admins", &Into::<bool>::into(value)))
     }
     /// Filter users by Two-factor authentication.
-    pub fn two_factor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.two_factor = ::std::option::Option::Some(value.into());
-        self
+    pub fn two_factor(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("two_factor", &Into::<String>::into(value)))
     }
     /// Filters only non active users
     ///
     /// Default: `false`.
-    pub fn exclude_active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.exclude_active = ::std::option::Option::Some(value.into());
-        self
+    pub fn exclude_active(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("exclude_active", &Into::<bool>::into(value)))
     }
     /// Filters only non external users
     ///
     /// Default: `false`.
-    pub fn exclude_external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.exclude_external = ::std::option::Option::Some(value.into());
-        self
+    pub fn exclude_external(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("exclude_external", &Into::<bool>::into(value)))
     }
     /// Filters only non human users
     ///
     /// Default: `false`.
-    pub fn exclude_humans(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.exclude_humans = ::std::option::Option::Some(value.into());
-        self
+    pub fn exclude_humans(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("exclude_humans", &Into::<bool>::into(value)))
     }
     /// Filters only non internal users
     ///
     /// Default: `false`.
-    pub fn exclude_internal(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.exclude_internal = ::std::option::Option::Some(value.into());
-        self
+    pub fn exclude_internal(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("exclude_internal", &Into::<bool>::into(value)))
     }
     /// Return users ordered by a field
-    pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4UsersOrderBy>,
-    ) -> Self {
-        self.order_by = ::std::option::Option::Some(value.into());
-        self
+    pub fn order_by(self, value: impl Into<crate::types::GetApiV4UsersOrderBy>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "order_by",
+                    &Into::<crate::types::GetApiV4UsersOrderBy>::into(value),
+                ),
+        )
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GetApiV4UsersSort>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
-        self
+    pub fn sort(self, value: impl Into<crate::types::GetApiV4UsersSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::GetApiV4UsersSort>::into(value)))
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
     /// Skip LDAP users
     ///
     /// Default: `false`.
-    pub fn skip_ldap(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.skip_ldap = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_ldap(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("skip_ldap", &Into::<bool>::into(value)))
     }
     /// Return only users from the specified SAML provider Id
-    pub fn saml_provider_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.saml_provider_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn saml_provider_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("saml_provider_id", &Into::<i64>::into(value)))
     }
     /// Filters only auditor users
     ///
     /// Default: `false`.
-    pub fn auditors(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.auditors = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.username {
-            request.query("username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.extern_uid {
-            request.query("extern_uid", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.provider {
-            request.query("provider", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            request.query("active", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.humans {
-            request.query("humans", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.external {
-            request.query("external", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.blocked {
-            request.query("blocked", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_after {
-            request.query("created_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_before {
-            request.query("created_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.without_projects {
-            request.query("without_projects", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.without_project_bots {
-            request.query("without_project_bots", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.admins {
-            request.query("admins", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.two_factor {
-            request.query("two_factor", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.exclude_active {
-            request.query("exclude_active", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.exclude_external {
-            request.query("exclude_external", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.exclude_humans {
-            request.query("exclude_humans", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.exclude_internal {
-            request.query("exclude_internal", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort {
-            request.query("sort", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_ldap {
-            request.query("skip_ldap", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.saml_provider_id {
-            request.query("saml_provider_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.auditors {
-            request.query("auditors", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the list of users
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesUserBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn auditors(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("auditors", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4Users<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4Users<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users`](crate::Client::post_api_v4_users): `POST /api/v4/users`.
+crate::runtime::into_future!(GetApiV4Users);
+/// Request builder of [`crate::Client::post_api_v4_users`]: `POST /api/v4/users`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Users<'a> {
-    client: &'a crate::Client,
-    email: ::std::string::String,
-    password: ::std::option::Option<::std::string::String>,
-    reset_password: ::std::option::Option<bool>,
-    skip_confirmation: ::std::option::Option<bool>,
-    force_random_password: ::std::option::Option<bool>,
-    name: ::std::string::String,
-    username: ::std::string::String,
-    skype: ::std::option::Option<::std::string::String>,
-    linkedin: ::std::option::Option<::std::string::String>,
-    twitter: ::std::option::Option<::std::string::String>,
-    discord: ::std::option::Option<::std::string::String>,
-    website_url: ::std::option::Option<::std::string::String>,
-    organization: ::std::option::Option<::std::string::String>,
-    projects_limit: ::std::option::Option<i64>,
-    extern_uid: ::std::option::Option<::std::string::String>,
-    provider: ::std::option::Option<::std::string::String>,
-    bio: ::std::option::Option<::std::string::String>,
-    location: ::std::option::Option<::std::string::String>,
-    pronouns: ::std::option::Option<::std::string::String>,
-    public_email: ::std::option::Option<::std::string::String>,
-    commit_email: ::std::option::Option<::std::string::String>,
-    admin: ::std::option::Option<bool>,
-    can_create_group: ::std::option::Option<bool>,
-    external: ::std::option::Option<bool>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-    theme_id: ::std::option::Option<i64>,
-    color_scheme_id: ::std::option::Option<i64>,
-    private_profile: ::std::option::Option<bool>,
-    note: ::std::option::Option<::std::string::String>,
-    view_diffs_file_by_file: ::std::option::Option<bool>,
-    shared_runners_minutes_limit: ::std::option::Option<i64>,
-    extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-    group_id_for_saml: ::std::option::Option<i64>,
-    auditor: ::std::option::Option<bool>,
-}
-impl<'a> PostApiV4Users<'a> {
+pub struct PostApiV4Users<'a>(crate::runtime::Call<'a>);
+impl PostApiV4Users<'_> {
     /// The password of the new user
-    pub fn password(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
-        self
+    pub fn password(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("password", &Into::<String>::into(value)))
     }
     /// Flag indicating the user will be sent a password reset token
-    pub fn reset_password(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.reset_password = ::std::option::Option::Some(value.into());
-        self
+    pub fn reset_password(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("reset_password", &Into::<bool>::into(value)))
     }
     /// Flag indicating the account is confirmed
-    pub fn skip_confirmation(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.skip_confirmation = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_confirmation(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("skip_confirmation", &Into::<bool>::into(value)))
     }
     /// Flag indicating a random password will be set
-    pub fn force_random_password(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.force_random_password = ::std::option::Option::Some(value.into());
-        self
+    pub fn force_random_password(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("force_random_password", &Into::<bool>::into(value)))
     }
     /// The Skype username
-    pub fn skype(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.skype = ::std::option::Option::Some(value.into());
-        self
+    pub fn skype(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("skype", &Into::<String>::into(value)))
     }
     /// The LinkedIn username
-    pub fn linkedin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.linkedin = ::std::option::Option::Some(value.into());
-        self
+    pub fn linkedin(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("linkedin", &Into::<String>::into(value)))
     }
     /// The Twitter username
-    pub fn twitter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.twitter = ::std::option::Option::Some(value.into());
-        self
+    pub fn twitter(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("twitter", &Into::<String>::into(value)))
     }
     /// The Discord user ID
-    pub fn discord(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.discord = ::std::option::Option::Some(value.into());
-        self
+    pub fn discord(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("discord", &Into::<String>::into(value)))
     }
     /// The website of the user
-    pub fn website_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.website_url = ::std::option::Option::Some(value.into());
-        self
+    pub fn website_url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("website_url", &Into::<String>::into(value)))
     }
     /// The organization of the user
-    pub fn organization(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization = ::std::option::Option::Some(value.into());
-        self
+    pub fn organization(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("organization", &Into::<String>::into(value)))
     }
     /// The number of projects a user can create
-    pub fn projects_limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.projects_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn projects_limit(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("projects_limit", &Into::<i64>::into(value)))
     }
     /// The external authentication provider UID
-    pub fn extern_uid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.extern_uid = ::std::option::Option::Some(value.into());
-        self
+    pub fn extern_uid(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("extern_uid", &Into::<String>::into(value)))
     }
     /// The external provider
-    pub fn provider(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.provider = ::std::option::Option::Some(value.into());
-        self
+    pub fn provider(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("provider", &Into::<String>::into(value)))
     }
     /// The biography of the user
-    pub fn bio(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.bio = ::std::option::Option::Some(value.into());
-        self
+    pub fn bio(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("bio", &Into::<String>::into(value)))
     }
     /// The location of the user
-    pub fn location(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(value.into());
-        self
+    pub fn location(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("location", &Into::<String>::into(value)))
     }
     /// The pronouns of the user
-    pub fn pronouns(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pronouns = ::std::option::Option::Some(value.into());
-        self
+    pub fn pronouns(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("pronouns", &Into::<String>::into(value)))
     }
     /// The public email of the user
-    pub fn public_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.public_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn public_email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("public_email", &Into::<String>::into(value)))
     }
     /// The commit email, _private for private commit email
-    pub fn commit_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.commit_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn commit_email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("commit_email", &Into::<String>::into(value)))
     }
     /// Flag indicating the user is an administrator
-    pub fn admin(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.admin = ::std::option::Option::Some(value.into());
-        self
+    pub fn admin(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("admin", &Into::<bool>::into(value)))
     }
     /// Flag indicating the user can create groups
-    pub fn can_create_group(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.can_create_group = ::std::option::Option::Some(value.into());
-        self
+    pub fn can_create_group(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("can_create_group", &Into::<bool>::into(value)))
     }
     /// Flag indicating the user is an external user
-    pub fn external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.external = ::std::option::Option::Some(value.into());
-        self
+    pub fn external(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("external", &Into::<bool>::into(value)))
     }
     /// Avatar image for user
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
     /// The GitLab theme for the user
-    pub fn theme_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.theme_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn theme_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("theme_id", &Into::<i64>::into(value)))
     }
     /// The color scheme for the file viewer
-    pub fn color_scheme_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.color_scheme_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn color_scheme_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("color_scheme_id", &Into::<i64>::into(value)))
     }
     /// Flag indicating the user has a private profile
-    pub fn private_profile(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.private_profile = ::std::option::Option::Some(value.into());
-        self
+    pub fn private_profile(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("private_profile", &Into::<bool>::into(value)))
     }
     /// Admin note for this user
-    pub fn note(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.note = ::std::option::Option::Some(value.into());
-        self
+    pub fn note(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("note", &Into::<String>::into(value)))
     }
     /// Flag indicating the user sees only one file diff per page
-    pub fn view_diffs_file_by_file(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.view_diffs_file_by_file = ::std::option::Option::Some(value.into());
-        self
+    pub fn view_diffs_file_by_file(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("view_diffs_file_by_file", &Into::<bool>::into(value)))
     }
     /// Compute minutes quota for this user
-    pub fn shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.shared_runners_minutes_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self.0.form_field("shared_runners_minutes_limit", &Into::<i64>::into(value)),
+        )
     }
     /// (admin-only) Extra compute minutes quota for this user
-    pub fn extra_shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.extra_shared_runners_minutes_limit = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn extra_shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "extra_shared_runners_minutes_limit",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// ID for group where SAML has been configured
-    pub fn group_id_for_saml(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.group_id_for_saml = ::std::option::Option::Some(value.into());
-        self
+    pub fn group_id_for_saml(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("group_id_for_saml", &Into::<i64>::into(value)))
     }
     /// Flag indicating auditor status of the user
-    pub fn auditor(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.auditor = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.email;
-            request.form_field("email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.password {
-            request.form_field("password", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reset_password {
-            request.form_field("reset_password", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_confirmation {
-            request.form_field("skip_confirmation", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.force_random_password {
-            request.form_field("force_random_password", value);
-        }
-        {
-            let value = &self.name;
-            request.form_field("name", value);
-        }
-        {
-            let value = &self.username;
-            request.form_field("username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skype {
-            request.form_field("skype", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.linkedin {
-            request.form_field("linkedin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.twitter {
-            request.form_field("twitter", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.discord {
-            request.form_field("discord", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.website_url {
-            request.form_field("website_url", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization {
-            request.form_field("organization", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.projects_limit {
-            request.form_field("projects_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.extern_uid {
-            request.form_field("extern_uid", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.provider {
-            request.form_field("provider", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.bio {
-            request.form_field("bio", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.location {
-            request.form_field("location", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pronouns {
-            request.form_field("pronouns", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.public_email {
-            request.form_field("public_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.commit_email {
-            request.form_field("commit_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.admin {
-            request.form_field("admin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.can_create_group {
-            request.form_field("can_create_group", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.external {
-            request.form_field("external", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.theme_id {
-            request.form_field("theme_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.color_scheme_id {
-            request.form_field("color_scheme_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.private_profile {
-            request.form_field("private_profile", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.note {
-            request.form_field("note", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view_diffs_file_by_file {
-            request.form_field("view_diffs_file_by_file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_minutes_limit {
-            request.form_field("shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .extra_shared_runners_minutes_limit
-        {
-            request.form_field("extra_shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id_for_saml {
-            request.form_field("group_id_for_saml", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.auditor {
-            request.form_field("auditor", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserWithAdmin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserWithAdmin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserWithAdmin, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn auditor(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4Users<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserWithAdmin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4Users<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_id`](crate::Client::get_api_v4_users_id): `GET /api/v4/users/{id}`.
+crate::runtime::into_future!(PostApiV4Users);
+/// Request builder of [`crate::Client::get_api_v4_users_id`]: `GET /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    with_custom_attributes: ::std::option::Option<bool>,
-}
-impl<'a> GetApiV4UsersId<'a> {
+pub struct GetApiV4UsersId<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersId<'_> {
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.with_custom_attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.with_custom_attributes {
-            request.query("with_custom_attributes", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a single user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUser,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn with_custom_attributes(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_users_id`](crate::Client::put_api_v4_users_id): `PUT /api/v4/users/{id}`.
+crate::runtime::into_future!(GetApiV4UsersId);
+/// Request builder of [`crate::Client::put_api_v4_users_id`]: `PUT /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UsersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    email: ::std::option::Option<::std::string::String>,
-    password: ::std::option::Option<::std::string::String>,
-    skip_reconfirmation: ::std::option::Option<bool>,
-    name: ::std::option::Option<::std::string::String>,
-    username: ::std::option::Option<::std::string::String>,
-    skype: ::std::option::Option<::std::string::String>,
-    linkedin: ::std::option::Option<::std::string::String>,
-    twitter: ::std::option::Option<::std::string::String>,
-    discord: ::std::option::Option<::std::string::String>,
-    website_url: ::std::option::Option<::std::string::String>,
-    organization: ::std::option::Option<::std::string::String>,
-    projects_limit: ::std::option::Option<i64>,
-    extern_uid: ::std::option::Option<::std::string::String>,
-    provider: ::std::option::Option<::std::string::String>,
-    bio: ::std::option::Option<::std::string::String>,
-    location: ::std::option::Option<::std::string::String>,
-    pronouns: ::std::option::Option<::std::string::String>,
-    public_email: ::std::option::Option<::std::string::String>,
-    commit_email: ::std::option::Option<::std::string::String>,
-    admin: ::std::option::Option<bool>,
-    can_create_group: ::std::option::Option<bool>,
-    external: ::std::option::Option<bool>,
-    avatar: ::std::option::Option<crate::runtime::File>,
-    theme_id: ::std::option::Option<i64>,
-    color_scheme_id: ::std::option::Option<i64>,
-    private_profile: ::std::option::Option<bool>,
-    note: ::std::option::Option<::std::string::String>,
-    view_diffs_file_by_file: ::std::option::Option<bool>,
-    shared_runners_minutes_limit: ::std::option::Option<i64>,
-    extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-    group_id_for_saml: ::std::option::Option<i64>,
-    auditor: ::std::option::Option<bool>,
-}
-impl<'a> PutApiV4UsersId<'a> {
+pub struct PutApiV4UsersId<'a>(crate::runtime::Call<'a>);
+impl PutApiV4UsersId<'_> {
     /// The email of the user
-    pub fn email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
-        self
+    pub fn email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("email", &Into::<String>::into(value)))
     }
     /// The password of the new user
-    pub fn password(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
-        self
+    pub fn password(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("password", &Into::<String>::into(value)))
     }
     /// Flag indicating the account skips the confirmation by email
-    pub fn skip_reconfirmation(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.skip_reconfirmation = ::std::option::Option::Some(value.into());
-        self
+    pub fn skip_reconfirmation(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("skip_reconfirmation", &Into::<bool>::into(value)))
     }
     /// The name of the user
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("name", &Into::<String>::into(value)))
     }
     /// The username of the user
-    pub fn username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
-        self
+    pub fn username(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("username", &Into::<String>::into(value)))
     }
     /// The Skype username
-    pub fn skype(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.skype = ::std::option::Option::Some(value.into());
-        self
+    pub fn skype(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("skype", &Into::<String>::into(value)))
     }
     /// The LinkedIn username
-    pub fn linkedin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.linkedin = ::std::option::Option::Some(value.into());
-        self
+    pub fn linkedin(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("linkedin", &Into::<String>::into(value)))
     }
     /// The Twitter username
-    pub fn twitter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.twitter = ::std::option::Option::Some(value.into());
-        self
+    pub fn twitter(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("twitter", &Into::<String>::into(value)))
     }
     /// The Discord user ID
-    pub fn discord(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.discord = ::std::option::Option::Some(value.into());
-        self
+    pub fn discord(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("discord", &Into::<String>::into(value)))
     }
     /// The website of the user
-    pub fn website_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.website_url = ::std::option::Option::Some(value.into());
-        self
+    pub fn website_url(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("website_url", &Into::<String>::into(value)))
     }
     /// The organization of the user
-    pub fn organization(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization = ::std::option::Option::Some(value.into());
-        self
+    pub fn organization(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("organization", &Into::<String>::into(value)))
     }
     /// The number of projects a user can create
-    pub fn projects_limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.projects_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn projects_limit(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("projects_limit", &Into::<i64>::into(value)))
     }
     /// The external authentication provider UID
-    pub fn extern_uid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.extern_uid = ::std::option::Option::Some(value.into());
-        self
+    pub fn extern_uid(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("extern_uid", &Into::<String>::into(value)))
     }
     /// The external provider
-    pub fn provider(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.provider = ::std::option::Option::Some(value.into());
-        self
+    pub fn provider(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("provider", &Into::<String>::into(value)))
     }
     /// The biography of the user
-    pub fn bio(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.bio = ::std::option::Option::Some(value.into());
-        self
+    pub fn bio(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("bio", &Into::<String>::into(value)))
     }
     /// The location of the user
-    pub fn location(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(value.into());
-        self
+    pub fn location(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("location", &Into::<String>::into(value)))
     }
     /// The pronouns of the user
-    pub fn pronouns(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pronouns = ::std::option::Option::Some(value.into());
-        self
+    pub fn pronouns(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("pronouns", &Into::<String>::into(value)))
     }
     /// The public email of the user
-    pub fn public_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.public_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn public_email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("public_email", &Into::<String>::into(value)))
     }
     /// The commit email, _private for private commit email
-    pub fn commit_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.commit_email = ::std::option::Option::Some(value.into());
-        self
+    pub fn commit_email(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("commit_email", &Into::<String>::into(value)))
     }
     /// Flag indicating the user is an administrator
-    pub fn admin(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.admin = ::std::option::Option::Some(value.into());
-        self
+    pub fn admin(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("admin", &Into::<bool>::into(value)))
     }
     /// Flag indicating the user can create groups
-    pub fn can_create_group(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.can_create_group = ::std::option::Option::Some(value.into());
-        self
+    pub fn can_create_group(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("can_create_group", &Into::<bool>::into(value)))
     }
     /// Flag indicating the user is an external user
-    pub fn external(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.external = ::std::option::Option::Some(value.into());
-        self
+    pub fn external(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("external", &Into::<bool>::into(value)))
     }
     /// Avatar image for user
-    pub fn avatar(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::File>,
-    ) -> Self {
-        self.avatar = ::std::option::Option::Some(value.into());
-        self
+    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
     /// The GitLab theme for the user
-    pub fn theme_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.theme_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn theme_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("theme_id", &Into::<i64>::into(value)))
     }
     /// The color scheme for the file viewer
-    pub fn color_scheme_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.color_scheme_id = ::std::option::Option::Some(value.into());
-        self
+    pub fn color_scheme_id(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("color_scheme_id", &Into::<i64>::into(value)))
     }
     /// Flag indicating the user has a private profile
-    pub fn private_profile(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.private_profile = ::std::option::Option::Some(value.into());
-        self
+    pub fn private_profile(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("private_profile", &Into::<bool>::into(value)))
     }
     /// Admin note for this user
-    pub fn note(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.note = ::std::option::Option::Some(value.into());
-        self
+    pub fn note(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("note", &Into::<String>::into(value)))
     }
     /// Flag indicating the user sees only one file diff per page
-    pub fn view_diffs_file_by_file(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.view_diffs_file_by_file = ::std::option::Option::Some(value.into());
-        self
+    pub fn view_diffs_file_by_file(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("view_diffs_file_by_file", &Into::<bool>::into(value)))
     }
     /// Compute minutes quota for this user
-    pub fn shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.shared_runners_minutes_limit = ::std::option::Option::Some(value.into());
-        self
+    pub fn shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self.0.form_field("shared_runners_minutes_limit", &Into::<i64>::into(value)),
+        )
     }
     /// (admin-only) Extra compute minutes quota for this user
-    pub fn extra_shared_runners_minutes_limit(
-        mut self,
-        value: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.extra_shared_runners_minutes_limit = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
+    pub fn extra_shared_runners_minutes_limit(self, value: impl Into<i64>) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "extra_shared_runners_minutes_limit",
+                    &Into::<i64>::into(value),
+                ),
+        )
     }
     /// ID for group where SAML has been configured
-    pub fn group_id_for_saml(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.group_id_for_saml = ::std::option::Option::Some(value.into());
-        self
+    pub fn group_id_for_saml(self, value: impl Into<i64>) -> Self {
+        Self(self.0.form_field("group_id_for_saml", &Into::<i64>::into(value)))
     }
     /// Flag indicating auditor status of the user
-    pub fn auditor(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.auditor = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        request.start_form(true);
-        if let ::std::option::Option::Some(value) = &self.email {
-            request.form_field("email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.password {
-            request.form_field("password", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skip_reconfirmation {
-            request.form_field("skip_reconfirmation", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            request.form_field("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.username {
-            request.form_field("username", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.skype {
-            request.form_field("skype", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.linkedin {
-            request.form_field("linkedin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.twitter {
-            request.form_field("twitter", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.discord {
-            request.form_field("discord", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.website_url {
-            request.form_field("website_url", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.organization {
-            request.form_field("organization", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.projects_limit {
-            request.form_field("projects_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.extern_uid {
-            request.form_field("extern_uid", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.provider {
-            request.form_field("provider", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.bio {
-            request.form_field("bio", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.location {
-            request.form_field("location", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pronouns {
-            request.form_field("pronouns", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.public_email {
-            request.form_field("public_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.commit_email {
-            request.form_field("commit_email", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.admin {
-            request.form_field("admin", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.can_create_group {
-            request.form_field("can_create_group", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.external {
-            request.form_field("external", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar {
-            request.form_file("avatar", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.theme_id {
-            request.form_field("theme_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.color_scheme_id {
-            request.form_field("color_scheme_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.private_profile {
-            request.form_field("private_profile", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.note {
-            request.form_field("note", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.view_diffs_file_by_file {
-            request.form_field("view_diffs_file_by_file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.shared_runners_minutes_limit {
-            request.form_field("shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .extra_shared_runners_minutes_limit
-        {
-            request.form_field("extra_shared_runners_minutes_limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id_for_saml {
-            request.form_field("group_id_for_saml", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.auditor {
-            request.form_field("auditor", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserWithAdmin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserWithAdmin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserWithAdmin, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn auditor(self, value: impl Into<bool>) -> Self {
+        Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4UsersId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserWithAdmin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PutApiV4UsersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_users_id`](crate::Client::delete_api_v4_users_id): `DELETE /api/v4/users/{id}`.
+crate::runtime::into_future!(PutApiV4UsersId);
+/// Request builder of [`crate::Client::delete_api_v4_users_id`]: `DELETE /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    hard_delete: ::std::option::Option<bool>,
-}
-impl<'a> DeleteApiV4UsersId<'a> {
+pub struct DeleteApiV4UsersId<'a>(crate::runtime::Call<'a>);
+impl DeleteApiV4UsersId<'_> {
     /// Whether to remove a user's contributions
-    pub fn hard_delete(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.hard_delete = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.hard_delete {
-            request.query("hard_delete", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn hard_delete(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("hard_delete", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_user_id_status`](crate::Client::get_api_v4_users_user_id_status): `GET /api/v4/users/{user_id}/status`.
+crate::runtime::into_future!(DeleteApiV4UsersId);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_status`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdStatus<'a> {
-    client: &'a crate::Client,
-    user_id: ::std::string::String,
-}
-impl<'a> GetApiV4UsersUserIdStatus<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("status"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the status of a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersUserIdStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdStatus<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdStatus<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_follow`](crate::Client::post_api_v4_users_id_follow): `POST /api/v4/users/{id}/follow`.
+crate::runtime::into_future!(GetApiV4UsersUserIdStatus);
+/// Request builder of [`crate::Client::post_api_v4_users_id_follow`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdFollow<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdFollow<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("follow"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Follow a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUser,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdFollow<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdFollow<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdFollow<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_unfollow`](crate::Client::post_api_v4_users_id_unfollow): `POST /api/v4/users/{id}/unfollow`.
+crate::runtime::into_future!(PostApiV4UsersIdFollow);
+/// Request builder of [`crate::Client::post_api_v4_users_id_unfollow`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnfollow<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdUnfollow<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("unfollow"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Unfollow a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUser,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdUnfollow<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnfollow<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdUnfollow<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesUser, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_following`](crate::Client::get_api_v4_users_id_following): `GET /api/v4/users/{id}/following`.
+crate::runtime::into_future!(PostApiV4UsersIdUnfollow);
+/// Request builder of [`crate::Client::get_api_v4_users_id_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdFollowing<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersIdFollowing<'a> {
+pub struct GetApiV4UsersIdFollowing<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersIdFollowing<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("following"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the users who follow a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesUserBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdFollowing<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdFollowing<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_id_followers`](crate::Client::get_api_v4_users_id_followers): `GET /api/v4/users/{id}/followers`.
+crate::runtime::into_future!(GetApiV4UsersIdFollowing);
+/// Request builder of [`crate::Client::get_api_v4_users_id_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdFollowers<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersIdFollowers<'a> {
+pub struct GetApiV4UsersIdFollowers<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersIdFollowers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("followers"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the followers of a user
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesUserBasic,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesUserBasic, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdFollowers<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesUserBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdFollowers<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::patch_api_v4_users_id_disable_two_factor`](crate::Client::patch_api_v4_users_id_disable_two_factor): `PATCH /api/v4/users/{id}/disable_two_factor`.
+crate::runtime::into_future!(GetApiV4UsersIdFollowers);
+/// Request builder of [`crate::Client::patch_api_v4_users_id_disable_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4UsersIdDisableTwoFactor<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PatchApiV4UsersIdDisableTwoFactor<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PATCH,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("disable_two_factor"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Disable two factor authentication for a user. Available only for admins
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserWithAdmin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserWithAdmin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserWithAdmin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PatchApiV4UsersIdDisableTwoFactor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchApiV4UsersIdDisableTwoFactor<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchApiV4UsersIdDisableTwoFactor<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserWithAdmin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_users_id_identities_provider`](crate::Client::delete_api_v4_users_id_identities_provider): `DELETE /api/v4/users/{id}/identities/{provider}`.
+crate::runtime::into_future!(PatchApiV4UsersIdDisableTwoFactor);
+/// Request builder of [`crate::Client::delete_api_v4_users_id_identities_provider`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdIdentitiesProvider<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    provider: ::std::string::String,
-}
-impl<'a> DeleteApiV4UsersIdIdentitiesProvider<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("identities"),
-                crate::runtime::ParamValue::to_param(&self.provider),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete a user's identity. Available only for admins
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesUserWithAdmin,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesUserWithAdmin,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesUserWithAdmin, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UsersIdIdentitiesProvider<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdIdentitiesProvider<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersIdIdentitiesProvider<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesUserWithAdmin,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_user_id_project_deploy_keys`](crate::Client::get_api_v4_users_user_id_project_deploy_keys): `GET /api/v4/users/{user_id}/project_deploy_keys`.
+crate::runtime::into_future!(DeleteApiV4UsersIdIdentitiesProvider);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdProjectDeployKeys<'a> {
-    client: &'a crate::Client,
-    user_id: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersUserIdProjectDeployKeys<'a> {
+pub struct GetApiV4UsersUserIdProjectDeployKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersUserIdProjectDeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("project_deploy_keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the project-level Deploy keys that a specified user can access to.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesDeployKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesDeployKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdProjectDeployKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesDeployKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdProjectDeployKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_user_id_keys`](crate::Client::get_api_v4_users_user_id_keys): `GET /api/v4/users/{user_id}/keys`.
+crate::runtime::into_future!(GetApiV4UsersUserIdProjectDeployKeys);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_keys`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdKeys<'a> {
-    client: &'a crate::Client,
-    user_id: ::std::string::String,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersUserIdKeys<'a> {
+pub struct GetApiV4UsersUserIdKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersUserIdKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the SSH keys of a specified user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesSshKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users_user_id_keys`](crate::Client::post_api_v4_users_user_id_keys): `POST /api/v4/users/{user_id}/keys`.
+crate::runtime::into_future!(GetApiV4UsersUserIdKeys);
+/// Request builder of [`crate::Client::post_api_v4_users_user_id_keys`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdKeys<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: crate::types::PostApiV4UsersUserIdKeys,
-}
-impl<'a> PostApiV4UsersUserIdKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add an SSH key to a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersUserIdKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersUserIdKeys<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_keys_key_id`](crate::Client::get_api_v4_users_id_keys_key_id): `GET /api/v4/users/{id}/keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4UsersUserIdKeys);
+/// Request builder of [`crate::Client::get_api_v4_users_id_keys_key_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    key_id: i64,
-}
-impl<'a> GetApiV4UsersIdKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a SSH key of a specified user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_users_id_keys_key_id`](crate::Client::delete_api_v4_users_id_keys_key_id): `DELETE /api/v4/users/{id}/keys/{key_id}`.
+crate::runtime::into_future!(GetApiV4UsersIdKeysKeyId);
+/// Request builder of [`crate::Client::delete_api_v4_users_id_keys_key_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4UsersIdKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete an existing SSH key from a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesSshKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UsersIdKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersIdKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesSshKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_gpg_keys`](crate::Client::get_api_v4_users_id_gpg_keys): `GET /api/v4/users/{id}/gpg_keys`.
+crate::runtime::into_future!(DeleteApiV4UsersIdKeysKeyId);
+/// Request builder of [`crate::Client::get_api_v4_users_id_gpg_keys`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdGpgKeys<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersIdGpgKeys<'a> {
+pub struct GetApiV4UsersIdGpgKeys<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersIdGpgKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gpg_keys"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the GPG keys of a specified user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdGpgKeys<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesGpgKey>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdGpgKeys<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users_id_gpg_keys`](crate::Client::post_api_v4_users_id_gpg_keys): `POST /api/v4/users/{id}/gpg_keys`.
+crate::runtime::into_future!(GetApiV4UsersIdGpgKeys);
+/// Request builder of [`crate::Client::post_api_v4_users_id_gpg_keys`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdGpgKeys<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PostApiV4UsersIdGpgKeys,
-}
-impl<'a> PostApiV4UsersIdGpgKeys<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gpg_keys"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add a GPG key to a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdGpgKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdGpgKeys<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdGpgKeys<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_gpg_keys_key_id`](crate::Client::get_api_v4_users_id_gpg_keys_key_id): `GET /api/v4/users/{id}/gpg_keys/{key_id}`.
+crate::runtime::into_future!(PostApiV4UsersIdGpgKeys);
+/// Request builder of [`crate::Client::get_api_v4_users_id_gpg_keys_key_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdGpgKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    key_id: i64,
-}
-impl<'a> GetApiV4UsersIdGpgKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a specific GPG key for a given user.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesGpgKey,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdGpgKeysKeyId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdGpgKeysKeyId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesGpgKey, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_users_id_gpg_keys_key_id`](crate::Client::delete_api_v4_users_id_gpg_keys_key_id): `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`.
+crate::runtime::into_future!(GetApiV4UsersIdGpgKeysKeyId);
+/// Request builder of [`crate::Client::delete_api_v4_users_id_gpg_keys_key_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdGpgKeysKeyId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    key_id: i64,
-}
-impl<'a> DeleteApiV4UsersIdGpgKeysKeyId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete an existing GPG key from a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UsersIdGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdGpgKeysKeyId<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersIdGpgKeysKeyId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_gpg_keys_key_id_revoke`](crate::Client::post_api_v4_users_id_gpg_keys_key_id_revoke): `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`.
+crate::runtime::into_future!(DeleteApiV4UsersIdGpgKeysKeyId);
+/// Request builder of [`crate::Client::post_api_v4_users_id_gpg_keys_key_id_revoke`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    key_id: i64,
-}
-impl<'a> PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("gpg_keys"),
-                crate::runtime::ParamValue::to_param(&self.key_id),
-                ::std::string::String::from("revoke"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Revokes an existing GPG key from a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdGpgKeysKeyIdRevoke<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_id_emails`](crate::Client::get_api_v4_users_id_emails): `GET /api/v4/users/{id}/emails`.
+crate::runtime::into_future!(PostApiV4UsersIdGpgKeysKeyIdRevoke);
+/// Request builder of [`crate::Client::get_api_v4_users_id_emails`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdEmails<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersIdEmails<'a> {
+pub struct GetApiV4UsersIdEmails<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersIdEmails<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("emails"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the emails addresses of a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdEmails<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesEmail>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdEmails<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users_id_emails`](crate::Client::post_api_v4_users_id_emails): `POST /api/v4/users/{id}/emails`.
+crate::runtime::into_future!(GetApiV4UsersIdEmails);
+/// Request builder of [`crate::Client::post_api_v4_users_id_emails`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdEmails<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    body: crate::types::PostApiV4UsersIdEmails,
-}
-impl<'a> PostApiV4UsersIdEmails<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("emails"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Add an email address to a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdEmails<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdEmails<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdEmails<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_users_id_emails_email_id`](crate::Client::delete_api_v4_users_id_emails_email_id): `DELETE /api/v4/users/{id}/emails/{email_id}`.
+crate::runtime::into_future!(PostApiV4UsersIdEmails);
+/// Request builder of [`crate::Client::delete_api_v4_users_id_emails_email_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdEmailsEmailId<'a> {
-    client: &'a crate::Client,
-    id: i64,
-    email_id: i64,
-}
-impl<'a> DeleteApiV4UsersIdEmailsEmailId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("emails"),
-                crate::runtime::ParamValue::to_param(&self.email_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Delete an email address of a specified user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesEmail,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4UsersIdEmailsEmailId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdEmailsEmailId<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4UsersIdEmailsEmailId<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_activate`](crate::Client::post_api_v4_users_id_activate): `POST /api/v4/users/{id}/activate`.
+crate::runtime::into_future!(DeleteApiV4UsersIdEmailsEmailId);
+/// Request builder of [`crate::Client::post_api_v4_users_id_activate`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdActivate<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdActivate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("activate"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Activate a deactivated user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdActivate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdActivate<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdActivate<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_approve`](crate::Client::post_api_v4_users_id_approve): `POST /api/v4/users/{id}/approve`.
+crate::runtime::into_future!(PostApiV4UsersIdActivate);
+/// Request builder of [`crate::Client::post_api_v4_users_id_approve`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdApprove<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdApprove<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Approve a pending user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdApprove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdApprove<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdApprove<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_reject`](crate::Client::post_api_v4_users_id_reject): `POST /api/v4/users/{id}/reject`.
+crate::runtime::into_future!(PostApiV4UsersIdApprove);
+/// Request builder of [`crate::Client::post_api_v4_users_id_reject`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdReject<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdReject<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("reject"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Reject a pending user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdReject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdReject<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdReject<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_deactivate`](crate::Client::post_api_v4_users_id_deactivate): `POST /api/v4/users/{id}/deactivate`.
+crate::runtime::into_future!(PostApiV4UsersIdReject);
+/// Request builder of [`crate::Client::post_api_v4_users_id_deactivate`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdDeactivate<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdDeactivate<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("deactivate"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Deactivate an active user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdDeactivate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdDeactivate<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdDeactivate<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_block`](crate::Client::post_api_v4_users_id_block): `POST /api/v4/users/{id}/block`.
+crate::runtime::into_future!(PostApiV4UsersIdDeactivate);
+/// Request builder of [`crate::Client::post_api_v4_users_id_block`]: `POST /api/v4/users/{id}/block`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdBlock<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdBlock<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("block"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Block a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdBlock<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdBlock<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdBlock<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_unblock`](crate::Client::post_api_v4_users_id_unblock): `POST /api/v4/users/{id}/unblock`.
+crate::runtime::into_future!(PostApiV4UsersIdBlock);
+/// Request builder of [`crate::Client::post_api_v4_users_id_unblock`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnblock<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdUnblock<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("unblock"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Unblock a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdUnblock<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnblock<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdUnblock<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_ban`](crate::Client::post_api_v4_users_id_ban): `POST /api/v4/users/{id}/ban`.
+crate::runtime::into_future!(PostApiV4UsersIdUnblock);
+/// Request builder of [`crate::Client::post_api_v4_users_id_ban`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdBan<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdBan<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("ban"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Ban a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdBan<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdBan<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdBan<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_users_id_unban`](crate::Client::post_api_v4_users_id_unban): `POST /api/v4/users/{id}/unban`.
+crate::runtime::into_future!(PostApiV4UsersIdBan);
+/// Request builder of [`crate::Client::post_api_v4_users_id_unban`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnban<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> PostApiV4UsersIdUnban<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("unban"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Unban a user. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4UsersIdUnban<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnban<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersIdUnban<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_user_id_memberships`](crate::Client::get_api_v4_users_user_id_memberships): `GET /api/v4/users/{user_id}/memberships`.
+crate::runtime::into_future!(PostApiV4UsersIdUnban);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdMemberships<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    r#type: ::std::option::Option<crate::types::GetApiV4UsersUserIdMembershipsType>,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-}
-impl<'a> GetApiV4UsersUserIdMemberships<'a> {
+pub struct GetApiV4UsersUserIdMemberships<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersUserIdMemberships<'_> {
     pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdMembershipsType,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4UsersUserIdMembershipsType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
-        self
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<
+                        crate::types::GetApiV4UsersUserIdMembershipsType,
+                    >::into(value),
+                ),
+        )
     }
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("memberships"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get memberships
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesMembership,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesMembership, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdMemberships<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesMembership>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdMemberships<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMembership>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_users_id_associations_count`](crate::Client::get_api_v4_users_id_associations_count): `GET /api/v4/users/{id}/associations_count`.
+crate::runtime::into_future!(GetApiV4UsersUserIdMemberships);
+/// Request builder of [`crate::Client::get_api_v4_users_id_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdAssociationsCount<'a> {
-    client: &'a crate::Client,
-    id: i64,
-}
-impl<'a> GetApiV4UsersIdAssociationsCount<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("associations_count"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Returns a list of a specified user's count of projects, groups, issues and merge requests.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4UsersIdAssociationsCount<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdAssociationsCount<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersIdAssociationsCount<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_user_id_impersonation_tokens`](crate::Client::get_api_v4_users_user_id_impersonation_tokens): `GET /api/v4/users/{user_id}/impersonation_tokens`.
+crate::runtime::into_future!(GetApiV4UsersIdAssociationsCount);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdImpersonationTokens<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    page: ::std::option::Option<i64>,
-    per_page: ::std::option::Option<i64>,
-    state: ::std::option::Option<
-        crate::types::GetApiV4UsersUserIdImpersonationTokensState,
-    >,
-}
-impl<'a> GetApiV4UsersUserIdImpersonationTokens<'a> {
+pub struct GetApiV4UsersUserIdImpersonationTokens<'a>(crate::runtime::Call<'a>);
+impl GetApiV4UsersUserIdImpersonationTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
-        self
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
     }
     /// Number of items per page
     ///
     /// Default: `20`.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
-        self
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// Filters (all|active|inactive) impersonation_tokens
     ///
     /// Default: `"all"`.
     pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::types::GetApiV4UsersUserIdImpersonationTokensState,
-        >,
+        self,
+        value: impl Into<crate::types::GetApiV4UsersUserIdImpersonationTokensState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("impersonation_tokens"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.page {
-            request.query("page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.per_page {
-            request.query("per_page", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve impersonation tokens. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-    /// Sends the request and returns the page with what the server said about the
-    /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    pub fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::runtime::Page<crate::types::ApiEntitiesImpersonationToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_page::<
-            crate::types::ApiEntitiesImpersonationToken,
-        >(self.client, self.request())
-    }
-    /// Every item of every page, from the page the request asks for on. Pages are
-    /// fetched as the stream is read: by `page` (offset pagination) or by following
-    /// `Link: rel="next"` (keyset pagination), never to another host.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<crate::types::ApiEntitiesImpersonationToken, crate::Error>,
-    > {
-        crate::runtime::paginate_from(self.client, self.request())
-    }
-    /// Every item of every page.
-    pub fn all(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_all(self.stream())
-    }
-    /// The first `n` items, fetching only the pages they are on.
-    pub fn first(
-        self,
-        n: usize,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::collect_first(self.stream(), n)
+        Self(
+            self
+                .0
+                .query(
+                    "state",
+                    &Into::<
+                        crate::types::GetApiV4UsersUserIdImpersonationTokensState,
+                    >::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4UsersUserIdImpersonationTokens<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesImpersonationToken>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdImpersonationTokens<'a> {
+    type Response = crate::runtime::Paged<crate::types::ApiEntitiesImpersonationToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users_user_id_impersonation_tokens`](crate::Client::post_api_v4_users_user_id_impersonation_tokens): `POST /api/v4/users/{user_id}/impersonation_tokens`.
+crate::runtime::into_future!(GetApiV4UsersUserIdImpersonationTokens);
+/// Request builder of [`crate::Client::post_api_v4_users_user_id_impersonation_tokens`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdImpersonationTokens<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: crate::types::PostApiV4UsersUserIdImpersonationTokens,
-}
-impl<'a> PostApiV4UsersUserIdImpersonationTokens<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("impersonation_tokens"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a impersonation token. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesImpersonationTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesImpersonationTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4UsersUserIdImpersonationTokens<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdImpersonationTokens<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesImpersonationTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersUserIdImpersonationTokens<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesImpersonationTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`](crate::Client::get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id): `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`.
+crate::runtime::into_future!(PostApiV4UsersUserIdImpersonationTokens);
+/// Request builder of [`crate::Client::get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    impersonation_token_id: i64,
-}
-impl<'a> GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("impersonation_tokens"),
-                crate::runtime::ParamValue::to_param(&self.impersonation_token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Retrieve impersonation token. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesImpersonationToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesImpersonationToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::ApiEntitiesImpersonationToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesImpersonationToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesImpersonationToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`](crate::Client::delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id): `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`.
+crate::runtime::into_future!(GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId);
+/// Request builder of [`crate::Client::delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    impersonation_token_id: i64,
-}
-impl<'a> DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("impersonation_tokens"),
-                crate::runtime::ParamValue::to_param(&self.impersonation_token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Revoke a impersonation token. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
-    }
-}
-impl<'a> ::std::future::IntoFuture
+pub struct DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a>(
+    crate::runtime::Call<'a>,
+);
+impl<'a> crate::runtime::Operation<'a>
 for DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_users_user_id_personal_access_tokens`](crate::Client::post_api_v4_users_user_id_personal_access_tokens): `POST /api/v4/users/{user_id}/personal_access_tokens`.
+crate::runtime::into_future!(
+    DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId
+);
+/// Request builder of [`crate::Client::post_api_v4_users_user_id_personal_access_tokens`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdPersonalAccessTokens<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: crate::types::PostApiV4UsersUserIdPersonalAccessTokens,
-}
-impl<'a> PostApiV4UsersUserIdPersonalAccessTokens<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("users"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("personal_access_tokens"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a personal access token. Available only for admins.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
+pub struct PostApiV4UsersUserIdPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdPersonalAccessTokens<'a> {
+    type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4UsersUserIdPersonalAccessTokens<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(PostApiV4UsersUserIdPersonalAccessTokens);

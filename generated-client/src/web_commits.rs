@@ -8,55 +8,27 @@ impl crate::Client {
     /// This feature was introduced in GitLab 17.4.
     ///
     /// `GET /api/v4/web_commits/public_key`
+    ///
+    /// Returns, on success (200): Get the public key for web commits.
     pub fn get_api_v4_web_commits_public_key(&self) -> GetApiV4WebCommitsPublicKey<'_> {
-        GetApiV4WebCommitsPublicKey {
-            client: self,
-        }
+        GetApiV4WebCommitsPublicKey(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/web_commits/public_key",
+                &[],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_web_commits_public_key`](crate::Client::get_api_v4_web_commits_public_key): `GET /api/v4/web_commits/public_key`.
+/// Request builder of [`crate::Client::get_api_v4_web_commits_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4WebCommitsPublicKey<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetApiV4WebCommitsPublicKey<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("web_commits"),
-                ::std::string::String::from("public_key"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get the public key for web commits
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetApiV4WebCommitsPublicKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApiV4WebCommitsPublicKey<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4WebCommitsPublicKey<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetApiV4WebCommitsPublicKey);

@@ -10,16 +10,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of wiki pages.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdWikis`].
     pub fn get_api_v4_groups_id_wikis(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdWikis<'_> {
-        GetApiV4GroupsIdWikis {
-            client: self,
-            with_content: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdWikis(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/wikis",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a wiki page
     ///
@@ -28,16 +33,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a wiki page.
     pub fn post_api_v4_groups_id_wikis(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4GroupsIdWikis>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4GroupsIdWikis>,
     ) -> PostApiV4GroupsIdWikis<'_> {
-        PostApiV4GroupsIdWikis {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4GroupsIdWikis(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/wikis",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4GroupsIdWikis>::into(body)),
+        )
     }
     /// Get a wiki page
     ///
@@ -47,19 +58,25 @@ impl crate::Client {
     /// - `slug`: The slug of a wiki page
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a wiki page.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4GroupsIdWikisSlug`].
     pub fn get_api_v4_groups_id_wikis_slug(
         &self,
-        slug: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4GroupsIdWikisSlug<'_> {
-        GetApiV4GroupsIdWikisSlug {
-            client: self,
-            slug: slug.into(),
-            version: ::std::option::Option::None,
-            render_html: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4GroupsIdWikisSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/wikis/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(slug),
+                ],
+            ),
+        )
     }
     /// Update a wiki page
     ///
@@ -69,18 +86,26 @@ impl crate::Client {
     /// - `id`:
     /// - `slug`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a wiki page.
     pub fn put_api_v4_groups_id_wikis_slug(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        slug: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4GroupsIdWikisSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4GroupsIdWikisSlug>,
     ) -> PutApiV4GroupsIdWikisSlug<'_> {
-        PutApiV4GroupsIdWikisSlug {
-            client: self,
-            id: id.into(),
-            slug: slug.into(),
-            body: body.into(),
-        }
+        PutApiV4GroupsIdWikisSlug(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/groups/{}/wikis/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(slug),
+                    ],
+                )
+                .json_body(&Into::<crate::types::PutApiV4GroupsIdWikisSlug>::into(body)),
+        )
     }
     /// Delete a wiki page
     ///
@@ -89,16 +114,24 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The slug of a wiki page
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a wiki page.
     pub fn delete_api_v4_groups_id_wikis_slug(
         &self,
-        slug: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4GroupsIdWikisSlug<'_> {
-        DeleteApiV4GroupsIdWikisSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        DeleteApiV4GroupsIdWikisSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/groups/{}/wikis/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(slug),
+                ],
+            ),
+        )
     }
     /// Upload an attachment to the wiki repository
     ///
@@ -110,18 +143,24 @@ impl crate::Client {
     /// - `id`:
     /// - `file`: The attachment file to be uploaded
     ///
+    /// Returns, on success (201): Upload an attachment to the wiki repository.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4GroupsIdWikisAttachments`].
     pub fn post_api_v4_groups_id_wikis_attachments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4GroupsIdWikisAttachments<'_> {
-        PostApiV4GroupsIdWikisAttachments {
-            client: self,
-            id: id.into(),
-            file: file.into(),
-            branch: ::std::option::Option::None,
-        }
+        PostApiV4GroupsIdWikisAttachments(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/groups/{}/wikis/attachments",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
     /// Get a list of wiki pages
     ///
@@ -130,16 +169,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a list of wiki pages.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdWikis`].
     pub fn get_api_v4_projects_id_wikis(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdWikis<'_> {
-        GetApiV4ProjectsIdWikis {
-            client: self,
-            with_content: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdWikis(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/wikis",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Create a wiki page
     ///
@@ -148,16 +192,22 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Create a wiki page.
     pub fn post_api_v4_projects_id_wikis(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        body: impl ::std::convert::Into<crate::types::PostApiV4ProjectsIdWikis>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        body: impl Into<crate::types::PostApiV4ProjectsIdWikis>,
     ) -> PostApiV4ProjectsIdWikis<'_> {
-        PostApiV4ProjectsIdWikis {
-            client: self,
-            id: id.into(),
-            body: body.into(),
-        }
+        PostApiV4ProjectsIdWikis(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/wikis",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<crate::types::PostApiV4ProjectsIdWikis>::into(body)),
+        )
     }
     /// Get a wiki page
     ///
@@ -167,19 +217,25 @@ impl crate::Client {
     /// - `slug`: The slug of a wiki page
     /// - `id`:
     ///
+    /// Returns, on success (200): Get a wiki page.
+    ///
     /// Optional parameters are set on the returned [`GetApiV4ProjectsIdWikisSlug`].
     pub fn get_api_v4_projects_id_wikis_slug(
         &self,
-        slug: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetApiV4ProjectsIdWikisSlug<'_> {
-        GetApiV4ProjectsIdWikisSlug {
-            client: self,
-            slug: slug.into(),
-            version: ::std::option::Option::None,
-            render_html: ::std::option::Option::None,
-            id: id.into(),
-        }
+        GetApiV4ProjectsIdWikisSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/wikis/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(slug),
+                ],
+            ),
+        )
     }
     /// Update a wiki page
     ///
@@ -189,18 +245,28 @@ impl crate::Client {
     /// - `id`:
     /// - `slug`:
     /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): Update a wiki page.
     pub fn put_api_v4_projects_id_wikis_slug(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        slug: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<crate::types::PutApiV4ProjectsIdWikisSlug>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<i64>,
+        body: impl Into<crate::types::PutApiV4ProjectsIdWikisSlug>,
     ) -> PutApiV4ProjectsIdWikisSlug<'_> {
-        PutApiV4ProjectsIdWikisSlug {
-            client: self,
-            id: id.into(),
-            slug: slug.into(),
-            body: body.into(),
-        }
+        PutApiV4ProjectsIdWikisSlug(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/wikis/{}",
+                    &[
+                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(slug),
+                    ],
+                )
+                .json_body(
+                    &Into::<crate::types::PutApiV4ProjectsIdWikisSlug>::into(body),
+                ),
+        )
     }
     /// Delete a wiki page
     ///
@@ -209,16 +275,24 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The slug of a wiki page
     /// - `id`:
+    ///
+    /// Returns, on success (204): Delete a wiki page.
     pub fn delete_api_v4_projects_id_wikis_slug(
         &self,
-        slug: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        slug: impl Into<String>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteApiV4ProjectsIdWikisSlug<'_> {
-        DeleteApiV4ProjectsIdWikisSlug {
-            client: self,
-            slug: slug.into(),
-            id: id.into(),
-        }
+        DeleteApiV4ProjectsIdWikisSlug(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/wikis/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(slug),
+                ],
+            ),
+        )
     }
     /// Upload an attachment to the wiki repository
     ///
@@ -230,789 +304,207 @@ impl crate::Client {
     /// - `id`:
     /// - `file`: The attachment file to be uploaded
     ///
+    /// Returns, on success (201): Upload an attachment to the wiki repository.
+    ///
     /// Optional parameters are set on the returned [`PostApiV4ProjectsIdWikisAttachments`].
     pub fn post_api_v4_projects_id_wikis_attachments(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        file: impl ::std::convert::Into<crate::runtime::File>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        file: impl Into<crate::runtime::File>,
     ) -> PostApiV4ProjectsIdWikisAttachments<'_> {
-        PostApiV4ProjectsIdWikisAttachments {
-            client: self,
-            id: id.into(),
-            file: file.into(),
-            branch: ::std::option::Option::None,
-        }
+        PostApiV4ProjectsIdWikisAttachments(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/wikis/attachments",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .form(true)
+                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+        )
     }
 }
-/// Request builder for [`Client::get_api_v4_groups_id_wikis`](crate::Client::get_api_v4_groups_id_wikis): `GET /api/v4/groups/{id}/wikis`.
+/// Request builder of [`crate::Client::get_api_v4_groups_id_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdWikis<'a> {
-    client: &'a crate::Client,
-    with_content: ::std::option::Option<bool>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdWikis<'a> {
+pub struct GetApiV4GroupsIdWikis<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdWikis<'_> {
     /// Include pages' content
     ///
     /// Default: `false`.
-    pub fn with_content(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_content = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.with_content {
-            request.query("with_content", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of wiki pages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn with_content(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdWikis<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdWikis<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_groups_id_wikis`](crate::Client::post_api_v4_groups_id_wikis): `POST /api/v4/groups/{id}/wikis`.
+crate::runtime::into_future!(GetApiV4GroupsIdWikis);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_wikis`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdWikis<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4GroupsIdWikis,
-}
-impl<'a> PostApiV4GroupsIdWikis<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4GroupsIdWikis<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdWikis<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdWikis<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_groups_id_wikis_slug`](crate::Client::get_api_v4_groups_id_wikis_slug): `GET /api/v4/groups/{id}/wikis/{slug}`.
+crate::runtime::into_future!(PostApiV4GroupsIdWikis);
+/// Request builder of [`crate::Client::get_api_v4_groups_id_wikis_slug`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    slug: ::std::string::String,
-    version: ::std::option::Option<::std::string::String>,
-    render_html: ::std::option::Option<bool>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4GroupsIdWikisSlug<'a> {
+pub struct GetApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl GetApiV4GroupsIdWikisSlug<'_> {
     /// The version hash of a wiki page
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// Render content to HTML
     ///
     /// Default: `false`.
-    pub fn render_html(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.render_html = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.render_html {
-            request.query("render_html", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn render_html(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4GroupsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdWikisSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_groups_id_wikis_slug`](crate::Client::put_api_v4_groups_id_wikis_slug): `PUT /api/v4/groups/{id}/wikis/{slug}`.
+crate::runtime::into_future!(GetApiV4GroupsIdWikisSlug);
+/// Request builder of [`crate::Client::put_api_v4_groups_id_wikis_slug`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    slug: i64,
-    body: crate::types::PutApiV4GroupsIdWikisSlug,
-}
-impl<'a> PutApiV4GroupsIdWikisSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdWikisSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4GroupsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_groups_id_wikis_slug`](crate::Client::delete_api_v4_groups_id_wikis_slug): `DELETE /api/v4/groups/{id}/wikis/{slug}`.
+crate::runtime::into_future!(PutApiV4GroupsIdWikisSlug);
+/// Request builder of [`crate::Client::delete_api_v4_groups_id_wikis_slug`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    slug: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4GroupsIdWikisSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdWikisSlug<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4GroupsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_groups_id_wikis_attachments`](crate::Client::post_api_v4_groups_id_wikis_attachments): `POST /api/v4/groups/{id}/wikis/attachments`.
+crate::runtime::into_future!(DeleteApiV4GroupsIdWikisSlug);
+/// Request builder of [`crate::Client::post_api_v4_groups_id_wikis_attachments`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdWikisAttachments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file: crate::runtime::File,
-    branch: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4GroupsIdWikisAttachments<'a> {
+pub struct PostApiV4GroupsIdWikisAttachments<'a>(crate::runtime::Call<'a>);
+impl PostApiV4GroupsIdWikisAttachments<'_> {
     /// The name of the branch
-    pub fn branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.branch = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                ::std::string::String::from("attachments"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.branch {
-            request.form_field("branch", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Upload an attachment to the wiki repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesWikiAttachment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiAttachment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiAttachment, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4GroupsIdWikisAttachments<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesWikiAttachment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdWikisAttachments<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::get_api_v4_projects_id_wikis`](crate::Client::get_api_v4_projects_id_wikis): `GET /api/v4/projects/{id}/wikis`.
+crate::runtime::into_future!(PostApiV4GroupsIdWikisAttachments);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdWikis<'a> {
-    client: &'a crate::Client,
-    with_content: ::std::option::Option<bool>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdWikis<'a> {
+pub struct GetApiV4ProjectsIdWikis<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdWikis<'_> {
     /// Include pages' content
     ///
     /// Default: `false`.
-    pub fn with_content(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.with_content = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.with_content {
-            request.query("with_content", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a list of wiki pages
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+    pub fn with_content(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdWikis<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ApiEntitiesWikiPageBasic>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdWikis<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::post_api_v4_projects_id_wikis`](crate::Client::post_api_v4_projects_id_wikis): `POST /api/v4/projects/{id}/wikis`.
+crate::runtime::into_future!(GetApiV4ProjectsIdWikis);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_wikis`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdWikis<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    body: crate::types::PostApiV4ProjectsIdWikis,
-}
-impl<'a> PostApiV4ProjectsIdWikis<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Create a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PostApiV4ProjectsIdWikis<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdWikis<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdWikis<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_api_v4_projects_id_wikis_slug`](crate::Client::get_api_v4_projects_id_wikis_slug): `GET /api/v4/projects/{id}/wikis/{slug}`.
+crate::runtime::into_future!(PostApiV4ProjectsIdWikis);
+/// Request builder of [`crate::Client::get_api_v4_projects_id_wikis_slug`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    slug: ::std::string::String,
-    version: ::std::option::Option<::std::string::String>,
-    render_html: ::std::option::Option<bool>,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> GetApiV4ProjectsIdWikisSlug<'a> {
+pub struct GetApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl GetApiV4ProjectsIdWikisSlug<'_> {
     /// The version hash of a wiki page
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
-        self
+    pub fn version(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version", &Into::<String>::into(value)))
     }
     /// Render content to HTML
     ///
     /// Default: `false`.
-    pub fn render_html(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.render_html = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.version {
-            request.query("version", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.render_html {
-            request.query("render_html", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Get a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn render_html(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for GetApiV4ProjectsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdWikisSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::put_api_v4_projects_id_wikis_slug`](crate::Client::put_api_v4_projects_id_wikis_slug): `PUT /api/v4/projects/{id}/wikis/{slug}`.
+crate::runtime::into_future!(GetApiV4ProjectsIdWikisSlug);
+/// Request builder of [`crate::Client::put_api_v4_projects_id_wikis_slug`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    slug: i64,
-    body: crate::types::PutApiV4ProjectsIdWikisSlug,
-}
-impl<'a> PutApiV4ProjectsIdWikisSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        request.json_body(&self.body)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Update a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiPage,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct PutApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdWikisSlug<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for PutApiV4ProjectsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<crate::types::ApiEntitiesWikiPage, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_api_v4_projects_id_wikis_slug`](crate::Client::delete_api_v4_projects_id_wikis_slug): `DELETE /api/v4/projects/{id}/wikis/{slug}`.
+crate::runtime::into_future!(PutApiV4ProjectsIdWikisSlug);
+/// Request builder of [`crate::Client::delete_api_v4_projects_id_wikis_slug`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdWikisSlug<'a> {
-    client: &'a crate::Client,
-    slug: ::std::string::String,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> DeleteApiV4ProjectsIdWikisSlug<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                crate::runtime::ParamValue::to_param(&self.slug),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): Delete a wiki page
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct DeleteApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdWikisSlug<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteApiV4ProjectsIdWikisSlug<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_api_v4_projects_id_wikis_attachments`](crate::Client::post_api_v4_projects_id_wikis_attachments): `POST /api/v4/projects/{id}/wikis/attachments`.
+crate::runtime::into_future!(DeleteApiV4ProjectsIdWikisSlug);
+/// Request builder of [`crate::Client::post_api_v4_projects_id_wikis_attachments`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdWikisAttachments<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    file: crate::runtime::File,
-    branch: ::std::option::Option<::std::string::String>,
-}
-impl<'a> PostApiV4ProjectsIdWikisAttachments<'a> {
+pub struct PostApiV4ProjectsIdWikisAttachments<'a>(crate::runtime::Call<'a>);
+impl PostApiV4ProjectsIdWikisAttachments<'_> {
     /// The name of the branch
-    pub fn branch(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.branch = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("api"),
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("wikis"),
-                ::std::string::String::from("attachments"),
-            ],
-        )?;
-        request.start_form(true);
-        {
-            let value = &self.file;
-            request.form_file("file", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.branch {
-            request.form_field("branch", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (201): Upload an attachment to the wiki repository
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::types::ApiEntitiesWikiAttachment,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ApiEntitiesWikiAttachment,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ApiEntitiesWikiAttachment, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn branch(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for PostApiV4ProjectsIdWikisAttachments<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ApiEntitiesWikiAttachment,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdWikisAttachments<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
+crate::runtime::into_future!(PostApiV4ProjectsIdWikisAttachments);

@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_requests_projects_get(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessRequestsProjectsGet<'_> {
-        AccessRequestsProjectsGet {
-            client: self,
-            id: id.into(),
-        }
+        AccessRequestsProjectsGet(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "v4/projects/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Requests access for the authenticated user to a project
     ///
@@ -26,14 +32,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_requests_projects_post(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessRequestsProjectsPost<'_> {
-        AccessRequestsProjectsPost {
-            client: self,
-            id: id.into(),
-        }
+        AccessRequestsProjectsPost(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "v4/projects/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Approves access for the authenticated user to a project
     ///
@@ -43,18 +55,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `user_id`: The userID of the access requester
     ///
+    /// Returns, on success (200): Successful operation.
+    ///
     /// Optional parameters are set on the returned [`AccessRequestsProjectsApprovePut`].
     pub fn access_requests_projects_approve_put(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> AccessRequestsProjectsApprovePut<'_> {
-        AccessRequestsProjectsApprovePut {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            access_level: ::std::option::Option::None,
-        }
+        AccessRequestsProjectsApprovePut(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "v4/projects/{}/access_requests/{}/approve",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Denies a project access request for the given user
     ///
@@ -63,16 +82,24 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `user_id`: The user ID of the access requester
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_request_projects_deny_delete(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> AccessRequestProjectsDenyDelete<'_> {
-        AccessRequestProjectsDenyDelete {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        AccessRequestProjectsDenyDelete(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "v4/projects/{}/access_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// List access requests for a group
     ///
@@ -80,14 +107,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_get(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessRequestsGroupsGet<'_> {
-        AccessRequestsGroupsGet {
-            client: self,
-            id: id.into(),
-        }
+        AccessRequestsGroupsGet(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "v4/groups/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Requests access for the authenticated user to a group
     ///
@@ -95,14 +128,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_post(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessRequestsGroupsPost<'_> {
-        AccessRequestsGroupsPost {
-            client: self,
-            id: id.into(),
-        }
+        AccessRequestsGroupsPost(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "v4/groups/{}/access_requests",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Approves access for the authenticated user to a group
     ///
@@ -112,18 +151,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `user_id`: The userID of the access requester
     ///
+    /// Returns, on success (200): Successful operation.
+    ///
     /// Optional parameters are set on the returned [`AccessRequestsGroupsApprovePut`].
     pub fn access_requests_groups_approve_put(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> AccessRequestsGroupsApprovePut<'_> {
-        AccessRequestsGroupsApprovePut {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-            access_level: ::std::option::Option::None,
-        }
+        AccessRequestsGroupsApprovePut(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "v4/groups/{}/access_requests/{}/approve",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
     /// Denies a group access request for the given user
     ///
@@ -132,477 +178,144 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `user_id`: The userID of the access requester
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_deny_delete(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        user_id: impl ::std::convert::Into<i64>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        user_id: impl Into<i64>,
     ) -> AccessRequestsGroupsDenyDelete<'_> {
-        AccessRequestsGroupsDenyDelete {
-            client: self,
-            id: id.into(),
-            user_id: user_id.into(),
-        }
+        AccessRequestsGroupsDenyDelete(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "v4/groups/{}/access_requests/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(user_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::access_requests_projects_get`](crate::Client::access_requests_projects_get): `GET /v4/projects/{id}/access_requests`.
+/// Request builder of [`crate::Client::access_requests_projects_get`]: `GET /v4/projects/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsGet<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessRequestsProjectsGet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestsProjectsGet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsGet<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::ProjectAccessResponse>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsProjectsGet<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::ProjectAccessResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_requests_projects_post`](crate::Client::access_requests_projects_post): `POST /v4/projects/{id}/access_requests`.
+crate::runtime::into_future!(AccessRequestsProjectsGet);
+/// Request builder of [`crate::Client::access_requests_projects_post`]: `POST /v4/projects/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsPost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessRequestsProjectsPost<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectAccessRequest, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectAccessRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectAccessRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestsProjectsPost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsPost<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectAccessRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsProjectsPost<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ProjectAccessRequest,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_requests_projects_approve_put`](crate::Client::access_requests_projects_approve_put): `PUT /v4/projects/{id}/access_requests/{user_id}/approve`.
+crate::runtime::into_future!(AccessRequestsProjectsPost);
+/// Request builder of [`crate::Client::access_requests_projects_approve_put`]: `PUT /v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsApprovePut<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    access_level: ::std::option::Option<crate::types::ProjectAccessLevel>,
-}
-impl<'a> AccessRequestsProjectsApprovePut<'a> {
+pub struct AccessRequestsProjectsApprovePut<'a>(crate::runtime::Call<'a>);
+impl AccessRequestsProjectsApprovePut<'_> {
     /// A valid project access level.  0 = no access , 10 = guest, 20 = reporter, 30 = developer, 40 = Maintainer.  Default is 30.'
     ///
     /// Default: `30`.
     pub fn access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ProjectAccessLevel>,
+        self,
+        value: impl Into<crate::types::ProjectAccessLevel>,
     ) -> Self {
-        self.access_level = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.access_level {
-            request.query("access_level", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::ProjectAccessApprove, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::ProjectAccessApprove,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::ProjectAccessApprove, crate::Error> {
-        crate::runtime::block_on(self.send())
+        Self(
+            self
+                .0
+                .query(
+                    "access_level",
+                    &Into::<crate::types::ProjectAccessLevel>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsProjectsApprovePut<'a> {
-    type Output = ::std::result::Result<
-        crate::types::ProjectAccessApprove,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsApprovePut<'a> {
+    type Response = crate::runtime::Json<crate::types::ProjectAccessApprove>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::access_request_projects_deny_delete`](crate::Client::access_request_projects_deny_delete): `DELETE /v4/projects/{id}/access_requests/{user_id}`.
+crate::runtime::into_future!(AccessRequestsProjectsApprovePut);
+/// Request builder of [`crate::Client::access_request_projects_deny_delete`]: `DELETE /v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestProjectsDenyDelete<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> AccessRequestProjectsDenyDelete<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestProjectsDenyDelete<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestProjectsDenyDelete<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestProjectsDenyDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_requests_groups_get`](crate::Client::access_requests_groups_get): `GET /v4/groups/{id}/access_requests`.
+crate::runtime::into_future!(AccessRequestProjectsDenyDelete);
+/// Request builder of [`crate::Client::access_requests_groups_get`]: `GET /v4/groups/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsGet<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessRequestsGroupsGet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::GroupAccessResponse>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::GroupAccessResponse>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::GroupAccessResponse>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestsGroupsGet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsGet<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::GroupAccessResponse>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsGroupsGet<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::GroupAccessResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_requests_groups_post`](crate::Client::access_requests_groups_post): `POST /v4/groups/{id}/access_requests`.
+crate::runtime::into_future!(AccessRequestsGroupsGet);
+/// Request builder of [`crate::Client::access_requests_groups_post`]: `POST /v4/groups/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsPost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessRequestsGroupsPost<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::GroupAccessRequest, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::GroupAccessRequest,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::GroupAccessRequest, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestsGroupsPost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsPost<'a> {
+    type Response = crate::runtime::Json<crate::types::GroupAccessRequest>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsGroupsPost<'a> {
-    type Output = ::std::result::Result<crate::types::GroupAccessRequest, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_requests_groups_approve_put`](crate::Client::access_requests_groups_approve_put): `PUT /v4/groups/{id}/access_requests/{user_id}/approve`.
+crate::runtime::into_future!(AccessRequestsGroupsPost);
+/// Request builder of [`crate::Client::access_requests_groups_approve_put`]: `PUT /v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsApprovePut<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-    access_level: ::std::option::Option<crate::types::GroupAccessLevel>,
-}
-impl<'a> AccessRequestsGroupsApprovePut<'a> {
+pub struct AccessRequestsGroupsApprovePut<'a>(crate::runtime::Call<'a>);
+impl AccessRequestsGroupsApprovePut<'_> {
     /// A valid group access level.  0 = no access , 10 = Guest, 20 = Reporter, 30 = Developer, 40 = Maintainer, 50 = Owner.  Default is 30.
     ///
     /// Default: `30`.
-    pub fn access_level(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GroupAccessLevel>,
-    ) -> Self {
-        self.access_level = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::PUT,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-                ::std::string::String::from("approve"),
-            ],
-        )?;
-        if let ::std::option::Option::Some(value) = &self.access_level {
-            request.query("access_level", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::GroupAccessApprove, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::GroupAccessApprove,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::GroupAccessApprove, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn access_level(self, value: impl Into<crate::types::GroupAccessLevel>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "access_level",
+                    &Into::<crate::types::GroupAccessLevel>::into(value),
+                ),
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsGroupsApprovePut<'a> {
-    type Output = ::std::result::Result<crate::types::GroupAccessApprove, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsApprovePut<'a> {
+    type Response = crate::runtime::Json<crate::types::GroupAccessApprove>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::access_requests_groups_deny_delete`](crate::Client::access_requests_groups_deny_delete): `DELETE /v4/groups/{id}/access_requests/{user_id}`.
+crate::runtime::into_future!(AccessRequestsGroupsApprovePut);
+/// Request builder of [`crate::Client::access_requests_groups_deny_delete`]: `DELETE /v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsDenyDelete<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    user_id: i64,
-}
-impl<'a> AccessRequestsGroupsDenyDelete<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("groups"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_requests"),
-                crate::runtime::ParamValue::to_param(&self.user_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct AccessRequestsGroupsDenyDelete<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsDenyDelete<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessRequestsGroupsDenyDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(AccessRequestsGroupsDenyDelete);

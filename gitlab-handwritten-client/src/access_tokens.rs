@@ -11,14 +11,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): Successful operation.
     pub fn access_tokens_get(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessTokensGet<'_> {
-        AccessTokensGet {
-            client: self,
-            id: id.into(),
-        }
+        AccessTokensGet(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "v4/projects/{}/access_tokens",
+                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+            ),
+        )
     }
     /// Creates an access token for a project
     ///
@@ -29,22 +35,29 @@ impl crate::Client {
     /// - `name`: The name of the project access token
     /// - `scopes`: Defines read and write permissions for the token
     ///
+    /// Returns, on success (200): Successful operation.
+    ///
     /// Optional parameters are set on the returned [`AccessTokensPost`].
     pub fn access_tokens_post(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        scopes: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::AccessTokenScope>,
-        >,
+        id: impl Into<crate::runtime::IdOrPath>,
+        name: impl Into<String>,
+        scopes: impl Into<Vec<crate::types::AccessTokenScope>>,
     ) -> AccessTokensPost<'_> {
-        AccessTokensPost {
-            client: self,
-            id: id.into(),
-            name: name.into(),
-            scopes: scopes.into(),
-            expires_at: ::std::option::Option::None,
-        }
+        AccessTokensPost(
+            crate::runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "v4/projects/{}/access_tokens",
+                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                )
+                .query("name", &Into::<String>::into(name))
+                .query_array(
+                    "scopes[]",
+                    &Into::<Vec<crate::types::AccessTokenScope>>::into(scopes),
+                    crate::runtime::ArrayStyle::Repeat,
+                ),
+        )
     }
     /// Revokes an access token
     ///
@@ -53,197 +66,62 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `token_id`: The ID of the project access token
+    ///
+    /// Returns, on success (204): No content if successfully revoked.
     pub fn access_tokens_delete(
         &self,
-        id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
-        token_id: impl ::std::convert::Into<crate::runtime::IdOrPath>,
+        id: impl Into<crate::runtime::IdOrPath>,
+        token_id: impl Into<crate::runtime::IdOrPath>,
     ) -> AccessTokensDelete<'_> {
-        AccessTokensDelete {
-            client: self,
-            id: id.into(),
-            token_id: token_id.into(),
-        }
+        AccessTokensDelete(
+            crate::runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "v4/projects/{}/access_tokens/{}",
+                &[
+                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<crate::runtime::IdOrPath>::into(token_id),
+                ],
+            ),
+        )
     }
 }
-/// Request builder for [`Client::access_tokens_get`](crate::Client::access_tokens_get): `GET /v4/projects/{id}/access_tokens`.
+/// Request builder of [`crate::Client::access_tokens_get`]: `GET /v4/projects/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensGet<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessTokensGet<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::types::AccessToken>,
-            crate::Error,
-        >,
-    > + 'a {
-        crate::runtime::send_json::<
-            ::std::vec::Vec<crate::types::AccessToken>,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::AccessToken>,
-        crate::Error,
-    > {
-        crate::runtime::block_on(self.send())
+pub struct AccessTokensGet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessTokensGet<'a> {
+    type Response = crate::runtime::Json<Vec<crate::types::AccessToken>>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessTokensGet<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<crate::types::AccessToken>,
-        crate::Error,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::access_tokens_post`](crate::Client::access_tokens_post): `POST /v4/projects/{id}/access_tokens`.
+crate::runtime::into_future!(AccessTokensGet);
+/// Request builder of [`crate::Client::access_tokens_post`]: `POST /v4/projects/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensPost<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    name: ::std::string::String,
-    scopes: ::std::vec::Vec<crate::types::AccessTokenScope>,
-    expires_at: ::std::option::Option<::chrono::NaiveDate>,
-}
-impl<'a> AccessTokensPost<'a> {
+pub struct AccessTokensPost<'a>(crate::runtime::Call<'a>);
+impl AccessTokensPost<'_> {
     /// Date when the token expires. Time of day is Midnight UTC of that date.
-    pub fn expires_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::NaiveDate>,
-    ) -> Self {
-        self.expires_at = ::std::option::Option::Some(value.into());
-        self
-    }
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::POST,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-            ],
-        )?;
-        {
-            let value = &self.name;
-            request.query("name", value);
-        }
-        {
-            let value = &self.scopes;
-            request.query_array("scopes[]", value, crate::runtime::ArrayStyle::Repeat);
-        }
-        if let ::std::option::Option::Some(value) = &self.expires_at {
-            request.query("expires_at", value);
-        }
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): Successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::NewAccessToken, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::NewAccessToken,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::NewAccessToken, crate::Error> {
-        crate::runtime::block_on(self.send())
+    pub fn expires_at(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("expires_at", &Into::<::chrono::NaiveDate>::into(value)))
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessTokensPost<'a> {
-    type Output = ::std::result::Result<crate::types::NewAccessToken, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+impl<'a> crate::runtime::Operation<'a> for AccessTokensPost<'a> {
+    type Response = crate::runtime::Json<crate::types::NewAccessToken>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-/// Request builder for [`Client::access_tokens_delete`](crate::Client::access_tokens_delete): `DELETE /v4/projects/{id}/access_tokens/{token_id}`.
+crate::runtime::into_future!(AccessTokensPost);
+/// Request builder of [`crate::Client::access_tokens_delete`]: `DELETE /v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensDelete<'a> {
-    client: &'a crate::Client,
-    id: crate::runtime::IdOrPath,
-    token_id: crate::runtime::IdOrPath,
-}
-impl<'a> AccessTokensDelete<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::DELETE,
-            &[
-                ::std::string::String::from("v4"),
-                ::std::string::String::from("projects"),
-                crate::runtime::ParamValue::to_param(&self.id),
-                ::std::string::String::from("access_tokens"),
-                crate::runtime::ParamValue::to_param(&self.token_id),
-            ],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (204): No content if successfully revoked
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::Error>,
-    > + 'a {
-        crate::runtime::send_empty(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> ::std::result::Result<(), crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct AccessTokensDelete<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AccessTokensDelete<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for AccessTokensDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(AccessTokensDelete);

@@ -4,10 +4,7 @@
 //! How the client authenticates: one method per security scheme of the spec.
 impl crate::Client {
     /// Sends `token` in the `Private-Token` header (security scheme `ApiKeyAuth`).
-    pub fn with_private_token(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_private_token(self, token: impl Into<String>) -> Self {
         self.with_header_credential("Private-Token", token)
     }
 }

@@ -42,5 +42,12 @@ pub use runtime::{
     ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
 };
 pub use runtime::{CrossOrigin, RedirectPolicy};
+pub use runtime::{Operation, Paginated, RawResponse, Response};
+/// The traits that send a request by name: `use <this crate>::prelude::*;` for
+/// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
+/// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
+pub mod prelude {
+    pub use crate::runtime::{Operation as _, Paginated as _};
+}
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com/api/";

@@ -6,52 +6,22 @@ impl crate::Client {
     /// Retrieve metadata information for this GitLab instance.
     ///
     /// `GET /v4/metadata`
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn get_metadata(&self) -> GetMetadata<'_> {
-        GetMetadata { client: self }
+        GetMetadata(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "v4/metadata", &[]),
+        )
     }
 }
-/// Request builder for [`Client::get_metadata`](crate::Client::get_metadata): `GET /v4/metadata`.
+/// Request builder of [`crate::Client::get_metadata`]: `GET /v4/metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetMetadata<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetMetadata<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[::std::string::String::from("v4"), ::std::string::String::from("metadata")],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::MetadataResponse, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::MetadataResponse,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::MetadataResponse, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetMetadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetMetadata<'a> {
+    type Response = crate::runtime::Json<crate::types::MetadataResponse>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetMetadata<'a> {
-    type Output = ::std::result::Result<crate::types::MetadataResponse, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetMetadata);

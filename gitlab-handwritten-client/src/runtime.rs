@@ -900,7 +900,7 @@ impl Request {
     pub fn new(
         client: &Client,
         method: reqwest::Method,
-        segments: &[String],
+        segments: &[impl AsRef<str>],
     ) -> Result<Self, Error> {
         let mut url = client.base_url.clone();
         if url.cannot_be_a_base() {
@@ -913,8 +913,9 @@ impl Request {
         // (as the URL standard does for parsed input): `.\t.` would arrive as a `..` segment.
         let mut path = url.path().trim_end_matches('/').to_owned();
         for segment in segments {
+            let segment = segment.as_ref();
             if segment.is_empty() || segment == "." || segment == ".." {
-                return Err(Error::InvalidPathSegment(segment.clone()));
+                return Err(Error::InvalidPathSegment(segment.to_owned()));
             }
             path.push('/');
             path.extend(percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT));
@@ -929,6 +930,23 @@ impl Request {
             headers: Vec::new(),
             body: None,
         })
+    }
+
+    /// Removes every query pair named `name`.
+    pub fn remove_query(&mut self, name: &str) {
+        if !self.url.query_pairs().any(|(k, _)| k == name) {
+            return;
+        }
+        let kept: Vec<(String, String)> = self
+            .url
+            .query_pairs()
+            .filter(|(k, _)| k != name)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        self.url.query_pairs_mut().clear().extend_pairs(kept);
+        if self.url.query() == Some("") {
+            self.url.set_query(None);
+        }
     }
 
     /// Appends `name=value` to the query string.
@@ -1083,6 +1101,15 @@ impl Request {
         }
     }
 
+    /// Removes the form fields named `name` (and, for a structured field, `name[…]`).
+    pub fn remove_form_field(&mut self, name: &str) {
+        if let Some(Body::Form { fields, .. }) = &mut self.body {
+            fields.retain(|(n, _)| {
+                n != name && !(n.starts_with(name) && n[name.len()..].starts_with('['))
+            });
+        }
+    }
+
     /// Adds a form field.
     pub fn form_field(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
         let value = value.to_param();
@@ -1155,29 +1182,625 @@ pub enum ArrayStyle {
     Pipe,
 }
 
-/// Sends `request` (or returns the error of building it) and decodes the JSON body of the
-/// success. Operations return this future rather than an `async` block of their own, so the
-/// client type-checks one state machine per kind of body instead of one per operation; all but
-/// the decoding happens in [`send_for_body`], compiled once in this crate.
-pub async fn send_json<T: serde::de::DeserializeOwned>(
-    client: &Client,
-    request: Result<Request, Error>,
-) -> Result<T, Error> {
-    let (status, body) = send_for_body(client, request).await?;
-    decode_json(status, &body)
+/// The response to a request that succeeded (2xx), body read (up to the client's
+/// [`max_response_bytes`](Client::with_max_response_bytes)) but not decoded: what
+/// [`Operation::send_raw`] returns, for a body the spec describes wrongly or not at all.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    /// The URL that answered (after redirects), without query credentials.
+    pub url: url::Url,
+    pub body: Vec<u8>,
 }
 
-/// Sends `request` and reads the success's whole body: the part of an operation's future that
-/// does not depend on the body's type. Not generic, so it is compiled (and optimized, with
-/// [`Client::send`] and the retry loop inlined) here rather than in every crate that calls it.
-async fn send_for_body(
-    client: &Client,
+impl RawResponse {
+    /// The body decoded as JSON into `T` (`serde_json::Value` takes any JSON).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_json(self.status.as_u16(), &self.body)
+    }
+
+    /// The body as text, invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A decoded success with its status and headers: what [`Operation::send_with_response`]
+/// returns (rate-limit headers, `ETag`, `Location`, pagination headers).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    pub status: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: T,
+}
+
+/// How an operation reads its success body, and into what ([`Operation::Response`]): JSON
+/// ([`Json`], [`Paged`]), bytes ([`Bytes`]), nothing ([`Empty`]), or, for operations whose
+/// success statuses declare different bodies, the generated enum of those statuses.
+pub trait Decode {
+    type Output;
+    fn decode(response: RawResponse) -> Result<Self::Output, Error>;
+}
+
+/// A JSON body, decoded into `T`.
+pub struct Json<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: serde::de::DeserializeOwned> Decode for Json<T> {
+    type Output = T;
+    fn decode(response: RawResponse) -> Result<T, Error> {
+        response.json()
+    }
+}
+
+/// A JSON array that is one page of a list: decoded into `Vec<T>` by [`Operation::send`];
+/// [`Paginated`] reads the other pages too.
+pub struct Paged<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: serde::de::DeserializeOwned> Decode for Paged<T> {
+    type Output = Vec<T>;
+    fn decode(response: RawResponse) -> Result<Vec<T>, Error> {
+        response.json()
+    }
+}
+
+/// A body read as bytes (downloads, or media types other than JSON).
+pub struct Bytes;
+
+impl Decode for Bytes {
+    type Output = Vec<u8>;
+    fn decode(response: RawResponse) -> Result<Vec<u8>, Error> {
+        Ok(response.body)
+    }
+}
+
+/// A body the spec declares empty: read and dropped.
+pub struct Empty;
+
+impl Decode for Empty {
+    type Output = ();
+    fn decode(_: RawResponse) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// What [`Operation::send`] returns for an operation `O`.
+pub type Output<'a, O> = <<O as Operation<'a>>::Response as Decode>::Output;
+
+/// One operation of the API: a request builder that knows its request ([`Operation::into_call`])
+/// and how to read the answer ([`Operation::Response`]). Every way of sending is provided here
+/// once, generically: `.await` (each builder's `IntoFuture` calls [`Operation::send`]),
+/// [`send`](Operation::send), [`send_with_response`](Operation::send_with_response),
+/// [`send_raw`](Operation::send_raw), `send_blocking` (cargo feature `blocking`), and for lists
+/// the methods of [`Paginated`]. Bring the trait into scope to call them by name:
+/// `use <client crate>::prelude::*;`.
+pub trait Operation<'a>: Sized {
+    /// How the success body is read, and into what.
+    type Response: Decode;
+
+    /// The request, with the client it goes to.
+    fn into_call(self) -> Call<'a>;
+
+    /// Sends the request and decodes the answer. Statuses outside 2xx are [`Error::Api`].
+    fn send(self) -> Pending<'a, Output<'a, Self>> {
+        let call = self.into_call();
+        Pending {
+            response: Box::pin(call.send_raw()),
+            decode: <Self::Response as Decode>::decode,
+        }
+    }
+
+    /// Sends the request and decodes the answer, with the status and headers of the response.
+    fn send_with_response(self) -> Pending<'a, Response<Output<'a, Self>>> {
+        let call = self.into_call();
+        Pending {
+            response: Box::pin(call.send_raw()),
+            decode: |raw| {
+                let (status, headers) = (raw.status, raw.headers.clone());
+                let body = <Self::Response as Decode>::decode(raw)?;
+                Ok(Response {
+                    status,
+                    headers,
+                    body,
+                })
+            },
+        }
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body bytes.
+    fn send_raw(self) -> Pending<'a, RawResponse> {
+        Pending {
+            response: Box::pin(self.into_call().send_raw()),
+            decode: Ok,
+        }
+    }
+
+    /// Sends the request and waits for the answer, for callers that are not async (must not
+    /// be called from async code; see [`block_on`]).
+    #[cfg(feature = "blocking")]
+    fn send_blocking(self) -> Result<Output<'a, Self>, Error> {
+        block_on(self.send())
+    }
+}
+
+/// A list operation whose pages can be read one after another ([`paginate`]); implemented by
+/// every [`Operation`] whose response is [`Paged`].
+pub trait Paginated<'a>: Operation<'a> {
+    /// An item of the list.
+    type Item: serde::de::DeserializeOwned + Send + 'a;
+
+    /// Sends the request and returns the page with what the server said about the others
+    /// (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
+    fn send_page(self) -> Pending<'a, Page<Self::Item>> {
+        Pending {
+            response: Box::pin(self.into_call().send_raw()),
+            decode: page_of,
+        }
+    }
+
+    /// Every item of every page, from the page the request asks for on. Pages are fetched as
+    /// the stream is read: by `page` (offset pagination) or by following `Link: rel="next"`
+    /// (keyset pagination), never to another host.
+    fn stream(self) -> futures_util::stream::BoxStream<'a, Result<Self::Item, Error>> {
+        use futures_util::StreamExt;
+        let Call { client, request } = self.into_call();
+        match request {
+            Ok(request) => paginate(client, request).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
+        }
+    }
+
+    /// Every item of every page.
+    fn all(self) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
+        Box::pin(collect_all(self.stream()))
+    }
+
+    /// The first `n` items, fetching only the pages they are on.
+    fn first(self, n: usize) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
+        Box::pin(collect_first(self.stream(), n))
+    }
+}
+
+impl<'a, T, O> Paginated<'a> for O
+where
+    O: Operation<'a, Response = Paged<T>>,
+    T: serde::de::DeserializeOwned + Send + 'a,
+{
+    type Item = T;
+}
+
+/// The future of a request being sent: the sending (one state machine for every operation,
+/// compiled in this crate) and then the decoding of the operation's body.
+#[must_use = "futures do nothing unless polled or awaited"]
+pub struct Pending<'a, T> {
+    response: std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'a>>,
+    decode: fn(RawResponse) -> Result<T, Error>,
+}
+
+impl<T> std::future::Future for Pending<'_, T> {
+    type Output = Result<T, Error>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        self.response
+            .as_mut()
+            .poll(cx)
+            .map(|raw| raw.and_then(self.decode))
+    }
+}
+
+impl<T> fmt::Debug for Pending<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pending").finish_non_exhaustive()
+    }
+}
+
+/// A request being built by an operation's builder: the client it goes to, and the request —
+/// or the error building it met (a path parameter that cannot be a segment, a body that
+/// cannot be encoded), which sending it returns. The builders' setters call its methods;
+/// each takes and returns it, so a chain of setters reads as one expression.
+#[derive(Debug)]
+pub struct Call<'a> {
+    client: &'a Client,
     request: Result<Request, Error>,
-) -> Result<(u16, Vec<u8>), Error> {
-    let response = client.send(request?).await?;
-    let status = response.status().as_u16();
-    let body = read_body(response, client.max_response_bytes).await?;
-    Ok((status, body))
+}
+
+impl Clone for Call<'_> {
+    fn clone(&self) -> Self {
+        let request = match &self.request {
+            Ok(request) => Ok(request.clone()),
+            Err(e) => Err(e.clone_build_error()),
+        };
+        Call {
+            client: self.client,
+            request,
+        }
+    }
+}
+
+impl<'a> Call<'a> {
+    /// A request for the path `template` below the client's base URL: `/`-separated
+    /// segments, in which each `{}` is the text of the next of `params` and a segment `{*}` is
+    /// a multi-segment parameter (a Grape/Rails `*wildcard`: `com/example/app` → `com`,
+    /// `example`, `app`). Every segment is then encoded as one ([`Request::new`]), so no
+    /// parameter value can add segments, climb out of the path or change the host.
+    pub fn new(
+        client: &'a Client,
+        method: reqwest::Method,
+        template: &str,
+        params: &[&dyn ParamValue],
+    ) -> Self {
+        let mut params = params.iter();
+        let mut next = || params.next().map(|p| p.to_param()).unwrap_or_default();
+        let mut segments: Vec<String> = Vec::new();
+        for part in template.split('/').filter(|_| !template.is_empty()) {
+            if part == "{*}" {
+                segments.extend(next().split('/').map(str::to_owned));
+            } else if part.contains("{}") {
+                let mut segment = String::new();
+                let mut pieces = part.split("{}");
+                segment.push_str(pieces.next().unwrap_or_default());
+                for piece in pieces {
+                    segment.push_str(&next());
+                    segment.push_str(piece);
+                }
+                segments.push(segment);
+            } else {
+                segments.push(part.to_owned());
+            }
+        }
+        Call {
+            client,
+            request: Request::new(client, method, &segments),
+        }
+    }
+
+    /// A call that fails with `error` when sent (a path parameter that could not be encoded).
+    pub fn failed(client: &'a Client, error: Error) -> Self {
+        Call {
+            client,
+            request: Err(error),
+        }
+    }
+
+    /// The client the request goes to.
+    pub fn client(&self) -> &'a Client {
+        self.client
+    }
+
+    /// The request, or the error building it met.
+    pub fn request(&self) -> Result<&Request, &Error> {
+        self.request.as_ref()
+    }
+
+    /// Sends the request and reads the success's body: the part of every operation's future
+    /// that does not depend on the body's type, so it is compiled (with [`Client::send`] and the
+    /// retry loop) here, once.
+    pub async fn send_raw(self) -> Result<RawResponse, Error> {
+        let response = self.client.send(self.request?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let mut url = response.url().clone();
+        remove_query_credentials(self.client, &mut url);
+        let body = read_body(response, self.client.max_response_bytes).await?;
+        Ok(RawResponse {
+            status,
+            headers,
+            url,
+            body,
+        })
+    }
+
+    fn edit(mut self, f: impl FnOnce(&mut Request) -> Result<(), Error>) -> Self {
+        if let Ok(request) = &mut self.request {
+            if let Err(e) = f(request) {
+                self.request = Err(e);
+            }
+        }
+        self
+    }
+
+    /// Sets the query parameter `name` to `value` (replacing an earlier value).
+    pub fn query(self, name: &str, value: &(impl ParamValue + ?Sized)) -> Self {
+        self.edit(|r| {
+            r.remove_query(name);
+            r.query(name, value);
+            Ok(())
+        })
+    }
+
+    /// Sets an array query parameter, written in `style` (replacing an earlier value).
+    pub fn query_array<T: ParamValue>(self, name: &str, values: &[T], style: ArrayStyle) -> Self {
+        self.edit(|r| {
+            r.remove_query(name);
+            r.query_array(name, values, style);
+            Ok(())
+        })
+    }
+
+    /// Adds a structured query parameter ([`Request::query_object`]).
+    pub fn query_object<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.edit(|r| r.query_object(name, value))
+    }
+
+    /// Sets the header `name` (replacing an earlier value).
+    pub fn header(self, name: &'static str, value: &(impl ParamValue + ?Sized)) -> Self {
+        self.edit(|r| {
+            r.headers.retain(|(n, _)| *n != name);
+            r.header(name, value);
+            Ok(())
+        })
+    }
+
+    /// Sets the header `name` to a structure, as JSON text (replacing an earlier value).
+    pub fn header_json<T: serde::Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.edit(|r| {
+            r.headers.retain(|(n, _)| *n != name);
+            r.header_json(name, value)
+        })
+    }
+
+    /// Sets the JSON body.
+    pub fn json_body<T: serde::Serialize + ?Sized>(self, body: &T) -> Self {
+        self.edit(|r| r.json_body(body))
+    }
+
+    /// Sets a JSON body sent with a media type of its own (`application/merge-patch+json`).
+    pub fn json_body_as<T: serde::Serialize + ?Sized>(
+        self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Self {
+        self.edit(|r| r.json_body_as(body, content_type))
+    }
+
+    /// Starts a form body ([`Request::start_form`]).
+    pub fn form(self, multipart: bool) -> Self {
+        self.edit(|r| {
+            r.start_form(multipart);
+            Ok(())
+        })
+    }
+
+    /// Sets a form field (replacing an earlier value).
+    pub fn form_field(self, name: &str, value: &(impl ParamValue + ?Sized)) -> Self {
+        self.edit(|r| {
+            r.remove_form_field(name);
+            r.form_field(name, value);
+            Ok(())
+        })
+    }
+
+    /// Sets a form field to several values, all named `name` (replacing earlier ones).
+    pub fn form_field_array<T: ParamValue>(self, name: &str, values: &[T]) -> Self {
+        self.edit(|r| {
+            r.remove_form_field(name);
+            r.form_field_array(name, values);
+            Ok(())
+        })
+    }
+
+    /// Sets a structured form field as nested fields ([`Request::form_object`]).
+    pub fn form_object<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.edit(|r| {
+            r.remove_form_field(name);
+            r.form_object(name, value)
+        })
+    }
+
+    /// Sets a file part of a multipart body (replacing an earlier one of that name).
+    pub fn form_file(self, name: &str, file: &File) -> Self {
+        self.edit(|r| {
+            r.remove_form_field(name);
+            r.form_file(name, file);
+            Ok(())
+        })
+    }
+
+    /// Sets file parts of a multipart body, all named `name` (replacing earlier ones).
+    pub fn form_files(self, name: &str, files: &[File]) -> Self {
+        self.edit(|r| {
+            r.remove_form_field(name);
+            for file in files {
+                r.form_file(name, file);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Makes a generated request builder (an [`Operation`]) `.await`-able: its `IntoFuture`, which
+/// calls [`Operation::send`]. A macro because every operation needs the impl (a blanket impl of
+/// a trait of std is not allowed) and it never varies.
+#[allow(unused_macros)]
+macro_rules! into_future {
+    ($builder:ident) => {
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output =
+                ::std::result::Result<$crate::runtime::Output<'a, Self>, $crate::runtime::Error>;
+            type IntoFuture = $crate::runtime::Pending<'a, $crate::runtime::Output<'a, Self>>;
+            fn into_future(self) -> Self::IntoFuture {
+                $crate::runtime::Operation::send(self)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use into_future;
+
+/// A key of a JSON object being decoded, borrowed from the input when it can be (the
+/// generated `Deserialize` impls of structs match it against their fields' wire names).
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Decodes a JSON object into `T` by its generated [`Object::read`]. Any other JSON value is
+/// an error naming what was expected, except an empty array, read as an empty object: GitLab
+/// sends `[]` for fields its spec declares as one object (a merge request's `assignees`), and
+/// refusing it would lose the whole response. (serde's derive read any array as the fields in
+/// order; a non-empty one is an error here.)
+pub fn object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<fn() -> T>);
+    impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a JSON object ({})", T::NAME)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
+            }
+            let empty = std::iter::empty::<(&str, ())>();
+            T::read(serde::de::value::MapDeserializer::new(empty))
+        }
+    }
+    deserializer.deserialize_any(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// The `Deserialize` of a generated struct, through its [`Object`] impl and [`object`].
+#[allow(unused_macros)]
+macro_rules! deserialize_object {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::object(d)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use deserialize_object;
+
+/// A struct of the API decoded from a JSON object: the generated part of its `Deserialize`
+/// (the rest is [`object`], written once). Smaller for the compiler than serde's derive,
+/// which also reads arrays as the fields in order.
+pub trait Object: Sized {
+    /// The schema's Rust name, for error messages.
+    const NAME: &'static str;
+    /// Reads the object's entries; unknown keys are skipped.
+    fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Skips the value of an unknown key of an object being decoded ([`Object::read`]).
+pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// Writes `key: value` into an object being encoded when `value` is `Some` (an optional field
+/// that is `None` is left out).
+pub fn entry_if_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
+}
+
+/// The `Display`, serde and [`ParamValue`] impls of a generated string enum, from its
+/// `as_str` and `From<&str>`.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <$crate::runtime::Key<'de> as ::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+        impl $crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                ::std::borrow::ToOwned::to_owned(self.as_str())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+/// The `Display`, serde and [`ParamValue`] impls of a generated integer enum, from its `value`
+/// and `From<i64>`.
+#[allow(unused_macros)]
+macro_rules! int_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+        impl $crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(&self.value())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use int_enum;
+
+/// Reads a page from a raw response: its pagination headers, then its body as a JSON array.
+fn page_of<T: serde::de::DeserializeOwned>(raw: RawResponse) -> Result<Page<T>, Error> {
+    let headers = &raw.headers;
+    Ok(Page {
+        page: page_number(headers, "X-Page")?,
+        per_page: page_number(headers, "X-Per-Page")?,
+        total: page_number(headers, "X-Total")?,
+        total_pages: page_number(headers, "X-Total-Pages")?,
+        next_page: page_number(headers, "X-Next-Page")?,
+        next_url: next_link(headers, &raw.url)?,
+        items: raw.json()?,
+    })
 }
 
 /// Decodes a JSON body; the error keeps the status, the expected type and the start of the
@@ -1255,27 +1878,6 @@ async fn read_prefix(
     Ok((body, false))
 }
 
-/// Sends `request` and reads the success's body as bytes (see [`send_json`]).
-pub async fn send_bytes(
-    client: &Client,
-    request: Result<Request, Error>,
-) -> Result<Vec<u8>, Error> {
-    read_body(client.send(request?).await?, client.max_response_bytes).await
-}
-
-/// Sends `request` and discards the success's body, declared empty (see [`send_json`]).
-pub async fn send_empty(client: &Client, request: Result<Request, Error>) -> Result<(), Error> {
-    empty(client.send(request?).await?).await
-}
-
-/// Sends `request` and reads the page it answers (see [`page`] and [`send_json`]).
-pub async fn send_page<T: serde::de::DeserializeOwned>(
-    client: &Client,
-    request: Result<Request, Error>,
-) -> Result<Page<T>, Error> {
-    page(client.send(request?).await?).await
-}
-
 /// Decodes a JSON response body, of at most the client's
 /// [`max_response_bytes`](Client::with_max_response_bytes) ([`DEFAULT_MAX_RESPONSE_BYTES`]
 /// for a response that [`Client::send`] did not return).
@@ -1291,12 +1893,6 @@ pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -
 pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
     let limit = body_limit(&response);
     read_body(response, limit).await
-}
-
-/// The segments of a multi-segment path parameter (a Grape/Rails `*wildcard`:
-/// `com/example/app` → `com`, `example`, `app`), each then encoded on its own.
-pub fn multi_segment(value: &str) -> Vec<String> {
-    value.split('/').map(str::to_owned).collect()
 }
 
 /// A structured path parameter in OpenAPI's default `simple` style: an object as
@@ -1550,19 +2146,6 @@ fn skip_link_value(text: &str) -> &str {
         }
     }
     ""
-}
-
-/// [`paginate`] for a request that may have failed to build (the generated `stream()` methods):
-/// the error comes out of the stream. Boxed, so callers can `.next().await` without pinning.
-pub fn paginate_from<'a, T: serde::de::DeserializeOwned + Send + 'a>(
-    client: &'a Client,
-    request: Result<Request, Error>,
-) -> futures_util::stream::BoxStream<'a, Result<T, Error>> {
-    use futures_util::StreamExt;
-    match request {
-        Ok(request) => paginate(client, request).boxed(),
-        Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
-    }
 }
 
 /// Every item of a list, page after page: sends `request`, yields the items of the response,
@@ -1992,6 +2575,22 @@ fn cut_note(truncated: &bool) -> &'static str {
 }
 
 impl Error {
+    /// A copy of an error that building a request can meet ([`Call`] is `Clone`; `Error` is
+    /// not, since reqwest's and serde_json's errors are not). Other kinds never occur there;
+    /// they are copied as their message.
+    fn clone_build_error(&self) -> Self {
+        use serde::ser::Error as _;
+        match self {
+            Error::InvalidPathSegment(s) => Error::InvalidPathSegment(s.clone()),
+            Error::InvalidHeader(name) => Error::InvalidHeader(name),
+            Error::InvalidBaseUrl { url, reason } => Error::InvalidBaseUrl {
+                url: url.clone(),
+                reason: reason.clone(),
+            },
+            other => Error::Encode(serde_json::Error::custom(other.to_string())),
+        }
+    }
+
     fn transport(mut e: reqwest::Error) -> Self {
         // The query may carry a credential; the path never does.
         if let Some(url) = e.url_mut() {
@@ -2390,7 +2989,7 @@ mod tests {
     #[test]
     fn set_query_replaces_every_pair_of_the_name() {
         let client = Client::new("https://gitlab.example.com/api/").unwrap();
-        let mut request = Request::new(&client, reqwest::Method::GET, &["v4".into()]).unwrap();
+        let mut request = Request::new(&client, reqwest::Method::GET, &["v4"]).unwrap();
         request.set_query("page", &2u64);
         assert_eq!(request.url().query(), Some("page=2"));
         request.query("per_page", &20u64);

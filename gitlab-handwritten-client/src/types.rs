@@ -4,72 +4,161 @@
 //! Types of GitLab API: request and response bodies, enums.
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revision: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kas: ::std::option::Option<crate::types::MetadataResponseKas>,
+    pub version: Option<String>,
+    pub revision: Option<String>,
+    pub kas: Option<crate::types::MetadataResponseKas>,
 }
+#[cfg(feature = "metadata")]
+const _: () = {
+    crate::runtime::deserialize_object!(MetadataResponse);
+    impl crate::runtime::Object for MetadataResponse {
+        const NAME: &'static str = "MetadataResponse";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "version" => this.version = map.next_value()?,
+                    "revision" => this.revision = map.next_value()?,
+                    "kas" => this.kas = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema/properties/kas`.
 #[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataResponseKas {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    #[serde(rename = "externalUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
+    pub enabled: Option<bool>,
+    pub external_url: Option<String>,
+    pub version: Option<String>,
 }
+#[cfg(feature = "metadata")]
+const _: () = {
+    crate::runtime::deserialize_object!(MetadataResponseKas);
+    impl crate::runtime::Object for MetadataResponseKas {
+        const NAME: &'static str = "MetadataResponseKas";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "enabled" => this.enabled = map.next_value()?,
+                    "externalUrl" => this.external_url = map.next_value()?,
+                    "version" => this.version = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1version/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "version")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revision: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
+    pub revision: Option<String>,
 }
+#[cfg(feature = "version")]
+const _: () = {
+    crate::runtime::deserialize_object!(VersionResponse);
+    impl crate::runtime::Object for VersionResponse {
+        const NAME: &'static str = "VersionResponse";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "version" => this.version = map.next_value()?,
+                    "revision" => this.revision = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectAccessResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requested_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(ProjectAccessResponse);
+    impl crate::runtime::Object for ProjectAccessResponse {
+        const NAME: &'static str = "ProjectAccessResponse";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "requested_at" => this.requested_at = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectAccessRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requested_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(ProjectAccessRequest);
+    impl crate::runtime::Object for ProjectAccessRequest {
+        const NAME: &'static str = "ProjectAccessRequest";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "requested_at" => this.requested_at = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 #[cfg(feature = "access_requests")]
 ///
@@ -90,116 +179,142 @@ pub enum ProjectAccessLevel {
     Other(i64),
 }
 #[cfg(feature = "access_requests")]
-impl ProjectAccessLevel {
-    /// The value as sent on the wire.
-    pub fn value(self) -> i64 {
-        match self {
-            Self::NoAccess => 0,
-            Self::Guest => 10,
-            Self::Reporter => 20,
-            Self::Developer => 30,
-            Self::Maintainer => 40,
-            Self::Other(value) => value,
+const _: () = {
+    impl ProjectAccessLevel {
+        /// The value as sent on the wire.
+        pub fn value(self) -> i64 {
+            match self {
+                Self::NoAccess => 0,
+                Self::Guest => 10,
+                Self::Reporter => 20,
+                Self::Developer => 30,
+                Self::Maintainer => 40,
+                Self::Other(value) => value,
+            }
         }
     }
-}
-#[cfg(feature = "access_requests")]
-impl ::std::convert::From<i64> for ProjectAccessLevel {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Self::NoAccess,
-            10 => Self::Guest,
-            20 => Self::Reporter,
-            30 => Self::Developer,
-            40 => Self::Maintainer,
-            other => Self::Other(other),
+    impl ::std::convert::From<i64> for ProjectAccessLevel {
+        fn from(value: i64) -> Self {
+            match value {
+                0 => Self::NoAccess,
+                10 => Self::Guest,
+                20 => Self::Reporter,
+                30 => Self::Developer,
+                40 => Self::Maintainer,
+                other => Self::Other(other),
+            }
         }
     }
-}
-#[cfg(feature = "access_requests")]
-impl ::std::fmt::Display for ProjectAccessLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-#[cfg(feature = "access_requests")]
-impl ::serde::Serialize for ProjectAccessLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-#[cfg(feature = "access_requests")]
-impl<'de> ::serde::Deserialize<'de> for ProjectAccessLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "access_requests")]
-impl crate::runtime::ParamValue for ProjectAccessLevel {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(&self.value())
-    }
-}
+    crate::runtime::int_enum!(ProjectAccessLevel);
+};
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectAccessApprove {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_level: ::std::option::Option<i64>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub access_level: Option<i64>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(ProjectAccessApprove);
+    impl crate::runtime::Object for ProjectAccessApprove {
+        const NAME: &'static str = "ProjectAccessApprove";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "access_level" => this.access_level = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAccessResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requested_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(GroupAccessResponse);
+    impl crate::runtime::Object for GroupAccessResponse {
+        const NAME: &'static str = "GroupAccessResponse";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "requested_at" => this.requested_at = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAccessRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requested_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(GroupAccessRequest);
+    impl crate::runtime::Object for GroupAccessRequest {
+        const NAME: &'static str = "GroupAccessRequest";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "requested_at" => this.requested_at = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 #[cfg(feature = "access_requests")]
 ///
@@ -222,106 +337,114 @@ pub enum GroupAccessLevel {
     Other(i64),
 }
 #[cfg(feature = "access_requests")]
-impl GroupAccessLevel {
-    /// The value as sent on the wire.
-    pub fn value(self) -> i64 {
-        match self {
-            Self::NoAccess => 0,
-            Self::Guest => 10,
-            Self::Reporter => 20,
-            Self::Developer => 30,
-            Self::Maintainer => 40,
-            Self::Owner => 50,
-            Self::Other(value) => value,
+const _: () = {
+    impl GroupAccessLevel {
+        /// The value as sent on the wire.
+        pub fn value(self) -> i64 {
+            match self {
+                Self::NoAccess => 0,
+                Self::Guest => 10,
+                Self::Reporter => 20,
+                Self::Developer => 30,
+                Self::Maintainer => 40,
+                Self::Owner => 50,
+                Self::Other(value) => value,
+            }
         }
     }
-}
-#[cfg(feature = "access_requests")]
-impl ::std::convert::From<i64> for GroupAccessLevel {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Self::NoAccess,
-            10 => Self::Guest,
-            20 => Self::Reporter,
-            30 => Self::Developer,
-            40 => Self::Maintainer,
-            50 => Self::Owner,
-            other => Self::Other(other),
+    impl ::std::convert::From<i64> for GroupAccessLevel {
+        fn from(value: i64) -> Self {
+            match value {
+                0 => Self::NoAccess,
+                10 => Self::Guest,
+                20 => Self::Reporter,
+                30 => Self::Developer,
+                40 => Self::Maintainer,
+                50 => Self::Owner,
+                other => Self::Other(other),
+            }
         }
     }
-}
-#[cfg(feature = "access_requests")]
-impl ::std::fmt::Display for GroupAccessLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-#[cfg(feature = "access_requests")]
-impl ::serde::Serialize for GroupAccessLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-#[cfg(feature = "access_requests")]
-impl<'de> ::serde::Deserialize<'de> for GroupAccessLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "access_requests")]
-impl crate::runtime::ParamValue for GroupAccessLevel {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(&self.value())
-    }
-}
+    crate::runtime::int_enum!(GroupAccessLevel);
+};
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAccessApprove {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_level: ::std::option::Option<i64>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub access_level: Option<i64>,
     /// The username of the user who requested access.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
 }
+#[cfg(feature = "access_requests")]
+const _: () = {
+    crate::runtime::deserialize_object!(GroupAccessApprove);
+    impl crate::runtime::Object for GroupAccessApprove {
+        const NAME: &'static str = "GroupAccessApprove";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => this.id = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "state" => this.state = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "access_level" => this.access_level = map.next_value()?,
+                    "username" => this.username = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// A project access token (its secret is only returned on creation).
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessToken {
     /// The ID of the bot user the token belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<crate::types::AccessTokenScope>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub active: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revoked: ::std::option::Option<bool>,
+    pub user_id: Option<i64>,
+    pub scopes: Option<Vec<crate::types::AccessTokenScope>>,
+    pub name: Option<String>,
+    pub expires_at: Option<::chrono::NaiveDate>,
+    pub id: Option<i64>,
+    pub active: Option<bool>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked: Option<bool>,
 }
+#[cfg(feature = "access_tokens")]
+const _: () = {
+    crate::runtime::deserialize_object!(AccessToken);
+    impl crate::runtime::Object for AccessToken {
+        const NAME: &'static str = "AccessToken";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "user_id" => this.user_id = map.next_value()?,
+                    "scopes" => this.scopes = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "expires_at" => this.expires_at = map.next_value()?,
+                    "id" => this.id = map.next_value()?,
+                    "active" => this.active = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "revoked" => this.revoked = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items/properties/scopes/items`.
 #[cfg(feature = "access_tokens")]
 ///
@@ -342,91 +465,79 @@ pub enum AccessTokenScope {
     /// `write_repository`
     WriteRepository,
     /// A value not known when this client was generated.
-    Other(::std::string::String),
+    Other(String),
 }
 #[cfg(feature = "access_tokens")]
-impl AccessTokenScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::ReadApi => "read_api",
-            Self::ReadRegistry => "read_registry",
-            Self::WriteRegistry => "write_registry",
-            Self::ReadRepository => "read_repository",
-            Self::WriteRepository => "write_repository",
-            Self::Other(value) => value.as_str(),
+const _: () = {
+    impl AccessTokenScope {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Api => "api",
+                Self::ReadApi => "read_api",
+                Self::ReadRegistry => "read_registry",
+                Self::WriteRegistry => "write_registry",
+                Self::ReadRepository => "read_repository",
+                Self::WriteRepository => "write_repository",
+                Self::Other(value) => value.as_str(),
+            }
         }
     }
-}
-#[cfg(feature = "access_tokens")]
-impl ::std::convert::From<&str> for AccessTokenScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "read_api" => Self::ReadApi,
-            "read_registry" => Self::ReadRegistry,
-            "write_registry" => Self::WriteRegistry,
-            "read_repository" => Self::ReadRepository,
-            "write_repository" => Self::WriteRepository,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+    impl ::std::convert::From<&str> for AccessTokenScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "api" => Self::Api,
+                "read_api" => Self::ReadApi,
+                "read_registry" => Self::ReadRegistry,
+                "write_registry" => Self::WriteRegistry,
+                "read_repository" => Self::ReadRepository,
+                "write_repository" => Self::WriteRepository,
+                other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+            }
         }
     }
-}
-#[cfg(feature = "access_tokens")]
-impl ::std::fmt::Display for AccessTokenScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access_tokens")]
-impl ::serde::Serialize for AccessTokenScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access_tokens")]
-impl<'de> ::serde::Deserialize<'de> for AccessTokenScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-#[cfg(feature = "access_tokens")]
-impl crate::runtime::ParamValue for AccessTokenScope {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::borrow::ToOwned::to_owned(self.as_str())
-    }
-}
+    crate::runtime::string_enum!(AccessTokenScope);
+};
 /// A newly created project access token, with its secret `token` (shown only once).
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewAccessToken {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<crate::types::AccessTokenScope>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub active: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revoked: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<i64>,
+    pub scopes: Option<Vec<crate::types::AccessTokenScope>>,
+    pub name: Option<String>,
+    pub expires_at: Option<::chrono::NaiveDate>,
+    pub id: Option<i64>,
+    pub active: Option<bool>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked: Option<bool>,
+    pub token: Option<String>,
 }
+#[cfg(feature = "access_tokens")]
+const _: () = {
+    crate::runtime::deserialize_object!(NewAccessToken);
+    impl crate::runtime::Object for NewAccessToken {
+        const NAME: &'static str = "NewAccessToken";
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut this = Self::default();
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "user_id" => this.user_id = map.next_value()?,
+                    "scopes" => this.scopes = map.next_value()?,
+                    "name" => this.name = map.next_value()?,
+                    "expires_at" => this.expires_at = map.next_value()?,
+                    "id" => this.id = map.next_value()?,
+                    "active" => this.active = map.next_value()?,
+                    "created_at" => this.created_at = map.next_value()?,
+                    "revoked" => this.revoked = map.next_value()?,
+                    "token" => this.token = map.next_value()?,
+                    _ => crate::runtime::skip_value(&mut map)?,
+                }
+            }
+            Ok(this)
+        }
+    }
+};

@@ -6,52 +6,22 @@ impl crate::Client {
     /// Retrieve version information for this GitLab instance.
     ///
     /// `GET /v4/version`
+    ///
+    /// Returns, on success (200): successful operation.
     pub fn get_version(&self) -> GetVersion<'_> {
-        GetVersion { client: self }
+        GetVersion(
+            crate::runtime::Call::new(self, ::reqwest::Method::GET, "v4/version", &[]),
+        )
     }
 }
-/// Request builder for [`Client::get_version`](crate::Client::get_version): `GET /v4/version`.
+/// Request builder of [`crate::Client::get_version`]: `GET /v4/version`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetVersion<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetVersion<'a> {
-    fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-        let request = crate::runtime::Request::new(
-            self.client,
-            ::reqwest::Method::GET,
-            &[::std::string::String::from("v4"), ::std::string::String::from("version")],
-        )?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request. On success (200): successful operation
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::types::VersionResponse, crate::Error>,
-    > + 'a {
-        crate::runtime::send_json::<
-            crate::types::VersionResponse,
-        >(self.client, self.request())
-    }
-    /// Sends the request and waits for the answer, for callers that are not async
-    /// (must not be called from async code).
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> ::std::result::Result<crate::types::VersionResponse, crate::Error> {
-        crate::runtime::block_on(self.send())
+pub struct GetVersion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetVersion<'a> {
+    type Response = crate::runtime::Json<crate::types::VersionResponse>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
     }
 }
-impl<'a> ::std::future::IntoFuture for GetVersion<'a> {
-    type Output = ::std::result::Result<crate::types::VersionResponse, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(GetVersion);

@@ -9,6 +9,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gitlab_api_client::Client;
+use gitlab_api_client::prelude::*;
 use gitlab_api_client::types::ApiEntitiesProjectWithAccess;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -5,6 +5,7 @@
 //! with Rails-style arrays, and wildcard path segments.
 
 use futures_util::StreamExt;
+use gitlab_api_client::prelude::*;
 use gitlab_api_client::{Client, File, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};

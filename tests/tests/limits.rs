@@ -5,6 +5,7 @@
 //! over several pages and after the page limit.
 
 use futures_util::StreamExt as _;
+use gitlab_api_client::prelude::*;
 use gitlab_api_client::runtime::{
     self, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_KEPT, Page, Request,
     RetryPolicy, paginate,

@@ -6,6 +6,7 @@
 //! waits is the one that checks a `Retry-After: 1` is honoured.
 
 use futures_util::StreamExt as _;
+use gitlab_handwritten_client::prelude::*;
 use gitlab_handwritten_client::runtime::{
     Page, Request, RetryPolicy, block_on, collect_all, collect_first, page, paginate,
 };

@@ -4,6 +4,7 @@
 //! parameter value can change the request's host or leave its path. The runtime writes no logs
 //! (it depends on no logging crate), so there is no log to leak into.
 
+use gitlab_api_client::prelude::*;
 use gitlab_api_client::{Client, Error};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

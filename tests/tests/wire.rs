@@ -4,6 +4,7 @@
 //! that went out — path encoding, query string, headers — and what the client made of the answer.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use gitlab_handwritten_client::prelude::*;
 use gitlab_handwritten_client::types::{AccessTokenScope, GroupAccessLevel, ProjectAccessLevel};
 use gitlab_handwritten_client::{Client, Error, ErrorMessage};
 use serde_json::json;

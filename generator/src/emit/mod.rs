@@ -2,7 +2,7 @@
 //!
 //! In: the IR (every name and shape already decided) and the spec's display name. Out: the files
 //! of the client's `src/` as formatted text. Tokens are built with `quote!`, std/serde/runtime
-//! items are named by absolute path (`::std::option::Option`, `crate::runtime::…`) so a spec type
+//! items are named by absolute path (`Option`, `crate::runtime::…`) so a spec type
 //! named `Option` or `Result` cannot shadow them, and files are formatted with prettyplease and
 //! marked `@generated`. Nothing here looks at the spec. Text from the spec goes through
 //! [`inert`] on its way into a file: documentation keeps no code block rustdoc would run, and no
@@ -217,7 +217,7 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         let doc = doc(Some(&text));
         Some(quote! {
             #doc
-            pub fn #method(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn #method(self, token: impl Into<String>) -> Self {
                 #body
             }
         })
@@ -242,6 +242,13 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         // A second item rather than a longer list, which prettyplease and rustfmt would wrap
         // differently.
         pub use runtime::{CrossOrigin, RedirectPolicy};
+        pub use runtime::{Operation, Paginated, RawResponse, Response};
+        /// The traits that send a request by name: `use <this crate>::prelude::*;` for
+        /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
+        /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
+        pub mod prelude {
+            pub use crate::runtime::{Operation as _, Paginated as _};
+        }
         #base
     };
     (lib, auth_impl)
@@ -299,7 +306,7 @@ fn lines(text: &str) -> Vec<String> {
 /// The Rust type of a [`TypeRef`].
 pub(crate) fn type_tokens(t: &TypeRef, space: &TypeSpace) -> TokenStream {
     match t {
-        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::String => quote! { String },
         TypeRef::Bool => quote! { bool },
         TypeRef::I64 => quote! { i64 },
         TypeRef::U64 => quote! { u64 },
@@ -309,15 +316,15 @@ pub(crate) fn type_tokens(t: &TypeRef, space: &TypeSpace) -> TokenStream {
         TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::IdOrPath => quote! { crate::runtime::IdOrPath },
-        TypeRef::Bytes => quote! { ::std::vec::Vec<u8> },
+        TypeRef::Bytes => quote! { Vec<u8> },
         TypeRef::File => quote! { crate::runtime::File },
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, space);
-            quote! { ::std::vec::Vec<#inner> }
+            quote! { Vec<#inner> }
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, space);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
+            quote! { ::std::collections::BTreeMap<String, #inner> }
         }
         TypeRef::Named(id) => {
             let name = ident(&space.get(*id).name);

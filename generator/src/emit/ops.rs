@@ -1,8 +1,13 @@
 //! Emission of one API module (`src/<tag>.rs`): a client method and a request builder per
 //! operation.
 //!
-//! `client.op(required…)` returns the builder; optional parameters are builder methods; the
-//! request goes out on `.send().await` or simply `.await` (the builder is `IntoFuture`).
+//! `client.op(required…)` returns the builder, a newtype of the runtime's `Call` (the request
+//! being built); required parameters are put into the request there, optional ones by the
+//! builder's setters, each one call of `Call`. Per operation there is the struct, its setters,
+//! its `Operation` impl (how the answer is decoded) and an `IntoFuture` that calls
+//! `Operation::send`; every way of sending (`send`, `send_raw`, `send_with_response`,
+//! `send_blocking`, and `Paginated`'s `send_page`, `stream`, `all`, `first`) is the runtime's,
+//! compiled once.
 
 use super::{doc, ident, type_tokens};
 use crate::ir::{Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, SegmentPart, TypeRef};
@@ -120,6 +125,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             ));
         }
     }
+    if let Some(returns) = returns_doc(op) {
+        text.push_str(&format!("\n\n{returns}"));
+    }
     if ins.iter().any(|i| !i.required) {
         text.push_str(&format!(
             "\n\nOptional parameters are set on the returned [`{}`].",
@@ -129,16 +137,41 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let docs = doc(Some(&text));
     let args = required.iter().map(|i| {
         let (n, t) = (&i.name, &i.ty);
-        quote! { #n: impl ::std::convert::Into<#t> }
+        quote! { #n: impl Into<#t> }
     });
-    let inits = ins.iter().map(|i| {
-        let n = &i.name;
-        if i.required {
-            quote! { #n: #n.into() }
-        } else {
-            quote! { #n: ::std::option::Option::None }
-        }
-    });
+    // Path parameters that are structures (`simple` style) may fail to encode.
+    let structured = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path && !is_text(api, &p.ty))
+        .map(|p| {
+            let n = ident(&p.name);
+            let t = type_tokens(&p.ty, &api.types);
+            quote! {
+                let #n = match crate::runtime::path_value(&Into::<#t>::into(#n)) {
+                    Ok(text) => text,
+                    Err(e) => return #builder(crate::runtime::Call::failed(self, e)),
+                };
+            }
+        });
+    let method = format_ident!("{}", op.method);
+    let (template, path_params) = path_template(api, op);
+    let mut call = quote! {
+        crate::runtime::Call::new(self, ::reqwest::Method::#method, #template, &[#(#path_params),*])
+    };
+    match op.body.as_ref().map(|b| b.kind) {
+        Some(BodyKind::Form) => call = quote! { #call.form(false) },
+        Some(BodyKind::Multipart) => call = quote! { #call.form(true) },
+        Some(BodyKind::Json) | None => {}
+    }
+    for i in required
+        .iter()
+        .filter(|i| i.param.is_none_or(|p| p.location != ParamLocation::Path))
+    {
+        let (n, t) = (&i.name, &i.ty);
+        let set = setter_call(api, op, i, quote! { Into::<#t>::into(#n) });
+        call = quote! { #call #set };
+    }
     let deprecated = op
         .deprecated
         .then(|| quote! { #[deprecated = "deprecated by the API"] });
@@ -149,276 +182,203 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         #deprecated
         #many
         pub fn #name(&self, #(#args),*) -> #builder<'_> {
-            #builder { client: self, #(#inits),* }
+            #(#structured)*
+            #builder(#call)
         }
+    }
+}
+
+/// What the method's doc says the request returns.
+fn returns_doc(op: &Operation) -> Option<String> {
+    let statuses = op.response.statuses.join(", ");
+    let d = op
+        .response
+        .doc
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())?;
+    Some(if op.response.per_status.is_some() {
+        format!("Returns the variant of the success status the server answered ({statuses}).")
+    } else if d.ends_with(['.', '!', '?', ':']) {
+        format!("Returns, on success ({statuses}): {d}")
+    } else {
+        format!("Returns, on success ({statuses}): {d}.")
+    })
+}
+
+/// The path as `Call::new` takes it: a template whose `{}` are the parameters' texts and whose
+/// `{*}` is a multi-segment parameter, and the parameters in order (`&dyn ParamValue`s).
+fn path_template(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
+    let mut template = Vec::new();
+    let mut params = Vec::new();
+    for s in &op.segments {
+        if let Some(n) = multi_segment(op, s) {
+            let p = op
+                .params
+                .iter()
+                .find(|p| p.name == n)
+                .expect("the segment's parameter");
+            let (n, t) = (ident(n), type_tokens(&p.ty, &api.types));
+            template.push("{*}".to_owned());
+            params.push(quote! { &Into::<#t>::into(#n) });
+            continue;
+        }
+        let mut text = String::new();
+        for part in &s.parts {
+            match part {
+                SegmentPart::Literal(l) => text.push_str(l),
+                SegmentPart::Param(i) => {
+                    let p = &op.params[*i];
+                    let n = ident(&p.name);
+                    text.push_str("{}");
+                    params.push(if is_text(api, &p.ty) {
+                        let t = type_tokens(&p.ty, &api.types);
+                        quote! { &Into::<#t>::into(#n) }
+                    } else {
+                        // Already made text by `path_value` (see `method`).
+                        quote! { &#n }
+                    });
+                }
+            }
+        }
+        template.push(text);
+    }
+    (template.join("/"), params)
+}
+
+/// Whether a path parameter of type `t` is written as its `ParamValue` text.
+fn is_text(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Vec(inner) => is_scalar(api, inner),
+        t => is_scalar(api, t),
+    }
+}
+
+/// The `Call` method (`.query(…)`, `.form_field(…)`, `.json_body(…)`) that puts input `i`,
+/// whose value is `value` (a place of its Rust type), into the request.
+fn setter_call(api: &Api, op: &Operation, i: &Input, value: TokenStream) -> TokenStream {
+    let Some(p) = i.param else {
+        return match op.body.as_ref().and_then(|b| b.media.as_deref()) {
+            Some(media) => quote! { .json_body_as(&#value, #media) },
+            None => quote! { .json_body(&#value) },
+        };
+    };
+    let wire = &p.wire;
+    match (p.location, &p.ty) {
+        (ParamLocation::Path, _) => TokenStream::new(),
+        (ParamLocation::Query, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
+            let style = style_tokens(p.style);
+            quote! { .query_array(#wire, &#value, crate::runtime::ArrayStyle::#style) }
+        }
+        (ParamLocation::Query, t) if is_scalar(api, t) => quote! { .query(#wire, &#value) },
+        (ParamLocation::Query, _) => quote! { .query_object(#wire, &#value) },
+        (ParamLocation::Header, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
+            quote! { .header(#wire, &#value) }
+        }
+        (ParamLocation::Header, t) if is_scalar(api, t) => quote! { .header(#wire, &#value) },
+        (ParamLocation::Header, _) => quote! { .header_json(#wire, &#value) },
+        (ParamLocation::Form, TypeRef::File) => quote! { .form_file(#wire, &#value) },
+        (ParamLocation::Form, TypeRef::Vec(inner)) if **inner == TypeRef::File => {
+            quote! { .form_files(#wire, &#value) }
+        }
+        (ParamLocation::Form, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
+            quote! { .form_field_array(#wire, &#value) }
+        }
+        (ParamLocation::Form, t) if is_scalar(api, t) => quote! { .form_field(#wire, &#value) },
+        (ParamLocation::Form, _) => quote! { .form_object(#wire, &#value) },
     }
 }
 
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let ins = inputs(api, op);
+    let list = op.paginated && matches!(op.response.ty, Some(TypeRef::Vec(_)));
     let sdoc = doc(Some(&format!(
-        "Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.",
-        op.name.trim_start_matches("r#"),
+        "Request builder of [`crate::Client::{}`]: `{} {}`. Send it with `.await`{}.",
         op.name.trim_start_matches("r#"),
         op.method,
-        op.path
-    )));
-    let fields = ins.iter().map(|i| {
-        let (n, t) = (&i.name, &i.ty);
-        if i.required {
-            quote! { #n: #t, }
+        op.path,
+        if list {
+            " or read its pages ([`Paginated`](crate::Paginated))"
         } else {
-            quote! { #n: ::std::option::Option<#t>, }
-        }
-    });
-    let setters = ins.iter().filter(|i| !i.required).map(|i| {
-        let (n, t) = (&i.name, &i.ty);
-        let d = doc(i.doc.as_deref());
-        quote! {
-            #d
-            pub fn #n(mut self, value: impl ::std::convert::Into<#t>) -> Self {
-                self.#n = ::std::option::Option::Some(value.into());
-                self
-            }
-        }
-    });
-    // A multi-segment parameter expands into several segments; other segments are one each.
-    let has_multi = op.segments.iter().any(|s| multi_segment(op, s).is_some());
-    let segment_exprs: Vec<TokenStream> = op
-        .segments
+            ""
+        },
+    )));
+    let setters: Vec<TokenStream> = ins
         .iter()
-        .map(|s| {
-            if let Some(n) = multi_segment(op, s) {
-                let n = ident(n);
-                return quote! { crate::runtime::multi_segment(&crate::runtime::ParamValue::to_param(&self.#n)) };
+        .filter(|i| !i.required)
+        .map(|i| {
+            let (n, t) = (&i.name, &i.ty);
+            let d = doc(i.doc.as_deref());
+            let set = setter_call(api, op, i, quote! { Into::<#t>::into(value) });
+            quote! {
+                #d
+                pub fn #n(self, value: impl Into<#t>) -> Self {
+                    Self(self.0 #set)
+                }
             }
-            let parts: Vec<TokenStream> = s
-                .parts
-                .iter()
-                .map(|p| match p {
-                    SegmentPart::Literal(l) => quote! { ::std::string::String::from(#l) },
-                    SegmentPart::Param(i) => {
-                        let p = &op.params[*i];
-                        let n = ident(&p.name);
-                        let text = match &p.ty {
-                            TypeRef::Vec(inner) => is_scalar(api, inner),
-                            t => is_scalar(api, t),
-                        };
-                        if text {
-                            quote! { crate::runtime::ParamValue::to_param(&self.#n) }
-                        } else {
-                            quote! { crate::runtime::path_value(&self.#n)? }
-                        }
-                    }
-                })
-                .collect();
-            let expr = if parts.len() == 1 { quote! { #(#parts)* } } else { quote! { [#(#parts),*].concat() } };
-            if has_multi { quote! { ::std::vec![#expr] } } else { expr }
         })
         .collect();
-    let segments = if has_multi {
-        quote! { &[#(#segment_exprs),*].concat() }
-    } else {
-        quote! { &[#(#segment_exprs),*] }
-    };
-    let method = format_ident!("{}", op.method);
-    let mut statements = Vec::new();
-    match op.body.as_ref().map(|b| b.kind) {
-        Some(BodyKind::Form) => statements.push(quote! { request.start_form(false); }),
-        Some(BodyKind::Multipart) => statements.push(quote! { request.start_form(true); }),
-        Some(BodyKind::Json) | None => {}
-    }
-    for i in &ins {
-        let n = &i.name;
-        let Some(p) = i.param else {
-            let set = |body: TokenStream| match op.body.as_ref().and_then(|b| b.media.as_deref()) {
-                Some(media) => quote! { request.json_body_as(#body, #media)?; },
-                None => quote! { request.json_body(#body)?; },
-            };
-            statements.push(if i.required {
-                set(quote! { &self.#n })
-            } else {
-                let set = set(quote! { body });
-                quote! { if let ::std::option::Option::Some(body) = &self.#n { #set } }
-            });
-            continue;
-        };
-        let wire = &p.wire;
-        let call = match (p.location, &p.ty) {
-            (ParamLocation::Path, _) => continue,
-            (ParamLocation::Query, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
-                let style = style_tokens(p.style);
-                quote! { request.query_array(#wire, value, crate::runtime::ArrayStyle::#style); }
-            }
-            (ParamLocation::Query, t) if is_scalar(api, t) => {
-                quote! { request.query(#wire, value); }
-            }
-            (ParamLocation::Query, _) => quote! { request.query_object(#wire, value)?; },
-            (ParamLocation::Header, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
-                quote! { request.header(#wire, value); }
-            }
-            (ParamLocation::Header, t) if is_scalar(api, t) => {
-                quote! { request.header(#wire, value); }
-            }
-            (ParamLocation::Header, _) => quote! { request.header_json(#wire, value)?; },
-            (ParamLocation::Form, TypeRef::File) => quote! { request.form_file(#wire, value); },
-            (ParamLocation::Form, TypeRef::Vec(inner)) if **inner == TypeRef::File => {
-                quote! { for file in value { request.form_file(#wire, file); } }
-            }
-            (ParamLocation::Form, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
-                quote! { request.form_field_array(#wire, value); }
-            }
-            (ParamLocation::Form, t) if is_scalar(api, t) => {
-                quote! { request.form_field(#wire, value); }
-            }
-            (ParamLocation::Form, _) => quote! { request.form_object(#wire, value)?; },
-        };
-        statements.push(if i.required {
-            quote! { { let value = &self.#n; #call } }
-        } else {
-            quote! { if let ::std::option::Option::Some(value) = &self.#n { #call } }
-        });
-    }
-    let (ret, send, status_enum) = match &op.response.per_status {
-        Some(e) => {
-            let (ret, finish, def) = status_enum(api, op, e);
-            let send = quote! {
-                pub async fn send(self) -> ::std::result::Result<#ret, crate::Error> {
-                    let request = self.request()?;
-                    let response = self.client.send(request).await?;
-                    #finish
-                }
-            };
-            (ret, send, def)
-        }
-        None => {
-            // The runtime's generic future, not an `async` block per operation: far less for
-            // the compiler to check (BENCHMARKS.md). No `+ Send` in the signature: the future
-            // is `Send` all the same (auto traits leak through `impl Trait`, and `IntoFuture`
-            // below requires it, so a future that is not fails this crate's build), and proving
-            // it once per operation here cost a sixth of the crate's `cargo check`.
-            let (ret, name, turbofish) = reader(api, op.response.ty.as_ref());
-            let call = format_ident!("send_{name}");
-            let send = quote! {
-                pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, crate::Error>> + 'a {
-                    crate::runtime::#call #turbofish(self.client, self.request())
-                }
-            };
-            (ret, send, TokenStream::new())
-        }
-    };
-    let ret_doc = match &op.response.doc {
-        Some(_) if op.response.per_status.is_some() => format!(
-            "Sends the request. On success ({}), the variant of the status the server answered.",
-            op.response.statuses.join(", ")
-        ),
-        Some(d) => format!(
-            "Sends the request. On success ({}): {}",
-            op.response.statuses.join(", "),
-            d.trim()
-        ),
-        None => "Sends the request.".to_owned(),
-    };
-    let ret_doc = doc(Some(&ret_doc));
-    let mutability = (!statements.is_empty()).then(|| quote! { mut });
-    let pagination = match (&op.response.ty, op.paginated) {
-        (Some(TypeRef::Vec(item)), true) => {
-            let item = type_tokens(item, &api.types);
-            quote! {
-                /// Sends the request and returns the page with what the server said about the
-                /// others (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-                pub fn send_page(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::runtime::Page<#item>, crate::Error>> + 'a {
-                    crate::runtime::send_page::<#item>(self.client, self.request())
-                }
-                /// Every item of every page, from the page the request asks for on. Pages are
-                /// fetched as the stream is read: by `page` (offset pagination) or by following
-                /// `Link: rel="next"` (keyset pagination), never to another host.
-                pub fn stream(self) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<#item, crate::Error>> {
-                    crate::runtime::paginate_from(self.client, self.request())
-                }
-                /// Every item of every page.
-                pub fn all(self) -> impl ::std::future::Future<Output = ::std::result::Result<::std::vec::Vec<#item>, crate::Error>> + 'a {
-                    crate::runtime::collect_all(self.stream())
-                }
-                /// The first `n` items, fetching only the pages they are on.
-                pub fn first(self, n: usize) -> impl ::std::future::Future<Output = ::std::result::Result<::std::vec::Vec<#item>, crate::Error>> + 'a {
-                    crate::runtime::collect_first(self.stream(), n)
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
     let allow_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            #allow_deprecated
+            impl #builder<'_> {
+                #(#setters)*
+            }
+        }
+    });
+    let (response, status_enum) = match &op.response.per_status {
+        Some(e) => {
+            let (name, def) = status_enum(api, op, e);
+            (quote! { #name }, def)
+        }
+        None => (
+            decoder(api, op.response.ty.as_ref(), list),
+            TokenStream::new(),
+        ),
+    };
     quote! {
         #status_enum
         #sdoc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
-            #(#fields)*
-        }
-        #allow_deprecated
-        impl<'a> #builder<'a> {
-            #(#setters)*
-            fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-                let #mutability request = crate::runtime::Request::new(
-                    self.client,
-                    ::reqwest::Method::#method,
-                    #segments,
-                )?;
-                #(#statements)*
-                ::std::result::Result::Ok(request)
-            }
-            #ret_doc
-            #send
-            /// Sends the request and waits for the answer, for callers that are not async
-            /// (must not be called from async code).
-            #[cfg(feature = "blocking")]
-            pub fn send_blocking(self) -> ::std::result::Result<#ret, crate::Error> {
-                crate::runtime::block_on(self.send())
-            }
-            #pagination
-        }
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = ::std::result::Result<#ret, crate::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+        pub struct #builder<'a>(crate::runtime::Call<'a>);
+        #setters
+        impl<'a> crate::runtime::Operation<'a> for #builder<'a> {
+            type Response = #response;
+            fn into_call(self) -> crate::runtime::Call<'a> {
+                self.0
             }
         }
+        crate::runtime::into_future!(#builder);
     }
 }
 
-/// How a success body is read: its Rust type, and the runtime function that reads it (`json`,
-/// `bytes` or `empty`, with the type for `json`); `send_<reader>` sends and reads in one.
-fn reader(api: &Api, ty: Option<&TypeRef>) -> (TokenStream, &'static str, TokenStream) {
+/// The runtime's [`Decode`] marker of a body: `Json<T>`, `Paged<T>` for a list read page by
+/// page, `Bytes`, or `Empty`.
+fn decoder(api: &Api, ty: Option<&TypeRef>, list: bool) -> TokenStream {
     match ty {
-        Some(TypeRef::Bytes) => (quote! { ::std::vec::Vec<u8> }, "bytes", TokenStream::new()),
+        Some(TypeRef::Bytes) => quote! { crate::runtime::Bytes },
+        Some(TypeRef::Vec(item)) if list => {
+            let item = type_tokens(item, &api.types);
+            quote! { crate::runtime::Paged<#item> }
+        }
         Some(t) => {
             let t = type_tokens(t, &api.types);
-            (t.clone(), "json", quote! { ::<#t> })
+            quote! { crate::runtime::Json<#t> }
         }
-        None => (quote! { () }, "empty", TokenStream::new()),
+        None => quote! { crate::runtime::Empty },
     }
 }
 
-/// The return type of a body and the expression (still to be awaited) that decodes it from
-/// `response`.
-fn decode(api: &Api, ty: Option<&TypeRef>) -> (TokenStream, TokenStream) {
-    let (ret, name, turbofish) = reader(api, ty);
-    let name = format_ident!("{name}");
-    (ret, quote! { crate::runtime::#name #turbofish(response) })
-}
-
-/// The enum of an operation's success responses, and the `send` tail that picks the variant
-/// by status: `(return type, tail, definition)`.
+/// The enum of an operation's success responses and its `Decode`, which picks the variant by
+/// status: `(name, definition)`.
 fn status_enum(
     api: &Api,
     op: &Operation,
     e: &crate::ir::StatusEnum,
-) -> (TokenStream, TokenStream, TokenStream) {
+) -> (proc_macro2::Ident, TokenStream) {
     let name = ident(&e.name);
     let mut defs = Vec::new();
     let mut arms = Vec::new();
@@ -430,16 +390,19 @@ fn status_enum(
             None => format!("`{}`", v.status),
         };
         let vdoc = doc(Some(&vdoc));
-        let (ty, decode) = decode(api, v.ty.as_ref());
-        let (def, value) = match &v.ty {
-            Some(_) => (
-                quote! { #vdoc #vname(#ty), },
-                quote! { #decode.await.map(#name::#vname) },
+        let (def, value) = match v.ty.as_ref() {
+            Some(TypeRef::Bytes) => (
+                quote! { #vdoc #vname(Vec<u8>), },
+                quote! { Ok(Self::#vname(response.body)) },
             ),
-            None => (
-                quote! { #vdoc #vname, },
-                quote! { #decode.await.map(|()| #name::#vname) },
-            ),
+            Some(t) => {
+                let ty = type_tokens(t, &api.types);
+                (
+                    quote! { #vdoc #vname(#ty), },
+                    quote! { response.json().map(Self::#vname) },
+                )
+            }
+            None => (quote! { #vdoc #vname, }, quote! { Ok(Self::#vname) }),
         };
         defs.push(def);
         match v.code {
@@ -457,19 +420,16 @@ fn status_enum(
                 /// A success status the API does not declare, with the body as received.
                 Other {
                     status: ::reqwest::StatusCode,
-                    body: ::std::vec::Vec<u8>,
+                    body: Vec<u8>,
                 },
             });
             quote! {
-                _ => {
-                    let status = response.status();
-                    crate::runtime::bytes(response).await.map(|body| #name::Other { status, body })
-                }
+                _ => Ok(Self::Other { status: response.status, body: response.body }),
             }
         }
     };
     let edoc = doc(Some(&format!(
-        "What [`{}::send`] returns: one variant per success status of `{} {}`.",
+        "What [`{}`] answers: one variant per success status of `{} {}`.",
         op.builder, op.method, op.path
     )));
     let def = quote! {
@@ -479,14 +439,17 @@ fn status_enum(
         pub enum #name {
             #(#defs)*
         }
-    };
-    let tail = quote! {
-        match response.status().as_u16() {
-            #(#arms)*
-            #catch_all
+        impl crate::runtime::Decode for #name {
+            type Output = Self;
+            fn decode(response: crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+                match response.status.as_u16() {
+                    #(#arms)*
+                    #catch_all
+                }
+            }
         }
     };
-    (quote! { #name }, tail, def)
+    (name, def)
 }
 
 /// Whether values of `t` are one text (`ParamValue`): scalars and enums, not structures.

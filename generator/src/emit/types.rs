@@ -1,9 +1,9 @@
 //! Emission of `src/types.rs`: one Rust item per [`TypeDef`], in arena order.
 
 use super::{doc, ident, type_tokens};
-use crate::ir::{Api, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::ir::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub fn types(api: &Api) -> TokenStream {
     let items = api.types.defs.iter().map(|def| type_def(api, def));
@@ -52,11 +52,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields } => {
             let all_optional = fields.iter().all(|f| f.optional);
             let derive_default = all_optional.then(|| quote! { Default, });
-            let fields = fields.iter().map(|f| {
+            let field_items = fields.iter().map(|f| {
                 let fname = ident(&f.name);
                 let mut ty = type_tokens(&f.ty, &api.types);
                 if f.boxed {
-                    ty = quote! { ::std::boxed::Box<#ty> };
+                    ty = quote! { Box<#ty> };
                 }
                 let mut text = f.doc.clone().unwrap_or_default();
                 if f.deprecated {
@@ -84,46 +84,29 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     text.push_str(note);
                 }
                 let fdoc = doc(Some(&text));
-                let rename = (f.name != f.wire).then(|| {
-                    let wire = &f.wire;
-                    quote! { #[serde(rename = #wire)] }
-                });
-                if f.explicit_null {
-                    quote! {
-                        #fdoc
-                        #rename
-                        #[serde(
-                            default,
-                            skip_serializing_if = "::std::option::Option::is_none",
-                            deserialize_with = "crate::runtime::double_option"
-                        )]
-                        pub #fname: ::std::option::Option<::std::option::Option<#ty>>,
-                    }
-                } else if f.optional && f.required {
-                    quote! {
-                        #fdoc
-                        #rename
-                        #[serde(default)]
-                        pub #fname: ::std::option::Option<#ty>,
-                    }
+                let ty = if f.explicit_null {
+                    quote! { Option<Option<#ty>> }
                 } else if f.optional {
-                    quote! {
-                        #fdoc
-                        #rename
-                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                        pub #fname: ::std::option::Option<#ty>,
-                    }
+                    quote! { Option<#ty> }
                 } else {
-                    quote! { #fdoc #rename pub #fname: #ty, }
-                }
+                    ty
+                };
+                quote! { #fdoc pub #fname: #ty, }
             });
+            let serialize = def.serde.serialize.then(|| serialize_struct(&name, fields));
+            let deserialize = def
+                .serde
+                .deserialize
+                .then(|| deserialize_struct(&name, fields));
+            let impls = scoped(&cfg, quote! { #serialize #deserialize });
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, #derive_default #serde)]
+                #[derive(Debug, Clone, PartialEq, #derive_default)]
                 pub struct #name {
-                    #(#fields)*
+                    #(#field_items)*
                 }
+                #impls
             }
         }
         TypeKind::Union {
@@ -157,6 +140,96 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// A struct's `Serialize`: a JSON object of its fields under their wire names; an optional
+/// field that is `None` is left out (a required nullable one is sent as `null`; a field where
+/// absent and `null` differ is left out when `None` and sent as `null` when `Some(None)`).
+fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let (fname, wire) = (ident(&f.name), &f.wire);
+        if f.explicit_null || (f.optional && !f.required) {
+            quote! { crate::runtime::entry_if_some(&mut map, #wire, &self.#fname)?; }
+        } else {
+            quote! { map.serialize_entry(#wire, &self.#fname)?; }
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                map.end()
+            }
+        }
+    }
+}
+
+/// A struct's `Deserialize`: the runtime's `object` (a JSON object only) and the generated
+/// `Object::read`, which matches each key against the wire names; unknown keys are skipped,
+/// a missing field that is not an `Option` is an error.
+fn deserialize_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    // Every field an `Option`: read straight into `Self::default()`. Otherwise into one
+    // `Option` per field, the required ones checked at the end.
+    let all_optional = fields.iter().all(|f| f.optional || f.explicit_null);
+    let places: Vec<TokenStream> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if all_optional {
+                let fname = ident(&f.name);
+                quote! { this.#fname }
+            } else {
+                let l = format_ident!("f{i}");
+                quote! { #l }
+            }
+        })
+        .collect();
+    let arms = fields.iter().zip(&places).map(|(f, place)| {
+        let wire = &f.wire;
+        if f.explicit_null || !f.optional {
+            // Present (`null` included, where absent and `null` differ) is `Some`.
+            quote! { #wire => #place = Some(map.next_value()?), }
+        } else {
+            quote! { #wire => #place = map.next_value()?, }
+        }
+    });
+    let (start, end) = if all_optional {
+        (
+            quote! { let mut this = Self::default(); },
+            quote! { Ok(this) },
+        )
+    } else {
+        let lets = places.iter().map(|l| quote! { let mut #l = None; });
+        let inits = fields.iter().zip(&places).map(|(f, l)| {
+            let fname = ident(&f.name);
+            if f.optional || f.explicit_null {
+                quote! { #fname: #l, }
+            } else {
+                let wire = &f.wire;
+                quote! { #fname: #l.ok_or_else(|| ::serde::de::Error::missing_field(#wire))?, }
+            }
+        });
+        (quote! { #(#lets)* }, quote! { Ok(Self { #(#inits)* }) })
+    };
+    let label = name.to_string();
+    quote! {
+        crate::runtime::deserialize_object!(#name);
+        impl crate::runtime::Object for #name {
+            const NAME: &'static str = #label;
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #start
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                #end
+            }
+        }
+    }
+}
+
 /// A union: an enum whose serialized form is the variant's own (`untagged`); decoded by the
 /// discriminator property when there is one, else by trying the variants in order, and kept
 /// as `Other(serde_json::Value)` when no variant fits.
@@ -172,7 +245,7 @@ fn union(
     let ty = |v: &UnionVariant| {
         let t = type_tokens(&v.ty, &api.types);
         if v.boxed {
-            quote! { ::std::boxed::Box<#t> }
+            quote! { Box<#t> }
         } else {
             t
         }
@@ -215,12 +288,12 @@ fn union(
         let vname = ident(&v.name);
         let tags = &v.tags;
         let wrap = if v.boxed {
-            quote! { |v| Self::#vname(::std::boxed::Box::new(v)) }
+            quote! { |v| Self::#vname(Box::new(v)) }
         } else {
             quote! { Self::#vname }
         };
         quote! {
-            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+            Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
     // Serialized as the variant's own value; decoded by the tag.
@@ -232,19 +305,19 @@ fn union(
     });
     let deserialize = def.serde.deserialize.then(|| {
         quote! {
-            #cfg
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                     let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                     match tag.as_deref() {
                         #(#arms)*
-                        _ => ::std::result::Result::Ok(Self::Other(value)),
+                        _ => Ok(Self::Other(value)),
                     }
                 }
             }
         }
     });
+    let impls = scoped(cfg, deserialize.unwrap_or_default());
     quote! {
         #docs
         #cfg
@@ -255,7 +328,7 @@ fn union(
             #other_doc
             Other(::serde_json::Value),
         }
-        #deserialize
+        #impls
     }
 }
 
@@ -265,6 +338,16 @@ fn serde_derives(def: &TypeDef) -> TokenStream {
         (true, false) => quote! { ::serde::Serialize },
         (false, true) => quote! { ::serde::Deserialize },
         _ => quote! { ::serde::Serialize, ::serde::Deserialize },
+    }
+}
+
+/// A type's impls under the type's own `cfg`: one attribute on a `const _` block instead of one
+/// per impl (a type used by many modules has a long `cfg(any(feature = …))`).
+fn scoped(cfg: &TokenStream, impls: TokenStream) -> TokenStream {
+    if impls.is_empty() || cfg.is_empty() {
+        impls
+    } else {
+        quote! { #cfg const _: () = { #impls }; }
     }
 }
 
@@ -290,7 +373,7 @@ fn string_enum(
     let vdocs = variant_docs(variants, |w| w.clone());
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
-    quote! {
+    let item = quote! {
         #docs
         #cfg
         ///
@@ -300,53 +383,33 @@ fn string_enum(
         pub enum #name {
             #( #vdocs #vnames, )*
             /// A value not known when this client was generated.
-            Other(::std::string::String),
+            Other(String),
         }
-        #cfg
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#vnames => #wires, )*
-                    Self::Other(value) => value.as_str(),
+    };
+    let impls = scoped(
+        cfg,
+        quote! {
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#vnames => #wires, )*
+                        Self::Other(value) => value.as_str(),
+                    }
                 }
             }
-        }
-        #cfg
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#vnames, )*
-                    other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wires => Self::#vnames, )*
+                        other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+                    }
                 }
             }
-        }
-        #cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        #cfg
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
-            }
-        }
-        #cfg
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> ::std::string::String {
-                ::std::borrow::ToOwned::to_owned(self.as_str())
-            }
-        }
-    }
+            crate::runtime::string_enum!(#name);
+        },
+    );
+    quote! { #item #impls }
 }
 
 fn int_enum(
@@ -361,7 +424,7 @@ fn int_enum(
         .iter()
         .map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire))
         .collect();
-    quote! {
+    let item = quote! {
         #docs
         #cfg
         ///
@@ -372,49 +435,29 @@ fn int_enum(
             /// A value not known when this client was generated.
             Other(i64),
         }
-        #cfg
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn value(self) -> i64 {
-                match self {
-                    #( Self::#vnames => #wires, )*
-                    Self::Other(value) => value,
+    };
+    let impls = scoped(
+        cfg,
+        quote! {
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn value(self) -> i64 {
+                    match self {
+                        #( Self::#vnames => #wires, )*
+                        Self::Other(value) => value,
+                    }
                 }
             }
-        }
-        #cfg
-        impl ::std::convert::From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #( #wires => Self::#vnames, )*
-                    other => Self::Other(other),
+            impl ::std::convert::From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #( #wires => Self::#vnames, )*
+                        other => Self::Other(other),
+                    }
                 }
             }
-        }
-        #cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(&self.value(), f)
-            }
-        }
-        #cfg
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value))
-            }
-        }
-        #cfg
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> ::std::string::String {
-                ::std::string::ToString::to_string(&self.value())
-            }
-        }
-    }
+            crate::runtime::int_enum!(#name);
+        },
+    );
+    quote! { #item #impls }
 }

@@ -19,16 +19,19 @@ use openapiv3::{
 };
 use types::Types;
 
-/// Methods every request builder has; no parameter may take their names.
+/// Methods every request builder has through the runtime's `Operation` and `Paginated` traits
+/// (and `IntoFuture`); no parameter may take their names, since a setter of the same name
+/// would hide the trait's method.
 const RESERVED_BUILDER_NAMES: &[&str] = &[
-    "client",
-    "request",
     "send",
+    "send_with_response",
+    "send_raw",
     "send_blocking",
     "send_page",
     "stream",
     "all",
     "first",
+    "into_call",
     "into_future",
 ];
 
