@@ -335,6 +335,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
             license: None,
             crate_doc: None,
         }),
+        emit_threads: 0,
     };
     let result = generator::generate(&input, &fs);
     let inputs = fs.paths_read();

@@ -32,6 +32,8 @@ fuzz_target!(|data: &[u8]| {
             license: None,
             crate_doc: None,
         }),
+        // One thread: libFuzzer runs the target in its own.
+        emit_threads: 1,
     };
     let Ok(generated) = generate(&input, &files) else {
         return;

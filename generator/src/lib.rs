@@ -41,6 +41,9 @@ pub struct Input {
     pub settings: Settings,
     /// The client crate's package; when given, a `Cargo.toml` is emitted too.
     pub package: Option<emit::Package>,
+    /// Threads that emit and format the files; 0 (the default) uses every core. The output is
+    /// the same whatever the number.
+    pub emit_threads: usize,
 }
 
 /// A successful generation.
@@ -139,11 +142,12 @@ impl Run {
             },
             None => None,
         };
-        let files = match emit::emit(
+        let files = match emit::emit_with(
             &api,
             &input.display_name,
             input.package.as_ref(),
             crate_doc.as_deref(),
+            input.emit_threads,
         ) {
             Ok(f) => f,
             Err(e) => {
@@ -293,6 +297,7 @@ impl Config {
                 p.crate_doc = p.crate_doc.map(|f| format!("{dir}/{f}"));
                 p
             }),
+            emit_threads: 0,
         }
     }
 }

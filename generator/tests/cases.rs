@@ -129,6 +129,7 @@ fn check(path: &Path) -> Result<Generated, Diagnostics> {
         display_name: "case".into(),
         settings: Default::default(),
         package: None,
+        emit_threads: 0,
     };
     generate(&input, &files)
 }

@@ -4,8 +4,8 @@
 //! In: the spec's files, read once into memory. Out: pass/fail. The client is generated twice
 //! in this thread and once in another one (fresh `HashMap` seeds and thread-locals, a 2 MiB
 //! stack instead of the main thread's); every file, the effective spec, the IR and the rendered
-//! diagnostics must be byte-identical. Generation uses no threads of its own, so there is no
-//! thread count to vary.
+//! diagnostics must be byte-identical. Emission runs on every core by default; it is also run
+//! serially (one thread) and on more threads than jobs find cores, with the same bytes.
 
 use generator::{Config, Generated, Input, MemoryFiles};
 use std::path::Path;
@@ -75,4 +75,24 @@ fn full_gitlab_client_is_byte_identical_across_runs_and_threads() {
         .join()
         .expect("generation in another thread does not panic");
     assert_same("another thread", &first, &other);
+}
+
+#[test]
+fn parallel_emission_is_byte_identical_to_the_serial_path() {
+    let (input, files) = load();
+    let with = |threads: usize| {
+        let input = Input {
+            emit_threads: threads,
+            ..input.clone()
+        };
+        outputs(&input, &files)
+    };
+    let serial = with(1);
+    for threads in [0, 2, 7] {
+        assert_same(
+            &format!("{threads} emission threads"),
+            &serial,
+            &with(threads),
+        );
+    }
 }

@@ -39,6 +39,7 @@ fn files() -> Vec<generator::emit::File> {
             license: Some("MIT\nOR \"Apache-2.0\"".to_owned()),
             crate_doc: None,
         }),
+        emit_threads: 0,
     };
     let fs = MemoryFiles::new().with(spec, CASE);
     generate(&input, &fs)
