@@ -139,19 +139,27 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let (n, t) = (&i.name, &i.ty);
         quote! { #n: impl Into<#t> }
     });
-    // Path parameters that are structures (`simple` style) may fail to encode.
+    // Path parameters that are structures (`simple` style) may fail to encode; one that the
+    // path names twice is converted once.
     let structured = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Path && !is_text(api, &p.ty))
-        .map(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.location == ParamLocation::Path)
+        .filter_map(|(i, p)| {
             let n = ident(&p.name);
             let t = type_tokens(&p.ty, &api.types);
-            quote! {
-                let #n = match crate::runtime::path_value(&Into::<#t>::into(#n)) {
-                    Ok(text) => text,
-                    Err(e) => return #builder(crate::runtime::Call::failed(self, e)),
-                };
+            if !is_text(api, &p.ty) {
+                Some(quote! {
+                    let #n = match crate::runtime::path_value(&Into::<#t>::into(#n)) {
+                        Ok(text) => text,
+                        Err(e) => return #builder(crate::runtime::Call::failed(self, e)),
+                    };
+                })
+            } else if repeated(op, i) {
+                Some(quote! { let #n: #t = #n.into(); })
+            } else {
+                None
             }
         });
     let method = format_ident!("{}", op.method);
@@ -231,11 +239,11 @@ fn path_template(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
                     let p = &op.params[*i];
                     let n = ident(&p.name);
                     text.push_str("{}");
-                    params.push(if is_text(api, &p.ty) {
+                    params.push(if is_text(api, &p.ty) && !repeated(op, *i) {
                         let t = type_tokens(&p.ty, &api.types);
                         quote! { &Into::<#t>::into(#n) }
                     } else {
-                        // Already made text by `path_value` (see `method`).
+                        // Made text by `path_value`, or converted once (see `method`).
                         quote! { &#n }
                     });
                 }
@@ -244,6 +252,16 @@ fn path_template(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
         template.push(text);
     }
     (template.join("/"), params)
+}
+
+/// Whether parameter `i` appears in more than one place of the path (converted once first).
+fn repeated(op: &Operation, i: usize) -> bool {
+    op.segments
+        .iter()
+        .flat_map(|s| &s.parts)
+        .filter(|p| matches!(p, SegmentPart::Param(j) if *j == i))
+        .count()
+        > 1
 }
 
 /// Whether a path parameter of type `t` is written as its `ParamValue` text.
