@@ -162,10 +162,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/NewPet/properties/petType`.
-#[cfg(feature = "pets")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NewPetPetType {
     /// `cat`

@@ -1147,10 +1147,10 @@ const _: () = {
 /// The visibility of the group
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/visibility`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsVisibility {
     /// `private`
@@ -1190,10 +1190,10 @@ const _: () = {
 /// Determine if developers can create projects in the group
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/project_creation_level`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsProjectCreationLevel {
     /// `noone`
@@ -1241,10 +1241,10 @@ const _: () = {
 /// Allowed to create subgroups
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/subgroup_creation_level`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsSubgroupCreationLevel {
     /// `owner`
@@ -1280,9 +1280,9 @@ const _: () = {
 /// Determine if developers can push to default branch
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/default_branch_protection`.
-#[cfg(feature = "groups")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsDefaultBranchProtection {
     /// `0`
@@ -1461,9 +1461,9 @@ const _: () = {
 /// A valid access level
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/default_branch_protection_defaults/properties/allowed_to_push/items/properties/access_level`.
-#[cfg(feature = "groups")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
     /// `30`
@@ -1510,10 +1510,10 @@ const _: () = {
 /// Enable/disable shared runners for the group and its subgroups and projects
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/shared_runners_setting`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsSharedRunnersSetting {
     /// `disabled_and_unoverridable`
@@ -1553,10 +1553,10 @@ const _: () = {
 /// Allow only the selected protocols to be used for Git access.
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/enabled_git_access_protocol`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsEnabledGitAccessProtocol {
     /// `ssh`
@@ -1596,10 +1596,10 @@ const _: () = {
 /// Wiki access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/wiki_access_level`.
-#[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsWikiAccessLevel {
     /// `disabled`
@@ -1639,10 +1639,10 @@ const _: () = {
 /// Duo availability. One of `default_on`, `default_off` or `never_on`
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/duo_availability`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsDuoAvailability {
     /// `default_on`
@@ -3177,9 +3177,9 @@ const _: () = {
 /// The group access level
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdShare/properties/group_access`.
-#[cfg(any(feature = "groups", feature = "projects"))]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdShareGroupAccess {
     /// `10`
@@ -3604,6 +3604,9 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_Ci_Runner/properties/runner_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "runners",
@@ -3613,9 +3616,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesCiRunnerRunnerType {
     /// `instance_type`
@@ -3761,10 +3761,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4GroupsIdDeployTokens/properties/scopes/items`.
-#[cfg(feature = "deploy_tokens")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deploy_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdDeployTokensScopesItem {
     /// `read_repository`
@@ -4250,10 +4250,10 @@ const _: () = {
 /// Cluster authorization type, defaults to RBAC
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser/properties/platform_kubernetes_attributes/properties/authorization_type`.
-#[cfg(feature = "clusters")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType {
     /// `unknown_authorization`
@@ -4691,10 +4691,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_BulkImports_ExportStatus/properties/status`.
-#[cfg(any(feature = "group_export", feature = "project_export"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "group_export", feature = "project_export"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesBulkImportsExportStatusStatus {
     /// `started`
@@ -5044,10 +5044,10 @@ const _: () = {
 /// The type of the variable. Default: env_var
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdVariables/properties/variable_type`.
-#[cfg(feature = "ci_variables")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdVariablesVariableType {
     /// `env_var`
@@ -8770,9 +8770,9 @@ const _: () = {
 /// A valid access level (defaults: `30`, developer access level)
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdInvitations/properties/access_level`.
-#[cfg(feature = "invitations")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdInvitationsAccessLevel {
     /// `10`
@@ -8900,9 +8900,9 @@ const _: () = {
 /// A valid access level (defaults: `30`, developer access level)
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdInvitationsEmail/properties/access_level`.
-#[cfg(feature = "invitations")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4GroupsIdInvitationsEmailAccessLevel {
     /// `10`
@@ -9210,9 +9210,9 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/EE_API_Entities_MemberRole/properties/base_access_level`.
-#[cfg(any(feature = "groups", feature = "members"))]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(any(feature = "groups", feature = "members"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EeApiEntitiesMemberRoleBaseAccessLevel {
     /// `10`
@@ -9361,10 +9361,10 @@ const _: () = {
 /// The new state for the memberships of the user
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserIdState/properties/state`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4GroupsIdMembersUserIdStateState {
     /// `awaiting`
@@ -10669,6 +10669,8 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_ResourceAccessTokenWithToken/properties/access_level`.
+///
+/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(
     any(
         feature = "personal_access_tokens",
@@ -10676,8 +10678,6 @@ const _: () = {
         feature = "project_access_tokens"
     )
 )]
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesResourceAccessTokenWithTokenAccessLevel {
     /// `10`
@@ -10730,6 +10730,9 @@ const _: () = {
     crate::runtime::int_enum!(ApiEntitiesResourceAccessTokenWithTokenAccessLevel);
 };
 /// Schema `#/components/schemas/API_Entities_ResourceAccessTokenWithToken/properties/resource_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "personal_access_tokens",
@@ -10737,9 +10740,6 @@ const _: () = {
         feature = "project_access_tokens"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesResourceAccessTokenWithTokenResourceType {
     /// `project`
@@ -10874,10 +10874,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens/properties/scopes/items`.
-#[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdAccessTokensScopesItem {
     /// `api`
@@ -10949,9 +10949,9 @@ const _: () = {
 /// The access level of the token in the group
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens/properties/access_level`.
-#[cfg(feature = "group_access_tokens")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "group_access_tokens")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdAccessTokensAccessLevel {
     /// `10`
@@ -11148,10 +11148,10 @@ const _: () = {
 /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis/properties/format`.
-#[cfg(feature = "wikis")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4GroupsIdWikisFormat {
     /// `markdown`
@@ -12142,6 +12142,9 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_Ci_JobArtifact/properties/file_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "job",
@@ -12150,9 +12153,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesCiJobArtifactFileType {
     /// `archive`
@@ -12313,6 +12313,9 @@ const _: () = {
     crate::runtime::string_enum!(ApiEntitiesCiJobArtifactFileType);
 };
 /// Schema `#/components/schemas/API_Entities_Ci_JobArtifact/properties/file_format`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "job",
@@ -12321,9 +12324,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesCiJobArtifactFileFormat {
     /// `raw`
@@ -12612,10 +12612,10 @@ const _: () = {
 /// The process mode of the resource group
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdResourceGroupsKey/properties/process_mode`.
-#[cfg(feature = "ci_resource_groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "ci_resource_groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdResourceGroupsKeyProcessMode {
     /// `unordered`
@@ -12828,10 +12828,10 @@ const _: () = {
 /// The type of variable, must be one of env_var or file. Defaults to env_var
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline/properties/variables/items/properties/variable_type`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdPipelineVariablesItemVariableType {
     /// `env_var`
@@ -13622,10 +13622,10 @@ const _: () = {
 /// The type of variable, must be one of env_var or file
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey/properties/variable_type`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType {
     /// `env_var`
@@ -14232,10 +14232,10 @@ const _: () = {
 /// The action to perform, `create`, `delete`, `move`, `update`, `chmod`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items/properties/action`.
-#[cfg(feature = "commits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemAction {
     /// `create`
@@ -14284,10 +14284,10 @@ const _: () = {
 /// `text` or `base64`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items/properties/encoding`.
-#[cfg(feature = "commits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
     /// `text`
@@ -14647,10 +14647,10 @@ const _: () = {
 /// The type of the line
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments/properties/line_type`.
-#[cfg(feature = "commits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
     /// `new`
@@ -14821,10 +14821,10 @@ const _: () = {
 /// The state of the status
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdStatusesSha/properties/state`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdStatusesShaState {
     /// `pending`
@@ -15675,10 +15675,10 @@ const _: () = {
 /// The status of the deployment that is created. One of `running`, `success`, `failed`, or `canceled`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployments/properties/status`.
-#[cfg(feature = "deployments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdDeploymentsStatus {
     /// `running`
@@ -15745,10 +15745,10 @@ const _: () = {
 /// The new status of the deployment. One of `running`, `success`, `failed`, or `canceled`
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeploymentsDeploymentId/properties/status`.
-#[cfg(feature = "deployments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdDeploymentsDeploymentIdStatus {
     /// `running`
@@ -15825,10 +15825,10 @@ const _: () = {
 /// The status of the approval (either `approved` or `rejected`)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeploymentsDeploymentIdApproval/properties/status`.
-#[cfg(feature = "deployments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
     /// `approved`
@@ -16015,10 +16015,10 @@ const _: () = {
 /// Type of the position reference
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/position_type`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType {
     /// `text`
@@ -16303,10 +16303,10 @@ const _: () = {
 /// The tier of the new environment. Allowed values are `production`, `staging`, `testing`, `development`, and `other`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments/properties/tier`.
-#[cfg(feature = "environments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdEnvironmentsTier {
     /// `production`
@@ -16354,10 +16354,10 @@ const _: () = {
 /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments/properties/auto_stop_setting`.
-#[cfg(feature = "environments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdEnvironmentsAutoStopSetting {
     /// `always`
@@ -16452,10 +16452,10 @@ const _: () = {
 /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdEnvironmentsEnvironmentId/properties/auto_stop_setting`.
-#[cfg(feature = "environments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
     /// `always`
@@ -17141,10 +17141,10 @@ const _: () = {
 /// File encoding
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath/properties/encoding`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRepositoryFilesFilePathEncoding {
     /// `base64`
@@ -17374,10 +17374,10 @@ const _: () = {
 /// Package status
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileNameAuthorize/properties/status`.
-#[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus {
     /// `default`
@@ -17489,10 +17489,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileName/properties/select`.
-#[cfg(feature = "generic_packages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "generic_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect {
     /// `package_file`
@@ -24906,10 +24906,10 @@ const _: () = {
 /// The type of the relation (“relates_to”, “blocks”, “is_blocked_by”),defaults to “relates_to”)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidLinks/properties/link_type`.
-#[cfg(feature = "issue_links")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "issue_links")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdIssuesIssueIidLinksLinkType {
     /// `relates_to`
@@ -26493,10 +26493,10 @@ const _: () = {
 /// New state (close/reopen).
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIid/properties/state_event`.
-#[cfg(feature = "merge_requests")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
     /// `close`
@@ -27710,10 +27710,10 @@ const _: () = {
 ///             For example maintainer, owner or admin.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules/properties/minimum_access_level_for_push`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush {
     /// `maintainer`
@@ -27757,10 +27757,10 @@ const _: () = {
 ///             For example maintainer, owner or admin.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules/properties/minimum_access_level_for_delete`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete {
     /// `maintainer`
@@ -27853,10 +27853,10 @@ const _: () = {
 ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId/properties/minimum_access_level_for_push`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush {
     /// `maintainer`
@@ -27904,10 +27904,10 @@ const _: () = {
 ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId/properties/minimum_access_level_for_delete`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete {
     /// `maintainer`
@@ -28267,10 +28267,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_ProjectExportStatus/properties/export_status`.
-#[cfg(feature = "project_export")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesProjectExportStatusExportStatus {
     /// `queued`
@@ -28392,10 +28392,10 @@ const _: () = {
 /// HTTP method to upload the exported project
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdExport/properties/upload/properties/http_method`.
-#[cfg(feature = "project_export")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdExportUploadHttpMethod {
     /// `PUT`
@@ -28783,10 +28783,10 @@ const _: () = {
 /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/branch_filter_strategy`.
-#[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy {
     /// `wildcard`
@@ -29349,10 +29349,10 @@ const _: () = {
 /// Package type protected by the rule. For example npm.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesProtectionRules/properties/package_type`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdPackagesProtectionRulesPackageType {
     /// `conan`
@@ -29398,10 +29398,10 @@ const _: () = {
 ///             For example `maintainer`, `owner` or `admin`.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesProtectionRules/properties/minimum_access_level_for_push`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
     /// `maintainer`
@@ -29489,10 +29489,10 @@ const _: () = {
 ///               For example `maintainer`, `owner` or `admin`.
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId/properties/minimum_access_level_for_push`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush {
     /// `maintainer`
@@ -29700,10 +29700,10 @@ const _: () = {
 /// The visibility of the snippet
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/visibility`.
-#[cfg(any(feature = "project_snippets", feature = "snippets"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdSnippetsVisibility {
     /// `private`
@@ -29839,10 +29839,10 @@ const _: () = {
 /// The type of action to perform on the file, must be one of: create, update, delete, move
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId/properties/files/items/properties/action`.
-#[cfg(any(feature = "project_snippets", feature = "snippets"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction {
     /// `create`
@@ -30870,10 +30870,10 @@ const _: () = {
 /// The Git strategy. Defaults to `fetch`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/build_git_strategy`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsBuildGitStrategy {
     /// `fetch`
@@ -30909,10 +30909,10 @@ const _: () = {
 /// Auto-cancel pending pipelines
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/auto_cancel_pending_pipelines`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsAutoCancelPendingPipelines {
     /// `disabled`
@@ -30948,10 +30948,10 @@ const _: () = {
 /// Issues access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/issues_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIssuesAccessLevel {
     /// `disabled`
@@ -30991,10 +30991,10 @@ const _: () = {
 /// Repository access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/repository_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsRepositoryAccessLevel {
     /// `disabled`
@@ -31034,10 +31034,10 @@ const _: () = {
 /// Merge requests access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/merge_requests_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsMergeRequestsAccessLevel {
     /// `disabled`
@@ -31077,10 +31077,10 @@ const _: () = {
 /// Forks access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/forking_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsForkingAccessLevel {
     /// `disabled`
@@ -31120,10 +31120,10 @@ const _: () = {
 /// Builds access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/builds_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsBuildsAccessLevel {
     /// `disabled`
@@ -31163,10 +31163,10 @@ const _: () = {
 /// Snippets access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/snippets_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsSnippetsAccessLevel {
     /// `disabled`
@@ -31206,10 +31206,10 @@ const _: () = {
 /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/pages_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsPagesAccessLevel {
     /// `disabled`
@@ -31253,10 +31253,10 @@ const _: () = {
 /// Analytics access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/analytics_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsAnalyticsAccessLevel {
     /// `disabled`
@@ -31296,10 +31296,10 @@ const _: () = {
 /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/container_registry_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsContainerRegistryAccessLevel {
     /// `disabled`
@@ -31339,10 +31339,10 @@ const _: () = {
 /// Security and compliance access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/security_and_compliance_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsSecurityAndComplianceAccessLevel {
     /// `disabled`
@@ -31383,10 +31383,10 @@ const _: () = {
 /// Releases access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/releases_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsReleasesAccessLevel {
     /// `disabled`
@@ -31426,10 +31426,10 @@ const _: () = {
 /// Environments access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/environments_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsEnvironmentsAccessLevel {
     /// `disabled`
@@ -31469,10 +31469,10 @@ const _: () = {
 /// Feature flags access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/feature_flags_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsFeatureFlagsAccessLevel {
     /// `disabled`
@@ -31512,10 +31512,10 @@ const _: () = {
 /// Infrastructure access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/infrastructure_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsInfrastructureAccessLevel {
     /// `disabled`
@@ -31555,10 +31555,10 @@ const _: () = {
 /// Monitor access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/monitor_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsMonitorAccessLevel {
     /// `disabled`
@@ -31598,10 +31598,10 @@ const _: () = {
 /// Model experiments access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/model_experiments_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsModelExperimentsAccessLevel {
     /// `disabled`
@@ -31641,10 +31641,10 @@ const _: () = {
 /// Model registry access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/model_registry_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsModelRegistryAccessLevel {
     /// `disabled`
@@ -31748,10 +31748,10 @@ const _: () = {
 /// The visibility of the project.
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/visibility`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsVisibility {
     /// `private`
@@ -31791,10 +31791,10 @@ const _: () = {
 /// The merge method used when merging merge requests
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/merge_method`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsMergeMethod {
     /// `ff`
@@ -31834,10 +31834,10 @@ const _: () = {
 /// Auto Deploy strategy
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/auto_devops_deploy_strategy`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsAutoDevopsDeployStrategy {
     /// `continuous`
@@ -31877,10 +31877,10 @@ const _: () = {
 /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/squash_option`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsSquashOption {
     /// `never`
@@ -31924,10 +31924,10 @@ const _: () = {
 /// Requirements feature access level. One of `disabled`, `private` or `enabled`
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/requirements_access_level`.
-#[cfg(any(feature = "project_import", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsRequirementsAccessLevel {
     /// `disabled`
@@ -31967,10 +31967,10 @@ const _: () = {
 /// The object format of the project repository
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/repository_object_format`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsRepositoryObjectFormat {
     /// `sha1`
@@ -33452,10 +33452,10 @@ const _: () = {
 /// The visibility of the fork
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdFork/properties/visibility`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdForkVisibility {
     /// `private`
@@ -34442,10 +34442,10 @@ const _: () = {
 /// Limit ability to override CI/CD variables when triggering a pipeline to only users with at least the set minimum role
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsId/properties/ci_pipeline_variables_minimum_override_role`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
     /// `no_one_allowed`
@@ -34627,10 +34627,10 @@ const _: () = {
 /// `prune` to trigger manual prune of unreachable objects or `eager` to trigger eager housekeeping.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdHousekeeping/properties/task`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdHousekeepingTask {
     /// `eager`
@@ -34899,9 +34899,9 @@ const _: () = {
 /// Access levels allowed to push (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/push_access_level`.
-#[cfg(feature = "projects")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedBranchesPushAccessLevel {
     /// `30`
@@ -34946,9 +34946,9 @@ const _: () = {
 /// Access levels allowed to merge (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/merge_access_level`.
-#[cfg(feature = "projects")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel {
     /// `30`
@@ -34993,9 +34993,9 @@ const _: () = {
 /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/unprotect_access_level`.
-#[cfg(feature = "projects")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
     /// `30`
@@ -35071,9 +35071,9 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_push/items/properties/access_level`.
-#[cfg(any(feature = "protected_tags", feature = "projects"))]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(any(feature = "protected_tags", feature = "projects"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
     /// `30`
@@ -35181,9 +35181,9 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_unprotect/items/properties/access_level`.
-#[cfg(feature = "projects")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
     /// `30`
@@ -35368,9 +35368,9 @@ const _: () = {
 /// Access levels allowed to create (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/create_access_level`.
-#[cfg(feature = "protected_tags")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "protected_tags")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdProtectedTagsCreateAccessLevel {
     /// `30`
@@ -35755,10 +35755,10 @@ const _: () = {
 /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleasesTagNameAssetsLinks/properties/link_type`.
-#[cfg(feature = "release_links")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "release_links")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
     /// `other`
@@ -35951,10 +35951,10 @@ const _: () = {
 /// Determines the mirror authentication method
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRemoteMirrors/properties/auth_method`.
-#[cfg(feature = "remote_mirrors")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "remote_mirrors")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
     /// `ssh_public_key`
@@ -36284,9 +36284,9 @@ const _: () = {
 /// The access level of the token in the project
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokens/properties/access_level`.
-#[cfg(feature = "project_access_tokens")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "project_access_tokens")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdAccessTokensAccessLevel {
     /// `10`
@@ -36844,10 +36844,10 @@ const _: () = {
 /// The name of the database
 ///
 /// Schema `#/components/schemas/putApiV4AdminBatchedBackgroundMigrationsIdResume/properties/database`.
-#[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
     /// `main`
@@ -36970,10 +36970,10 @@ const _: () = {
 /// The type of a variable. Available types are: env_var (default) and file
 ///
 /// Schema `#/components/schemas/postApiV4AdminCiVariables/properties/variable_type`.
-#[cfg(feature = "ci_variables")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4AdminCiVariablesVariableType {
     /// `env_var`
@@ -37347,6 +37347,8 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/target_access_levels/items`.
+///
+/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(
     any(
         feature = "groups",
@@ -37355,8 +37357,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4BroadcastMessagesTargetAccessLevelsItem {
     /// `10`
@@ -37415,10 +37415,10 @@ const _: () = {
 /// Broadcast type. Defaults to banner
 ///
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/broadcast_type`.
-#[cfg(feature = "broadcast_messages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4BroadcastMessagesBroadcastType {
     /// `banner`
@@ -37454,10 +37454,10 @@ const _: () = {
 /// The theme for the message
 ///
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/theme`.
-#[cfg(feature = "broadcast_messages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4BroadcastMessagesTheme {
     /// `indigo`
@@ -37585,10 +37585,10 @@ const _: () = {
 /// Broadcast Type
 ///
 /// Schema `#/components/schemas/putApiV4BroadcastMessagesId/properties/broadcast_type`.
-#[cfg(feature = "broadcast_messages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4BroadcastMessagesIdBroadcastType {
     /// `banner`
@@ -37796,10 +37796,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_BulkImport/properties/status`.
-#[cfg(feature = "bulk_imports")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesBulkImportStatus {
     /// `created`
@@ -37912,10 +37912,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_BulkImports/properties/status`.
-#[cfg(feature = "bulk_imports")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesBulkImportsStatus {
     /// `created`
@@ -37961,10 +37961,10 @@ const _: () = {
     crate::runtime::string_enum!(ApiEntitiesBulkImportsStatus);
 };
 /// Schema `#/components/schemas/API_Entities_BulkImports/properties/entity_type`.
-#[cfg(feature = "bulk_imports")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiEntitiesBulkImportsEntityType {
     /// `group`
@@ -38142,10 +38142,10 @@ const _: () = {
 /// The access level of the runner
 ///
 /// Schema `#/components/schemas/postApiV4Runners/properties/access_level`.
-#[cfg(any(feature = "runners", feature = "user"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "runners", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4RunnersAccessLevel {
     /// `not_protected`
@@ -38720,10 +38720,10 @@ const _: () = {
 /// The type of artifact
 ///
 /// Schema `#/components/schemas/postApiV4JobsIdArtifactsAuthorize/properties/artifact_type`.
-#[cfg(feature = "jobs")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4JobsIdArtifactsAuthorizeArtifactType {
     /// `archive`
@@ -38974,10 +38974,10 @@ const _: () = {
 /// The format of artifact
 ///
 /// Schema `#/components/schemas/postApiV4JobsIdArtifacts/properties/artifact_format`.
-#[cfg(feature = "jobs")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4JobsIdArtifactsArtifactFormat {
     /// `raw`
@@ -39920,10 +39920,10 @@ const _: () = {
 /// Scope of usage for the SSH key
 ///
 /// Schema `#/components/schemas/postApiV4UsersUserIdKeys/properties/usage_type`.
-#[cfg(any(feature = "users", feature = "user"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "users", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4UsersUserIdKeysUsageType {
     /// `auth_and_signing`
@@ -40306,10 +40306,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4UsersUserIdPersonalAccessTokens/properties/scopes/items`.
-#[cfg(feature = "users")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4UsersUserIdPersonalAccessTokensScopesItem {
     /// `api`
@@ -43823,15 +43823,15 @@ const _: () = {
 /// The source storage shard
 ///
 /// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves/properties/source_storage_name`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "project_repository_storage_moves",
         feature = "snippet_repository_storage_moves"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectRepositoryStorageMovesSourceStorageName {
     /// `default`
@@ -43871,15 +43871,15 @@ const _: () = {
 /// The destination storage shard
 ///
 /// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves/properties/destination_storage_name`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "project_repository_storage_moves",
         feature = "snippet_repository_storage_moves"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
     /// `default`
@@ -44077,10 +44077,10 @@ const _: () = {
 /// The visibility of the snippet
 ///
 /// Schema `#/components/schemas/postApiV4Snippets/properties/visibility`.
-#[cfg(feature = "snippets")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "snippets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4SnippetsVisibility {
     /// `private`
@@ -45227,10 +45227,10 @@ const _: () = {
 /// Automatically clear emoji, message and availability fields after a certain time
 ///
 /// Schema `#/components/schemas/putApiV4UserStatus/properties/clear_status_after`.
-#[cfg(feature = "user")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4UserStatusClearStatusAfter {
     /// `30_minutes`
@@ -45428,10 +45428,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/postApiV4UserPersonalAccessTokens/properties/scopes/items`.
-#[cfg(feature = "user")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4UserPersonalAccessTokensScopesItem {
     /// `k8s_proxy`
@@ -45524,10 +45524,10 @@ const _: () = {
 /// Specifies the scope of the runner
 ///
 /// Schema `#/components/schemas/postApiV4UserRunners/properties/runner_type`.
-#[cfg(feature = "user")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4UserRunnersRunnerType {
     /// `instance_type`
@@ -45866,10 +45866,10 @@ const _: () = {
 /// Name of the plan to update
 ///
 /// Schema `#/components/schemas/putApiV4ApplicationPlanLimits/properties/plan_name`.
-#[cfg(feature = "plan_limits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PutApiV4ApplicationPlanLimitsPlanName {
     /// `default`
@@ -46210,10 +46210,10 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/ProjectImportEntity/properties/import_status`.
-#[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectImportEntityImportStatus {
     /// `scheduled`
@@ -46321,10 +46321,10 @@ const _: () = {
 /// Strategy for behavior on timeouts
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucketServer/properties/timeout_strategy`.
-#[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ImportBitbucketServerTimeoutStrategy {
     /// `optimistic`
@@ -46779,10 +46779,10 @@ const _: () = {
     }
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/3/schema`.
-#[cfg(any(feature = "groups", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsVisibility {
     /// `private`
@@ -46820,10 +46820,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsVisibility);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/6/schema`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsOrderBy {
     /// `name`
@@ -46865,6 +46865,9 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/7/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "groups",
@@ -46874,9 +46877,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsSort {
     /// `asc`
@@ -46918,10 +46918,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1invited_groups/get/parameters/1/schema/items`.
-#[cfg(any(feature = "groups", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdInvitedGroupsRelationItem {
     /// `direct`
@@ -46955,10 +46955,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdInvitedGroupsRelationItem);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/4/schema`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdProjectsOrderBy {
     /// `id`
@@ -47016,6 +47016,9 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdProjectsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/5/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "groups",
@@ -47029,9 +47032,6 @@ const _: () = {
         feature = "releases"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdProjectsSort {
     /// `asc`
@@ -47077,10 +47077,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdProjectsSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects~1shared/get/parameters/4/schema`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdProjectsSharedOrderBy {
     /// `id`
@@ -47134,10 +47134,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdProjectsSharedOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/1/schema`.
-#[cfg(feature = "runners")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdRunnersType {
     /// `instance_type`
@@ -47175,10 +47175,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdRunnersType);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/3/schema`.
-#[cfg(feature = "runners")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdRunnersStatus {
     /// `active`
@@ -47228,10 +47228,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdRunnersStatus);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/4/schema`.
-#[cfg(feature = "group_packages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "group_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdPackagesOrderBy {
     /// `created_at`
@@ -47277,10 +47277,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdPackagesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/6/schema`.
-#[cfg(any(feature = "group_packages", feature = "project_packages"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdPackagesPackageType {
     /// `maven`
@@ -47362,10 +47362,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdPackagesPackageType);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/10/schema`.
-#[cfg(any(feature = "group_packages", feature = "project_packages"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdPackagesStatus {
     /// `default`
@@ -47415,10 +47415,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdPackagesStatus);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1integrations~1{slug}/get/parameters/0/schema`.
-#[cfg(feature = "integrations")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdIntegrationsSlugSlug {
     /// `apple-app-store`
@@ -47656,10 +47656,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdIntegrationsSlugSlug);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1members~1all/get/parameters/4/schema`.
-#[cfg(feature = "members")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMembersAllState {
     /// `awaiting`
@@ -47693,10 +47693,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMembersAllState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1billable_members/get/parameters/4/schema`.
-#[cfg(feature = "groups")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdBillableMembersSort {
     /// `access_level_asc`
@@ -47762,10 +47762,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdBillableMembersSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/10/schema`.
-#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMergeRequestsState {
     /// `opened`
@@ -47811,10 +47811,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/11/schema`.
-#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMergeRequestsOrderBy {
     /// `created_at`
@@ -47872,10 +47872,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/19/schema`.
-#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMergeRequestsView {
     /// `simple`
@@ -47905,10 +47905,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsView);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/20/schema`.
-#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMergeRequestsScope {
     /// `created-by-me`
@@ -47954,10 +47954,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsScope);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/26/schema`.
-#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdMergeRequestsWip {
     /// `yes`
@@ -47991,6 +47991,9 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsWip);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1access_tokens/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
 #[cfg(
     any(
         feature = "personal_access_tokens",
@@ -47999,9 +48002,6 @@ const _: () = {
         feature = "projects"
     )
 )]
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4GroupsIdAccessTokensState {
     /// `active`
@@ -48042,10 +48042,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4GroupsIdAccessTokensState);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1branches/get/parameters/5/schema`.
-#[cfg(feature = "branches")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryBranchesSort {
     /// `name_asc`
@@ -48083,10 +48083,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryBranchesSort);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1jobs/get/parameters/1/schema/items`.
-#[cfg(any(feature = "runners", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "runners", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdJobsScopeItem {
     /// `created`
@@ -48164,10 +48164,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdJobsScopeItem);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1runners/get/parameters/1/schema`.
-#[cfg(feature = "runners")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRunnersScope {
     /// `specific`
@@ -48237,10 +48237,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRunnersScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/3/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPipelinesScope {
     /// `running`
@@ -48286,10 +48286,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/11/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPipelinesOrderBy {
     /// `id`
@@ -48335,10 +48335,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/13/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPipelinesSource {
     /// `unknown`
@@ -48444,10 +48444,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesSource);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits/get/parameters/9/schema`.
-#[cfg(feature = "commits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryCommitsOrder {
     /// `default`
@@ -48481,10 +48481,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsOrder);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1refs/get/parameters/2/schema`.
-#[cfg(feature = "commits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryCommitsShaRefsType {
     /// `branch`
@@ -48522,10 +48522,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsShaRefsType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1statuses/get/parameters/7/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy {
     /// `id`
@@ -48560,10 +48560,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1conan~1v1~1files~1{package_name}~1{package_version}~1{package_username}~1{package_channel}~1{recipe_revision}~1export~1{file_name}/get/parameters/6/schema`.
-#[cfg(feature = "conan_packages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "conan_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName {
     /// `conanfile.py`
@@ -48616,10 +48616,10 @@ const _: () = {
     );
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/3/schema`.
-#[cfg(feature = "deployments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdDeploymentsOrderBy {
     /// `id`
@@ -48665,10 +48665,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdDeploymentsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/10/schema`.
-#[cfg(feature = "deployments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdDeploymentsStatus {
     /// `created`
@@ -48722,10 +48722,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdDeploymentsStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1environments/get/parameters/5/schema`.
-#[cfg(feature = "environments")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdEnvironmentsStates {
     /// `stopped`
@@ -48763,10 +48763,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdEnvironmentsStates);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags/get/parameters/1/schema`.
-#[cfg(feature = "feature_flags")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdFeatureFlagsScope {
     /// `enabled`
@@ -48800,10 +48800,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdFeatureFlagsScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1ml_models~1{model_version_id}~1files~1(*path~1){file_name}/get/parameters/3/schema`.
-#[cfg(feature = "ml_model_registry")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "ml_model_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus {
     /// `default`
@@ -48840,10 +48840,10 @@ const _: () = {
     );
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1events/get/parameters/2/schema`.
-#[cfg(any(feature = "events", feature = "projects"))]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(any(feature = "events", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdEventsTargetType {
     /// `issue`
@@ -48905,10 +48905,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdEventsTargetType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1events/get/parameters/0/schema/items`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdHooksHookIdEventsStatusItem {
     /// `100`
@@ -49198,10 +49198,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdHooksHookIdEventsStatusItem);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/parameters/1/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger {
     /// `confidential_issues_events`
@@ -49292,10 +49292,10 @@ const _: () = {
     crate::runtime::string_enum!(PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages/get/parameters/3/schema`.
-#[cfg(feature = "project_packages")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "project_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPackagesOrderBy {
     /// `created_at`
@@ -49337,10 +49337,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdPackagesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1templates~1{type}/get/parameters/1/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdTemplatesTypeType {
     /// `dockerfiles`
@@ -49390,10 +49390,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdTemplatesTypeType);
 };
 /// Schema `#/paths/~1api~1v4~1projects/get/parameters/0/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsOrderBy {
     /// `id`
@@ -49467,10 +49467,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1releases/get/parameters/3/schema`.
-#[cfg(feature = "releases")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdReleasesOrderBy {
     /// `released_at`
@@ -49504,10 +49504,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdReleasesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tree/get/parameters/6/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryTreePagination {
     /// `legacy`
@@ -49545,10 +49545,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryTreePagination);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1contributors/get/parameters/4/schema`.
-#[cfg(feature = "projects")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryContributorsOrderBy {
     /// `email`
@@ -49586,10 +49586,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryContributorsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tags/get/parameters/2/schema`.
-#[cfg(feature = "tags")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdRepositoryTagsOrderBy {
     /// `name`
@@ -49627,10 +49627,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryTagsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1terraform~1modules~1{module_name}~1{module_system}/get/parameters/3/schema`.
-#[cfg(feature = "terraform_registry")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "terraform_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet {
     /// `1`
@@ -49663,10 +49663,10 @@ const _: () = {
     );
 };
 /// Schema `#/paths/~1api~1v4~1admin~1batched_background_migrations~1{id}/get/parameters/0/schema`.
-#[cfg(feature = "batched_background_migrations")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "batched_background_migrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4AdminBatchedBackgroundMigrationsIdDatabase {
     /// `main`
@@ -49713,10 +49713,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4AdminBatchedBackgroundMigrationsIdDatabase);
 };
 /// Schema `#/paths/~1api~1v4~1admin~1databases~1{database_name}~1dictionary~1tables~1{table_name}/get/parameters/0/schema`.
-#[cfg(feature = "admin")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName {
     /// `main`
@@ -49753,10 +49753,10 @@ const _: () = {
     );
 };
 /// Schema `#/paths/~1api~1v4~1bulk_imports/get/parameters/3/schema`.
-#[cfg(feature = "bulk_imports")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4BulkImportsStatus {
     /// `created`
@@ -49806,10 +49806,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4BulkImportsStatus);
 };
 /// Schema `#/paths/~1api~1v4~1bulk_imports/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/entities[source_type][]/items`.
-#[cfg(feature = "bulk_imports")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostApiV4BulkImportsEntitiesSourceTypeItem {
     /// `group_entity`
@@ -49843,10 +49843,10 @@ const _: () = {
     crate::runtime::string_enum!(PostApiV4BulkImportsEntitiesSourceTypeItem);
 };
 /// Schema `#/paths/~1api~1v4~1runners~1{id}~1jobs/get/parameters/3/schema`.
-#[cfg(feature = "runners")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4RunnersIdJobsOrderBy {
     /// `id`
@@ -49876,10 +49876,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4RunnersIdJobsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/18/schema`.
-#[cfg(feature = "users")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4UsersOrderBy {
     /// `id`
@@ -49925,10 +49925,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4UsersOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/19/schema`.
-#[cfg(feature = "users")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4UsersSort {
     /// `asc`
@@ -49962,10 +49962,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4UsersSort);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1memberships/get/parameters/1/schema`.
-#[cfg(feature = "users")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4UsersUserIdMembershipsType {
     /// `Project`
@@ -49999,10 +49999,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4UsersUserIdMembershipsType);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1impersonation_tokens/get/parameters/3/schema`.
-#[cfg(feature = "users")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4UsersUserIdImpersonationTokensState {
     /// `all`
@@ -50040,10 +50040,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4UsersUserIdImpersonationTokensState);
 };
 /// Schema `#/paths/~1api~1v4~1merge_requests/get/parameters/19/schema`.
-#[cfg(feature = "merge_requests")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4MergeRequestsScope {
     /// `created-by-me`
@@ -50089,10 +50089,10 @@ const _: () = {
     crate::runtime::string_enum!(GetApiV4MergeRequestsScope);
 };
 /// Schema `#/paths/~1api~1v4~1application~1plan_limits/get/parameters/0/schema`.
-#[cfg(feature = "plan_limits")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetApiV4ApplicationPlanLimitsPlanName {
     /// `default`

@@ -160,9 +160,9 @@ const _: () = {
     }
 };
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
-#[cfg(feature = "access_requests")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectAccessLevel {
     /// `0`
@@ -316,9 +316,9 @@ const _: () = {
     }
 };
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
-#[cfg(feature = "access_requests")]
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupAccessLevel {
     /// `0`
@@ -446,10 +446,10 @@ const _: () = {
     }
 };
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items/properties/scopes/items`.
-#[cfg(feature = "access_tokens")]
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
+#[cfg(feature = "access_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessTokenScope {
     /// `api`

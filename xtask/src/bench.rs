@@ -5,6 +5,7 @@
 //! `bench/compare.rs`; `bench-parse FILE` is its child that only parses a spec file, the floor.
 
 pub mod compare;
+mod crates;
 mod measure;
 mod progenitor;
 

@@ -375,10 +375,10 @@ fn string_enum(
     let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
     let item = quote! {
         #docs
-        #cfg
         ///
         /// Values this client does not know are kept in [`Self::Other`], so a new value on the
         /// server never breaks decoding.
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #vdocs #vnames, )*
@@ -426,9 +426,9 @@ fn int_enum(
         .collect();
     let item = quote! {
         #docs
-        #cfg
         ///
         /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+        #cfg
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #vdocs #vnames, )*

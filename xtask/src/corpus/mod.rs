@@ -392,8 +392,15 @@ pub fn run(args: Args) -> ExitCode {
     match args.mode {
         Mode::Quick => report::quick(&rows, checked.as_ref(), &timing),
         Mode::Long => {
-            let text = report::long(&rows, checked.as_ref(), &timing, &args);
             let path = crate::codegen::workspace_root().join("CORPUS.md");
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = report::long(
+                &rows,
+                checked.as_ref(),
+                &timing,
+                &args,
+                &report::previous(&old),
+            );
             if let Err(e) = std::fs::write(&path, &text) {
                 eprintln!("cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;

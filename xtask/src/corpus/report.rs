@@ -133,6 +133,26 @@ fn command(args: &Args) -> String {
     c
 }
 
+/// The checked-out commit, short (with `+changes` when the tree differs from it), or `unknown`.
+fn head() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(crate::codegen::workspace_root())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(commit) => match git(&["status", "--porcelain", "--untracked-files=no"]) {
+            Some(changes) if !changes.is_empty() => format!("{commit}+changes"),
+            _ => commit,
+        },
+        None => "unknown".into(),
+    }
+}
+
 /// Today (UTC) as `YYYY-MM-DD`.
 fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -155,15 +175,31 @@ fn civil_date(days: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// `CORPUS.md`.
-pub fn long(rows: &[Row], checked: Option<&Summary>, timing: &Timing, args: &Args) -> String {
+/// The lines of the previous `CORPUS.md` that say when it was run and how long its compile took,
+/// so that a run's figures stand beside the last ones (its own "previous run" lines are not
+/// carried further).
+pub fn previous(old: &str) -> Vec<&str> {
+    old.lines()
+        .filter(|l| l.starts_with("Run on ") || l.starts_with("`cargo check` of "))
+        .collect()
+}
+
+/// `CORPUS.md`; `before` is what [`previous`] kept of the file this run replaces.
+pub fn long(
+    rows: &[Row],
+    checked: Option<&Summary>,
+    timing: &Timing,
+    args: &Args,
+    before: &[&str],
+) -> String {
     let mut t = String::new();
     t.push_str("# The corpus\n\n");
     t.push_str("Every document of `../shared/corpus` (MANIFEST.tsv) through the generator, each in its own process with a 30 s bound, then every generated crate through one `cargo check` (`cargo xtask corpus`, `xtask/src/corpus/`). Documents flagged `expected-invalid-or-rejected` are counted apart: a located error is the right answer for them.\n\n");
     let _ = writeln!(
         t,
-        "Run on {}: `{}`; {} documents, generated in {:.0} s, {:.0} s in all, on {} vCPUs.\n",
+        "Run on {} at commit {}: `{}`; {} documents, generated in {:.0} s, {:.0} s in all, on {} vCPUs.\n",
         today(),
+        head(),
         command(args),
         rows.len(),
         timing.generation.as_secs_f64(),
@@ -182,6 +218,13 @@ pub fn long(rows: &[Row], checked: Option<&Summary>, timing: &Timing, args: &Arg
             );
         }
         None => t.push_str("The generated crates were not compiled (`--no-compile`).\n\n"),
+    }
+    if !before.is_empty() {
+        t.push_str("The run before this one, as this file said then:\n\n");
+        for line in before {
+            let _ = writeln!(t, "> {line}");
+        }
+        t.push('\n');
     }
     let valid = Tally::of(rows.iter().filter(|r| !r.expected_invalid));
     let invalid = Tally::of(rows.iter().filter(|r| r.expected_invalid));
@@ -399,5 +442,17 @@ mod tests {
         assert_eq!(super::civil_date(0), "1970-01-01");
         assert_eq!(super::civil_date(11_016), "2000-02-29");
         assert_eq!(super::civil_date(20_000), "2024-10-04");
+    }
+
+    #[test]
+    fn the_previous_run_is_carried_one_step_only() {
+        let old = "# The corpus\n\nRun on 2026-12-02 at commit abc: `x`.\n\n`cargo check` of 3 crates took 9 s; y.\n\nThe run before this one, as this file said then:\n\n> Run on 2026-11-30: `x`.\n> `cargo check` of 2 crates took 8 s.\n";
+        assert_eq!(
+            super::previous(old),
+            [
+                "Run on 2026-12-02 at commit abc: `x`.",
+                "`cargo check` of 3 crates took 9 s; y."
+            ]
+        );
     }
 }
